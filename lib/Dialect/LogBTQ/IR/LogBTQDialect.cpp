@@ -1,0 +1,32 @@
+//===- LogBTQDialect.cpp - The logbtq dialect -----------------------------===//
+
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+
+using namespace mlir;
+using namespace mlir::logbtq;
+
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQDialect.cpp.inc"
+
+void LogBTQDialect::initialize() {
+  registerTypes();
+  addOperations<
+#define GET_OP_LIST
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQOps.cpp.inc"
+      >();
+}
+
+Operation *LogBTQDialect::materializeConstant(OpBuilder &builder,
+                                              Attribute value, Type type,
+                                              Location loc) {
+  // Folded MU8 tensors are i8 code attributes typed by the MU8 tensor.
+  if (getMU8ElementType(type)) {
+    auto codes = dyn_cast<ElementsAttr>(value);
+    if (!codes)
+      return nullptr;
+    return ConstantOp::create(builder, loc, type, codes);
+  }
+  if (auto typed = dyn_cast<TypedAttr>(value);
+      typed && typed.getType() == type)
+    return arith::ConstantOp::create(builder, loc, type, typed);
+  return nullptr;
+}

@@ -1,0 +1,22 @@
+//===- InitAll.cpp - Register everything logbtq tools offer ---------------===//
+
+#include "logbtq/InitAll.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/InitAllTranslations.h"
+
+void mlir::logbtq::registerAllDialects(DialectRegistry &registry) {
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<LogBTQDialect>();
+}
+
+void mlir::logbtq::registerAllPasses() { mlir::registerAllPasses(); }
+
+void mlir::logbtq::registerAllTranslations() {
+  mlir::registerAllTranslations();
+}
