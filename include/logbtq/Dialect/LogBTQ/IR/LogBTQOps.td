@@ -8,7 +8,10 @@ include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
-def LogBTQ_MU8Tensor : TensorOf<[LogBTQ_MU8]>;
+// Named for diagnostics: "must be tensor of MU8 code values".
+def LogBTQ_MU8Code : Type<CPred<"::llvm::isa<::mlir::logbtq::MU8Type>($_self)">,
+                          "MU8 code", "::mlir::logbtq::MU8Type">;
+def LogBTQ_MU8Tensor : TensorOf<[LogBTQ_MU8Code]>;
 def LogBTQ_F32Tensor : TensorOf<[F32]>;
 
 //===----------------------------------------------------------------------===//
@@ -101,7 +104,7 @@ def LogBTQ_BarrierOp : LogBTQ_Op<"barrier", [Pure]> {
 
     Folds when both `x` and `t` are constants and `t > 0`.
   }];
-  let arguments = (ins TensorOf<[F32, LogBTQ_MU8]>:$input, F32:$t,
+  let arguments = (ins TensorOf<[F32, LogBTQ_MU8Code]>:$input, F32:$t,
                        DefaultValuedAttr<F32Attr, "1.0">:$bound);
   let results = (outs F32:$result);
   let assemblyFormat = "$input `,` $t attr-dict `:` type($input)";

@@ -1,0 +1,168 @@
+// RUN: logbtq-opt %s -split-input-file -verify-diagnostics
+
+// expected-error @+1 {{MU8 range exponent 40 is outside [-32, 32]}}
+func.func @exponent_out_of_range(%c: tensor<4x!logbtq.mu8<40>>)
+
+// -----
+
+// expected-error @+1 {{MU8 range exponent -33 is outside [-32, 32]}}
+func.func @exponent_below_range(%c: tensor<4x!logbtq.mu8<-33>>)
+
+// -----
+
+// expected-error @+1 {{expected integer value}}
+func.func @exponent_not_integer(%c: tensor<4x!logbtq.mu8<x>>)
+
+// -----
+
+func.func @encode_integer_input(%x: tensor<4xi32>) {
+  // expected-error @+1 {{operand #0 must be tensor of 32-bit float values}}
+  %c = logbtq.encode %x : tensor<4xi32> -> tensor<4x!logbtq.mu8>
+  return
+}
+
+// -----
+
+func.func @encode_to_float(%x: tensor<4xf32>) {
+  // expected-error @+1 {{result #0 must be tensor of MU8 code values}}
+  %c = logbtq.encode %x : tensor<4xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @encode_shape_mismatch(%x: tensor<4xf32>) {
+  // expected-error @+1 {{input shape of 'tensor<4xf32>' does not match result shape of 'tensor<5x!logbtq.mu8>'}}
+  %c = logbtq.encode %x : tensor<4xf32> -> tensor<5x!logbtq.mu8>
+  return
+}
+
+// -----
+
+func.func @encode_rank_mismatch(%x: tensor<4xf32>) {
+  // expected-error @+1 {{does not match result shape}}
+  %c = logbtq.encode %x : tensor<4xf32> -> tensor<2x2x!logbtq.mu8>
+  return
+}
+
+// -----
+
+func.func @encode_dynamic_without_exponent(%x: tensor<4xf32>) {
+  // expected-error @+1 {{needs an `exponent` operand for the dynamic range of '!logbtq.mu8<?>'}}
+  %c = logbtq.encode %x : tensor<4xf32> -> tensor<4x!logbtq.mu8<?>>
+  return
+}
+
+// -----
+
+func.func @encode_static_with_exponent(%x: tensor<4xf32>, %e: i32) {
+  // expected-error @+1 {{has an `exponent` operand, but the range of '!logbtq.mu8<2>' is static}}
+  %c = logbtq.encode %x exponent %e : tensor<4xf32> -> tensor<4x!logbtq.mu8<2>>
+  return
+}
+
+// -----
+
+func.func @decode_float_input(%x: tensor<4xf32>) {
+  // expected-error @+1 {{operand #0 must be tensor of MU8 code values}}
+  %d = logbtq.decode %x : tensor<4xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @decode_shape_mismatch(%c: tensor<4x!logbtq.mu8>) {
+  // expected-error @+1 {{does not match result shape of 'tensor<3xf32>'}}
+  %d = logbtq.decode %c : tensor<4x!logbtq.mu8> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @decode_dynamic_without_exponent(%c: tensor<4x!logbtq.mu8<?>>) {
+  // expected-error @+1 {{needs an `exponent` operand}}
+  %d = logbtq.decode %c : tensor<4x!logbtq.mu8<?>> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @decode_exponent_not_i32(%c: tensor<4x!logbtq.mu8<?>>, %e: i64) {
+  // expected-note @-1 {{prior use here}}
+  // expected-error @+1 {{use of value '%e' expects different type than prior uses: 'i32' vs 'i64'}}
+  %d = logbtq.decode %c exponent %e : tensor<4x!logbtq.mu8<?>> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @constant_code_out_of_range() {
+  // expected-error @+1 {{code -128 at element 1 is not an MU8 code (codes lie in [-127, 127])}}
+  %c = logbtq.constant dense<[1, -128]> : tensor<2xi8> -> tensor<2x!logbtq.mu8>
+  return
+}
+
+// -----
+
+func.func @constant_not_codes() {
+  // expected-error @+1 {{value must be a dense i8 elements attribute of MU8 codes}}
+  %c = logbtq.constant dense<[1.0, 2.0]> : tensor<2xf32> -> tensor<2x!logbtq.mu8>
+  return
+}
+
+// -----
+
+func.func @constant_shape_mismatch() {
+  // expected-error @+1 {{value shape 'tensor<2xi8>' does not match result type 'tensor<3x!logbtq.mu8>'}}
+  %c = logbtq.constant dense<[1, 2]> : tensor<2xi8> -> tensor<3x!logbtq.mu8>
+  return
+}
+
+// -----
+
+func.func @constant_dynamic_range() {
+  // expected-error @+1 {{result must have a static MU8 range}}
+  %c = logbtq.constant dense<[1, 2]> : tensor<2xi8> -> tensor<2x!logbtq.mu8<?>>
+  return
+}
+
+// -----
+
+func.func @barrier_negative_bound(%x: tensor<4xf32>, %t: f32) {
+  // expected-error @+1 {{bound must be a positive finite number, got -1}}
+  %p = logbtq.barrier %x, %t {bound = -1.0 : f32} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @barrier_zero_bound(%x: tensor<4xf32>, %t: f32) {
+  // expected-error @+1 {{bound must be a positive finite number, got 0}}
+  %p = logbtq.barrier %x, %t {bound = 0.0 : f32} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @barrier_dynamic_range(%c: tensor<4x!logbtq.mu8<?>>, %t: f32) {
+  // expected-error @+1 {{input must have a static MU8 range}}
+  %p = logbtq.barrier %c, %t : tensor<4x!logbtq.mu8<?>>
+  return
+}
+
+// -----
+
+func.func @barrier_integer_input(%x: tensor<4xi8>, %t: f32) {
+  // expected-error @+1 {{operand #0 must be tensor of 32-bit float or MU8 code values}}
+  %p = logbtq.barrier %x, %t : tensor<4xi8>
+  return
+}
+
+// -----
+
+func.func @barrier_t_not_f32(%x: tensor<4xf32>, %t: f64) {
+  // expected-note @-1 {{prior use here}}
+  // expected-error @+1 {{use of value '%t' expects different type than prior uses: 'f32' vs 'f64'}}
+  %p = logbtq.barrier %x, %t : tensor<4xf32>
+  return
+}
