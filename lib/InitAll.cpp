@@ -1,6 +1,7 @@
 //===- InitAll.cpp - Register everything logbtq tools offer ---------------===//
 
 #include "logbtq/InitAll.h"
+#include "logbtq/Conversion/Passes.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -15,7 +16,10 @@ void mlir::logbtq::registerAllDialects(DialectRegistry &registry) {
   registry.insert<LogBTQDialect>();
 }
 
-void mlir::logbtq::registerAllPasses() { mlir::registerAllPasses(); }
+void mlir::logbtq::registerAllPasses() {
+  mlir::registerAllPasses();
+  registerLogBTQConversionPasses();
+}
 
 void mlir::logbtq::registerAllTranslations() {
   mlir::registerAllTranslations();

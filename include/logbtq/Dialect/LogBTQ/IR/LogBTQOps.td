@@ -8,11 +8,6 @@ include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
-// Named for diagnostics: "must be tensor of MU8 code values".
-def LogBTQ_MU8Code : Type<CPred<"::llvm::isa<::mlir::logbtq::MU8Type>($_self)">,
-                          "MU8 code", "::mlir::logbtq::MU8Type">;
-def LogBTQ_MU8Tensor : TensorOf<[LogBTQ_MU8Code]>;
-def LogBTQ_F32Tensor : TensorOf<[F32]>;
 
 //===----------------------------------------------------------------------===//
 // Conversions between f32 and MU8
@@ -111,5 +106,7 @@ def LogBTQ_BarrierOp : LogBTQ_Op<"barrier", [Pure]> {
   let hasVerifier = 1;
   let hasFolder = 1;
 }
+
+include "logbtq/Dialect/LogBTQ/IR/LogBTQGraphOps.td"
 
 #endif // LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQOPS_TD

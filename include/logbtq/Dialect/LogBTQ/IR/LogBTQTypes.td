@@ -48,4 +48,16 @@ def LogBTQ_MU8 : TypeDef<LogBTQ_Dialect, "MU8",
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+// Named for diagnostics: "must be tensor of MU8 code values".
+def LogBTQ_MU8Code : Type<CPred<"::llvm::isa<::mlir::logbtq::MU8Type>($_self)">,
+                          "MU8 code", "::mlir::logbtq::MU8Type">;
+def LogBTQ_MU8Tensor : TensorOf<[LogBTQ_MU8Code]>;
+def LogBTQ_F32Tensor : TensorOf<[F32]>;
+// What graph ops compute on: f32 before quantization, MU8 after.
+def LogBTQ_Tensor : RankedTensorOf<[F32, LogBTQ_MU8Code]>;
+
 #endif // LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQTYPES_TD

@@ -1,0 +1,23 @@
+//===- LinalgToLogBTQ.h - Raise Linalg to logbtq graph ops ------*- C++ -*-===//
+
+#ifndef LOGBTQ_CONVERSION_LINALGTOLOGBTQ_LINALGTOLOGBTQ_H
+#define LOGBTQ_CONVERSION_LINALGTOLOGBTQ_LINALGTOLOGBTQ_H
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+
+namespace logbtq {
+
+#define GEN_PASS_DECL_LOGBTQRAISELINALG
+#include "logbtq/Conversion/Passes.h.inc"
+
+/// Adds the patterns that raise Linalg named ops and tensor reshapes to
+/// logbtq graph ops.
+void populateLinalgToLogBTQPatterns(RewritePatternSet &patterns);
+
+} // namespace logbtq
+} // namespace mlir
+
+#endif // LOGBTQ_CONVERSION_LINALGTOLOGBTQ_LINALGTOLOGBTQ_H

@@ -1,0 +1,17 @@
+//===- Passes.h - logbtq conversion passes ----------------------*- C++ -*-===//
+
+#ifndef LOGBTQ_CONVERSION_PASSES_H
+#define LOGBTQ_CONVERSION_PASSES_H
+
+#include "logbtq/Conversion/LinalgToLogBTQ/LinalgToLogBTQ.h"
+
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::logbtq {
+
+#define GEN_PASS_REGISTRATION
+#include "logbtq/Conversion/Passes.h.inc"
+
+} // namespace mlir::logbtq
+
+#endif // LOGBTQ_CONVERSION_PASSES_H

@@ -1,0 +1,310 @@
+//===- LogBTQGraphOps.td - logbtq graph operations ---------*- tablegen -*-===//
+//
+// The layers of a network, as the front ends (ONNX import, Linalg raising)
+// produce them. Every op works on ranked tensors of f32 or MU8 elements, so
+// quantization changes types, not op kinds; a verifier checks the result shape
+// (shape rules in ShapeInference.h, shared with the importers) and that f32
+// stays f32 and MU8 stays MU8 (an MU8 result may pick its own range).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQGRAPHOPS_TD
+#define LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQGRAPHOPS_TD
+
+class LogBTQ_GraphOp<string mnemonic, list<Trait> traits = []>
+    : LogBTQ_Op<mnemonic, !listconcat([Pure], traits)> {
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Linear layers
+//===----------------------------------------------------------------------===//
+
+def LogBTQ_MatmulOp : LogBTQ_GraphOp<"matmul"> {
+  let summary = "Matrix product of two 2-D tensors, optionally transposed";
+  let description = [{
+    `result = op(lhs) * op(rhs)` where `op` transposes its operand when
+    `transpose_lhs` / `transpose_rhs` is set. A fully connected layer with
+    PyTorch's weight layout (`out x in`) is `matmul %x, %w {transpose_rhs}`;
+    ONNX `Gemm` imports as a matmul followed by `add` of the bias (and `mul`
+    by alpha/beta when they are not 1).
+
+    ```mlir
+    %y = logbtq.matmul %x, %w {transpose_rhs} : tensor<64x784xf32>, tensor<256x784xf32> -> tensor<64x256xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$lhs, LogBTQ_Tensor:$rhs,
+                       UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
+def LogBTQ_Conv2DOp : LogBTQ_GraphOp<"conv2d"> {
+  let summary = "2-D convolution, NCHW input and FCHW filter";
+  let description = [{
+    Cross-correlation as in ONNX `Conv` with `group = 1`: input `N x C x H x W`,
+    filter `F x C x KH x KW`, optional bias `F`, result `N x F x OH x OW` with
+    `OH = (H + pad_top + pad_bottom - dilation_h * (KH - 1) - 1) / stride_h + 1`.
+    `pads` is `[top, left, bottom, right]` (ONNX order).
+
+    ```mlir
+    %y = logbtq.conv2d %x, %w, %b {pads = array<i64: 2, 2, 2, 2>}
+        : (tensor<64x1x28x28xf32>, tensor<16x1x5x5xf32>, tensor<16xf32>) -> tensor<64x16x28x28xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, LogBTQ_Tensor:$filter,
+                       Optional<LogBTQ_Tensor>:$bias,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+class LogBTQ_UnaryOp<string mnemonic, list<Trait> traits = []>
+    : LogBTQ_GraphOp<mnemonic, !listconcat([SameOperandsAndResultShape], traits)> {
+  let arguments = (ins LogBTQ_Tensor:$input);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def LogBTQ_ReluOp : LogBTQ_UnaryOp<"relu"> {
+  let summary = "max(x, 0), elementwise";
+  let description = [{
+    ```mlir
+    %y = logbtq.relu %x : tensor<64x256xf32> -> tensor<64x256xf32>
+    ```
+  }];
+}
+
+def LogBTQ_SigmoidOp : LogBTQ_UnaryOp<"sigmoid"> {
+  let summary = "1 / (1 + exp(-x)), elementwise";
+  let description = [{
+    ```mlir
+    %y = logbtq.sigmoid %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_TanhOp : LogBTQ_UnaryOp<"tanh"> {
+  let summary = "tanh(x), elementwise";
+  let description = [{
+    ```mlir
+    %y = logbtq.tanh %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_ClipOp : LogBTQ_UnaryOp<"clip"> {
+  let summary = "min(max(x, min), max), elementwise";
+  let description = [{
+    ONNX `Clip` with constant bounds (PyTorch's `ReLU6` is `clip` 0..6).
+
+    ```mlir
+    %y = logbtq.clip %x {min = 0.0 : f32, max = 6.0 : f32} : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, F32Attr:$min, F32Attr:$max);
+}
+
+def LogBTQ_DropoutOp : LogBTQ_UnaryOp<"dropout"> {
+  let summary = "Dropout, the identity in logbtq's training graphs";
+  let description = [{
+    Kept so that the graph says where the model had dropout; it computes the
+    identity (its gradient too). logbtq trains without dropout (docs/ONNX.md).
+
+    ```mlir
+    %y = logbtq.dropout %x {ratio = 0.5 : f32} : tensor<64x128xf32> -> tensor<64x128xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input,
+                       DefaultValuedAttr<F32Attr, "0.5">:$ratio);
+}
+
+class LogBTQ_BinaryOp<string mnemonic, list<Trait> traits = []>
+    : LogBTQ_GraphOp<mnemonic, traits> {
+  let arguments = (ins LogBTQ_Tensor:$lhs, LogBTQ_Tensor:$rhs);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
+def LogBTQ_AddOp : LogBTQ_BinaryOp<"add", [Commutative]> {
+  let summary = "lhs + rhs, with numpy (ONNX) broadcasting";
+  let description = [{
+    ```mlir
+    %y = logbtq.add %x, %b : tensor<64x256xf32>, tensor<256xf32> -> tensor<64x256xf32>
+    ```
+  }];
+}
+
+def LogBTQ_SubOp : LogBTQ_BinaryOp<"sub"> {
+  let summary = "lhs - rhs, with numpy (ONNX) broadcasting";
+  let description = [{
+    ```mlir
+    %y = logbtq.sub %x, %m : tensor<64x256xf32>, tensor<1x256xf32> -> tensor<64x256xf32>
+    ```
+  }];
+}
+
+def LogBTQ_MulOp : LogBTQ_BinaryOp<"mul", [Commutative]> {
+  let summary = "lhs * rhs, with numpy (ONNX) broadcasting";
+  let description = [{
+    ```mlir
+    %y = logbtq.mul %x, %s : tensor<64x256xf32>, tensor<f32> -> tensor<64x256xf32>
+    ```
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+class LogBTQ_Pool2DOp<string mnemonic> : LogBTQ_GraphOp<mnemonic> {
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def LogBTQ_MaxPool2DOp : LogBTQ_Pool2DOp<"max_pool2d"> {
+  let summary = "2-D max pooling over NCHW";
+  let description = [{
+    Window `kernel`, `strides` (default 1), `pads` `[top, left, bottom, right]`
+    (padding never wins the max), `ceil_mode` as in ONNX `MaxPool`.
+
+    ```mlir
+    %y = logbtq.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>}
+        : tensor<64x16x28x28xf32> -> tensor<64x16x14x14xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       UnitAttr:$ceil_mode);
+}
+
+def LogBTQ_AvgPool2DOp : LogBTQ_Pool2DOp<"avg_pool2d"> {
+  let summary = "2-D average pooling over NCHW";
+  let description = [{
+    As ONNX `AveragePool`; padded positions count in the divisor only with
+    `count_include_pad`. Global average pooling is the window of the whole
+    image.
+
+    ```mlir
+    %y = logbtq.avg_pool2d %x {kernel = array<i64: 7, 7>}
+        : tensor<64x32x7x7xf32> -> tensor<64x32x1x1xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       UnitAttr:$ceil_mode, UnitAttr:$count_include_pad);
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+def LogBTQ_ReshapeOp : LogBTQ_GraphOp<"reshape"> {
+  let summary = "The same elements in row-major order, another static shape";
+  let description = [{
+    ONNX `Reshape`, `Flatten`, `Squeeze` and `Unsqueeze` all import as this op,
+    with the target shape resolved at import time.
+
+    ```mlir
+    %y = logbtq.reshape %x : tensor<64x32x7x7xf32> -> tensor<64x1568xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
+}
+
+def LogBTQ_TransposeOp : LogBTQ_GraphOp<"transpose"> {
+  let summary = "Permutes dimensions: result dim i is input dim perm[i]";
+  let description = [{
+    ```mlir
+    %y = logbtq.transpose %x {perm = array<i64: 1, 0>} : tensor<3x4xf32> -> tensor<4x3xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, DenseI64ArrayAttr:$perm);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def LogBTQ_ConcatOp : LogBTQ_GraphOp<"concat"> {
+  let summary = "Joins tensors along one axis";
+  let description = [{
+    ```mlir
+    %y = logbtq.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x5xf32>) -> tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<LogBTQ_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` functional-type($inputs, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+def LogBTQ_SoftmaxOp : LogBTQ_GraphOp<"softmax", [SameOperandsAndResultShape]> {
+  let summary = "exp(x) / sum(exp(x)) along one axis";
+  let description = [{
+    ```mlir
+    %p = logbtq.softmax %x {axis = 1 : i64} : tensor<64x10xf32> -> tensor<64x10xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, I64Attr:$axis);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def LogBTQ_LogSoftmaxOp
+    : LogBTQ_GraphOp<"log_softmax", [SameOperandsAndResultShape]> {
+  let summary = "x - log(sum(exp(x))) along one axis";
+  let description = [{
+    ```mlir
+    %p = logbtq.log_softmax %x {axis = 1 : i64} : tensor<64x10xf32> -> tensor<64x10xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, I64Attr:$axis);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def LogBTQ_BatchNormOp : LogBTQ_GraphOp<"batch_norm"> {
+  let summary = "Batch normalization, inference form";
+  let description = [{
+    `scale * (x - mean) / sqrt(var + epsilon) + bias` per channel (dim 1) with
+    the stored statistics, as ONNX `BatchNormalization` in inference mode.
+    Training keeps this form: `mean` and `var` are frozen, `scale` and `bias`
+    train (docs/ONNX.md).
+
+    ```mlir
+    %y = logbtq.batch_norm %x, %scale, %bias, %mean, %var {epsilon = 1.0e-5 : f32}
+        : (tensor<64x16x28x28xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<64x16x28x28xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, LogBTQ_Tensor:$scale,
+                       LogBTQ_Tensor:$bias, LogBTQ_Tensor:$mean,
+                       LogBTQ_Tensor:$variance,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    operands attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+#endif // LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQGRAPHOPS_TD

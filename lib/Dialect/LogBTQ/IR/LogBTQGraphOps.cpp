@@ -1,0 +1,167 @@
+//===- LogBTQGraphOps.cpp - logbtq graph operations -----------------------===//
+//
+// Verifiers check each result against the shape rules of ShapeInference.h
+// and that an op does not mix f32 and MU8 tensors.
+//
+//===----------------------------------------------------------------------===//
+
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Dialect/LogBTQ/IR/ShapeInference.h"
+
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::logbtq;
+
+static ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<ShapedType>(v.getType()).getShape();
+}
+
+/// f32 graphs stay f32 and MU8 graphs stay MU8: a mix would hide a missing
+/// encode or decode.
+static LogicalResult verifyElementKinds(Operation *op) {
+  auto isMU8 = [](Type t) { return static_cast<bool>(getMU8ElementType(t)); };
+  bool resultMU8 = isMU8(op->getResult(0).getType());
+  for (Value operand : op->getOperands())
+    if (isMU8(operand.getType()) != resultMU8)
+      return op->emitOpError("mixes f32 and MU8 tensors: operand ")
+             << operand.getType() << " with result "
+             << op->getResult(0).getType();
+  return success();
+}
+
+/// The shared tail of every graph op verifier.
+static LogicalResult verifyResultShape(Operation *op,
+                                       FailureOr<shape::Shape> expected) {
+  if (failed(expected))
+    return failure();
+  Type resultType = op->getResult(0).getType();
+  if (failed(verifyCompatibleShape(*expected, shapeOf(op->getResult(0)))))
+    return op->emitOpError("result type ")
+           << resultType << " does not match the inferred shape "
+           << shape::format(*expected);
+  return verifyElementKinds(op);
+}
+
+#define LOGBTQ_EMIT_ERROR [&] { return emitOpError(); }
+
+LogicalResult MatmulOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferMatmul(shapeOf(getLhs()), shapeOf(getRhs()),
+                                getTransposeLhs(), getTransposeRhs(),
+                                LOGBTQ_EMIT_ERROR));
+}
+
+LogicalResult Conv2DOp::verify() {
+  std::optional<ArrayRef<int64_t>> bias;
+  if (getBias())
+    bias = shapeOf(getBias());
+  return verifyResultShape(
+      *this, shape::inferConv2D(shapeOf(getInput()), shapeOf(getFilter()), bias,
+                                getStrides(), getPads(), getDilations(),
+                                LOGBTQ_EMIT_ERROR));
+}
+
+// Unary ops: the shape is checked by SameOperandsAndResultShape.
+LogicalResult ReluOp::verify() { return verifyElementKinds(*this); }
+LogicalResult SigmoidOp::verify() { return verifyElementKinds(*this); }
+LogicalResult TanhOp::verify() { return verifyElementKinds(*this); }
+LogicalResult DropoutOp::verify() {
+  double ratio = getRatio().convertToDouble();
+  if (!(ratio >= 0 && ratio < 1))
+    return emitOpError("ratio must be in [0, 1), got ") << ratio;
+  return verifyElementKinds(*this);
+}
+LogicalResult ClipOp::verify() {
+  if (getMin().convertToDouble() > getMax().convertToDouble())
+    return emitOpError("min ") << getMin().convertToDouble()
+                               << " is greater than max "
+                               << getMax().convertToDouble();
+  return verifyElementKinds(*this);
+}
+
+template <typename BinaryOp> static LogicalResult verifyBinary(BinaryOp op) {
+  return verifyResultShape(
+      op, shape::inferBroadcast(shapeOf(op.getLhs()), shapeOf(op.getRhs()),
+                                [&] { return op.emitOpError(); }));
+}
+LogicalResult AddOp::verify() { return verifyBinary(*this); }
+LogicalResult SubOp::verify() { return verifyBinary(*this); }
+LogicalResult MulOp::verify() { return verifyBinary(*this); }
+
+LogicalResult MaxPool2DOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferPool2D(shapeOf(getInput()), getKernel(), getStrides(),
+                                getPads(), getCeilMode(), LOGBTQ_EMIT_ERROR));
+}
+
+LogicalResult AvgPool2DOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferPool2D(shapeOf(getInput()), getKernel(), getStrides(),
+                                getPads(), getCeilMode(), LOGBTQ_EMIT_ERROR));
+}
+
+LogicalResult ReshapeOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getType());
+  if (in.hasStaticShape() && out.hasStaticShape() &&
+      in.getNumElements() != out.getNumElements())
+    return emitOpError("cannot reshape ")
+           << in.getNumElements() << " elements (" << in << ") into "
+           << out.getNumElements() << " (" << out << ")";
+  return verifyElementKinds(*this);
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  // A chain of reshapes is one reshape of the first input.
+  if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(producer.getInput());
+    return getResult();
+  }
+  return {};
+}
+
+LogicalResult TransposeOp::verify() {
+  return verifyResultShape(*this, shape::inferTranspose(shapeOf(getInput()),
+                                                        getPerm(),
+                                                        LOGBTQ_EMIT_ERROR));
+}
+
+LogicalResult ConcatOp::verify() {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : getInputs())
+    shapes.push_back(shapeOf(v));
+  return verifyResultShape(
+      *this, shape::inferConcat(shapes, getAxis(), LOGBTQ_EMIT_ERROR));
+}
+
+template <typename SoftmaxLikeOp>
+static LogicalResult verifySoftmaxLike(SoftmaxLikeOp op) {
+  int64_t rank = shapeOf(op.getInput()).size();
+  if (op.getAxis() < 0 || op.getAxis() >= rank)
+    return op.emitOpError("axis ")
+           << op.getAxis() << " is out of range for rank " << rank;
+  return verifyElementKinds(op);
+}
+LogicalResult SoftmaxOp::verify() { return verifySoftmaxLike(*this); }
+LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxLike(*this); }
+
+LogicalResult BatchNormOp::verify() {
+  ArrayRef<int64_t> input = shapeOf(getInput());
+  if (input.size() < 2)
+    return emitOpError("input must have a channel dimension (rank >= 2), got ")
+           << getInput().getType();
+  for (Value param : {getScale(), getBias(), getMean(), getVariance()}) {
+    ArrayRef<int64_t> s = shapeOf(param);
+    if (s.size() != 1 || (!ShapedType::isDynamic(s[0]) &&
+                          !ShapedType::isDynamic(input[1]) &&
+                          s[0] != input[1]))
+      return emitOpError("per-channel parameters must have shape ")
+             << shape::format(input[1]) << ", got " << param.getType();
+  }
+  if (getEpsilon().convertToDouble() < 0)
+    return emitOpError("epsilon must be non-negative");
+  return verifyResultShape(*this, shape::Shape(input));
+}
