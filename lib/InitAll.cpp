@@ -3,6 +3,7 @@
 #include "logbtq/InitAll.h"
 #include "logbtq/Conversion/Passes.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Target/ONNX/ImportONNX.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -23,4 +24,5 @@ void mlir::logbtq::registerAllPasses() {
 
 void mlir::logbtq::registerAllTranslations() {
   mlir::registerAllTranslations();
+  registerImportONNXTranslation();
 }

@@ -12,7 +12,7 @@ packages=(
   # Build tools.
   cmake ninja-build g++ zlib1g-dev libgtest-dev
   # ONNX (C++ protobuf and Python) and the Python reference and its tests.
-  libonnx-dev python3-onnx python3-numpy python3-pytest
+  libonnx-dev libprotobuf-dev python3-onnx python3-numpy python3-pytest
   # Real data for the trainers.
   dataset-fashion-mnist
 )

@@ -1,0 +1,40 @@
+//===- ImportONNX.h - ONNX protobuf to logbtq graph ops ---------*- C++ -*-===//
+//
+// Imports an ONNX model (protobuf, opsets 11-17) as `func.func @forward` of
+// logbtq graph ops on f32 tensors, every parameter an explicit argument.
+// docs/ONNX.md lists the supported ops and the representation.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_TARGET_ONNX_IMPORTONNX_H
+#define LOGBTQ_TARGET_ONNX_IMPORTONNX_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir::logbtq {
+
+struct ONNXImportOptions {
+  /// The size bound to a symbolic (or unknown) leading input dimension.
+  std::optional<int64_t> batch;
+  /// Initializers that are imported as parameters but not trained.
+  std::vector<std::string> frozen;
+};
+
+/// Imports the serialized model in `bytes`; `fileName` names it in locations.
+/// Emits diagnostics and returns null on any error.
+OwningOpRef<ModuleOp> importONNX(StringRef bytes, StringRef fileName,
+                                 MLIRContext *context,
+                                 const ONNXImportOptions &options);
+
+/// Registers `--import-onnx` (with `--batch` and `--frozen`) for
+/// mlir-translate style tools.
+void registerImportONNXTranslation();
+
+} // namespace mlir::logbtq
+
+#endif // LOGBTQ_TARGET_ONNX_IMPORTONNX_H

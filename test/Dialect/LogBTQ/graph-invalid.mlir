@@ -1,0 +1,207 @@
+// RUN: logbtq-opt %s -split-input-file -verify-diagnostics
+
+func.func @matmul_contraction(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+1 {{matmul contraction sizes differ: lhs 2x3 and rhs 4x5}}
+  %y = logbtq.matmul %a, %b : tensor<2x3xf32>, tensor<4x5xf32> -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_rank(%a: tensor<2x3x4xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+1 {{matmul lhs must have rank 2, got shape 2x3x4}}
+  %y = logbtq.matmul %a, %b : tensor<2x3x4xf32>, tensor<4x5xf32> -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_result(%a: tensor<2x3xf32>, %b: tensor<3x5xf32>) {
+  // expected-error @+1 {{result type 'tensor<2x4xf32>' does not match the inferred shape 2x5}}
+  %y = logbtq.matmul %a, %b : tensor<2x3xf32>, tensor<3x5xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_mixed_kinds(%a: tensor<2x3xf32>, %b: tensor<3x5x!logbtq.mu8>) {
+  // expected-error @+1 {{mixes f32 and MU8 tensors}}
+  %y = logbtq.matmul %a, %b : tensor<2x3xf32>, tensor<3x5x!logbtq.mu8> -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_integer(%a: tensor<2x3xi8>, %b: tensor<3x5xi8>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 32-bit float or MU8 code values}}
+  %y = logbtq.matmul %a, %b : tensor<2x3xi8>, tensor<3x5xi8> -> tensor<2x5xi8>
+  return
+}
+
+// -----
+
+func.func @conv_channels(%x: tensor<1x3x8x8xf32>, %w: tensor<4x2x3x3xf32>) {
+  // expected-error @+1 {{conv2d input has 3 channels but the filter expects 2 (only group = 1 is supported)}}
+  %y = logbtq.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_bias(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<5xf32>) {
+  // expected-error @+1 {{conv2d bias must have shape 4, got 5}}
+  %y = logbtq.conv2d %x, %w, %b : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<5xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_pads_count(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{conv2d pads must have 4 entries, got 2}}
+  %y = logbtq.conv2d %x, %w {pads = array<i64: 1, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_zero_stride(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{conv2d strides entries must be >= 1, got 0}}
+  %y = logbtq.conv2d %x, %w {strides = array<i64: 0, 1>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_window_too_big(%x: tensor<1x3x2x2xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{conv2d window of 3 does not fit input size 2 with its padding}}
+  %y = logbtq.conv2d %x, %w : (tensor<1x3x2x2xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @conv_result(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{does not match the inferred shape 1x4x6x6}}
+  %y = logbtq.conv2d %x, %w : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @pool_pads(%x: tensor<1x3x8x8xf32>) {
+  // expected-error @+1 {{pooling pads must be smaller than the kernel}}
+  %y = logbtq.max_pool2d %x {kernel = array<i64: 2, 2>, pads = array<i64: 2, 0, 0, 0>} : tensor<1x3x8x8xf32> -> tensor<1x3x8x7xf32>
+  return
+}
+
+// -----
+
+func.func @pool_rank(%x: tensor<3x8x8xf32>) {
+  // expected-error @+1 {{pooling input (NCHW) must have rank 4, got shape 3x8x8}}
+  %y = logbtq.avg_pool2d %x {kernel = array<i64: 2, 2>} : tensor<3x8x8xf32> -> tensor<3x7x7xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{shapes 2x3 and 4 do not broadcast}}
+  %y = logbtq.add %a, %b : tensor<2x3xf32>, tensor<4xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast_result(%a: tensor<2x3xf32>, %b: tensor<3xf32>) {
+  // expected-error @+1 {{result type 'tensor<3xf32>' does not match the inferred shape 2x3}}
+  %y = logbtq.mul %a, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @unary_shape(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %y = logbtq.relu %a : tensor<2x3xf32> -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @unary_kinds(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{mixes f32 and MU8 tensors}}
+  %y = logbtq.tanh %a : tensor<2x3xf32> -> tensor<2x3x!logbtq.mu8>
+  return
+}
+
+// -----
+
+func.func @clip_bounds(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{min 6.000000e+00 is greater than max 0.000000e+00}}
+  %y = logbtq.clip %a {min = 6.0 : f32, max = 0.0 : f32} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @dropout_ratio(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{ratio must be in [0, 1), got 1}}
+  %y = logbtq.dropout %a {ratio = 1.0 : f32} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_count(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{cannot reshape 6 elements ('tensor<2x3xf32>') into 8 ('tensor<2x4xf32>')}}
+  %y = logbtq.reshape %a : tensor<2x3xf32> -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_perm(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{transpose perm is not a permutation of 0..1}}
+  %y = logbtq.transpose %a {perm = array<i64: 0, 0>} : tensor<2x3xf32> -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @transpose_rank(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{transpose permutation has 3 entries for rank 2}}
+  %y = logbtq.transpose %a {perm = array<i64: 0, 1, 2>} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @concat_off_axis(%a: tensor<2x3xf32>, %b: tensor<3x3xf32>) {
+  // expected-error @+1 {{concat inputs differ off the axis: 2x3 and 3x3}}
+  %y = logbtq.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<2x6xf32>
+  return
+}
+
+// -----
+
+func.func @concat_axis(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{concat axis 2 is out of range for rank 2}}
+  %y = logbtq.concat %a {axis = 2 : i64} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis(%a: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %y = logbtq.softmax %a {axis = 2 : i64} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm_params(%x: tensor<4x3x5x5xf32>, %p: tensor<3xf32>, %q: tensor<4xf32>) {
+  // expected-error @+1 {{per-channel parameters must have shape 3, got 'tensor<4xf32>'}}
+  %y = logbtq.batch_norm %x, %p, %q, %p, %p : (tensor<4x3x5x5xf32>, tensor<3xf32>, tensor<4xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<4x3x5x5xf32>
+  return
+}
