@@ -253,6 +253,36 @@ template <typename OpTy> LogicalResult importBinary(NodeContext &ctx) {
   return ctx.setOutput(0, *y);
 }
 
+/// Division by a constant known at import time is multiplication by its
+/// reciprocal (one rounding more than a true division, see docs/ONNX.md);
+/// logbtq has no division op.
+LogicalResult importDiv(NodeContext &ctx) {
+  if (failed(ctx.checkAttributes({})))
+    return failure();
+  if (!ctx.isKnown(1))
+    return ctx.emitError() << "division by a graph tensor is not supported "
+                              "(only by a constant)";
+  auto divisor = ctx.knownInput(1, "the divisor");
+  auto x = ctx.input(0);
+  if (failed(divisor) || failed(x))
+    return failure();
+  if (!divisor->isFloat)
+    return ctx.emitError() << "the divisor must be a float constant";
+  if (llvm::is_contained(divisor->floats, 0.0f))
+    return ctx.emitError() << "the divisor contains zero";
+  SmallVector<float> reciprocal;
+  for (float v : divisor->floats)
+    reciprocal.push_back(1.0f / v);
+  auto type = ctx.tensorType(divisor->shape);
+  Value scale = arith::ConstantOp::create(
+      ctx.builder(), ctx.loc, type,
+      DenseElementsAttr::get(type, ArrayRef<float>(reciprocal)));
+  auto y = broadcastBinary<MulOp>(ctx, *x, scale);
+  if (failed(y))
+    return failure();
+  return ctx.setOutput(0, *y);
+}
+
 /// A scalar bound given as a constant input (opset >= 11).
 FailureOr<float> scalarBound(NodeContext &ctx, size_t i, StringRef what,
                              float fallback) {
@@ -796,6 +826,7 @@ mlir::logbtq::onnx_import::getNodeImporters() {
       {"Concat", importConcat},
       {"Constant", importConstant},
       {"Conv", importConv},
+      {"Div", importDiv},
       {"Dropout", importDropout},
       {"Flatten", importFlatten},
       {"Gather", importGather},
