@@ -1,0 +1,165 @@
+"""The model zoo's architectures as torch.nn.Module classes (logbtq.models).
+
+Layer attribute names match the zoo's initializer names ("fc1.weight",
+"layer3.downsample.bias", ...), so `load_onnx_weights` copies a zoo model's
+seeded initial weights into a module and `export` writes what PyTorch 1.13's
+exporter makes of the same network with the same weights.
+
+    /usr/bin/python3 -m logbtq.torch_models NAME -o out.onnx [--opset N] [--seed S]
+"""
+import argparse
+import io
+
+import numpy as np
+import onnx
+import onnx.numpy_helper
+import torch
+from torch import nn
+
+
+class MLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.flatten = nn.Flatten()
+        self.fc1 = nn.Linear(784, 256)
+        self.relu1 = nn.ReLU()
+        self.fc2 = nn.Linear(256, 128)
+        self.relu2 = nn.ReLU()
+        self.fc3 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = self.relu1(self.fc1(self.flatten(x)))
+        x = self.relu2(self.fc2(x))
+        return self.fc3(x)
+
+
+class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 5, padding=2)
+        self.relu1 = nn.ReLU()
+        self.pool1 = nn.MaxPool2d(2, 2)
+        self.conv2 = nn.Conv2d(16, 32, 5, padding=2)
+        self.relu2 = nn.ReLU()
+        self.pool2 = nn.MaxPool2d(2, 2)
+        self.flatten = nn.Flatten()
+        self.fc1 = nn.Linear(32 * 7 * 7, 128)
+        self.relu3 = nn.ReLU()
+        self.fc2 = nn.Linear(128, 10)
+
+    def forward(self, x):
+        x = self.pool1(self.relu1(self.conv1(x)))
+        x = self.pool2(self.relu2(self.conv2(x)))
+        x = self.relu3(self.fc1(self.flatten(x)))
+        return self.fc2(x)
+
+
+class BasicBlock(nn.Module):
+    """conv3x3 - relu - conv3x3, plus the input (through a 1x1 conv when the
+    shape changes), then relu. Convolutions carry biases (no batch norm)."""
+
+    def __init__(self, cin, cout, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
+        self.downsample = (nn.Conv2d(cin, cout, 1, stride=stride)
+                           if stride != 1 or cin != cout else None)
+        self.relu2 = nn.ReLU()
+
+    def forward(self, x):
+        out = self.conv2(self.relu1(self.conv1(x)))
+        identity = x if self.downsample is None else self.downsample(x)
+        return self.relu2(out + identity)
+
+
+class ResNetTiny(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 3, padding=1)
+        self.relu = nn.ReLU()
+        self.layer1 = BasicBlock(16, 16)
+        self.layer2 = BasicBlock(16, 16)
+        self.layer3 = BasicBlock(16, 32, stride=2)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.flatten = nn.Flatten()
+        self.fc = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = self.relu(self.conv1(x))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(self.flatten(self.pool(x)))
+
+
+MODULES = {"mlp": MLP, "cnn": CNN, "resnet-tiny": ResNetTiny}
+INPUT_SHAPE = (1, 28, 28)
+
+
+def load_onnx_weights(module, onnx_model):
+    """Copies every parameter of `module` from the initializer of the same
+    name in `onnx_model`; a missing name or a shape mismatch raises."""
+    inits = {t.name: onnx.numpy_helper.to_array(t) for t in onnx_model.graph.initializer}
+    state = module.state_dict()
+    missing = [k for k in state if k not in inits]
+    if missing:
+        raise KeyError("initializers missing from the ONNX model: " + ", ".join(missing))
+    new_state = {}
+    for k, v in state.items():
+        a = inits[k]
+        if tuple(a.shape) != tuple(v.shape):
+            raise ValueError("%s: ONNX shape %s, torch shape %s" % (k, a.shape, tuple(v.shape)))
+        new_state[k] = torch.from_numpy(np.array(a, dtype=np.float32))
+    module.load_state_dict(new_state)
+    return module
+
+
+def build(name, opset=14, seed=0):
+    """The torch module for zoo model `name`, with the zoo's initial weights."""
+    from . import models
+    module = MODULES[name]()
+    load_onnx_weights(module, models.build(name, opset=opset, seed=seed))
+    return module.eval()
+
+
+def export(name, path, opset=14, batch=None, dynamic_batch=True, seed=0):
+    """torch.onnx.export of zoo model `name` (with the zoo's weights) to
+    `path` (a file name or a binary file object); returns the ModelProto.
+
+    The traced example has batch `batch` (2 when None). With dynamic_batch
+    the input and output dimension 0 is the symbolic "batch"; without it the
+    graph keeps the static batch of the example."""
+    module = build(name, opset=opset, seed=seed)
+    n = 2 if batch is None else int(batch)
+    example = torch.zeros((n,) + INPUT_SHAPE, dtype=torch.float32)
+    axes = {"input": {0: "batch"}, "logits": {0: "batch"}} if dynamic_batch else None
+    buf = io.BytesIO()
+    with torch.no_grad():
+        torch.onnx.export(module, example, buf, opset_version=opset,
+                          input_names=["input"], output_names=["logits"],
+                          dynamic_axes=axes, do_constant_folding=True)
+    data = buf.getvalue()
+    if path is not None:
+        if hasattr(path, "write"):
+            path.write(data)
+        else:
+            with open(path, "wb") as f:
+                f.write(data)
+    return onnx.load_from_string(data)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description="Export a zoo model through torch.onnx.export.")
+    p.add_argument("name", choices=sorted(MODULES))
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--opset", type=int, default=14)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch", type=int, default=None)
+    p.add_argument("--static-batch", action="store_true")
+    a = p.parse_args(argv)
+    export(a.name, a.output, opset=a.opset, batch=a.batch, dynamic_batch=not a.static_batch,
+           seed=a.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
