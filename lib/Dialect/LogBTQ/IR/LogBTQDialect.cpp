@@ -6,6 +6,7 @@ using namespace mlir;
 using namespace mlir::logbtq;
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQDialect.cpp.inc"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQInterfaces.cpp.inc"
 
 void LogBTQDialect::initialize() {
   registerTypes();

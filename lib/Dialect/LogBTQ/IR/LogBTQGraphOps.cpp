@@ -7,40 +7,54 @@
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 #include "logbtq/Dialect/LogBTQ/IR/ShapeInference.h"
+#include "VerifyUtils.h"
 
 #include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace mlir::logbtq;
 
-static ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<ShapedType>(v.getType()).getShape();
-}
+using checks::shapeOf;
 
-/// f32 graphs stay f32 and MU8 graphs stay MU8: a mix would hide a missing
-/// encode or decode.
-static LogicalResult verifyElementKinds(Operation *op) {
-  auto isMU8 = [](Type t) { return static_cast<bool>(getMU8ElementType(t)); };
-  bool resultMU8 = isMU8(op->getResult(0).getType());
-  for (Value operand : op->getOperands())
-    if (isMU8(operand.getType()) != resultMU8)
+LogicalResult checks::verifyElementKinds(Operation *op) {
+  Type resultType = op->getResult(0).getType();
+  bool resultMU8 = static_cast<bool>(getMU8ElementType(resultType));
+  for (Value operand : op->getOperands()) {
+    auto shaped = dyn_cast<ShapedType>(operand.getType());
+    if (!shaped || shaped.getElementType().isInteger())
+      continue;
+    if (static_cast<bool>(getMU8ElementType(shaped)) != resultMU8)
       return op->emitOpError("mixes f32 and MU8 tensors: operand ")
-             << operand.getType() << " with result "
-             << op->getResult(0).getType();
+             << operand.getType() << " with result " << resultType;
+  }
   return success();
 }
+
+LogicalResult checks::verifyShapeOf(Operation *op, Value value,
+                                    FailureOr<shape::Shape> expected) {
+  if (failed(expected))
+    return failure();
+  if (failed(verifyCompatibleShape(*expected, shapeOf(value))))
+    return op->emitOpError("result type ")
+           << value.getType() << " does not match the inferred shape "
+           << shape::format(*expected);
+  return verifyElementKinds(op);
+}
+
+LogicalResult checks::verifyAxisInRange(Operation *op, int64_t axis,
+                                        int64_t rank) {
+  if (axis < 0 || axis >= rank)
+    return op->emitOpError("axis ")
+           << axis << " is out of range for rank " << rank;
+  return success();
+}
+
+using checks::verifyElementKinds;
 
 /// The shared tail of every graph op verifier.
 static LogicalResult verifyResultShape(Operation *op,
                                        FailureOr<shape::Shape> expected) {
-  if (failed(expected))
-    return failure();
-  Type resultType = op->getResult(0).getType();
-  if (failed(verifyCompatibleShape(*expected, shapeOf(op->getResult(0)))))
-    return op->emitOpError("result type ")
-           << resultType << " does not match the inferred shape "
-           << shape::format(*expected);
-  return verifyElementKinds(op);
+  return checks::verifyShapeOf(op, op->getResult(0), expected);
 }
 
 #define LOGBTQ_EMIT_ERROR [&] { return emitOpError(); }
@@ -139,10 +153,9 @@ LogicalResult ConcatOp::verify() {
 
 template <typename SoftmaxLikeOp>
 static LogicalResult verifySoftmaxLike(SoftmaxLikeOp op) {
-  int64_t rank = shapeOf(op.getInput()).size();
-  if (op.getAxis() < 0 || op.getAxis() >= rank)
-    return op.emitOpError("axis ")
-           << op.getAxis() << " is out of range for rank " << rank;
+  if (failed(checks::verifyAxisInRange(op, op.getAxis(),
+                                       shapeOf(op.getInput()).size())))
+    return failure();
   return verifyElementKinds(op);
 }
 LogicalResult SoftmaxOp::verify() { return verifySoftmaxLike(*this); }

@@ -14,6 +14,8 @@
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQDialect.h.inc"
 
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQInterfaces.h.inc"
+
 #define GET_TYPEDEF_CLASSES
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQTypes.h.inc"
 

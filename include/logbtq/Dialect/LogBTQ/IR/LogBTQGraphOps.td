@@ -12,7 +12,8 @@
 #define LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQGRAPHOPS_TD
 
 class LogBTQ_GraphOp<string mnemonic, list<Trait> traits = []>
-    : LogBTQ_Op<mnemonic, !listconcat([Pure], traits)> {
+    : LogBTQ_Op<mnemonic, !listconcat([Pure,
+        DeclareOpInterfaceMethods<LogBTQ_DifferentiableOpInterface>], traits)> {
   let hasVerifier = 1;
 }
 

@@ -3,6 +3,7 @@
 #ifndef LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQOPS_TD
 #define LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQOPS_TD
 
+include "logbtq/Dialect/LogBTQ/IR/LogBTQInterfaces.td"
 include "logbtq/Dialect/LogBTQ/IR/LogBTQTypes.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"
@@ -81,7 +82,8 @@ def LogBTQ_ConstantOp : LogBTQ_Op<"constant", [ConstantLike, Pure]> {
 // Training terms
 //===----------------------------------------------------------------------===//
 
-def LogBTQ_BarrierOp : LogBTQ_Op<"barrier", [Pure]> {
+def LogBTQ_BarrierOp : LogBTQ_Op<"barrier",
+    [Pure, DeclareOpInterfaceMethods<LogBTQ_DifferentiableOpInterface>]> {
   let summary = "Log-barrier extension penalty of a tensor";
   let description = [{
     The mean over the elements of `psi_t(|x| - bound)`, the log-barrier
@@ -108,5 +110,6 @@ def LogBTQ_BarrierOp : LogBTQ_Op<"barrier", [Pure]> {
 }
 
 include "logbtq/Dialect/LogBTQ/IR/LogBTQGraphOps.td"
+include "logbtq/Dialect/LogBTQ/IR/LogBTQTrainingOps.td"
 
 #endif // LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQOPS_TD

@@ -1,0 +1,350 @@
+//===- LogBTQTrainingOps.td - loss, gradient, optimizer ops -*- tablegen -*-===//
+//
+// The ops that `-logbtq-build-training` adds around a forward graph: the loss,
+// the vector-Jacobian products that have no graph-op form, and the optimizer.
+// Like the graph ops they work on f32 tensors now and on MU8 tensors after
+// quantization.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQTRAININGOPS_TD
+#define LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQTRAININGOPS_TD
+
+def LogBTQ_Labels : RankedTensorOf<[I32]>;
+
+//===----------------------------------------------------------------------===//
+// Loss and metrics
+//===----------------------------------------------------------------------===//
+
+def LogBTQ_SoftmaxCrossEntropyOp : LogBTQ_Op<"softmax_cross_entropy",
+    [Pure, DeclareOpInterfaceMethods<LogBTQ_DifferentiableOpInterface>]> {
+  let summary = "Mean softmax cross-entropy of logits against class labels";
+  let description = [{
+    `mean_n (logsumexp(logits[n, :]) - logits[n, labels[n]])`, computed
+    stably (max subtracted first).
+
+    ```mlir
+    %loss = logbtq.softmax_cross_entropy %logits, %labels : tensor<64x10xf32>, tensor<64xi32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$logits, LogBTQ_Labels:$labels);
+  let results = (outs F32:$loss);
+  let assemblyFormat = [{
+    $logits `,` $labels attr-dict `:` type($logits) `,` type($labels)
+  }];
+  let hasVerifier = 1;
+}
+
+def LogBTQ_CountCorrectOp : LogBTQ_Op<"count_correct", [Pure]> {
+  let summary = "How many rows have their largest logit at the label";
+  let description = [{
+    Ties go to the lowest class index, as `argmax` does. The count is an f32
+    so that it travels with the other statistics.
+
+    ```mlir
+    %n = logbtq.count_correct %logits, %labels : tensor<64x10xf32>, tensor<64xi32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$logits, LogBTQ_Labels:$labels);
+  let results = (outs F32:$count);
+  let assemblyFormat = [{
+    $logits `,` $labels attr-dict `:` type($logits) `,` type($labels)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Gradients
+//===----------------------------------------------------------------------===//
+
+class LogBTQ_GradOp<string mnemonic, list<Trait> traits = []>
+    : LogBTQ_Op<mnemonic, !listconcat([Pure], traits)> {
+  let hasVerifier = 1;
+}
+
+def LogBTQ_SoftmaxCrossEntropyGradOp
+    : LogBTQ_GradOp<"softmax_cross_entropy_grad"> {
+  let summary = "Gradient of the mean cross-entropy with respect to logits";
+  let description = [{
+    `(softmax(logits) - onehot(labels)) / N * scale`, `scale` being the
+    gradient of the loss.
+
+    ```mlir
+    %g = logbtq.softmax_cross_entropy_grad %logits, %labels, %s : tensor<64x10xf32>, tensor<64xi32> -> tensor<64x10xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$logits, LogBTQ_Labels:$labels,
+                       F32:$scale);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $logits `,` $labels `,` $scale attr-dict `:` type($logits) `,` type($labels) `->` type($result)
+  }];
+}
+
+class LogBTQ_PointwiseGradOp<string mnemonic>
+    : LogBTQ_GradOp<mnemonic, [SameOperandsAndResultShape]> {
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $value attr-dict `:` type($grad) `,` type($value) `->` type($result)
+  }];
+}
+
+def LogBTQ_ReluGradOp : LogBTQ_PointwiseGradOp<"relu_grad"> {
+  let summary = "grad where input > 0, else 0";
+  let description = [{
+    `value` is the relu's input.
+
+    ```mlir
+    %dx = logbtq.relu_grad %dy, %x : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$value);
+}
+
+def LogBTQ_SigmoidGradOp : LogBTQ_PointwiseGradOp<"sigmoid_grad"> {
+  let summary = "grad * y * (1 - y), y being the sigmoid's output";
+  let description = [{
+    ```mlir
+    %dx = logbtq.sigmoid_grad %dy, %y : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$value);
+}
+
+def LogBTQ_TanhGradOp : LogBTQ_PointwiseGradOp<"tanh_grad"> {
+  let summary = "grad * (1 - y^2), y being the tanh's output";
+  let description = [{
+    ```mlir
+    %dx = logbtq.tanh_grad %dy, %y : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$value);
+}
+
+def LogBTQ_ClipGradOp : LogBTQ_PointwiseGradOp<"clip_grad"> {
+  let summary = "grad where min <= input <= max, else 0";
+  let description = [{
+    Bounds inclusive, as PyTorch's `clamp` backward.
+
+    ```mlir
+    %dx = logbtq.clip_grad %dy, %x {min = 0.0 : f32, max = 6.0 : f32} : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$value,
+                       F32Attr:$min, F32Attr:$max);
+}
+
+def LogBTQ_SoftmaxGradOp : LogBTQ_PointwiseGradOp<"softmax_grad"> {
+  let summary = "y * (grad - sum(grad * y, axis)), y being the softmax";
+  let description = [{
+    ```mlir
+    %dx = logbtq.softmax_grad %dy, %y {axis = 1 : i64} : tensor<4x10xf32>, tensor<4x10xf32> -> tensor<4x10xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$value,
+                       I64Attr:$axis);
+}
+
+def LogBTQ_LogSoftmaxGradOp : LogBTQ_PointwiseGradOp<"log_softmax_grad"> {
+  let summary = "grad - exp(y) * sum(grad, axis), y being the log-softmax";
+  let description = [{
+    ```mlir
+    %dx = logbtq.log_softmax_grad %dy, %y {axis = 1 : i64} : tensor<4x10xf32>, tensor<4x10xf32> -> tensor<4x10xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$value,
+                       I64Attr:$axis);
+}
+
+def LogBTQ_MaxPool2DGradOp : LogBTQ_GradOp<"max_pool2d_grad"> {
+  let summary = "Routes each window's gradient to its (first) maximum";
+  let description = [{
+    The gradient of `max_pool2d` with the same attributes: every output
+    gradient goes to the first position (row-major within the window) that
+    holds the window's maximum; overlapping windows accumulate.
+
+    ```mlir
+    %dx = logbtq.max_pool2d_grad %dy, %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>}
+        : tensor<8x16x14x14xf32>, tensor<8x16x28x28xf32> -> tensor<8x16x28x28xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$input,
+                       DenseI64ArrayAttr:$kernel,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       UnitAttr:$ceil_mode);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $input attr-dict `:` type($grad) `,` type($input) `->` type($result)
+  }];
+}
+
+def LogBTQ_AvgPool2DGradOp : LogBTQ_GradOp<"avg_pool2d_grad"> {
+  let summary = "Spreads each window's gradient evenly over the window";
+  let description = [{
+    The gradient of `avg_pool2d` with the same attributes; the result type
+    gives the input shape.
+
+    ```mlir
+    %dx = logbtq.avg_pool2d_grad %dy {kernel = array<i64: 7, 7>} : tensor<8x32x1x1xf32> -> tensor<8x32x7x7xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, DenseI64ArrayAttr:$kernel,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       UnitAttr:$ceil_mode, UnitAttr:$count_include_pad);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$grad attr-dict `:` type($grad) `->` type($result)";
+}
+
+def LogBTQ_Conv2DGradInputOp : LogBTQ_GradOp<"conv2d_grad_input"> {
+  let summary = "Gradient of conv2d with respect to its input";
+  let description = [{
+    The transposed convolution of the output gradient with the filter; the
+    result type gives the input shape (strides can make it ambiguous).
+
+    ```mlir
+    %dx = logbtq.conv2d_grad_input %dy, %w {pads = array<i64: 2, 2, 2, 2>}
+        : (tensor<8x16x28x28xf32>, tensor<16x1x5x5xf32>) -> tensor<8x1x28x28xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$filter,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $filter attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def LogBTQ_Conv2DGradFilterOp : LogBTQ_GradOp<"conv2d_grad_filter"> {
+  let summary = "Gradient of conv2d with respect to its filter";
+  let description = [{
+    The correlation of the (padded) input with the output gradient, summed
+    over the batch; the result type gives the filter shape.
+
+    ```mlir
+    %dw = logbtq.conv2d_grad_filter %dy, %x {pads = array<i64: 2, 2, 2, 2>}
+        : (tensor<8x16x28x28xf32>, tensor<8x1x28x28xf32>) -> tensor<16x1x5x5xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$input,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $grad `,` $input attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def LogBTQ_BatchNormGradOp : LogBTQ_GradOp<"batch_norm_grad"> {
+  let summary = "Gradients of inference-form batch_norm (input, scale, bias)";
+  let description = [{
+    With `inv = 1 / sqrt(variance + epsilon)` per channel:
+    `dx = grad * scale * inv`, `dscale = sum(grad * (x - mean) * inv)`,
+    `dbias = sum(grad)`, sums over every dimension but the channel (1).
+    The statistics are frozen and get no gradient.
+
+    ```mlir
+    %dx, %ds, %db = logbtq.batch_norm_grad %dy, %x, %scale, %mean, %var {epsilon = 1.0e-5 : f32}
+        : (tensor<4x3x5x5xf32>, tensor<4x3x5x5xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>)
+        -> (tensor<4x3x5x5xf32>, tensor<3xf32>, tensor<3xf32>)
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$input,
+                       LogBTQ_Tensor:$scale, LogBTQ_Tensor:$mean,
+                       LogBTQ_Tensor:$variance, F32Attr:$epsilon);
+  let results = (outs LogBTQ_Tensor:$input_grad, LogBTQ_Tensor:$scale_grad,
+                      LogBTQ_Tensor:$bias_grad);
+  let assemblyFormat = [{
+    operands attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def LogBTQ_ReduceSumOp : LogBTQ_GradOp<"reduce_sum"> {
+  let summary = "Sums over the given axes, which the result drops";
+  let description = [{
+    Used to undo broadcasting in gradients.
+
+    ```mlir
+    %s = logbtq.reduce_sum %x {axes = array<i64: 0>} : tensor<64x256xf32> -> tensor<256xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def LogBTQ_SliceOp : LogBTQ_GradOp<"slice"> {
+  let summary = "A static box of a tensor (unit strides)";
+  let description = [{
+    ```mlir
+    %s = logbtq.slice %x {offsets = array<i64: 0, 3>} : tensor<2x8xf32> -> tensor<2x5xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, DenseI64ArrayAttr:$offsets);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def LogBTQ_BarrierGradOp : LogBTQ_GradOp<"barrier_grad"> {
+  let summary = "Gradient of a barrier penalty with respect to its input";
+  let description = [{
+    `scale * sign(x) * psi_t'(|x| - bound) / n` elementwise (docs/MU8.md),
+    `scale` being the gradient flowing into the penalty (lambda for a term of
+    the loss).
+
+    ```mlir
+    %dx = logbtq.barrier_grad %x, %t, %scale {bound = 1.0 : f32} : tensor<64x256xf32> -> tensor<64x256xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, F32:$t, F32:$scale,
+                       DefaultValuedAttr<F32Attr, "1.0">:$bound);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $t `,` $scale attr-dict `:` type($input) `->` type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Optimizer
+//===----------------------------------------------------------------------===//
+
+def LogBTQ_SGDUpdateOp : LogBTQ_Op<"sgd_update", [Pure,
+    AllTypesMatch<["param", "new_param"]>,
+    AllTypesMatch<["momentum_buffer", "new_momentum"]>]> {
+  let summary = "One SGD step with momentum and weight decay";
+  let description = [{
+    As PyTorch's `torch.optim.SGD`: `g = grad + weight_decay * param`,
+    `momentum' = momentum_factor * momentum + g`,
+    `param' = param - lr * momentum'`.
+
+    ```mlir
+    %p2, %m2 = logbtq.sgd_update %p, %g, %m, %lr {momentum = 0.9 : f32}
+        : tensor<256x784xf32>, tensor<256x784xf32>, tensor<256x784xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$param, LogBTQ_Tensor:$grad,
+                       LogBTQ_Tensor:$momentum_buffer, F32:$lr,
+                       DefaultValuedAttr<F32Attr, "0.0">:$momentum,
+                       DefaultValuedAttr<F32Attr, "0.0">:$weight_decay);
+  let results = (outs LogBTQ_Tensor:$new_param, LogBTQ_Tensor:$new_momentum);
+  let assemblyFormat = [{
+    $param `,` $grad `,` $momentum_buffer `,` $lr attr-dict `:` type($param) `,` type($grad) `,` type($momentum_buffer)
+  }];
+  let hasVerifier = 1;
+  let builders = [
+    OpBuilder<(ins "::mlir::Value":$param, "::mlir::Value":$grad,
+                   "::mlir::Value":$momentumBuffer, "::mlir::Value":$lr,
+                   "float":$momentum, "float":$weightDecay), [{
+      build($_builder, $_state, param.getType(), momentumBuffer.getType(),
+            param, grad, momentumBuffer, lr,
+            $_builder.getF32FloatAttr(momentum),
+            $_builder.getF32FloatAttr(weightDecay));
+    }]>
+  ];
+}
+
+#endif // LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQTRAININGOPS_TD

@@ -1,0 +1,325 @@
+//===- LogBTQGradients.cpp - Vector-Jacobian products of logbtq ops -------===//
+//
+// DifferentiableOpInterface::emitVJP for every op that can sit in a forward
+// graph. Each gradient is built from logbtq ops, so it is lowered, quantized
+// and checked like the forward pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "VerifyUtils.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace mlir::logbtq;
+using checks::shapeOf;
+
+namespace {
+
+/// No gradient flows into the result: none flows out to the operands.
+LogicalResult noGradient(Operation *op, SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.append(op->getNumOperands(), Value());
+  return success();
+}
+
+/// A tensor of `shape` with the element type of `like`.
+RankedTensorType withShape(Value like, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(
+      shape, cast<ShapedType>(like.getType()).getElementType());
+}
+
+/// Undoes numpy broadcasting: sums `grad` down to `target`'s shape.
+Value sumToShape(OpBuilder &b, Location loc, Value grad, Value target) {
+  ArrayRef<int64_t> g = shapeOf(grad), t = shapeOf(target);
+  if (g == t)
+    return grad;
+  size_t lead = g.size() - t.size();
+  SmallVector<int64_t> axes, kept;
+  for (size_t d = 0; d < g.size(); ++d) {
+    if (d < lead || (t[d - lead] == 1 && g[d] != 1))
+      axes.push_back(d);
+    else
+      kept.push_back(g[d]);
+  }
+  Value summed = grad;
+  if (!axes.empty())
+    summed = ReduceSumOp::create(b, loc, withShape(grad, kept), grad,
+                                 b.getDenseI64ArrayAttr(axes));
+  if (shapeOf(summed) != t)
+    summed = ReshapeOp::create(b, loc, target.getType(), summed);
+  return summed;
+}
+
+Value scalarTensor(OpBuilder &b, Location loc, float value) {
+  auto type = RankedTensorType::get({}, b.getF32Type());
+  return arith::ConstantOp::create(b, loc, type,
+                                   DenseElementsAttr::get(type, value));
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Linear layers
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                SmallVectorImpl<Value> &operandGrads) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(*this, operandGrads);
+  Location loc = getLoc();
+  Value a = getLhs(), bm = getRhs();
+  bool ta = getTransposeLhs(), tb = getTransposeRhs();
+  UnitAttr unit = b.getUnitAttr();
+  auto flag = [&](bool set) { return set ? unit : nullptr; };
+  // Y = op_a(A) op_b(B): d op_a(A) = dY op_b(B)^T, d op_b(B) = op_a(A)^T dY,
+  // each written as one matmul with transpose flags.
+  Value da = ta ? MatmulOp::create(b, loc, a.getType(), bm, dy, flag(tb), unit)
+                      .getResult()
+                : MatmulOp::create(b, loc, a.getType(), dy, bm, nullptr,
+                                   flag(!tb))
+                      .getResult();
+  Value db = tb ? MatmulOp::create(b, loc, bm.getType(), dy, a, unit, flag(ta))
+                      .getResult()
+                : MatmulOp::create(b, loc, bm.getType(), a, dy, flag(!ta),
+                                   nullptr)
+                      .getResult();
+  operandGrads.append({da, db});
+  return success();
+}
+
+LogicalResult Conv2DOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                SmallVectorImpl<Value> &operandGrads) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(*this, operandGrads);
+  Location loc = getLoc();
+  operandGrads.push_back(Conv2DGradInputOp::create(
+      b, loc, getInput().getType(), dy, getFilter(), getStridesAttr(),
+      getPadsAttr(), getDilationsAttr()));
+  operandGrads.push_back(Conv2DGradFilterOp::create(
+      b, loc, getFilter().getType(), dy, getInput(), getStridesAttr(),
+      getPadsAttr(), getDilationsAttr()));
+  if (getBias())
+    operandGrads.push_back(ReduceSumOp::create(
+        b, loc, getBias().getType(), dy, b.getDenseI64ArrayAttr({0, 2, 3})));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReluOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(ReluGradOp::create(
+      b, getLoc(), getInput().getType(), resultGrads[0], getInput()));
+  return success();
+}
+
+LogicalResult SigmoidOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                 SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(SigmoidGradOp::create(
+      b, getLoc(), getInput().getType(), resultGrads[0], getResult()));
+  return success();
+}
+
+LogicalResult TanhOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(TanhGradOp::create(
+      b, getLoc(), getInput().getType(), resultGrads[0], getResult()));
+  return success();
+}
+
+LogicalResult ClipOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(
+      ClipGradOp::create(b, getLoc(), getInput().getType(), resultGrads[0],
+                         getInput(), getMinAttr(), getMaxAttr()));
+  return success();
+}
+
+LogicalResult DropoutOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                 SmallVectorImpl<Value> &operandGrads) {
+  // Dropout is the identity in logbtq's training graphs (docs/ONNX.md).
+  operandGrads.push_back(resultGrads[0]);
+  return success();
+}
+
+LogicalResult AddOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(sumToShape(b, getLoc(), dy, getLhs()));
+  operandGrads.push_back(sumToShape(b, getLoc(), dy, getRhs()));
+  return success();
+}
+
+LogicalResult SubOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(*this, operandGrads);
+  Location loc = getLoc();
+  Value negated =
+      MulOp::create(b, loc, dy.getType(), dy, scalarTensor(b, loc, -1.0f));
+  operandGrads.push_back(sumToShape(b, loc, dy, getLhs()));
+  operandGrads.push_back(sumToShape(b, loc, negated, getRhs()));
+  return success();
+}
+
+LogicalResult MulOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(*this, operandGrads);
+  Location loc = getLoc();
+  Value da = MulOp::create(b, loc, dy.getType(), dy, getRhs());
+  Value db = MulOp::create(b, loc, dy.getType(), dy, getLhs());
+  operandGrads.push_back(sumToShape(b, loc, da, getLhs()));
+  operandGrads.push_back(sumToShape(b, loc, db, getRhs()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+LogicalResult MaxPool2DOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                   SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(MaxPool2DGradOp::create(
+      b, getLoc(), getInput().getType(), resultGrads[0], getInput(),
+      getKernelAttr(), getStridesAttr(), getPadsAttr(), getCeilModeAttr()));
+  return success();
+}
+
+LogicalResult AvgPool2DOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                   SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(AvgPool2DGradOp::create(
+      b, getLoc(), getInput().getType(), resultGrads[0], getKernelAttr(),
+      getStridesAttr(), getPadsAttr(), getCeilModeAttr(),
+      getCountIncludePadAttr()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Data movement
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                 SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(ReshapeOp::create(b, getLoc(), getInput().getType(),
+                                           resultGrads[0]));
+  return success();
+}
+
+LogicalResult TransposeOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                   SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  ArrayRef<int64_t> perm = getPerm();
+  SmallVector<int64_t> inverse(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm))
+    inverse[p] = i;
+  operandGrads.push_back(TransposeOp::create(b, getLoc(),
+                                             getInput().getType(),
+                                             resultGrads[0],
+                                             b.getDenseI64ArrayAttr(inverse)));
+  return success();
+}
+
+LogicalResult ConcatOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  int64_t axis = getAxis(), offset = 0;
+  for (Value input : getInputs()) {
+    SmallVector<int64_t> offsets(shapeOf(input).size(), 0);
+    offsets[axis] = offset;
+    offset += shapeOf(input)[axis];
+    operandGrads.push_back(SliceOp::create(b, getLoc(), input.getType(),
+                                           resultGrads[0],
+                                           b.getDenseI64ArrayAttr(offsets)));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                 SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(
+      SoftmaxGradOp::create(b, getLoc(), getInput().getType(), resultGrads[0],
+                            getResult(), getAxisAttr()));
+  return success();
+}
+
+LogicalResult LogSoftmaxOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                    SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(
+      LogSoftmaxGradOp::create(b, getLoc(), getInput().getType(),
+                               resultGrads[0], getResult(), getAxisAttr()));
+  return success();
+}
+
+LogicalResult BatchNormOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                   SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  auto grads = BatchNormGradOp::create(
+      b, getLoc(), getInput().getType(), getScale().getType(),
+      getBias().getType(), resultGrads[0], getInput(), getScale(), getMean(),
+      getVariance(), getEpsilonAttr());
+  // The running statistics are frozen: no gradient.
+  operandGrads.append({grads.getInputGrad(), grads.getScaleGrad(),
+                       grads.getBiasGrad(), Value(), Value()});
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Training terms
+//===----------------------------------------------------------------------===//
+
+LogicalResult BarrierOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                 SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(BarrierGradOp::create(
+      b, getLoc(), getInput().getType(), getInput(), getT(), resultGrads[0],
+      getBoundAttr()));
+  operandGrads.push_back(Value()); // t is a schedule, not a variable
+  return success();
+}
+
+LogicalResult SoftmaxCrossEntropyOp::emitVJP(
+    OpBuilder &b, ValueRange resultGrads, SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(SoftmaxCrossEntropyGradOp::create(
+      b, getLoc(), getLogits().getType(), getLogits(), getLabels(),
+      resultGrads[0]));
+  operandGrads.push_back(Value()); // labels are data
+  return success();
+}

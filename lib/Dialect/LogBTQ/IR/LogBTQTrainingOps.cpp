@@ -1,0 +1,173 @@
+//===- LogBTQTrainingOps.cpp - loss, gradient and optimizer ops -----------===//
+
+#include "VerifyUtils.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Dialect/LogBTQ/IR/ShapeInference.h"
+
+#include "mlir/IR/TypeUtilities.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::logbtq;
+using checks::shapeOf;
+using checks::verifyElementKinds;
+
+/// Logits are [N, C] and labels [N].
+static LogicalResult verifyLogitsAndLabels(Operation *op, Value logits,
+                                           Value labels) {
+  ArrayRef<int64_t> l = shapeOf(logits), y = shapeOf(labels);
+  if (l.size() != 2 || y.size() != 1)
+    return op->emitOpError("expects logits of rank 2 and labels of rank 1, got ")
+           << logits.getType() << " and " << labels.getType();
+  if (failed(verifyCompatibleShape(l.take_front(), y)))
+    return op->emitOpError("has ")
+           << l[0] << " rows of logits but " << y[0] << " labels";
+  return success();
+}
+
+LogicalResult SoftmaxCrossEntropyOp::verify() {
+  return verifyLogitsAndLabels(*this, getLogits(), getLabels());
+}
+
+LogicalResult CountCorrectOp::verify() {
+  return verifyLogitsAndLabels(*this, getLogits(), getLabels());
+}
+
+LogicalResult SoftmaxCrossEntropyGradOp::verify() {
+  if (failed(verifyLogitsAndLabels(*this, getLogits(), getLabels())))
+    return failure();
+  return checks::verifyShapeOf(*this, getResult(),
+                               shape::Shape(shapeOf(getLogits())));
+}
+
+LogicalResult ReluGradOp::verify() { return verifyElementKinds(*this); }
+LogicalResult SigmoidGradOp::verify() { return verifyElementKinds(*this); }
+LogicalResult TanhGradOp::verify() { return verifyElementKinds(*this); }
+
+LogicalResult ClipGradOp::verify() {
+  if (getMin().convertToDouble() > getMax().convertToDouble())
+    return emitOpError("min is greater than max");
+  return verifyElementKinds(*this);
+}
+
+LogicalResult SoftmaxGradOp::verify() {
+  if (failed(checks::verifyAxisInRange(*this, getAxis(),
+                                       shapeOf(getValue()).size())))
+    return failure();
+  return verifyElementKinds(*this);
+}
+
+LogicalResult LogSoftmaxGradOp::verify() {
+  if (failed(checks::verifyAxisInRange(*this, getAxis(),
+                                       shapeOf(getValue()).size())))
+    return failure();
+  return verifyElementKinds(*this);
+}
+
+#define LOGBTQ_EMIT_ERROR [&] { return emitOpError(); }
+
+LogicalResult MaxPool2DGradOp::verify() {
+  if (failed(verifyCompatibleShape(getInput().getType(), getType())))
+    return emitOpError("result type ")
+           << getType() << " must match the pooled input "
+           << getInput().getType();
+  // The gradient has the shape the forward pooling produced.
+  return checks::verifyShapeOf(
+      *this, getGrad(),
+      shape::inferPool2D(shapeOf(getInput()), getKernel(), getStrides(),
+                         getPads(), getCeilMode(), LOGBTQ_EMIT_ERROR));
+}
+
+LogicalResult AvgPool2DGradOp::verify() {
+  return checks::verifyShapeOf(
+      *this, getGrad(),
+      shape::inferPool2D(shapeOf(getResult()), getKernel(), getStrides(),
+                         getPads(), getCeilMode(), LOGBTQ_EMIT_ERROR));
+}
+
+LogicalResult Conv2DGradInputOp::verify() {
+  return checks::verifyShapeOf(
+      *this, getGrad(),
+      shape::inferConv2D(shapeOf(getResult()), shapeOf(getFilter()),
+                         std::nullopt, getStrides(), getPads(), getDilations(),
+                         LOGBTQ_EMIT_ERROR));
+}
+
+LogicalResult Conv2DGradFilterOp::verify() {
+  return checks::verifyShapeOf(
+      *this, getGrad(),
+      shape::inferConv2D(shapeOf(getInput()), shapeOf(getResult()),
+                         std::nullopt, getStrides(), getPads(), getDilations(),
+                         LOGBTQ_EMIT_ERROR));
+}
+
+LogicalResult BatchNormGradOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  if (x.size() < 2)
+    return emitOpError("input must have a channel dimension");
+  if (failed(verifyCompatibleShape(getGrad().getType(), getInput().getType())) ||
+      failed(verifyCompatibleShape(getInputGrad().getType(),
+                                   getInput().getType())))
+    return emitOpError("gradient and input gradient must have the input's "
+                       "shape ")
+           << getInput().getType();
+  for (Value v : {getScale(), getMean(), getVariance(), getScaleGrad(),
+                  getBiasGrad()})
+    if (failed(verifyCompatibleShape(shapeOf(v), ArrayRef<int64_t>{x[1]})))
+      return emitOpError("per-channel values must have shape ")
+             << shape::format(x[1]) << ", got " << v.getType();
+  return verifyElementKinds(*this);
+}
+
+LogicalResult ReduceSumOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  SmallVector<bool> reduced(in.size(), false);
+  for (int64_t axis : getAxes()) {
+    if (failed(checks::verifyAxisInRange(*this, axis, in.size())))
+      return failure();
+    if (reduced[axis])
+      return emitOpError("axis ") << axis << " is repeated";
+    reduced[axis] = true;
+  }
+  shape::Shape expected;
+  for (auto [d, size] : llvm::enumerate(in))
+    if (!reduced[d])
+      expected.push_back(size);
+  return checks::verifyShapeOf(*this, getResult(), expected);
+}
+
+LogicalResult SliceOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), out = shapeOf(getResult());
+  ArrayRef<int64_t> offsets = getOffsets();
+  if (in.size() != out.size() || offsets.size() != in.size())
+    return emitOpError("input, result and offsets must have the same rank");
+  for (size_t d = 0; d < in.size(); ++d) {
+    if (ShapedType::isDynamic(in[d]) || ShapedType::isDynamic(out[d]))
+      return emitOpError("needs static shapes");
+    if (offsets[d] < 0 || offsets[d] + out[d] > in[d])
+      return emitOpError("slice of ")
+             << out[d] << " at offset " << offsets[d]
+             << " does not fit dimension " << d << " of size " << in[d];
+  }
+  return verifyElementKinds(*this);
+}
+
+LogicalResult BarrierGradOp::verify() {
+  double bound = getBound().convertToDouble();
+  if (!std::isfinite(bound) || bound <= 0)
+    return emitOpError("bound must be a positive finite number, got ")
+           << bound;
+  return checks::verifyShapeOf(*this, getResult(),
+                               shape::Shape(shapeOf(getInput())));
+}
+
+LogicalResult SGDUpdateOp::verify() {
+  for (Value v : {getGrad(), getMomentumBuffer(), getNewParam(),
+                  getNewMomentum()})
+    if (failed(verifyCompatibleShape(v.getType(), getParam().getType())))
+      return emitOpError("parameter, gradient and momentum must have one "
+                         "shape, got ")
+             << getParam().getType() << " and " << v.getType();
+  return success();
+}
