@@ -3,6 +3,7 @@
 #include "logbtq/InitAll.h"
 #include "logbtq/Conversion/Passes.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
 #include "logbtq/Target/ONNX/ImportONNX.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -20,6 +21,7 @@ void mlir::logbtq::registerAllDialects(DialectRegistry &registry) {
 void mlir::logbtq::registerAllPasses() {
   mlir::registerAllPasses();
   registerLogBTQConversionPasses();
+  registerLogBTQPasses();
 }
 
 void mlir::logbtq::registerAllTranslations() {

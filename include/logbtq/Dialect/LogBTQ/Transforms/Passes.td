@@ -1,0 +1,88 @@
+//===- Passes.td - logbtq dialect passes -------------------*- tablegen -*-===//
+
+#ifndef LOGBTQ_DIALECT_LOGBTQ_TRANSFORMS_PASSES_TD
+#define LOGBTQ_DIALECT_LOGBTQ_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LogBTQInsertBarriers : Pass<"logbtq-insert-barriers", "ModuleOp"> {
+  let summary = "Add log-barrier penalty terms for weights, activations, inputs";
+  let description = [{
+    Gives `@forward` a run-time `t : f32` argument (`logbtq.barrier_t`) and an
+    extra `f32` result (`logbtq.barrier_penalty`):
+    `lambda * sum_k barrier(x_k, t, bound_k)` over the selected tensors, each
+    term a mean over its elements (docs/MU8.md). Targets: `weights` (trainable
+    parameters), `activations` (every graph-op result in `@forward` except
+    reshapes, transposes and dropouts, which repeat their input's values) and
+    `inputs`. The model outputs (logits) get `output-bound` instead of `bound`,
+    since they keep a wider fixed range. `lambda = 0` inserts nothing.
+
+    Before:
+    ```mlir
+    func.func @forward(%w: tensor<10x784xf32> {logbtq.param = "w"},
+                       %x: tensor<64x784xf32> {logbtq.input = "x"}) -> tensor<64x10xf32> {
+      %y = logbtq.matmul %x, %w {transpose_rhs} : ...
+      return %y : tensor<64x10xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @forward(%w: ..., %x: ..., %t: f32 {logbtq.barrier_t})
+        -> (tensor<64x10xf32>, f32 {logbtq.barrier_penalty}) {
+      %y = logbtq.matmul %x, %w {transpose_rhs} : ...
+      %0 = logbtq.barrier %w, %t : tensor<10x784xf32>
+      %1 = logbtq.barrier %x, %t : tensor<64x784xf32>
+      %2 = logbtq.barrier %y, %t {bound = 1.6e+01 : f32} : tensor<64x10xf32>
+      ...
+      %p = arith.mulf %lambda, %sum : f32
+      return %y, %p : tensor<64x10xf32>, f32
+    }
+    ```
+  }];
+  let options = [
+    Option<"lambda", "lambda", "double", "0.3",
+           "Weight of the barrier terms in the loss (0 disables)">,
+    Option<"bound", "bound", "double", "1.0",
+           "Bound b of |x| for weights, activations and inputs">,
+    Option<"outputBound", "output-bound", "double", "16.0",
+           "Bound of the model outputs (the logits' range)">,
+    ListOption<"targets", "targets", "std::string",
+               "Which tensors get a barrier: weights, activations, inputs "
+               "(default: all three)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
+  let summary = "Build @train_step, @grad_step and @eval_step from @forward";
+  let description = [{
+    Adds the loss (mean softmax cross-entropy against `i32` labels, plus the
+    barrier penalty when `@forward` has one), reverse-mode autodiff through
+    each op's `DifferentiableOpInterface`, and SGD with momentum and weight
+    decay (PyTorch's convention):
+
+    - `@train_step(params..., momenta..., x, labels, lr, t)
+         -> (params'..., momenta'..., stats)`
+    - `@grad_step(params..., x, labels, t) -> (grads..., stats)`
+    - `@eval_step(params..., x, labels) -> stats`
+
+    `stats` is `tensor<4xf32>`: total loss, correct predictions, cross-entropy,
+    barrier penalty. Frozen parameters (`logbtq.frozen`) keep their values and
+    get zero gradients. `@forward` stays, for inference.
+  }];
+  let options = [
+    Option<"loss", "loss", "std::string", "\"softmax-cross-entropy\"",
+           "The loss (only softmax-cross-entropy)">,
+    Option<"optimizer", "optimizer", "std::string", "\"sgd\"",
+           "The optimizer (only sgd)">,
+    Option<"momentum", "momentum", "double", "0.9", "SGD momentum factor">,
+    Option<"weightDecay", "weight-decay", "double", "0.0",
+           "L2 weight decay added to the gradients">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // LOGBTQ_DIALECT_LOGBTQ_TRANSFORMS_PASSES_TD

@@ -1,0 +1,302 @@
+//===- BuildTraining.cpp - Training and evaluation steps from @forward ----===//
+
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Dialect/LogBTQ/Transforms/Autodiff.h"
+#include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace mlir::logbtq {
+#define GEN_PASS_DEF_LOGBTQBUILDTRAINING
+#include "logbtq/Dialect/LogBTQ/Transforms/Passes.h.inc"
+} // namespace mlir::logbtq
+
+using namespace mlir;
+using namespace mlir::logbtq;
+
+namespace {
+
+/// What the step functions need to know about @forward's signature.
+struct ForwardSignature {
+  func::FuncOp func;
+  SmallVector<unsigned> params; ///< argument indices, in order
+  SmallVector<std::string> paramNames;
+  SmallVector<bool> trainable;
+  unsigned input = 0;
+  std::optional<unsigned> t;       ///< the barrier's t, if any
+  std::optional<unsigned> penalty; ///< the barrier penalty result, if any
+  unsigned logits = 0;
+  RankedTensorType logitsType;
+
+  static FailureOr<ForwardSignature> analyze(func::FuncOp func);
+};
+
+FailureOr<ForwardSignature> ForwardSignature::analyze(func::FuncOp func) {
+  ForwardSignature sig;
+  sig.func = func;
+  std::optional<unsigned> input;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    if (auto name = func.getArgAttrOfType<StringAttr>(i, "logbtq.param")) {
+      sig.params.push_back(i);
+      sig.paramNames.push_back(name.str());
+      sig.trainable.push_back(!func.getArgAttr(i, "logbtq.frozen"));
+    } else if (func.getArgAttr(i, "logbtq.barrier_t")) {
+      sig.t = i;
+    } else if (func.getArgAttr(i, "logbtq.input")) {
+      if (input)
+        return func.emitError("training needs a model with one input, "
+                              "@forward has several");
+      input = i;
+    } else {
+      return func.emitError("argument ")
+             << i << " of @forward is neither a parameter (logbtq.param), "
+             << "an input (logbtq.input) nor the barrier's t";
+    }
+  }
+  if (!input)
+    return func.emitError("@forward has no input argument (logbtq.input)");
+  sig.input = *input;
+  std::optional<unsigned> logits;
+  for (unsigned i = 0; i < func.getNumResults(); ++i) {
+    if (func.getResultAttr(i, "logbtq.barrier_penalty")) {
+      sig.penalty = i;
+      continue;
+    }
+    if (logits)
+      return func.emitError("training needs a model with one output, "
+                            "@forward has several");
+    logits = i;
+  }
+  if (!logits)
+    return func.emitError("@forward has no output");
+  sig.logits = *logits;
+  sig.logitsType = dyn_cast<RankedTensorType>(func.getResultTypes()[*logits]);
+  if (!sig.logitsType || sig.logitsType.getRank() != 2 ||
+      !sig.logitsType.hasStaticShape())
+    return func.emitError("the model output must be static [batch, classes] "
+                          "logits for a classification loss, got ")
+           << func.getResultTypes()[*logits];
+  return sig;
+}
+
+class StepBuilder {
+public:
+  StepBuilder(ModuleOp module, ForwardSignature sig, double momentum,
+              double weightDecay)
+      : module(module), sig(sig), b(module.getContext()),
+        momentum(momentum), weightDecay(weightDecay) {}
+
+  LogicalResult buildTrainStep() { return buildStep(Kind::Train); }
+  LogicalResult buildGradStep() { return buildStep(Kind::Grad); }
+  LogicalResult buildEvalStep() { return buildStep(Kind::Eval); }
+
+private:
+  enum class Kind { Train, Grad, Eval };
+
+  /// The results of the inlined forward pass.
+  struct Forward {
+    Value logits, penalty;
+  };
+
+  LogicalResult buildStep(Kind kind);
+  Forward inlineForward(ArrayRef<Value> params, Value x, Value t,
+                        IRMapping &mapping);
+  Value stats(Location loc, Value loss, Value correct, Value ce,
+              Value penalty);
+
+  ModuleOp module;
+  ForwardSignature sig;
+  OpBuilder b;
+  double momentum, weightDecay;
+};
+
+StepBuilder::Forward StepBuilder::inlineForward(ArrayRef<Value> params,
+                                                Value x, Value t,
+                                                IRMapping &mapping) {
+  Block &body = sig.func.getBody().front();
+  for (auto [i, index] : llvm::enumerate(sig.params))
+    mapping.map(body.getArgument(index), params[i]);
+  mapping.map(body.getArgument(sig.input), x);
+  if (sig.t)
+    mapping.map(body.getArgument(*sig.t), t);
+  for (Operation &op : body.without_terminator())
+    b.clone(op, mapping);
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  Forward f;
+  f.logits = mapping.lookup(ret.getOperand(sig.logits));
+  if (sig.penalty)
+    f.penalty = mapping.lookup(ret.getOperand(*sig.penalty));
+  return f;
+}
+
+Value StepBuilder::stats(Location loc, Value loss, Value correct, Value ce,
+                         Value penalty) {
+  return tensor::FromElementsOp::create(
+      b, loc, RankedTensorType::get({4}, b.getF32Type()),
+      ValueRange{loss, correct, ce, penalty});
+}
+
+LogicalResult StepBuilder::buildStep(Kind kind) {
+  Location loc = sig.func.getLoc();
+  MLIRContext *ctx = module.getContext();
+  Type f32 = b.getF32Type();
+  int64_t batch = sig.logitsType.getDimSize(0);
+  auto labelsType = RankedTensorType::get({batch}, b.getI32Type());
+  auto statsType = RankedTensorType::get({4}, f32);
+  Block &fwd = sig.func.getBody().front();
+
+  // Signature: params..., [momenta...], x, labels, [lr], [t].
+  SmallVector<Type> argTypes;
+  SmallVector<DictionaryAttr> argAttrs;
+  auto named = [&](StringRef key, Attribute value) {
+    return b.getDictionaryAttr(b.getNamedAttr(key, value));
+  };
+  for (auto [i, index] : llvm::enumerate(sig.params)) {
+    argTypes.push_back(fwd.getArgument(index).getType());
+    argAttrs.push_back(sig.func.getArgAttrDict(index));
+  }
+  if (kind == Kind::Train)
+    for (auto [i, index] : llvm::enumerate(sig.params)) {
+      argTypes.push_back(fwd.getArgument(index).getType());
+      argAttrs.push_back(
+          named("logbtq.momentum", b.getStringAttr(sig.paramNames[i])));
+    }
+  argTypes.push_back(fwd.getArgument(sig.input).getType());
+  argAttrs.push_back(sig.func.getArgAttrDict(sig.input));
+  argTypes.push_back(labelsType);
+  argAttrs.push_back(named("logbtq.labels", b.getUnitAttr()));
+  if (kind == Kind::Train) {
+    argTypes.push_back(f32);
+    argAttrs.push_back(named("logbtq.lr", b.getUnitAttr()));
+  }
+  if (kind != Kind::Eval) {
+    argTypes.push_back(f32);
+    argAttrs.push_back(named("logbtq.barrier_t", b.getUnitAttr()));
+  }
+
+  StringRef name = kind == Kind::Train  ? "train_step"
+                   : kind == Kind::Grad ? "grad_step"
+                                        : "eval_step";
+  if (module.lookupSymbol(name))
+    return module.emitError("the module already has a @") << name;
+  b.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
+  func.setAllArgAttrs(argAttrs);
+  Block *body = func.addEntryBlock();
+  b.setInsertionPointToStart(body);
+
+  size_t numParams = sig.params.size();
+  auto args = body->getArguments();
+  SmallVector<Value> params(args.take_front(numParams));
+  size_t next = numParams;
+  SmallVector<Value> momenta;
+  if (kind == Kind::Train) {
+    momenta.assign(args.begin() + next, args.begin() + next + numParams);
+    next += numParams;
+  }
+  Value x = args[next++];
+  Value labels = args[next++];
+  Value lr = kind == Kind::Train ? args[next++] : Value();
+  Value t = kind != Kind::Eval
+                ? args[next++]
+                : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0f))
+                      .getResult();
+
+  IRMapping mapping;
+  Forward f = inlineForward(params, x, t, mapping);
+  Value ce = SoftmaxCrossEntropyOp::create(b, loc, f32, f.logits, labels);
+  Value correct = CountCorrectOp::create(b, loc, f32, f.logits, labels);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value penalty = (f.penalty && kind != Kind::Eval) ? f.penalty : zero;
+  Value loss = kind == Kind::Eval
+                   ? ce
+                   : arith::AddFOp::create(b, loc, ce, penalty).getResult();
+  Value statsValue = stats(loc, loss, correct, ce, penalty);
+
+  SmallVector<Value> results;
+  if (kind == Kind::Eval) {
+    results.push_back(statsValue);
+  } else {
+    SmallVector<Value> wrt;
+    for (auto [i, p] : llvm::enumerate(params))
+      if (sig.trainable[i])
+        wrt.push_back(p);
+    FailureOr<SmallVector<Value>> grads = buildGradients(b, loss, wrt);
+    if (failed(grads))
+      return failure();
+    // Frozen parameters get zero gradients and keep their values.
+    SmallVector<Value> allGrads;
+    auto nextGrad = grads->begin();
+    for (auto [i, p] : llvm::enumerate(params))
+      allGrads.push_back(sig.trainable[i]
+                             ? *nextGrad++
+                             : arith::ConstantOp::create(
+                                   b, loc, p.getType(),
+                                   DenseElementsAttr::get(
+                                       cast<ShapedType>(p.getType()), 0.0f))
+                                   .getResult());
+    if (kind == Kind::Grad) {
+      results.append(allGrads);
+    } else {
+      SmallVector<Value> newParams, newMomenta;
+      for (auto [i, p] : llvm::enumerate(params)) {
+        if (!sig.trainable[i]) {
+          newParams.push_back(p);
+          newMomenta.push_back(momenta[i]);
+          continue;
+        }
+        auto update = SGDUpdateOp::create(b, loc, p, allGrads[i], momenta[i],
+                                          lr, momentum, weightDecay);
+        newParams.push_back(update.getNewParam());
+        newMomenta.push_back(update.getNewMomentum());
+      }
+      results.append(newParams);
+      results.append(newMomenta);
+    }
+    results.push_back(statsValue);
+  }
+  func::ReturnOp::create(b, loc, results);
+  func.setFunctionType(
+      b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  SmallVector<DictionaryAttr> resultAttrs(results.size(),
+                                          DictionaryAttr::get(ctx));
+  resultAttrs.back() = named("logbtq.stats", b.getUnitAttr());
+  func.setAllResultAttrs(resultAttrs);
+  return success();
+}
+
+struct BuildTrainingPass
+    : logbtq::impl::LogBTQBuildTrainingBase<BuildTrainingPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto forward = module.lookupSymbol<func::FuncOp>("forward");
+    if (!forward) {
+      module.emitError("-logbtq-build-training needs a func.func @forward");
+      return signalPassFailure();
+    }
+    if (loss != "softmax-cross-entropy" || optimizer != "sgd") {
+      forward.emitError("unsupported training options: loss '")
+          << loss << "', optimizer '" << optimizer
+          << "' (supported: softmax-cross-entropy with sgd)";
+      return signalPassFailure();
+    }
+    if (momentum < 0 || momentum >= 1 || weightDecay < 0) {
+      forward.emitError("momentum must be in [0, 1) and weight decay >= 0");
+      return signalPassFailure();
+    }
+    FailureOr<ForwardSignature> sig = ForwardSignature::analyze(forward);
+    if (failed(sig))
+      return signalPassFailure();
+    StepBuilder steps(module, *sig, momentum, weightDecay);
+    if (failed(steps.buildTrainStep()) || failed(steps.buildGradStep()) ||
+        failed(steps.buildEvalStep()))
+      return signalPassFailure();
+  }
+};
+
+} // namespace

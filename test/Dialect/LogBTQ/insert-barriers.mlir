@@ -1,0 +1,41 @@
+// RUN: logbtq-opt %s -split-input-file -logbtq-insert-barriers | FileCheck %s
+// RUN: logbtq-opt %s -split-input-file -logbtq-insert-barriers="lambda=1.0 bound=0.5 output-bound=8.0 targets=weights" | FileCheck %s --check-prefix=WEIGHTS
+// RUN: logbtq-opt %s -split-input-file -logbtq-insert-barriers="lambda=0" | FileCheck %s --check-prefix=OFF
+
+// CHECK-LABEL: func.func @forward
+// CHECK-SAME: (%[[W:.+]]: tensor<10x4xf32> {logbtq.param = "w"}, %[[F:.+]]: tensor<10xf32> {logbtq.frozen, logbtq.param = "f"}, %[[X:.+]]: tensor<2x4xf32> {logbtq.input = "x"}, %[[T:.+]]: f32 {logbtq.barrier_t})
+// CHECK-SAME: -> (tensor<2x10xf32>, f32 {logbtq.barrier_penalty})
+// Weights (trainable only) and inputs get the bound; the frozen one none.
+// CHECK: %[[Y:.+]] = logbtq.matmul
+// CHECK: %[[R:.+]] = logbtq.reshape %[[Y]]
+// CHECK: %[[Z:.+]] = logbtq.add %[[R]], %[[F]]
+// CHECK: %[[B0:.+]] = logbtq.barrier %[[W]], %[[T]] : tensor<10x4xf32>
+// CHECK-NOT: logbtq.barrier %[[F]]
+// CHECK: %[[B1:.+]] = logbtq.barrier %[[X]], %[[T]] : tensor<2x4xf32>
+// CHECK: %[[S1:.+]] = arith.addf %[[B0]], %[[B1]]
+// An activation: the matmul result (the reshape repeats it: no term).
+// CHECK: %[[B2:.+]] = logbtq.barrier %[[Y]], %[[T]] : tensor<2x10xf32>
+// CHECK-NOT: logbtq.barrier %[[R]]
+// CHECK: %[[S2:.+]] = arith.addf %[[S1]], %[[B2]]
+// The output (logits) keeps the wider output bound.
+// CHECK: %[[B3:.+]] = logbtq.barrier %[[Z]], %[[T]] {bound = 1.600000e+01 : f32}
+// CHECK: %[[S3:.+]] = arith.addf %[[S2]], %[[B3]]
+// CHECK: %[[L:.+]] = arith.constant 3.000000e-01 : f32
+// CHECK: %[[P:.+]] = arith.mulf %[[L]], %[[S3]]
+// CHECK: return %[[Z]], %[[P]]
+
+// WEIGHTS-LABEL: func.func @forward
+// WEIGHTS: %[[B:.+]] = logbtq.barrier %{{.+}}, %{{.+}} {bound = 5.000000e-01 : f32} : tensor<10x4xf32>
+// WEIGHTS-NOT: logbtq.barrier
+// WEIGHTS: arith.constant 1.000000e+00 : f32
+// WEIGHTS: arith.mulf %{{.+}}, %[[B]]
+
+// OFF-LABEL: func.func @forward
+// OFF-SAME: -> tensor<2x10xf32>
+// OFF-NOT: logbtq.barrier
+func.func @forward(%w: tensor<10x4xf32> {logbtq.param = "w"}, %f: tensor<10xf32> {logbtq.param = "f", logbtq.frozen}, %x: tensor<2x4xf32> {logbtq.input = "x"}) -> tensor<2x10xf32> {
+  %y = logbtq.matmul %x, %w {transpose_rhs} : tensor<2x4xf32>, tensor<10x4xf32> -> tensor<2x10xf32>
+  %r = logbtq.reshape %y : tensor<2x10xf32> -> tensor<2x10xf32>
+  %z = logbtq.add %r, %f : tensor<2x10xf32>, tensor<10xf32> -> tensor<2x10xf32>
+  return %z : tensor<2x10xf32>
+}
