@@ -33,4 +33,38 @@ def LogBTQRaiseLinalg : Pass<"logbtq-raise-linalg", "ModuleOp"> {
   ];
 }
 
+def ConvertLogBTQToLinalg : Pass<"convert-logbtq-to-linalg", "ModuleOp"> {
+  let summary = "Lower logbtq ops on f32 tensors to Linalg on tensors";
+  let description = [{
+    Every logbtq graph, loss, gradient and optimizer op on f32 tensors becomes
+    Linalg (named ops where one fits, `linalg.generic` otherwise), `tensor`
+    and `arith`/`math` ops, in destination-passing style, ready for
+    bufferization. Scalar results (losses, barrier penalties) are reductions
+    into a 0-d tensor followed by `tensor.extract`. No logbtq op survives;
+    one that cannot be lowered is an error.
+
+    Before:
+    ```mlir
+    %y = logbtq.relu %x : tensor<64x256xf32> -> tensor<64x256xf32>
+    ```
+    After:
+    ```mlir
+    %e = tensor.empty() : tensor<64x256xf32>
+    %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%x : tensor<64x256xf32>) outs(%e : tensor<64x256xf32>) {
+      ^bb0(%in: f32, %out: f32):
+        %zero = arith.constant 0.0 : f32
+        %m = arith.maximumf %in, %zero : f32
+        linalg.yield %m : f32
+    } -> tensor<64x256xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // LOGBTQ_CONVERSION_PASSES_TD
