@@ -1,0 +1,82 @@
+//===- ModelInfo.h - The description a compiled model exports ---*- C++ -*-===//
+//
+// Parses `logbtq_model_info` (TrainerABI.h), the text a compiled model
+// exports to tell the runtime its batch, input and parameter shapes, and its
+// barrier and optimizer settings.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_RUNTIME_MODELINFO_H
+#define LOGBTQ_RUNTIME_MODELINFO_H
+
+#include "logbtq/Runtime/Error.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace logbtq::runtime {
+
+/// One `param <name> <dims> <offset> trainable|frozen` record: a slice of the
+/// flat parameter buffer.
+struct ParamInfo {
+  std::string name;
+  std::vector<int64_t> shape;
+  /// First element in the flat buffer.
+  int64_t offset = 0;
+  bool trainable = true;
+
+  /// Number of elements (the product of `shape`).
+  int64_t numElements() const;
+};
+
+/// `barrier <lambda> <bound> <t0> <gamma> <t_max>`: the penalty weight and
+/// bound compiled into the model and the default schedule of t.
+struct BarrierInfo {
+  double lambda = 0;
+  double bound = 1;
+  double t0 = 5;
+  double gamma = 1.1;
+  double tMax = 100;
+};
+
+/// `optimizer <name> <momentum> <weight_decay>`, compiled into the model.
+struct OptimizerInfo {
+  std::string name = "sgd";
+  double momentum = 0;
+  double weightDecay = 0;
+};
+
+/// The whole description. Version 1 requires every record below (`quant` is
+/// informative) and rejects unknown ones.
+struct ModelInfo {
+  int64_t version = 1;
+  int64_t batch = 0;
+  /// Shape of one sample; a batch of inputs is [batch, input...].
+  std::vector<int64_t> input;
+  int64_t classes = 0;
+  std::string quant;
+  int64_t paramCount = 0;
+  std::vector<ParamInfo> params;
+  BarrierInfo barrier;
+  OptimizerInfo optimizer;
+
+  /// Elements of one sample (the product of `input`).
+  int64_t inputSize() const;
+  /// Number of trainable parameter elements.
+  int64_t trainableCount() const;
+};
+
+/// Parses the text of `logbtq_model_info`. Errors name the line:
+/// "model info line 7: ...". Checks that the records are complete and
+/// consistent (parameters inside `param-count`, not overlapping, names
+/// unique; positive sizes; a valid barrier schedule).
+Expected<ModelInfo> parseModelInfo(std::string_view text);
+
+/// Formats a shape as "1,28,28" (the model info spelling).
+std::string formatShape(const std::vector<int64_t> &shape);
+
+} // namespace logbtq::runtime
+
+#endif // LOGBTQ_RUNTIME_MODELINFO_H

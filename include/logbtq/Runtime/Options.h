@@ -1,0 +1,61 @@
+//===- Options.h - Command-line flags of the trainer ------------*- C++ -*-===//
+
+#ifndef LOGBTQ_RUNTIME_OPTIONS_H
+#define LOGBTQ_RUNTIME_OPTIONS_H
+
+#include "logbtq/Runtime/Error.h"
+#include "logbtq/Runtime/ModelInfo.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace logbtq::runtime {
+
+/// What the trainer was asked to do.
+struct TrainerOptions {
+  bool help = false;
+  /// --model-info: print the parsed model description and exit.
+  bool printModel = false;
+
+  // Training (--data).
+  std::string dataDir;
+  int64_t epochs = 5;
+  double lr = 0.05;
+  /// --lr-decay-last: lr x 0.1 in the last epoch.
+  bool lrDecayLast = false;
+  uint64_t seed = 0;
+  std::optional<int64_t> trainLimit;
+  std::optional<int64_t> testLimit;
+  bool quiet = false;
+  /// --metrics FILE: one JSON object per epoch.
+  std::string metricsPath;
+
+  // Barrier schedule; unset values come from the model info.
+  std::optional<double> barrierT0;
+  std::optional<double> barrierGamma;
+  std::optional<double> barrierTMax;
+
+  // Step dump (--step-inputs X Y --dump DIR).
+  std::string stepInputs;
+  std::string stepLabels;
+  std::string dumpDir;
+
+  bool isStepDump() const { return !dumpDir.empty(); }
+};
+
+/// Parses the arguments after the program name. Flags take their value as
+/// the next argument or after '=' (--epochs=3). Errors name the flag.
+Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args);
+
+/// The --help text.
+std::string usage(const std::string &program);
+
+/// The barrier schedule in effect: the model's, overridden by the flags.
+BarrierInfo resolveBarrier(const TrainerOptions &options,
+                           const BarrierInfo &model);
+
+} // namespace logbtq::runtime
+
+#endif // LOGBTQ_RUNTIME_OPTIONS_H

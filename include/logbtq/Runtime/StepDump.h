@@ -1,0 +1,41 @@
+//===- StepDump.h - One step on a given batch, written as .npy --*- C++ -*-===//
+//
+// `--step-inputs X.npy Y.npy --dump DIR` checks the compiled step against
+// another implementation (PyTorch, the numpy reference): it runs grad_step
+// on the batch and writes DIR/loss.npy (f32 scalar: the total loss) and
+// DIR/grad.<name>.npy for every trainable parameter, then runs train_step
+// once (from zero momentum) and writes DIR/param.<name>.npy for every
+// parameter after the update. Arrays have the parameter's shape.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_RUNTIME_STEPDUMP_H
+#define LOGBTQ_RUNTIME_STEPDUMP_H
+
+#include "logbtq/Runtime/Error.h"
+#include "logbtq/Runtime/Model.h"
+#include "logbtq/Runtime/Options.h"
+
+#include <ostream>
+#include <string>
+
+namespace logbtq::runtime {
+
+/// The file-name form of a parameter name: characters other than letters,
+/// digits, '.', '_' and '-' become '_' ("/conv1/W" -> "_conv1_W").
+std::string fileNameOf(const std::string &paramName);
+
+/// Loads X.npy and Y.npy into the model's batch: X float32 of shape
+/// [batch, input...] (or [batch, inputSize]), Y int64 or int32 of shape
+/// [batch] with labels in [0, classes).
+Error loadStepInputs(Model &model, const std::string &xPath,
+                     const std::string &yPath);
+
+/// Runs the dump described above with options.lr and t = the barrier's t0
+/// (after --barrier-t0), and reports what it wrote to `out`.
+Error runStepDump(Model &model, const TrainerOptions &options,
+                  std::ostream &out);
+
+} // namespace logbtq::runtime
+
+#endif // LOGBTQ_RUNTIME_STEPDUMP_H

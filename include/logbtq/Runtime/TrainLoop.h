@@ -1,0 +1,70 @@
+//===- TrainLoop.h - Epochs of training and evaluation ----------*- C++ -*-===//
+//
+// The trainer's main loop: each epoch shuffles the training split
+// (Shuffle.h), runs train_step on every full batch (the remainder is
+// dropped, a different one each epoch), then evaluates the test split.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_RUNTIME_TRAINLOOP_H
+#define LOGBTQ_RUNTIME_TRAINLOOP_H
+
+#include "logbtq/Runtime/Dataset.h"
+#include "logbtq/Runtime/Error.h"
+#include "logbtq/Runtime/Model.h"
+#include "logbtq/Runtime/Options.h"
+
+#include <ostream>
+#include <vector>
+
+namespace logbtq::runtime {
+
+/// Loss and accuracy over a split.
+struct EvalResult {
+  double loss = 0; ///< mean cross-entropy per sample
+  int64_t correct = 0;
+  int64_t count = 0;
+  double accuracy() const { return count ? double(correct) / count : 0; }
+};
+
+/// What one epoch printed.
+struct EpochResult {
+  int64_t epoch = 0; ///< 1-based
+  double t = 0;
+  double lr = 0;
+  double trainLoss = 0;    ///< mean over batches of the total loss
+  double trainCe = 0;      ///< mean over batches of the cross-entropy
+  double trainBarrier = 0; ///< mean over batches of lambda * penalties
+  double trainAccuracy = 0;
+  int64_t trainSamples = 0;
+  EvalResult test; ///< count 0 when there is no test evaluation
+  double trainSeconds = 0;
+  double seconds = 0; ///< whole epoch, evaluation included
+  double samplesPerSecond() const {
+    return trainSeconds > 0 ? trainSamples / trainSeconds : 0;
+  }
+};
+
+/// t in epoch `epoch` (0-based): min(t_max, t0 * gamma^epoch).
+double barrierT(const BarrierInfo &barrier, int64_t epoch);
+
+/// The learning rate in epoch `epoch` (0-based): constant, x0.1 in the last
+/// epoch with --lr-decay-last.
+double learningRate(const TrainerOptions &options, int64_t epoch);
+
+/// Evaluates every sample of `split` in batches of the model's size. The
+/// last partial batch is padded with copies of its last sample; one more
+/// step on a batch of that sample alone tells how much the copies added,
+/// which is subtracted, so every sample counts exactly once.
+Expected<EvalResult> evaluate(Model &model, const DataSplit &split);
+
+/// Trains for options.epochs epochs, printing the plan, a line per epoch and
+/// the final result to `out`; with `interactive` (a terminal), progress is
+/// one line redrawn with '\r', otherwise plain lines per ~10% of an epoch.
+Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
+                                         const TrainerOptions &options,
+                                         std::ostream &out, bool interactive);
+
+} // namespace logbtq::runtime
+
+#endif // LOGBTQ_RUNTIME_TRAINLOOP_H

@@ -1,0 +1,224 @@
+//===- Options.cpp - Command-line flags of the trainer --------------------===//
+
+#include "logbtq/Runtime/Options.h"
+
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <map>
+
+namespace logbtq::runtime {
+namespace {
+
+Error parseCount(const std::string &flag, const std::string &s, int64_t &out) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || v < 0)
+    return makeError(flag, ": expected a non-negative integer, got '", s, "'");
+  out = v;
+  return Error::success();
+}
+
+Error parseNumber(const std::string &flag, const std::string &s, double &out,
+                  bool positive) {
+  double v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(v) ||
+      v < 0 || (positive && v == 0))
+    return makeError(flag, ": expected a ",
+                     positive ? "positive" : "non-negative", " number, got '",
+                     s, "'");
+  out = v;
+  return Error::success();
+}
+
+} // namespace
+
+Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
+  TrainerOptions o;
+  using Handler =
+      std::function<Error(const std::string &, const std::string &)>;
+  auto count = [](int64_t &field) -> Handler {
+    return [&field](const std::string &f, const std::string &v) {
+      return parseCount(f, v, field);
+    };
+  };
+  auto optionalCount = [](std::optional<int64_t> &field) -> Handler {
+    return [&field](const std::string &f, const std::string &v) {
+      int64_t n = 0;
+      if (Error e = parseCount(f, v, n))
+        return e;
+      field = n;
+      return Error::success();
+    };
+  };
+  auto positive = [](std::optional<double> &field) -> Handler {
+    return [&field](const std::string &f, const std::string &v) {
+      double x = 0;
+      if (Error e = parseNumber(f, v, x, /*positive=*/true))
+        return e;
+      field = x;
+      return Error::success();
+    };
+  };
+  auto text = [](std::string &field) -> Handler {
+    return [&field](const std::string &f, const std::string &v) {
+      if (v.empty())
+        return makeError(f, ": expected a non-empty value");
+      field = v;
+      return Error::success();
+    };
+  };
+
+  // Flags with a value.
+  std::map<std::string, Handler> valued = {
+      {"--data", text(o.dataDir)},
+      {"--epochs", count(o.epochs)},
+      {"--lr",
+       [&](const std::string &f, const std::string &v) {
+         return parseNumber(f, v, o.lr, /*positive=*/false);
+       }},
+      {"--seed",
+       [&](const std::string &f, const std::string &v) {
+         uint64_t s = 0;
+         auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
+         if (ec != std::errc() || end != v.data() + v.size())
+           return makeError(f, ": expected an unsigned 64-bit integer, got '",
+                            v, "'");
+         o.seed = s;
+         return Error::success();
+       }},
+      {"--train-limit", optionalCount(o.trainLimit)},
+      {"--test-limit", optionalCount(o.testLimit)},
+      {"--metrics", text(o.metricsPath)},
+      {"--barrier-t0", positive(o.barrierT0)},
+      {"--barrier-gamma", positive(o.barrierGamma)},
+      {"--barrier-tmax", positive(o.barrierTMax)},
+      {"--dump", text(o.dumpDir)},
+  };
+  // Flags without a value.
+  std::map<std::string, bool *> switches = {
+      {"--help", &o.help},
+      {"-h", &o.help},
+      {"--quiet", &o.quiet},
+      {"--lr-decay-last", &o.lrDecayLast},
+      {"--model-info", &o.printModel},
+  };
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::optional<std::string> value;
+    if (flag.rfind("--", 0) == 0) {
+      size_t eq = flag.find('=');
+      if (eq != std::string::npos) {
+        value = flag.substr(eq + 1);
+        flag = flag.substr(0, eq);
+      }
+    }
+    if (auto it = switches.find(flag); it != switches.end()) {
+      if (value)
+        return makeError(flag, " takes no value");
+      *it->second = true;
+      continue;
+    }
+    if (flag == "--step-inputs") {
+      // Two values: the inputs and the labels.
+      if (value || i + 2 >= args.size())
+        return makeError("--step-inputs takes two values: X.npy Y.npy");
+      o.stepInputs = args[i + 1];
+      o.stepLabels = args[i + 2];
+      i += 2;
+      continue;
+    }
+    auto it = valued.find(flag);
+    if (it == valued.end()) {
+      if (flag.rfind("-", 0) == 0)
+        return makeError("unknown flag '", flag, "' (see --help)");
+      return makeError("unexpected argument '", flag, "' (see --help)");
+    }
+    if (!value) {
+      if (i + 1 >= args.size())
+        return makeError(flag, ": missing value");
+      value = args[++i];
+    }
+    if (Error e = it->second(flag, *value))
+      return e;
+  }
+
+  if (o.help || o.printModel)
+    return o;
+  bool stepDump = !o.stepInputs.empty() || !o.dumpDir.empty();
+  if (stepDump) {
+    if (o.stepInputs.empty())
+      return makeError("--dump needs --step-inputs X.npy Y.npy");
+    if (o.dumpDir.empty())
+      return makeError("--step-inputs needs --dump DIR");
+    if (!o.dataDir.empty())
+      return makeError("--data and --step-inputs are separate modes; give one");
+    return o;
+  }
+  if (o.dataDir.empty())
+    return makeError("missing --data DIR (or --step-inputs X.npy Y.npy "
+                     "--dump DIR); see --help");
+  if (o.epochs > 1000000)
+    return makeError("--epochs: at most 1000000");
+  return o;
+}
+
+BarrierInfo resolveBarrier(const TrainerOptions &options,
+                           const BarrierInfo &model) {
+  BarrierInfo b = model;
+  if (options.barrierT0)
+    b.t0 = *options.barrierT0;
+  if (options.barrierGamma)
+    b.gamma = *options.barrierGamma;
+  if (options.barrierTMax)
+    b.tMax = *options.barrierTMax;
+  return b;
+}
+
+std::string usage(const std::string &program) {
+  return "usage: " + program + R"( --data DIR [options]
+       )" +
+         program +
+         R"( --step-inputs X.npy Y.npy --dump DIR [--lr X --barrier-t0 T]
+       )" +
+         program + R"( --model-info
+
+Trains the model compiled into this program on an MNIST-format data set.
+
+Data:
+  --data DIR            directory with train-images-idx3-ubyte, train-labels-idx1-ubyte,
+                        t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each may end in .gz)
+  --train-limit N       use the first N training samples
+  --test-limit N        use the first N test samples (0: no evaluation)
+
+Training:
+  --epochs N            epochs (default 5)
+  --lr X                learning rate (default 0.05)
+  --lr-decay-last       multiply the learning rate by 0.1 in the last epoch
+  --seed S              seed of the per-epoch shuffle (default 0)
+  --barrier-t0 T        barrier t in the first epoch (default: the model's)
+  --barrier-gamma G     t grows by G each epoch: t = min(t_max, t0 * G^epoch)
+  --barrier-tmax T      largest t (default: the model's)
+
+Output:
+  --quiet               only the per-epoch lines and the final result
+  --metrics FILE        also write one JSON object per epoch to FILE
+
+Step dump:
+  --step-inputs X.npy Y.npy   one batch: X float32 [batch, input...], Y int64 or
+                              int32 [batch]
+  --dump DIR            run grad_step on the batch and write DIR/loss.npy and
+                        DIR/grad.<name>.npy per trainable parameter, then one
+                        train_step and DIR/param.<name>.npy for every parameter
+
+  --model-info          print the model's description and exit
+  -h, --help            this text
+
+Errors (bad flags, missing or corrupt files, bad labels, shape mismatches)
+print one message to stderr and exit with status 2.
+)";
+}
+
+} // namespace logbtq::runtime

@@ -1,0 +1,128 @@
+//===- StepDump.cpp - One step on a given batch, written as .npy ----------===//
+
+#include "logbtq/Runtime/StepDump.h"
+
+#include "Format.h"
+#include "logbtq/Runtime/Npy.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+namespace logbtq::runtime {
+
+std::string fileNameOf(const std::string &paramName) {
+  std::string s = paramName;
+  for (char &c : s)
+    if (!std::isalnum((unsigned char)c) && c != '.' && c != '_' && c != '-')
+      c = '_';
+  return s;
+}
+
+Error loadStepInputs(Model &model, const std::string &xPath,
+                     const std::string &yPath) {
+  const ModelInfo &info = model.info();
+  std::vector<int64_t> expected = {info.batch};
+  expected.insert(expected.end(), info.input.begin(), info.input.end());
+
+  Expected<NpyArray> x = readNpy(xPath);
+  if (!x)
+    return x.error();
+  if (x->type != NpyType::F32)
+    return makeError(xPath, ": dtype ", npyDescr(x->type),
+                     ", expected float32 ('<f4')");
+  int64_t rest = 1;
+  for (size_t i = 1; i < x->shape.size(); ++i)
+    rest *= x->shape[i];
+  if (x->shape.size() < 2 || x->shape[0] != info.batch ||
+      rest != info.inputSize())
+    return makeError(xPath, ": shape (", formatShape(x->shape),
+                     ") does not match the model's batch of inputs (",
+                     formatShape(expected), ")");
+  std::memcpy(model.inputs(), x->bytes.data(), x->bytes.size());
+
+  Expected<NpyArray> y = readNpy(yPath);
+  if (!y)
+    return y.error();
+  if (y->type == NpyType::F32)
+    return makeError(yPath, ": dtype <f4, expected int64 ('<i8') or int32 "
+                            "('<i4') labels");
+  if (y->shape != std::vector<int64_t>{info.batch})
+    return makeError(yPath, ": shape (", formatShape(y->shape),
+                     ") does not match the model's batch of labels (",
+                     info.batch, ")");
+  int32_t *labels = model.labels();
+  for (int64_t i = 0; i < info.batch; ++i) {
+    int64_t label =
+        y->type == NpyType::I64 ? y->at<int64_t>(i) : y->at<int32_t>(i);
+    if (label < 0 || label >= info.classes)
+      return makeError(
+          yPath, ": byte ", y->dataOffset + i * int64_t(npyItemSize(y->type)),
+          ": label ", label, " at index ", i,
+          " is out of range for a model with ", info.classes, " classes");
+    labels[i] = int32_t(label);
+  }
+  return Error::success();
+}
+
+Error runStepDump(Model &model, const TrainerOptions &options,
+                  std::ostream &out) {
+  const ModelInfo &info = model.info();
+  if (Error e = loadStepInputs(model, options.stepInputs, options.stepLabels))
+    return e;
+
+  // Parameter names must stay distinct as file names.
+  std::set<std::string> files;
+  for (const ParamInfo &p : info.params)
+    if (!files.insert(fileNameOf(p.name)).second)
+      return makeError("parameter '", p.name, "' has the same file name '",
+                       fileNameOf(p.name), "' as another parameter");
+
+  std::error_code ec;
+  std::filesystem::create_directories(options.dumpDir, ec);
+  if (ec)
+    return makeError("--dump ", options.dumpDir,
+                     ": cannot create: ", ec.message());
+  std::string dir = options.dumpDir + "/";
+
+  float t = float(resolveBarrier(options, info.barrier).t0);
+  std::vector<float> grads;
+  Expected<StepStats> stats = model.gradStep(t, grads);
+  if (!stats)
+    return stats.error();
+  float loss = float(stats->loss);
+  if (Error e = writeNpy(dir + "loss.npy", NpyType::F32, {}, &loss))
+    return e;
+  int written = 0;
+  for (const ParamInfo &p : info.params) {
+    if (!p.trainable)
+      continue;
+    if (Error e = writeNpy(dir + "grad." + fileNameOf(p.name) + ".npy",
+                           NpyType::F32, p.shape, grads.data() + p.offset))
+      return e;
+    ++written;
+  }
+
+  Expected<StepStats> trained = model.trainStep(float(options.lr), t);
+  if (!trained)
+    return trained.error();
+  std::vector<float> params = model.paramValues();
+  for (const ParamInfo &p : info.params)
+    if (Error e = writeNpy(dir + "param." + fileNameOf(p.name) + ".npy",
+                           NpyType::F32, p.shape, params.data() + p.offset))
+      return e;
+
+  out << formatString("step dump: t %g, lr %g: loss %.6g (ce %.6g, barrier "
+                      "%.6g), %lld correct of %lld",
+                      double(t), options.lr, stats->loss, stats->ce,
+                      stats->barrier, (long long)std::llround(stats->correct),
+                      (long long)info.batch)
+      << "\n"
+      << "wrote " << dir << "loss.npy, " << written << " grad.*.npy, "
+      << info.params.size() << " param.*.npy\n";
+  return Error::success();
+}
+
+} // namespace logbtq::runtime

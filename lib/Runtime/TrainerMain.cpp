@@ -1,0 +1,137 @@
+//===- TrainerMain.cpp - The trainer program ------------------------------===//
+
+#include "logbtq/Runtime/TrainerMain.h"
+
+#include "Format.h"
+#include "logbtq/Runtime/Dataset.h"
+#include "logbtq/Runtime/Options.h"
+#include "logbtq/Runtime/StepDump.h"
+#include "logbtq/Runtime/TrainLoop.h"
+
+#include <exception>
+#include <iostream>
+#include <new>
+#include <unistd.h>
+
+namespace logbtq::runtime {
+namespace {
+
+std::string programName(const std::vector<std::string> &args) {
+  if (args.empty() || args[0].empty())
+    return "trainer";
+  size_t slash = args[0].rfind('/');
+  return slash == std::string::npos ? args[0] : args[0].substr(slash + 1);
+}
+
+std::string modelSummary(const ModelInfo &info) {
+  return formatString(
+      "model: batch %lld, input %s, %lld classes, quant %s, %lld parameters "
+      "(%lld trainable), %s momentum %g weight decay %g",
+      (long long)info.batch, formatShape(info.input).c_str(),
+      (long long)info.classes, info.quant.empty() ? "?" : info.quant.c_str(),
+      (long long)info.paramCount, (long long)info.trainableCount(),
+      info.optimizer.name.c_str(), info.optimizer.momentum,
+      info.optimizer.weightDecay);
+}
+
+Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,
+          std::ostream &out, bool interactive) {
+  Expected<TrainerOptions> parsed = parseOptions(std::vector<std::string>(
+      args.begin() + (args.empty() ? 0 : 1), args.end()));
+  if (!parsed)
+    return parsed.error();
+  const TrainerOptions &options = *parsed;
+  if (options.help) {
+    out << usage(programName(args));
+    return Error::success();
+  }
+
+  Expected<std::unique_ptr<Model>> model = Model::create(entry);
+  if (!model)
+    return model.error();
+  const ModelInfo &info = (*model)->info();
+  if (options.printModel) {
+    printModelInfo(info, out);
+    return Error::success();
+  }
+  if (options.isStepDump())
+    return runStepDump(**model, options, out);
+
+  Expected<Dataset> data =
+      loadDataset(options.dataDir, info.inputSize(), info.classes);
+  if (!data)
+    return data.error();
+  if (!options.quiet)
+    out << modelSummary(info) << "\n"
+        << formatString("data: %s: %lld training and %lld test images of "
+                        "%lldx%lld",
+                        options.dataDir.c_str(), (long long)data->train.count,
+                        (long long)data->test.count,
+                        (long long)data->train.rows,
+                        (long long)data->train.cols);
+  if (options.trainLimit)
+    data->train.truncate(*options.trainLimit);
+  if (options.testLimit)
+    data->test.truncate(*options.testLimit);
+  if (!options.quiet) {
+    if (options.trainLimit || options.testLimit)
+      out << formatString("; using %lld and %lld", (long long)data->train.count,
+                          (long long)data->test.count);
+    out << "\n";
+  }
+  if (data->train.count < info.batch && options.epochs > 0)
+    return makeError("the training split has ", data->train.count,
+                     " samples, fewer than one batch of ", info.batch,
+                     options.trainLimit ? " (see --train-limit)" : "");
+
+  Expected<std::vector<EpochResult>> history =
+      train(**model, *data, options, out, interactive);
+  if (!history)
+    return history.error();
+  return Error::success();
+}
+
+} // namespace
+
+void printModelInfo(const ModelInfo &info, std::ostream &out) {
+  out << modelSummary(info) << "\n";
+  for (const ParamInfo &p : info.params)
+    out << formatString("  param %-24s %-16s offset %-10lld %s", p.name.c_str(),
+                        formatShape(p.shape).c_str(), (long long)p.offset,
+                        p.trainable ? "trainable" : "frozen")
+        << "\n";
+  const BarrierInfo &b = info.barrier;
+  out << formatString("barrier: lambda %g, bound %g, t0 %g, gamma %g, "
+                      "t_max %g",
+                      b.lambda, b.bound, b.t0, b.gamma, b.tMax)
+      << "\n";
+}
+
+int runTrainer(const std::vector<std::string> &args,
+               const ModelEntryPoints &model, std::ostream &out,
+               std::ostream &err, bool interactive) {
+  Error e = run(args, model, out, interactive);
+  out.flush();
+  if (!e)
+    return 0;
+  err << programName(args) << ": error: " << e.message() << "\n";
+  err.flush();
+  return kErrorExitCode;
+}
+
+int trainerMain(int argc, char **argv, const ModelEntryPoints &model) {
+  std::vector<std::string> args(argv, argv + argc);
+  try {
+    return runTrainer(args, model, std::cout, std::cerr,
+                      isatty(STDOUT_FILENO) == 1);
+  } catch (const std::bad_alloc &) {
+    std::cout.flush();
+    std::cerr << programName(args) << ": error: out of memory\n";
+  } catch (const std::exception &ex) {
+    std::cout.flush();
+    std::cerr << programName(args) << ": error: " << ex.what() << "\n";
+  }
+  return kErrorExitCode;
+}
+
+} // namespace logbtq::runtime

@@ -1,0 +1,160 @@
+//===- ModelInfoTest.cpp - Parsing logbtq_model_info ----------------------===//
+
+#include "logbtq/Runtime/ModelInfo.h"
+
+#include "gtest/gtest.h"
+
+using namespace logbtq::runtime;
+
+namespace {
+
+const char *kGood = "logbtq-model 1\n"
+                    "batch 64\n"
+                    "input 1,28,28\n"
+                    "classes 10\n"
+                    "quant mu8\n"
+                    "param-count 203540\n"
+                    "param fc1.weight 784,256 0 trainable\n"
+                    "param fc1.bias 256 200704 trainable\n"
+                    "param fc2.weight 256,10 200960 trainable\n"
+                    "param fc2.bias 10 203520 trainable\n"
+                    "param mask 10 203530 frozen\n"
+                    "barrier 0.3 1 5 1.1 100\n"
+                    "optimizer sgd 0.9 0.0005\n";
+
+/// The error message of parsing `text` ("" if it parses).
+std::string errorOf(const std::string &text) {
+  Expected<ModelInfo> info = parseModelInfo(text);
+  return info ? "" : info.error().message();
+}
+
+/// kGood with line `line` (1-based) replaced by `replacement`.
+std::string withLine(int line, const std::string &replacement) {
+  std::string text = kGood;
+  size_t start = 0;
+  for (int i = 1; i < line; ++i)
+    start = text.find('\n', start) + 1;
+  size_t end = text.find('\n', start);
+  return text.substr(0, start) + replacement + text.substr(end);
+}
+
+TEST(ModelInfo, ParsesEveryRecord) {
+  Expected<ModelInfo> info = parseModelInfo(kGood);
+  ASSERT_TRUE(info) << info.error().message();
+  EXPECT_EQ(info->version, 1);
+  EXPECT_EQ(info->batch, 64);
+  EXPECT_EQ(info->input, (std::vector<int64_t>{1, 28, 28}));
+  EXPECT_EQ(info->inputSize(), 784);
+  EXPECT_EQ(info->classes, 10);
+  EXPECT_EQ(info->quant, "mu8");
+  EXPECT_EQ(info->paramCount, 203540);
+  ASSERT_EQ(info->params.size(), 5u);
+  EXPECT_EQ(info->params[0].name, "fc1.weight");
+  EXPECT_EQ(info->params[0].shape, (std::vector<int64_t>{784, 256}));
+  EXPECT_EQ(info->params[0].numElements(), 200704);
+  EXPECT_EQ(info->params[2].offset, 200960);
+  EXPECT_TRUE(info->params[3].trainable);
+  EXPECT_FALSE(info->params[4].trainable);
+  EXPECT_EQ(info->trainableCount(), 203530);
+  EXPECT_DOUBLE_EQ(info->barrier.lambda, 0.3);
+  EXPECT_DOUBLE_EQ(info->barrier.bound, 1);
+  EXPECT_DOUBLE_EQ(info->barrier.t0, 5);
+  EXPECT_DOUBLE_EQ(info->barrier.gamma, 1.1);
+  EXPECT_DOUBLE_EQ(info->barrier.tMax, 100);
+  EXPECT_EQ(info->optimizer.name, "sgd");
+  EXPECT_DOUBLE_EQ(info->optimizer.momentum, 0.9);
+  EXPECT_DOUBLE_EQ(info->optimizer.weightDecay, 0.0005);
+  EXPECT_EQ(formatShape(info->input), "1,28,28");
+}
+
+TEST(ModelInfo, AcceptsCommentsBlankLinesCRLFAndNoFinalNewline) {
+  std::string text = "\n# produced by logbtq-compile\n";
+  for (char c : std::string(kGood)) {
+    if (c == '\n')
+      text += "  \r\n";
+    else
+      text += c;
+  }
+  text.resize(text.size() - 2); // no final newline
+  Expected<ModelInfo> info = parseModelInfo(text);
+  ASSERT_TRUE(info) << info.error().message();
+  EXPECT_EQ(info->optimizer.weightDecay, 0.0005);
+  EXPECT_EQ(info->params.size(), 5u);
+}
+
+TEST(ModelInfo, ErrorsNameTheLine) {
+  struct Case {
+    int line;
+    const char *replacement;
+    const char *message;
+  };
+  const Case cases[] = {
+      {1, "logbtq-model 2",
+       "model info line 1: unsupported model info version"},
+      {1, "model 1", "model info line 1: expected 'logbtq-model 1'"},
+      {2, "batch 0",
+       "model info line 2: batch must be a positive integer, "
+       "got '0'"},
+      {2, "batch 64x", "model info line 2: batch must be a positive integer"},
+      {2, "batch",
+       "model info line 2: 'batch' takes 1 value (batch <N>), "
+       "got 0"},
+      {3, "input 1,,28",
+       "model info line 3: input shape has a bad dimension "
+       "'' in '1,,28'"},
+      {3, "input 1,-28,28", "line 3: input shape has a bad dimension '-28'"},
+      {4, "classes 1", "model info line 4: classes must be between 2"},
+      {5, "shape 1,2", "model info line 5: unknown record 'shape'"},
+      {6, "batch 32",
+       "model info line 6: duplicate 'batch' record (first on "
+       "line 2)"},
+      {7, "param fc1.weight 784,256 0",
+       "model info line 7: 'param' takes 4 "
+       "values"},
+      {7, "param fc1.weight 784,256 0 trained",
+       "model info line 7: parameter 'fc1.weight' must be 'trainable' or "
+       "'frozen', got 'trained'"},
+      {7, "param fc1.weight 784,256 -1 trainable",
+       "line 7: parameter 'fc1.weight' offset must be a non-negative integer"},
+      {8, "param fc1.weight 256 200704 trainable",
+       "model info line 8: duplicate parameter name 'fc1.weight'"},
+      {12, "barrier 0.3 1 5 1.1",
+       "model info line 12: 'barrier' takes 5 "
+       "values"},
+      {12, "barrier 0.3 1 five 1.1 100",
+       "model info line 12: barrier t0 must be a finite number, got 'five'"},
+      {12, "barrier 0.3 1 5 1.1 inf",
+       "line 12: barrier t_max must be a "
+       "finite number"},
+      {12, "barrier 0.3 0 5 1.1 100",
+       "line 12: barrier bound, t0, gamma and "
+       "t_max must be > 0"},
+      {12, "barrier -1 1 5 1.1 100", "line 12: barrier lambda must be >= 0"},
+      {13, "optimizer sgd 1 0",
+       "line 13: optimizer momentum must be in [0, "
+       "1)"},
+  };
+  for (const Case &c : cases) {
+    std::string error = errorOf(withLine(c.line, c.replacement));
+    EXPECT_NE(error.find(c.message), std::string::npos)
+        << "line " << c.line << " '" << c.replacement << "' gave: " << error;
+  }
+}
+
+TEST(ModelInfo, ChecksCompletenessAndLayout) {
+  EXPECT_EQ(errorOf(""), "model info: empty (expected 'logbtq-model 1' first)");
+  EXPECT_EQ(errorOf(withLine(4, "# no classes")),
+            "model info: missing 'classes' record");
+  EXPECT_EQ(errorOf(withLine(13, "")),
+            "model info: missing 'optimizer' record");
+  EXPECT_EQ(errorOf("logbtq-model 1\nbatch 1\ninput 4\nclasses 2\n"
+                    "param-count 4\nbarrier 0 1 1 1 1\noptimizer sgd 0 0\n"),
+            "model info: no 'param' records");
+  EXPECT_EQ(errorOf(withLine(11, "param mask 11 203530 frozen")),
+            "model info: parameter 'mask' (offset 203530, 11 elements) ends "
+            "past param-count 203540");
+  EXPECT_EQ(errorOf(withLine(8, "param fc1.bias 256 200700 trainable")),
+            "model info: parameters 'fc1.weight' and 'fc1.bias' overlap");
+}
+
+} // namespace

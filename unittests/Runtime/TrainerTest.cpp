@@ -1,0 +1,544 @@
+//===- TrainerTest.cpp - The trainer against a fake model -----------------===//
+//
+// Runs the whole trainer (flags, data, training loop, evaluation, step dump,
+// errors) in-process on FakeModel, a softmax regression behind the exact
+// trainer ABI, with small synthetic data that a linear model separates.
+//
+//===----------------------------------------------------------------------===//
+
+#include "logbtq/Runtime/Dataset.h"
+#include "logbtq/Runtime/IDX.h"
+#include "logbtq/Runtime/Npy.h"
+#include "logbtq/Runtime/StepDump.h"
+#include "logbtq/Runtime/TrainLoop.h"
+#include "logbtq/Runtime/TrainerMain.h"
+
+#include "FakeModel.h"
+#include "TestUtil.h"
+
+#include "gtest/gtest.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+using namespace logbtq;
+using namespace logbtq::runtime;
+using logbtq::testing::TempDir;
+
+namespace {
+
+/// Images whose class lights two rows of the 28x28 picture, over noise.
+void writeSeparableSplit(const std::string &images, const std::string &labels,
+                         int64_t n, uint32_t seed, bool compress) {
+  std::vector<uint8_t> px(size_t(n * 784)), lb(static_cast<size_t>(n));
+  uint32_t state = seed;
+  auto next = [&] {
+    state = state * 1664525u + 1013904223u;
+    return state >> 8;
+  };
+  for (int64_t i = 0; i < n; ++i) {
+    int c = int(next() % 10);
+    lb[size_t(i)] = uint8_t(c);
+    for (int k = 0; k < 784; ++k) {
+      int row = k / 28;
+      bool lit = row >= 4 + 2 * c && row < 6 + 2 * c;
+      px[size_t(i * 784 + k)] = uint8_t(next() % 60 + (lit ? 150 : 0));
+    }
+  }
+  ASSERT_FALSE(writeIdx(images, {n, 28, 28}, px, compress));
+  ASSERT_FALSE(writeIdx(labels, {n}, lb, compress));
+}
+
+/// A data set directory: 800 training samples (gzip), 200 test (plain).
+void writeSeparableData(const TempDir &dir) {
+  writeSeparableSplit(dir.file("train-images-idx3-ubyte.gz"),
+                      dir.file("train-labels-idx1-ubyte.gz"), 800, 1, true);
+  writeSeparableSplit(dir.file("t10k-images-idx3-ubyte"),
+                      dir.file("t10k-labels-idx1-ubyte"), 200, 2, false);
+}
+
+struct RunResult {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+RunResult run(std::vector<std::string> args,
+              const ModelEntryPoints &entry = fake::entryPoints(),
+              bool interactive = false) {
+  args.insert(args.begin(), "/path/to/trainer");
+  std::ostringstream out, err;
+  int code = runTrainer(args, entry, out, err, interactive);
+  return {code, out.str(), err.str()};
+}
+
+std::vector<std::string> lines(const std::string &text) {
+  std::vector<std::string> result;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    result.push_back(line);
+  return result;
+}
+
+bool contains(const std::string &s, const std::string &part) {
+  return s.find(part) != std::string::npos;
+}
+
+TrainerOptions trainingOptions(int64_t epochs, uint64_t seed) {
+  TrainerOptions o;
+  o.epochs = epochs;
+  o.lr = 0.1;
+  o.seed = seed;
+  o.quiet = true;
+  return o;
+}
+
+//===----------------------------------------------------------------------===//
+// Training
+//===----------------------------------------------------------------------===//
+
+TEST(Trainer, ReachesHighAccuracyOnSeparableData) {
+  TempDir dir;
+  writeSeparableData(dir);
+  Expected<std::unique_ptr<Model>> model = Model::create(fake::entryPoints());
+  ASSERT_TRUE(model) << model.error().message();
+  Expected<Dataset> data = loadDataset(dir.path(), 784, 10);
+  ASSERT_TRUE(data) << data.error().message();
+
+  std::ostringstream out;
+  Expected<std::vector<EpochResult>> history =
+      train(**model, *data, trainingOptions(3, 1), out, false);
+  ASSERT_TRUE(history) << history.error().message();
+  ASSERT_EQ(history->size(), 3u);
+  const EpochResult &last = history->back();
+  EXPECT_EQ(last.trainSamples, 800);
+  EXPECT_EQ(last.test.count, 200);
+  EXPECT_GE(last.test.accuracy(), 0.95);
+  EXPECT_GE(last.trainAccuracy, 0.95);
+  EXPECT_LT(last.trainLoss, history->front().trainLoss);
+  EXPECT_GT(last.trainBarrier, 0.0);
+  EXPECT_NEAR(last.trainLoss, last.trainCe + last.trainBarrier, 1e-4);
+  EXPECT_GT(last.samplesPerSecond(), 0.0);
+  // Quiet: the three epoch lines and the final result, nothing else.
+  std::vector<std::string> printed = lines(out.str());
+  ASSERT_EQ(printed.size(), 4u) << out.str();
+  EXPECT_EQ(printed[0].rfind("epoch 1/3  t 5  lr 0.1  train loss ", 0), 0u)
+      << printed[0];
+  EXPECT_EQ(printed[3].rfind("final: test acc ", 0), 0u) << printed[3];
+}
+
+TEST(Trainer, SameSeedSameRunOtherSeedOtherRun) {
+  TempDir dir;
+  writeSeparableData(dir);
+  Expected<Dataset> data = loadDataset(dir.path(), 784, 10);
+  ASSERT_TRUE(data);
+  data->train.truncate(160);
+  data->test.truncate(0);
+  auto trainedParams = [&](uint64_t seed) {
+    Expected<std::unique_ptr<Model>> model = Model::create(fake::entryPoints());
+    std::ostringstream out;
+    EXPECT_TRUE(train(**model, *data, trainingOptions(2, seed), out, false));
+    return (*model)->paramValues();
+  };
+  std::vector<float> a = trainedParams(3), b = trainedParams(3),
+                     c = trainedParams(4);
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST(Trainer, EvaluationCountsEverySampleOnce) {
+  TempDir dir;
+  writeSeparableData(dir);
+  Expected<Dataset> data = loadDataset(dir.path(), 784, 10);
+  ASSERT_TRUE(data);
+  Expected<std::unique_ptr<Model>> model = Model::create(fake::entryPoints());
+  Model &m = **model;
+  // Half an epoch of training leaves some test samples wrong.
+  data->train.truncate(64);
+  std::ostringstream out;
+  ASSERT_TRUE(train(m, *data, trainingOptions(1, 0), out, false));
+
+  std::vector<float> params = m.paramValues();
+  for (int64_t n : {200, 199, 16, 15, 1}) {
+    DataSplit split = data->test;
+    split.truncate(n);
+    double loss = 0;
+    int64_t correct = 0;
+    std::vector<float> x(784);
+    int32_t y;
+    for (int64_t i = 0; i < n; ++i) {
+      gatherBatch(split, &i, 1, x.data(), &y);
+      fake::SampleResult r = fake::evaluateSample(params.data(), x.data(), y);
+      loss += r.ce;
+      correct += r.correct;
+    }
+    Expected<EvalResult> result = evaluate(m, split);
+    ASSERT_TRUE(result) << result.error().message();
+    EXPECT_EQ(result->count, n);
+    EXPECT_EQ(result->correct, correct) << "n = " << n;
+    EXPECT_NEAR(result->loss, loss / n, 1e-5 * (1 + loss / n)) << "n = " << n;
+    if (n == 200) {
+      EXPECT_GT(correct, 0);
+      EXPECT_LT(correct, n);
+    }
+  }
+}
+
+TEST(Trainer, Schedules) {
+  BarrierInfo b;
+  b.t0 = 5;
+  b.gamma = 1.1;
+  b.tMax = 6;
+  EXPECT_DOUBLE_EQ(barrierT(b, 0), 5);
+  EXPECT_DOUBLE_EQ(barrierT(b, 1), 5.5);
+  EXPECT_DOUBLE_EQ(barrierT(b, 2), 6);
+  EXPECT_DOUBLE_EQ(barrierT(b, 50), 6);
+
+  TrainerOptions o;
+  o.epochs = 3;
+  o.lr = 0.05;
+  EXPECT_DOUBLE_EQ(learningRate(o, 2), 0.05);
+  o.lrDecayLast = true;
+  EXPECT_DOUBLE_EQ(learningRate(o, 1), 0.05);
+  EXPECT_DOUBLE_EQ(learningRate(o, 2), 0.005);
+}
+
+TEST(Trainer, PrintsPlanProgressAndMetrics) {
+  TempDir dir;
+  writeSeparableData(dir);
+  std::string metrics = dir.file("metrics.jsonl");
+  RunResult r = run(
+      {"--data", dir.path(), "--epochs=3", "--lr", "0.1", "--train-limit",
+       "330", "--test-limit", "100", "--barrier-t0", "2", "--barrier-gamma",
+       "2", "--barrier-tmax", "5", "--lr-decay-last", "--metrics", metrics});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(contains(r.out, "model: batch 16, input 1,28,28, 10 classes, "
+                              "quant f32, 7851 parameters (7850 trainable), "
+                              "sgd momentum 0.9 weight decay 0\n"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "800 training and 200 test images of 28x28; "
+                              "using 330 and 100\n"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "training: 3 epochs of 20 batches of 16 (10 of "
+                              "330 samples left out each epoch, a different "
+                              "10 each time)\n"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "schedule: lr 0.1 (x0.1 in the last epoch), "
+                              "barrier t = min(5, 2 * 2^epoch)"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "evaluation: 100 test samples in 7 batches "
+                              "(the last one padded; padding is not "
+                              "counted)\n"))
+      << r.out;
+  // Plain progress lines at 10% steps (not the last batch), no '\r'.
+  EXPECT_TRUE(contains(r.out, "epoch 2/3  50% (10/20 batches)  loss "))
+      << r.out;
+  EXPECT_FALSE(contains(r.out, "\r"));
+  EXPECT_TRUE(contains(r.out, "epoch 3/3  t 5  lr 0.01  train loss ")) << r.out;
+
+  std::ifstream in(metrics);
+  std::vector<std::string> json =
+      lines(std::string(std::istreambuf_iterator<char>(in), {}));
+  ASSERT_EQ(json.size(), 3u);
+  EXPECT_EQ(json[0].rfind("{\"epoch\": 1, \"t\": 2, \"lr\": 0.1, ", 0), 0u)
+      << json[0];
+  EXPECT_EQ(json[1].rfind("{\"epoch\": 2, \"t\": 4, \"lr\": 0.1, ", 0), 0u);
+  EXPECT_EQ(json[2].rfind("{\"epoch\": 3, \"t\": 5, \"lr\": 0.01", 0), 0u);
+  EXPECT_TRUE(contains(json[2], "\"train_samples\": 320, "));
+  EXPECT_TRUE(contains(json[2], "\"test_samples\": 100, "));
+}
+
+TEST(Trainer, InteractiveProgressRedrawsOneLine) {
+  TempDir dir;
+  writeSeparableData(dir);
+  RunResult r =
+      run({"--data", dir.path(), "--epochs", "1", "--train-limit", "320"},
+          fake::entryPoints(), /*interactive=*/true);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "\repoch 1/1  10% (2/20 batches)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\r\033[Kepoch 1/1  t 5  lr 0.05")) << r.out;
+}
+
+TEST(Trainer, ZeroEpochsEvaluatesTheInitialModel) {
+  TempDir dir;
+  writeSeparableData(dir);
+  RunResult r = run({"--data", dir.path(), "--epochs", "0", "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  // Zero weights: every logit ties, argmax is class 0.
+  EXPECT_TRUE(contains(r.out, "final: test acc ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "test loss 2.3026")) << r.out;
+}
+
+TEST(Trainer, FashionMnistIfInstalled) {
+  const std::string dir = "/usr/share/datasets/fashion-mnist";
+  if (!std::filesystem::exists(dir + "/t10k-labels-idx1-ubyte.gz"))
+    GTEST_SKIP() << dir << " is not installed (dataset-fashion-mnist)";
+  RunResult r = run({"--data", dir, "--epochs", "1", "--train-limit", "6400",
+                     "--test-limit", "1000", "--lr", "0.05", "--quiet"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  size_t at = r.out.find("final: test acc ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  double accuracy = std::stod(r.out.substr(at + 16));
+  EXPECT_GT(accuracy, 70.0) << r.out; // softmax regression: ~80% here
+}
+
+//===----------------------------------------------------------------------===//
+// Step dump
+//===----------------------------------------------------------------------===//
+
+/// A batch of 16 separable samples as X.npy (float32 [16,1,28,28]) and
+/// Y.npy (int64 [16]).
+void writeStepInputs(const TempDir &dir, const std::vector<int64_t> &xShape,
+                     NpyType labelType = NpyType::I64, int64_t badLabel = -1) {
+  writeSeparableSplit(dir.file("i"), dir.file("l"), 16, 9, false);
+  Expected<DataSplit> split = loadSplit(dir.file("i"), dir.file("l"), 784, 10);
+  ASSERT_TRUE(split);
+  std::vector<int64_t> idx(16);
+  for (int i = 0; i < 16; ++i)
+    idx[size_t(i)] = i;
+  std::vector<float> x(16 * 784);
+  std::vector<int32_t> y(16);
+  gatherBatch(*split, idx.data(), 16, x.data(), y.data());
+  if (badLabel >= 0)
+    y[5] = int32_t(badLabel);
+  ASSERT_FALSE(writeNpy(dir.file("x.npy"), NpyType::F32, xShape, x.data()));
+  std::vector<int64_t> y64(y.begin(), y.end());
+  ASSERT_FALSE(writeNpy(dir.file("y.npy"), labelType, {16},
+                        labelType == NpyType::I64 ? (const void *)y64.data()
+                                                  : (const void *)y.data()));
+}
+
+TEST(StepDump, WritesLossGradientsAndUpdatedParameters) {
+  TempDir dir;
+  writeStepInputs(dir, {16, 1, 28, 28});
+  std::string out = dir.file("dump");
+  RunResult r = run({"--step-inputs", dir.file("x.npy"), dir.file("y.npy"),
+                     "--dump", out, "--lr", "0.5"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "step dump: t 5, lr 0.5: loss ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "2 grad.*.npy, 3 param.*.npy")) << r.out;
+
+  Expected<NpyArray> loss = readNpy(out + "/loss.npy");
+  ASSERT_TRUE(loss) << loss.error().message();
+  EXPECT_TRUE(loss->shape.empty());
+  // Zero weights and bias: every class has probability 1/10 and the barrier
+  // of zero weights is -(1/t) log(1) = 0.
+  EXPECT_NEAR(loss->at<float>(0), std::log(10.0), 1e-5);
+
+  Expected<NpyArray> gw = readNpy(out + "/grad.fc.weight.npy");
+  Expected<NpyArray> gb = readNpy(out + "/grad.fc.bias.npy");
+  ASSERT_TRUE(gw && gb);
+  EXPECT_EQ(gw->shape, (std::vector<int64_t>{784, 10}));
+  EXPECT_EQ(gb->shape, std::vector<int64_t>{10});
+  EXPECT_FALSE(std::filesystem::exists(out + "/grad.input_scale.npy"));
+  double biasSum = 0;
+  for (int c = 0; c < 10; ++c)
+    biasSum += gb->at<float>(c);
+  EXPECT_NEAR(biasSum, 0.0, 1e-6); // softmax gradients sum to zero
+
+  // From zero momentum, one step is p - lr * g exactly.
+  Expected<NpyArray> pw = readNpy(out + "/param.fc.weight.npy");
+  Expected<NpyArray> ps = readNpy(out + "/param.input_scale.npy");
+  ASSERT_TRUE(pw && ps);
+  EXPECT_EQ(ps->shape, std::vector<int64_t>{1});
+  EXPECT_EQ(ps->at<float>(0), 1.0f);
+  int changed = 0;
+  for (int64_t i = 0; i < 7840; ++i) {
+    ASSERT_EQ(pw->at<float>(i), 0.0f - 0.5f * gw->at<float>(i)) << i;
+    changed += pw->at<float>(i) != 0.0f;
+  }
+  EXPECT_GT(changed, 100);
+  EXPECT_TRUE(std::filesystem::exists(out + "/param.fc.bias.npy"));
+}
+
+TEST(StepDump, AcceptsFlatInputsAndInt32Labels) {
+  TempDir dir;
+  writeStepInputs(dir, {16, 784}, NpyType::I32);
+  RunResult r = run({"--step-inputs", dir.file("x.npy"), dir.file("y.npy"),
+                     "--dump", dir.file("d")});
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
+TEST(StepDump, RejectsBadBatches) {
+  TempDir dir;
+  std::vector<std::string> args = {"--step-inputs", dir.file("x.npy"),
+                                   dir.file("y.npy"), "--dump", dir.file("d")};
+  writeStepInputs(dir, {16, 1, 28, 28}, NpyType::I64, 10);
+  RunResult r = run(args);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "trainer: error: " + dir.file("y.npy") +
+                       ": byte 168: label 10 at index 5 is out of range for "
+                       "a model with 10 classes\n");
+  EXPECT_FALSE(std::filesystem::exists(dir.file("d")));
+
+  writeStepInputs(dir, {8, 2, 784});
+  r = run(args);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "trainer: error: " + dir.file("x.npy") +
+                       ": shape (8,2,784) does not match the model's batch "
+                       "of inputs (16,1,28,28)\n");
+
+  std::vector<float> wrong(16 * 784);
+  ASSERT_FALSE(
+      writeNpy(dir.file("x.npy"), NpyType::I32, {16, 784}, wrong.data()));
+  r = run(args);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "x.npy: dtype <i4, expected float32")) << r.err;
+}
+
+//===----------------------------------------------------------------------===//
+// Errors and the command line
+//===----------------------------------------------------------------------===//
+
+TEST(TrainerErrors, BadFlagsAndDataExitWithTwo) {
+  TempDir dir;
+  writeSeparableData(dir);
+  TempDir other;
+  writeSeparableSplit(other.file("train-images-idx3-ubyte"),
+                      other.file("train-labels-idx1-ubyte"), 40, 3, false);
+  // Test labels up to 11 for a 10-class model.
+  std::vector<uint8_t> px(4 * 784, 0), lb = {1, 11, 2, 3};
+  ASSERT_FALSE(
+      writeIdx(other.file("t10k-images-idx3-ubyte"), {4, 28, 28}, px, false));
+  ASSERT_FALSE(writeIdx(other.file("t10k-labels-idx1-ubyte"), {4}, lb, false));
+  TempDir small;
+  writeSeparableSplit(small.file("train-images-idx3-ubyte"),
+                      small.file("train-labels-idx1-ubyte"), 4, 3, false);
+  std::vector<uint8_t> tiny(4 * 64, 0);
+  ASSERT_FALSE(
+      writeIdx(small.file("t10k-images-idx3-ubyte"), {4, 8, 8}, tiny, false));
+  ASSERT_FALSE(
+      writeIdx(small.file("t10k-labels-idx1-ubyte"), {4}, {0, 1, 2, 3}, false));
+
+  struct Case {
+    std::vector<std::string> args;
+    std::string error;
+  };
+  std::vector<Case> cases = {
+      {{},
+       "missing --data DIR (or --step-inputs X.npy Y.npy --dump DIR); "
+       "see --help"},
+      {{"--bogus"}, "unknown flag '--bogus' (see --help)"},
+      {{"stray"}, "unexpected argument 'stray' (see --help)"},
+      {{"--data"}, "--data: missing value"},
+      {{"--data", dir.path(), "--epochs", "many"},
+       "--epochs: expected a non-negative integer, got 'many'"},
+      {{"--data", dir.path(), "--lr", "-1"},
+       "--lr: expected a non-negative number, got '-1'"},
+      {{"--data", dir.path(), "--barrier-t0", "0"},
+       "--barrier-t0: expected a positive number, got '0'"},
+      {{"--data", dir.path(), "--seed", "x1"},
+       "--seed: expected an unsigned 64-bit integer, got 'x1'"},
+      {{"--quiet=yes"}, "--quiet takes no value"},
+      {{"--step-inputs", "x.npy"},
+       "--step-inputs takes two values: X.npy Y.npy"},
+      {{"--step-inputs", "x.npy", "y.npy"}, "--step-inputs needs --dump DIR"},
+      {{"--dump", "d"}, "--dump needs --step-inputs X.npy Y.npy"},
+      {{"--data", dir.path(), "--step-inputs", "x", "y", "--dump", "d"},
+       "--data and --step-inputs are separate modes; give one"},
+      {{"--data", dir.file("none")},
+       "--data " + dir.file("none") + ": not a directory"},
+      {{"--data", other.path()},
+       other.file("t10k-labels-idx1-ubyte") +
+           ": byte 9: label 11 of sample 1 is out of range for a model with "
+           "10 classes"},
+      {{"--data", dir.path(), "--train-limit", "15"},
+       "the training split has 15 samples, fewer than one batch of 16 (see "
+       "--train-limit)"},
+      {{"--data", small.path()},
+       small.file("t10k-images-idx3-ubyte") +
+           ": byte 8: images are 8x8 (64 values) but the model's input has "
+           "784 values"},
+      {{"--data", dir.path(), "--metrics", dir.file("no/such/dir/m.jsonl")},
+       "--metrics " + dir.file("no/such/dir/m.jsonl") +
+           ": cannot create the file"},
+  };
+  for (const Case &c : cases) {
+    RunResult r = run(c.args);
+    std::string joined;
+    for (const std::string &a : c.args)
+      joined += a + " ";
+    EXPECT_EQ(r.code, 2) << joined;
+    EXPECT_EQ(r.err, "trainer: error: " + c.error + "\n") << joined;
+  }
+}
+
+TEST(TrainerErrors, CorruptDataFile) {
+  TempDir dir;
+  writeSeparableData(dir);
+  std::string path = dir.file("train-images-idx3-ubyte.gz");
+  std::vector<unsigned char> gz = logbtq::testing::readBytes(path);
+  gz.resize(gz.size() / 3);
+  logbtq::testing::writeBytes(path, gz);
+  RunResult r = run({"--data", dir.path()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err.rfind("trainer: error: " + path + ": byte ", 0), 0u) << r.err;
+  EXPECT_TRUE(contains(r.err, "(truncated gzip file)")) << r.err;
+}
+
+TEST(TrainerErrors, MalformedModelInfo) {
+  ModelEntryPoints entry = fake::entryPoints();
+  entry.info = "logbtq-model 1\nbatch 16\ninput 1,28,28\nclasses ten\n";
+  RunResult r = run({"--help"}, entry);
+  EXPECT_EQ(r.code, 0); // --help needs no model
+  r = run({"--model-info"}, entry);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "trainer: error: model info line 4: classes must be a "
+                   "positive integer, got 'ten'\n");
+}
+
+/// A train step that returns one parameter too few.
+void shortTrainStep(LogbtqTrainResults *results, LogbtqMemRef1D *params,
+                    LogbtqMemRef1D *momentum, LogbtqMemRef1D *x,
+                    LogbtqMemRef1D *y, float lr, float t) {
+  fake::entryPoints().trainStep(results, params, momentum, x, y, lr, t);
+  results->params.sizes[0] -= 1;
+}
+
+TEST(TrainerErrors, MalformedModelResults) {
+  TempDir dir;
+  writeSeparableData(dir);
+  ModelEntryPoints entry = fake::entryPoints();
+  entry.trainStep = shortTrainStep;
+  RunResult r = run({"--data", dir.path(), "--quiet"}, entry);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "trainer: error: the model's train_step returned "
+                   "parameters with 7850 elements (expected 7851)\n");
+}
+
+TEST(TrainerCommandLine, HelpAndModelInfo) {
+  RunResult r = run({"-h"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.rfind("usage: trainer --data DIR [options]\n", 0), 0u)
+      << r.out;
+  for (const char *flag :
+       {"--epochs N", "--lr X", "--seed S", "--train-limit N", "--test-limit N",
+        "--quiet", "--barrier-t0", "--barrier-gamma", "--barrier-tmax",
+        "--lr-decay-last", "--metrics FILE", "--step-inputs", "--dump DIR"})
+    EXPECT_TRUE(contains(r.out, flag)) << flag;
+
+  r = run({"--model-info"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "param input/scale")) << r.out;
+  EXPECT_TRUE(contains(r.out, "frozen")) << r.out;
+  EXPECT_TRUE(contains(r.out, "barrier: lambda 0.01, bound 1, t0 5, gamma "
+                              "1.1, t_max 100\n"))
+      << r.out;
+}
+
+TEST(TrainerCommandLine, LinkedTrainerBinary) {
+  // logbtq-fake-trainer: FakeModel.cpp + LogBTQRuntimeMain, linked the way a
+  // compiled model is.
+  std::string trainer = LOGBTQ_FAKE_TRAINER;
+  int status = std::system((trainer + " --help > /dev/null").c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  status = std::system((trainer + " --epochs 2>/dev/null").c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+}
+
+} // namespace
