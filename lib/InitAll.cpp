@@ -4,6 +4,7 @@
 #include "logbtq/Conversion/Passes.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
+#include "logbtq/Pipelines/Pipelines.h"
 #include "logbtq/Target/ONNX/ImportONNX.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -22,6 +23,7 @@ void mlir::logbtq::registerAllPasses() {
   mlir::registerAllPasses();
   registerLogBTQConversionPasses();
   registerLogBTQPasses();
+  registerLogBTQPipelines();
 }
 
 void mlir::logbtq::registerAllTranslations() {

@@ -2,14 +2,28 @@
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
+#include "mlir/Transforms/InliningUtils.h"
+
 using namespace mlir;
 using namespace mlir::logbtq;
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQDialect.cpp.inc"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQInterfaces.cpp.inc"
 
+namespace {
+/// Every logbtq op is pure and region-free, so inlining a call that holds
+/// them (the flat-ABI wrappers around the step functions) is always legal.
+struct LogBTQInlinerInterface : public DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
+
 void LogBTQDialect::initialize() {
   registerTypes();
+  addInterfaces<LogBTQInlinerInterface>();
   addOperations<
 #define GET_OP_LIST
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQOps.cpp.inc"

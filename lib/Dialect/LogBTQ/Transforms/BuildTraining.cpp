@@ -3,6 +3,7 @@
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Autodiff.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
+#include "logbtq/Dialect/LogBTQ/Transforms/TrainingOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -292,6 +293,8 @@ struct BuildTrainingPass
     FailureOr<ForwardSignature> sig = ForwardSignature::analyze(forward);
     if (failed(sig))
       return signalPassFailure();
+    recordTrainingOption(module, "momentum", momentum);
+    recordTrainingOption(module, "weight_decay", weightDecay);
     StepBuilder steps(module, *sig, momentum, weightDecay);
     if (failed(steps.buildTrainStep()) || failed(steps.buildGradStep()) ||
         failed(steps.buildEvalStep()))

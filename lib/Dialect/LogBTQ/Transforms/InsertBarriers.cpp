@@ -2,6 +2,7 @@
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
+#include "logbtq/Dialect/LogBTQ/Transforms/TrainingOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -37,6 +38,8 @@ struct InsertBarriersPass
       forward.emitError("barrier lambda must be >= 0 and bounds > 0");
       return signalPassFailure();
     }
+    recordTrainingOption(module, "barrier_lambda", lambda);
+    recordTrainingOption(module, "barrier_bound", bound);
     if (lambda == 0)
       return; // Disabled: no t argument, no penalty result.
     for (unsigned i = 0; i < forward.getNumArguments(); ++i)

@@ -85,4 +85,37 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
   ];
 }
 
+def LogBTQFlattenABI : Pass<"logbtq-flatten-abi", "ModuleOp"> {
+  let summary = "Wrap the step functions in the runtime's fixed, flat ABI";
+  let description = [{
+    Adds `@logbtq_train_step`, `@logbtq_grad_step` and `@logbtq_eval_step`
+    (with `llvm.emit_c_interface`) whose parameters, momenta, gradients and
+    inputs are flat 1-D tensors, so that one runtime serves every model and a
+    checkpoint is a copy of two buffers (include/logbtq/Runtime/TrainerABI.h).
+    Each wrapper slices and reshapes the flat buffers and calls the step
+    built by `-logbtq-build-training`, which becomes private (inline it).
+    Also adds the `logbtq_model_info` text and `logbtq_initial_params` data
+    as LLVM globals, from `@forward`'s `logbtq.init` attributes.
+
+    ```mlir
+    func.func @logbtq_train_step(%params: tensor<235146xf32>, %momentum: tensor<235146xf32>,
+        %x: tensor<50176xf32>, %labels: tensor<64xi32>, %lr: f32, %t: f32)
+        -> (tensor<235146xf32>, tensor<235146xf32>, tensor<4xf32>)
+        attributes {llvm.emit_c_interface}
+    ```
+  }];
+  let options = [
+    Option<"t0", "barrier-t0", "double", "5.0",
+           "Initial barrier sharpness t (recorded for the runtime)">,
+    Option<"gamma", "barrier-gamma", "double", "1.1",
+           "Per-epoch growth of t (recorded for the runtime)">,
+    Option<"tMax", "barrier-t-max", "double", "1000.0",
+           "Largest t (recorded for the runtime)">,
+  ];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // LOGBTQ_DIALECT_LOGBTQ_TRANSFORMS_PASSES_TD

@@ -1,0 +1,262 @@
+//===- Driver.cpp - logbtq-compile as a library of phases -----------------===//
+
+#include "logbtq/Pipelines/Driver.h"
+#include "logbtq/Conversion/Passes.h"
+#include "logbtq/Target/ONNX/ImportONNX.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+using namespace mlir::logbtq;
+
+static Location fileLoc(MLIRContext &context, StringRef path) {
+  return FileLineColLoc::get(&context, path, 0, 0);
+}
+
+OwningOpRef<ModuleOp> mlir::logbtq::loadModel(MLIRContext &context,
+                                              const CompileOptions &options) {
+  Location loc = fileLoc(context, options.input);
+  auto buffer = llvm::MemoryBuffer::getFile(options.input, /*IsText=*/false);
+  if (!buffer) {
+    emitError(loc) << "cannot read the model: " << buffer.getError().message();
+    return nullptr;
+  }
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(options.input).ends_with(".onnx")) {
+    ONNXImportOptions importOptions;
+    importOptions.batch = options.batch;
+    importOptions.frozen = options.frozen;
+    module = importONNX((*buffer)->getBuffer(), options.input, &context,
+                        importOptions);
+  } else if (StringRef(options.input).ends_with(".mlir")) {
+    module = parseSourceString<ModuleOp>((*buffer)->getBuffer(),
+                                         ParserConfig(&context), options.input);
+  } else {
+    emitError(loc) << "unknown model format: expected a .onnx or .mlir file";
+    return nullptr;
+  }
+  if (!module)
+    return nullptr;
+  auto forward = module->lookupSymbol<func::FuncOp>("forward");
+  if (!forward) {
+    emitError(loc) << "the model has no func.func @forward";
+    return nullptr;
+  }
+  // Linalg on tensors is raised to graph ops before training is built.
+  bool hasLinalg = false;
+  forward.walk([&](Operation *op) {
+    hasLinalg |= isa<linalg::LinalgDialect>(op->getDialect());
+  });
+  if (hasLinalg) {
+    PassManager pm(&context);
+    pm.addPass(createLogBTQRaiseLinalg());
+    if (failed(pm.run(*module)))
+      return nullptr;
+  }
+  return module;
+}
+
+LogicalResult
+mlir::logbtq::buildTraining(ModuleOp module,
+                            const TrainingPipelineOptions &pipeline) {
+  PassManager pm(module.getContext());
+  buildTrainingPipeline(pm, pipeline);
+  return pm.run(module);
+}
+
+LogicalResult mlir::logbtq::lowerToLLVMDialect(ModuleOp module) {
+  PassManager pm(module.getContext());
+  buildLowerToLLVMPipeline(pm);
+  return pm.run(module);
+}
+
+/// A TargetMachine for this CPU, with all its features (AVX-512 VNNI where
+/// present): the trainer runs where it was compiled.
+static std::unique_ptr<llvm::TargetMachine> createHostTargetMachine() {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
+  std::string error;
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  llvm::SubtargetFeatures features;
+  for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+    features.AddFeature(name, enabled);
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      triple, llvm::sys::getHostCPUName(), features.getString(), {},
+      llvm::Reloc::PIC_));
+}
+
+std::unique_ptr<llvm::Module>
+mlir::logbtq::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
+                                unsigned optLevel) {
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, context, "logbtq_model");
+  if (!llvmModule) {
+    module.emitError("translation to LLVM IR failed");
+    return nullptr;
+  }
+  std::unique_ptr<llvm::TargetMachine> machine = createHostTargetMachine();
+  if (!machine) {
+    module.emitError("no LLVM target for this host");
+    return nullptr;
+  }
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  llvmModule->setDataLayout(machine->createDataLayout());
+  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
+                                            machine.get());
+  if (llvm::Error err = optimize(llvmModule.get())) {
+    module.emitError("LLVM optimization failed: ")
+        << llvm::toString(std::move(err));
+    return nullptr;
+  }
+  return llvmModule;
+}
+
+LogicalResult mlir::logbtq::emitObjectFile(llvm::Module &module,
+                                           StringRef path) {
+  std::unique_ptr<llvm::TargetMachine> machine = createHostTargetMachine();
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    llvm::errs() << "logbtq-compile: error: cannot write " << path << ": "
+                 << ec.message() << "\n";
+    return failure();
+  }
+  llvm::legacy::PassManager codegen;
+  if (!machine || machine->addPassesToEmitFile(codegen, out.os(), nullptr,
+                                               llvm::CodeGenFileType::ObjectFile)) {
+    llvm::errs() << "logbtq-compile: error: this host cannot emit objects\n";
+    return failure();
+  }
+  codegen.run(module);
+  out.keep();
+  return success();
+}
+
+LogicalResult mlir::logbtq::linkTrainer(StringRef objectPath,
+                                        StringRef outputPath,
+                                        const CompileOptions &options) {
+  std::string runtimeDir =
+      options.runtimeDir.empty() ? LOGBTQ_DEFAULT_RUNTIME_DIR : options.runtimeDir;
+  SmallString<256> runtime(runtimeDir), runtimeMain(runtimeDir);
+  llvm::sys::path::append(runtime, "liblogbtq_runtime.a");
+  llvm::sys::path::append(runtimeMain, "liblogbtq_runtime_main.a");
+  for (StringRef lib : {StringRef(runtime), StringRef(runtimeMain)})
+    if (!llvm::sys::fs::exists(lib)) {
+      llvm::errs() << "logbtq-compile: error: runtime library " << lib
+                   << " not found (build it, or pass --runtime-dir)\n";
+      return failure();
+    }
+  auto linker = llvm::sys::findProgramByName(options.linker);
+  if (!linker) {
+    llvm::errs() << "logbtq-compile: error: linker '" << options.linker
+                 << "' not found on PATH\n";
+    return failure();
+  }
+  SmallVector<StringRef> args{*linker,     objectPath, runtimeMain, runtime,
+                              "-lz",       "-lm",      "-o",        outputPath};
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
+                                         &message);
+  if (status != 0) {
+    llvm::errs() << "logbtq-compile: error: linking " << outputPath
+                 << " failed (" << *linker << " exited with " << status
+                 << (message.empty() ? "" : ": " + message) << ")\n";
+    return failure();
+  }
+  return success();
+}
+
+/// Writes MLIR to the output (or stdout for "-").
+static LogicalResult writeMLIR(ModuleOp module, StringRef path) {
+  std::error_code ec;
+  llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
+  if (ec) {
+    llvm::errs() << "logbtq-compile: error: cannot write " << path << ": "
+                 << ec.message() << "\n";
+    return failure();
+  }
+  module.print(out.os());
+  out.keep();
+  return success();
+}
+
+LogicalResult mlir::logbtq::compile(MLIRContext &context,
+                                    const CompileOptions &options,
+                                    const TrainingPipelineOptions &pipeline) {
+  auto phaseFailed = [&](StringRef phase) {
+    llvm::errs() << "logbtq-compile: error: " << phase << " failed for "
+                 << options.input << "\n";
+    return failure();
+  };
+  if (options.quant != "f32") {
+    emitError(fileLoc(context, options.input))
+        << "--quant=" << options.quant
+        << " is not supported yet (this build trains in f32)";
+    return failure();
+  }
+  OwningOpRef<ModuleOp> module = loadModel(context, options);
+  if (!module)
+    return phaseFailed("loading the model");
+  if (options.emit == EmitKind::Forward)
+    return writeMLIR(*module, options.output);
+
+  if (failed(buildTraining(*module, pipeline)))
+    return phaseFailed("building the training program");
+  if (options.emit == EmitKind::Training)
+    return writeMLIR(*module, options.output);
+
+  if (failed(lowerToLLVMDialect(*module)))
+    return phaseFailed("lowering to LLVM");
+  if (options.emit == EmitKind::LLVMDialect)
+    return writeMLIR(*module, options.output);
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateToLLVMIR(*module, llvmContext, options.optLevel);
+  if (!llvmModule)
+    return phaseFailed("translation to LLVM IR");
+  if (options.emit == EmitKind::LLVMIR) {
+    std::error_code ec;
+    llvm::ToolOutputFile out(options.output, ec, llvm::sys::fs::OF_Text);
+    if (ec)
+      return phaseFailed("writing LLVM IR");
+    llvmModule->print(out.os(), nullptr);
+    out.keep();
+    return success();
+  }
+
+  if (options.emit == EmitKind::Object)
+    return emitObjectFile(*llvmModule, options.output);
+  SmallString<256> object;
+  if (llvm::sys::fs::createTemporaryFile("logbtq-model", "o", object)) {
+    llvm::errs() << "logbtq-compile: error: cannot create a temporary file\n";
+    return failure();
+  }
+  llvm::FileRemover removeObject(object);
+  if (failed(emitObjectFile(*llvmModule, object)))
+    return phaseFailed("emitting the object file");
+  if (failed(linkTrainer(object, options.output, options)))
+    return phaseFailed("linking the trainer");
+  return success();
+}
