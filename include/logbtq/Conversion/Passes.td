@@ -10,8 +10,21 @@ def LogBTQRaiseLinalg : Pass<"logbtq-raise-linalg", "ModuleOp"> {
   let description = [{
     Turns the Linalg named ops and reshapes that front ends such as
     torch-mlir or IREE produce into `logbtq` graph ops, so that a network
-    written in Linalg can be trained like an imported ONNX model. Anything it
-    cannot raise gets a diagnostic naming the op, and the pass fails.
+    written in Linalg can be trained like an imported ONNX model:
+    `linalg.matmul` (any transposed form, or a contraction `linalg.generic`),
+    `linalg.conv_2d_nchw_fchw`, `linalg.pooling_nchw_max`,
+    `linalg.pooling_nchw_sum` (with its division: average pooling),
+    add/sub/mul/div-by-a-constant and max-with-zero (relu) in any of their
+    linalg spellings, `linalg.transpose`, `linalg.softmax`, `tensor.concat`
+    and `tensor.collapse_shape`/`expand_shape`/`reshape`. The producers they
+    absorb (`linalg.fill` inits, `tensor.pad` of conv and pooling inputs,
+    `linalg.broadcast`, 2-D transposes of matmul operands) die with them;
+    dead `tensor.empty`, fills and constants are erased.
+
+    Only functions that hold Linalg or tensor ops are touched. A Linalg or
+    tensor op left in one gets the diagnostic "cannot raise 'op' to logbtq:
+    <reason>", and the pass fails. docs/Linalg.md lists what is raised and
+    the limits.
 
     Before:
     ```mlir
