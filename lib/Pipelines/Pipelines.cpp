@@ -29,7 +29,8 @@ void mlir::logbtq::buildTrainingPipeline(
   barriers.lambda = options.barrierLambda;
   barriers.bound = options.barrierBound;
   barriers.outputBound = options.barrierOutputBound;
-  barriers.targets = options.barrierTargets;
+  barriers.targets.assign(options.barrierTargets.begin(),
+                          options.barrierTargets.end());
   pm.addPass(createLogBTQInsertBarriers(barriers));
   // @train_step, @grad_step, @eval_step: loss, autodiff, SGD.
   LogBTQBuildTrainingOptions training;

@@ -146,7 +146,6 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
   Type f32 = b.getF32Type();
   int64_t batch = sig.logitsType.getDimSize(0);
   auto labelsType = RankedTensorType::get({batch}, b.getI32Type());
-  auto statsType = RankedTensorType::get({4}, f32);
   Block &fwd = sig.func.getBody().front();
 
   // Signature: params..., [momenta...], x, labels, [lr], [t].

@@ -239,8 +239,10 @@ struct FlattenABIPass : logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass> {
       return s.empty() ? std::string("1") : s;
     };
     auto option = [&](StringRef key, double fallback) {
-      return getTrainingOption(module, key).value_or(fallback);
+      return llvm::format("%.9g",
+                          getTrainingOption(module, key).value_or(fallback));
     };
+    auto number = [](double v) { return llvm::format("%.9g", v); };
     os << "logbtq-model 1\n";
     os << "batch " << layout.inputType.getDimSize(0) << "\n";
     os << "input " << dims(layout.inputType.getShape().drop_front()) << "\n";
@@ -251,8 +253,8 @@ struct FlattenABIPass : logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass> {
       os << "param " << p.name << " " << dims(p.type.getShape()) << " "
          << p.offset << " " << (p.trainable ? "trainable" : "frozen") << "\n";
     os << "barrier " << option("barrier_lambda", 0) << " "
-       << option("barrier_bound", 1) << " " << t0 << " " << gamma << " "
-       << tMax << "\n";
+       << option("barrier_bound", 1) << " " << number(t0) << " "
+       << number(gamma) << " " << number(tMax) << "\n";
     os << "optimizer sgd " << option("momentum", 0) << " "
        << option("weight_decay", 0) << "\n";
     return text;
