@@ -22,5 +22,18 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.logbtq_tools_dir, config.llvm_tools_dir]
-tools = ["logbtq-opt", "logbtq-translate"]
+tools = ["logbtq-opt", "logbtq-translate", "logbtq-compile", "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# The runtime libraries that mlir-runner loads for the execution tests
+# (printMemrefF32, vector.print support), next to the LLVM tools.
+llvm_lib_dir = os.path.join(os.path.dirname(config.llvm_tools_dir), "lib")
+for name in ["mlir_runner_utils", "mlir_c_runner_utils"]:
+    config.substitutions.append(
+        ("%" + name, os.path.join(llvm_lib_dir, "lib" + name + ".so")))
+
+# The Python tooling (model zoo, reference numerics) and the real data.
+config.environment["PYTHONPATH"] = os.path.join(config.logbtq_src_root,
+                                                "python")
+config.substitutions.append(
+    ("%fashion_mnist", "/usr/share/datasets/fashion-mnist"))
