@@ -1,0 +1,86 @@
+"""The PyTorch peer of a logbtq trainer: same model, initial weights, batch,
+learning rate, momentum, schedule and data order rules, on the same machine.
+
+    /usr/bin/python3 python/tools/bench_pytorch.py --model mlp --epochs 5 \
+        [--threads 1] [--train-limit N] [--lr 0.05] [--batch 64]
+
+Prints per-epoch test accuracy and training samples per second, like the
+trainer, so the two can be put side by side (docs/Benchmarks.md). The
+barrier is not part of this baseline: it is plain float32 training.
+"""
+import argparse
+import gzip
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from logbtq import models, torch_models  # noqa: E402
+
+DATA = "/usr/share/datasets/fashion-mnist"
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default="mlp", choices=sorted(models.MODELS))
+    ap.add_argument("--epochs", type=int, default=5)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--momentum", type=float, default=0.9)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--train-limit", type=int, default=0)
+    ap.add_argument("--data", default=DATA)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    x_train = read_idx(f"{args.data}/train-images-idx3-ubyte.gz")
+    y_train = read_idx(f"{args.data}/train-labels-idx1-ubyte.gz")
+    x_test = read_idx(f"{args.data}/t10k-images-idx3-ubyte.gz")
+    y_test = read_idx(f"{args.data}/t10k-labels-idx1-ubyte.gz")
+    if args.train_limit:
+        x_train, y_train = x_train[:args.train_limit], y_train[:args.train_limit]
+    to_tensor = lambda x: torch.tensor(x, dtype=torch.float32).div_(255).reshape(-1, 1, 28, 28)
+    xt, yt = to_tensor(x_train), torch.tensor(y_train, dtype=torch.int64)
+    xv, yv = to_tensor(x_test), torch.tensor(y_test, dtype=torch.int64)
+
+    # The zoo's initial weights, exactly those logbtq-compile starts from.
+    module = torch_models.build(args.model, seed=0)
+    opt = torch.optim.SGD(module.parameters(), lr=args.lr, momentum=args.momentum)
+    rng = np.random.default_rng(args.seed)
+    steps = len(xt) // args.batch
+    print(f"pytorch {torch.__version__}: {args.model}, {steps} batches of "
+          f"{args.batch} per epoch, {args.threads} thread(s)")
+    for epoch in range(args.epochs):
+        order = torch.tensor(rng.permutation(len(xt)))
+        module.train()
+        start = time.perf_counter()
+        for s in range(steps):
+            idx = order[s * args.batch:(s + 1) * args.batch]
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(module(xt[idx]), yt[idx])
+            loss.backward()
+            opt.step()
+        seconds = time.perf_counter() - start
+        module.eval()
+        with torch.no_grad():
+            correct = sum((module(xv[i:i + 1000]).argmax(1) == yv[i:i + 1000]).sum().item()
+                          for i in range(0, len(xv), 1000))
+        print(f"epoch {epoch + 1}/{args.epochs}  test acc {100 * correct / len(xv):.2f}%  "
+              f"{steps * args.batch / seconds:.0f} samples/s  {seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
