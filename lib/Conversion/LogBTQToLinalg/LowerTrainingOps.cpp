@@ -1,5 +1,12 @@
 //===- LowerTrainingOps.cpp - Gradient and optimizer ops to Linalg --------===//
+//
+// The gradient ops, the barrier gradient and the optimizer step on f32
+// tensors, lowered to Linalg on tensors. The patterns live in one file per
+// family (LowerGrad*.cpp, LowerOptimizer.cpp); this file collects them.
+//
+//===----------------------------------------------------------------------===//
 
+#include "LowerGradUtils.h"
 #include "logbtq/Conversion/LogBTQToLinalg/LogBTQToLinalg.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -8,4 +15,12 @@
 using namespace mlir;
 
 void mlir::logbtq::populateLogBTQTrainingToLinalgPatterns(
-    TypeConverter &converter, RewritePatternSet &patterns) {}
+    TypeConverter &converter, RewritePatternSet &patterns) {
+  using namespace gradlowering;
+  populateElementwiseGradPatterns(converter, patterns);
+  populateSoftmaxGradPatterns(converter, patterns);
+  populatePoolGradPatterns(converter, patterns);
+  populateConvGradPatterns(converter, patterns);
+  populateReductionGradPatterns(converter, patterns);
+  populateOptimizerPatterns(converter, patterns);
+}

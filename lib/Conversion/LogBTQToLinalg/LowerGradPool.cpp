@@ -1,0 +1,327 @@
+//===- LowerGradPool.cpp - Pooling gradients to Linalg --------------------===//
+//
+// max_pool2d_grad and avg_pool2d_grad. Linalg on tensors has no scatter, so
+// both gather: every input position sums, over the window offsets (kh, kw),
+// what the window that holds it at that offset sends back. A window exists
+// for (h, kh) when `h + pad_top - kh` is a multiple of the stride below the
+// output size. Offsets are visited from the last to the first, so the windows
+// of a position arrive in ascending (oh, ow) order, the order in which
+// PyTorch's CPU backward kernels accumulate them.
+//
+// max_pool2d_grad first finds each window's argmax with a two-output
+// linalg.generic reduction (value, offset), with PyTorch's rule: the first
+// maximum in row-major order, padding never wins, a NaN wins (the last one),
+// and a window of -inf keeps its first real position.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LowerGradUtils.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <algorithm>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::logbtq;
+using namespace mlir::logbtq::gradlowering;
+using arith::CmpFPredicate;
+using arith::CmpIPredicate;
+
+namespace {
+
+/// The two spatial axes of a pooling of `input` (NCHW) into `output`.
+std::array<PoolAxis, 2> poolAxes(ArrayRef<int64_t> input,
+                                 ArrayRef<int64_t> output,
+                                 ArrayRef<int64_t> kernel,
+                                 ArrayRef<int64_t> strides,
+                                 ArrayRef<int64_t> pads) {
+  std::array<PoolAxis, 2> axes;
+  for (int i = 0; i < 2; ++i)
+    axes[i] = {input[2 + i], output[2 + i], kernel[i],
+               strides[i],   pads[i],       pads[i + 2]};
+  return axes;
+}
+
+/// What window (oh, ow) sends to the position it holds at offset (kh, kw):
+/// (whether it sends anything, or null for always; the value). The window
+/// indices are clamped into range, so they can be read even where nothing is
+/// sent.
+using ContributionFn = function_ref<std::pair<Value, Value>(
+    OpBuilder &, Location, Value n, Value c, Value oh, Value ow, Value kh,
+    Value kw)>;
+
+/// `dx[n, c, h, w] = sum of the contributions of the windows covering
+/// (h, w)`, a linalg.generic over (n, c, h, w, jh, jw) that reduces the window
+/// offsets `kh = KH - 1 - jh`, `kw = KW - 1 - jw`.
+Value gatherWindows(OpBuilder &b, Location loc, RankedTensorType resultType,
+                    const std::array<PoolAxis, 2> &axes,
+                    ContributionFn contribution) {
+  MLIRContext *ctx = b.getContext();
+  Value zero = constantF32(b, loc, 0.0);
+  Value init = filledTensor(b, loc, resultType.getShape(), zero);
+  // A shape-only operand that gives the window loops their extent.
+  Value window = emptyTensor(b, loc, {axes[0].kernel, axes[1].kernel},
+                             b.getF32Type());
+  SmallVector<AffineMap> maps = {projection(ctx, 6, {4, 5}),
+                                 projection(ctx, 6, {0, 1, 2, 3})};
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{resultType}, ValueRange{window}, ValueRange{init},
+      maps, iteratorTypes(6, {4, 5}),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        SmallVector<Value> iv;
+        for (unsigned d = 0; d < 6; ++d)
+          iv.push_back(linalg::IndexOp::create(nb, l, d));
+        Value kh = arith::SubIOp::create(
+            nb, l, constantIndex(nb, l, axes[0].kernel - 1), iv[4]);
+        Value kw = arith::SubIOp::create(
+            nb, l, constantIndex(nb, l, axes[1].kernel - 1), iv[5]);
+        auto [validH, oh] = windowCovering(nb, l, axes[0], iv[2], kh);
+        auto [validW, ow] = windowCovering(nb, l, axes[1], iv[3], kw);
+        auto [hit, value] = contribution(nb, l, iv[0], iv[1], oh, ow, kh, kw);
+        Value take = arith::AndIOp::create(nb, l, validH, validW);
+        if (hit)
+          take = arith::AndIOp::create(nb, l, take, hit);
+        Value acc = args.back();
+        Value sum = arith::AddFOp::create(nb, l, acc, value);
+        linalg::YieldOp::create(
+            nb, l, ValueRange{arith::SelectOp::create(nb, l, take, sum, acc)});
+      });
+  return generic.getResult(0);
+}
+
+/// The window offset (kh * KW + kw) of each window's maximum, as an index
+/// tensor of the output shape.
+Value windowArgmax(OpBuilder &b, Location loc, Value input,
+                   ArrayRef<int64_t> outShape,
+                   const std::array<PoolAxis, 2> &axes) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> inShape = shapeOf(input);
+  // Pad so that every window reads in bounds; the padding never wins (each
+  // element's position is checked), -inf only makes that visible in the IR.
+  SmallVector<int64_t> low(4, 0), high(4, 0), padded(inShape);
+  for (int i = 0; i < 2; ++i) {
+    const PoolAxis &a = axes[i];
+    low[2 + i] = a.padBegin;
+    high[2 + i] = std::max<int64_t>(
+        0, (a.outSize - 1) * a.stride + a.kernel - a.size - a.padBegin);
+    padded[2 + i] += low[2 + i] + high[2 + i];
+  }
+  Value negInf =
+      constantF32(b, loc, -std::numeric_limits<double>::infinity());
+  Value source = input;
+  if (llvm::any_of(low, [](int64_t p) { return p; }) ||
+      llvm::any_of(high, [](int64_t p) { return p; }))
+    source = tensor::PadOp::create(
+        b, loc, RankedTensorType::get(padded, b.getF32Type()), input,
+        getAsIndexOpFoldResult(ctx, low), getAsIndexOpFoldResult(ctx, high),
+        negInf);
+
+  int64_t kernelW = axes[1].kernel;
+  int64_t none = axes[0].kernel * kernelW; // after every real offset
+  Value values = filledTensor(b, loc, outShape, negInf);
+  Value offsets = filledTensor(b, loc, outShape, constantIndex(b, loc, none));
+  Value window = emptyTensor(b, loc, {axes[0].kernel, kernelW},
+                             b.getF32Type());
+  // Loops (n, c, oh, ow, kh, kw); the input is read at oh * s + kh.
+  AffineExpr d[6];
+  bindDims(ctx, d[0], d[1], d[2], d[3], d[4], d[5]);
+  AffineMap read = AffineMap::get(
+      6, 0,
+      {d[0], d[1], d[2] * axes[0].stride + d[4], d[3] * axes[1].stride + d[5]},
+      ctx);
+  SmallVector<AffineMap> maps = {read, projection(ctx, 6, {4, 5}),
+                                 projection(ctx, 6, {0, 1, 2, 3}),
+                                 projection(ctx, 6, {0, 1, 2, 3})};
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{values.getType(), offsets.getType()},
+      ValueRange{source, window}, ValueRange{values, offsets}, maps,
+      iteratorTypes(6, {4, 5}),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value v = args[0], best = args[2], bestOffset = args[3];
+        Value oh = linalg::IndexOp::create(nb, l, 2);
+        Value ow = linalg::IndexOp::create(nb, l, 3);
+        Value kh = linalg::IndexOp::create(nb, l, 4);
+        Value kw = linalg::IndexOp::create(nb, l, 5);
+        Value offset = arith::AddIOp::create(
+            nb, l,
+            arith::MulIOp::create(nb, l, kh, constantIndex(nb, l, kernelW)),
+            kw);
+        // Is the element a real input position (not padding)? Only the
+        // bounds that padding can cross are checked.
+        SmallVector<Value> inBounds;
+        for (auto [i, o, k] : {std::tuple{0, oh, kh}, std::tuple{1, ow, kw}}) {
+          const PoolAxis &a = axes[i];
+          Value p = arith::AddIOp::create(
+              nb, l,
+              arith::MulIOp::create(nb, l, o, constantIndex(nb, l, a.stride)),
+              k);
+          if (a.padBegin > 0)
+            inBounds.push_back(
+                arith::CmpIOp::create(nb, l, CmpIPredicate::sge, p,
+                                      constantIndex(nb, l, a.padBegin)));
+          if (padded[2 + i] > a.padBegin + a.size)
+            inBounds.push_back(arith::CmpIOp::create(
+                nb, l, CmpIPredicate::slt, p,
+                constantIndex(nb, l, a.padBegin + a.size)));
+        }
+        // The order: a NaN beats every number, and a later NaN an earlier
+        // one; among numbers the larger wins, and the earlier on a tie.
+        Value vNaN = arith::CmpFOp::create(nb, l, CmpFPredicate::UNO, v, v);
+        Value bestNotNaN =
+            arith::CmpFOp::create(nb, l, CmpFPredicate::ORD, best, best);
+        Value earlier = arith::CmpIOp::create(nb, l, CmpIPredicate::ult,
+                                              offset, bestOffset);
+        Value later = arith::CmpIOp::create(nb, l, CmpIPredicate::ugt, offset,
+                                            bestOffset);
+        Value larger =
+            arith::CmpFOp::create(nb, l, CmpFPredicate::OGT, v, best);
+        Value tie = arith::AndIOp::create(
+            nb, l, arith::CmpFOp::create(nb, l, CmpFPredicate::OEQ, v, best),
+            earlier);
+        Value numberWins = arith::AndIOp::create(
+            nb, l, bestNotNaN, arith::OrIOp::create(nb, l, larger, tie));
+        Value nanWins = arith::OrIOp::create(nb, l, bestNotNaN, later);
+        Value take = arith::SelectOp::create(nb, l, vNaN, nanWins, numberWins);
+        for (Value inBound : inBounds)
+          take = arith::AndIOp::create(nb, l, take, inBound);
+        linalg::YieldOp::create(
+            nb, l,
+            ValueRange{arith::SelectOp::create(nb, l, take, v, best),
+                       arith::SelectOp::create(nb, l, take, offset,
+                                               bestOffset)});
+      });
+  return generic.getResult(1);
+}
+
+/// Each output gradient goes to its window's (first) maximum.
+struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MaxPool2DGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(checkStaticF32(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    Value grad = adaptor.getGrad();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    std::array<PoolAxis, 2> axes =
+        poolAxes(resultType.getShape(), shapeOf(grad), op.getKernel(),
+                 op.getStrides(), op.getPads());
+    Value argmax =
+        windowArgmax(rewriter, loc, adaptor.getInput(), shapeOf(grad), axes);
+    int64_t kernelW = axes[1].kernel;
+    Value result = gatherWindows(
+        rewriter, loc, resultType, axes,
+        [&](OpBuilder &b, Location l, Value n, Value c, Value oh, Value ow,
+            Value kh, Value kw) -> std::pair<Value, Value> {
+          SmallVector<Value> at = {n, c, oh, ow};
+          Value offset = arith::AddIOp::create(
+              b, l, arith::MulIOp::create(b, l, kh, constantIndex(b, l, kernelW)),
+              kw);
+          Value best = tensor::ExtractOp::create(b, l, argmax, at);
+          Value isMax =
+              arith::CmpIOp::create(b, l, CmpIPredicate::eq, best, offset);
+          return {isMax, tensor::ExtractOp::create(b, l, grad, at)};
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// The divisor of each window along one axis: its size clipped to the padded
+/// input (count_include_pad), or the number of real positions in it.
+SmallVector<int64_t> windowDivisors(const PoolAxis &a, bool countIncludePad) {
+  SmallVector<int64_t> divisors;
+  for (int64_t o = 0; o < a.outSize; ++o) {
+    int64_t start = o * a.stride - a.padBegin;
+    int64_t end = std::min(start + a.kernel, a.size + a.padEnd);
+    if (countIncludePad)
+      divisors.push_back(end - start);
+    else
+      divisors.push_back(std::min(end, a.size) - std::max<int64_t>(start, 0));
+  }
+  return divisors;
+}
+
+/// Each window's gradient, divided by its divisor, goes to every real
+/// position of the window.
+struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(AvgPool2DGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(checkStaticF32(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value grad = adaptor.getGrad();
+    ArrayRef<int64_t> outShape = shapeOf(grad);
+    auto resultType = cast<RankedTensorType>(op.getType());
+    std::array<PoolAxis, 2> axes =
+        poolAxes(resultType.getShape(), outShape, op.getKernel(),
+                 op.getStrides(), op.getPads());
+
+    // grad / divisor: by one constant when every window has the same
+    // divisor, else through an [OH, OW] table of them.
+    SmallVector<int64_t> rows = windowDivisors(axes[0], op.getCountIncludePad());
+    SmallVector<int64_t> cols = windowDivisors(axes[1], op.getCountIncludePad());
+    SmallVector<float> table;
+    for (int64_t r : rows)
+      for (int64_t c : cols)
+        table.push_back(static_cast<float>(r * c));
+    auto gradType = cast<RankedTensorType>(grad.getType());
+    Value scaled;
+    if (llvm::all_equal(table)) {
+      Value divisor = constantF32(rewriter, loc, table.front());
+      scaled = buildElementwise(
+          rewriter, loc, gradType, {grad},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return arith::DivFOp::create(b, l, args[0], divisor);
+          });
+    } else {
+      auto tableType =
+          RankedTensorType::get({outShape[2], outShape[3]}, rewriter.getF32Type());
+      Value divisors = arith::ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(tableType, ArrayRef(table)));
+      SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(4),
+                                     projection(ctx, 4, {2, 3}),
+                                     rewriter.getMultiDimIdentityMap(4)};
+      Value init = emptyTensor(rewriter, loc, outShape, rewriter.getF32Type());
+      scaled = linalg::GenericOp::create(
+                   rewriter, loc, TypeRange{gradType},
+                   ValueRange{grad, divisors}, ValueRange{init}, maps,
+                   iteratorTypes(4),
+                   [](OpBuilder &b, Location l, ValueRange args) {
+                     linalg::YieldOp::create(
+                         b, l,
+                         ValueRange{arith::DivFOp::create(b, l, args[0],
+                                                          args[1])});
+                   })
+                   .getResult(0);
+    }
+
+    Value result = gatherWindows(
+        rewriter, loc, resultType, axes,
+        [&](OpBuilder &b, Location l, Value n, Value c, Value oh, Value ow,
+            Value, Value) -> std::pair<Value, Value> {
+          return {Value(),
+                  tensor::ExtractOp::create(b, l, scaled,
+                                            SmallVector<Value>{n, c, oh, ow})};
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void gradlowering::populatePoolGradPatterns(TypeConverter &converter,
+                                            RewritePatternSet &patterns) {
+  patterns.add<MaxPool2DGradLowering, AvgPool2DGradLowering>(
+      converter, patterns.getContext());
+}

@@ -1,0 +1,156 @@
+//===- LowerGradReduction.cpp - Reducing gradient ops to Linalg -----------===//
+//
+// batch_norm_grad (a per-channel reduction with two outputs and two
+// elementwise ops, in the order of ATen's inference-mode CPU backward),
+// reduce_sum (linalg.reduce) and slice (tensor.extract_slice).
+//
+//===----------------------------------------------------------------------===//
+
+#include "LowerGradUtils.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::logbtq;
+using namespace mlir::logbtq::gradlowering;
+
+namespace {
+
+/// With `inv = 1 / sqrt(variance + epsilon)` per channel (dim 1):
+/// `dx = grad * (inv * scale)`, `dscale = sum(grad * (x - mean)) * inv`,
+/// `dbias = sum(grad)`, sums over every dim but the channel.
+struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(BatchNormGradOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(checkStaticF32(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    Value grad = adaptor.getGrad(), x = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(op.getInputGrad().getType());
+    auto channelType = cast<RankedTensorType>(op.getScaleGrad().getType());
+    unsigned rank = inputType.getRank();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
+    AffineMap channel = projection(ctx, rank, {1});
+    Value epsilon = arith::ConstantOp::create(rewriter, loc, op.getEpsilonAttr());
+
+    Value inv = buildElementwise(
+        rewriter, loc, channelType, {adaptor.getVariance()},
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+          Value std = math::SqrtOp::create(
+              b, l, arith::AddFOp::create(b, l, args[0], epsilon));
+          return arith::DivFOp::create(b, l, constantF32(b, l, 1.0), std);
+        });
+
+    Value dxInit = emptyTensor(rewriter, loc, inputType.getShape(),
+                               rewriter.getF32Type());
+    Value dx =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{inputType},
+            ValueRange{grad, inv, adaptor.getScale()}, ValueRange{dxInit},
+            ArrayRef<AffineMap>{identity, channel, channel, identity},
+            iteratorTypes(rank),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              Value k = arith::MulFOp::create(b, l, args[1], args[2]);
+              linalg::YieldOp::create(
+                  b, l, ValueRange{arith::MulFOp::create(b, l, args[0], k)});
+            })
+            .getResult(0);
+
+    // One pass for both sums: dot = sum(grad * (x - mean)), sum = sum(grad).
+    SmallVector<unsigned> reduced;
+    for (unsigned d = 0; d < rank; ++d)
+      if (d != 1)
+        reduced.push_back(d);
+    Value zero = constantF32(rewriter, loc, 0.0);
+    Value dotInit = filledTensor(rewriter, loc, channelType.getShape(), zero);
+    Value sumInit = filledTensor(rewriter, loc, channelType.getShape(), zero);
+    auto sums = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{channelType, channelType},
+        ValueRange{grad, x, adaptor.getMean()}, ValueRange{dotInit, sumInit},
+        ArrayRef<AffineMap>{identity, identity, channel, channel, channel},
+        iteratorTypes(rank, reduced),
+        [](OpBuilder &b, Location l, ValueRange args) {
+          Value centered = arith::SubFOp::create(b, l, args[1], args[2]);
+          Value term = arith::MulFOp::create(b, l, centered, args[0]);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::AddFOp::create(b, l, args[3], term),
+                         arith::AddFOp::create(b, l, args[4], args[0])});
+        });
+
+    Value dscale = buildElementwise(
+        rewriter, loc, channelType, {sums.getResult(0), inv},
+        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          return arith::MulFOp::create(b, l, args[0], args[1]);
+        });
+    rewriter.replaceOp(op, {dx, dscale, sums.getResult(1)});
+    return success();
+  }
+};
+
+/// A linalg.reduce (addf) over the axes, which the result drops.
+struct ReduceSumLowering : OpConversionPattern<ReduceSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ReduceSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(checkStaticF32(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    SmallVector<int64_t> axes(op.getAxes());
+    llvm::sort(axes);
+    if (axes.empty()) {
+      // Nothing to reduce: the result is the input.
+      rewriter.replaceOp(op, adaptor.getInput());
+      return success();
+    }
+    Value init = filledTensor(rewriter, loc, resultType.getShape(),
+                              constantF32(rewriter, loc, 0.0));
+    auto reduce = linalg::ReduceOp::create(
+        rewriter, loc, ValueRange{adaptor.getInput()}, ValueRange{init}, axes,
+        [](OpBuilder &b, Location l, ValueRange args) {
+          linalg::YieldOp::create(
+              b, l, ValueRange{arith::AddFOp::create(b, l, args[0], args[1])});
+        });
+    rewriter.replaceOp(op, reduce.getResult(0));
+    return success();
+  }
+};
+
+/// A unit-stride tensor.extract_slice.
+struct SliceLowering : OpConversionPattern<SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(checkStaticF32(op, rewriter)))
+      return failure();
+    MLIRContext *ctx = getContext();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    SmallVector<int64_t> ones(resultType.getRank(), 1);
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, resultType, adaptor.getInput(),
+        getAsIndexOpFoldResult(ctx, op.getOffsets()),
+        getAsIndexOpFoldResult(ctx, resultType.getShape()),
+        getAsIndexOpFoldResult(ctx, ones));
+    return success();
+  }
+};
+
+} // namespace
+
+void gradlowering::populateReductionGradPatterns(TypeConverter &converter,
+                                                 RewritePatternSet &patterns) {
+  patterns.add<BatchNormGradLowering, ReduceSumLowering, SliceLowering>(
+      converter, patterns.getContext());
+}

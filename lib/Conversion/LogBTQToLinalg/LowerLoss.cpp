@@ -1,0 +1,261 @@
+//===- LowerLoss.cpp - barrier, cross-entropy, count_correct to Linalg ----===//
+//
+// The ops with a scalar result reduce into a 0-d tensor and read it back
+// with `tensor.extract`:
+// - barrier: mean of psi_t(|x| - bound) (docs/MU8.md), psi in f64 and
+//   accumulated in f64 in element order, as the numerics library does; the
+//   mean is truncated to f32 at the end.
+// - softmax_cross_entropy: per row max, sum of exp(x - max) and the logit at
+//   the label (selected by index, so no out-of-bounds read can happen), then
+//   the mean of max + log(sum) - logit[label] accumulated in f64.
+// - count_correct: a first-maximum argmax per row (ties to the lowest index;
+//   NaN counts as the largest, as torch.argmax), then the number of rows
+//   whose argmax is the label, counted in i32 and returned as f32.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace mlir::logbtq;
+using namespace mlir::logbtq::lowering;
+
+/// Reduces every dim of the tensors `inputs` (all of one shape) into a 0-d
+/// tensor starting from `initValue`, and returns its element. `combine` gets
+/// (inputs..., accumulator).
+static Value reduceToScalar(OpBuilder &b, Location loc, ValueRange inputs,
+                            Value initValue, BodyFn combine) {
+  unsigned rank = cast<RankedTensorType>(inputs.front().getType()).getRank();
+  Value init = createFilled(b, loc, {}, initValue);
+  SmallVector<AffineMap> maps(inputs.size(), b.getMultiDimIdentityMap(rank));
+  maps.push_back(AffineMap::get(rank, 0, {}, b.getContext()));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::reduction);
+  Value sum =
+      createGeneric(b, loc, inputs, ValueRange{init}, maps, iterators, combine)
+          .front();
+  return extractScalar(b, loc, sum);
+}
+
+/// The column index of the current element of a generic, as i32.
+static Value getColumnIndex(OpBuilder &b, Location loc) {
+  Value index = linalg::IndexOp::create(b, loc, 1);
+  return arith::IndexCastOp::create(b, loc, b.getI32Type(), index);
+}
+
+namespace {
+
+struct BarrierLowering : OpConversionPattern<BarrierOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(BarrierOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(checkStaticF32(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(adaptor.getInput().getType());
+    Type f32 = rewriter.getF32Type(), f64 = rewriter.getF64Type();
+    int64_t n = type.getNumElements();
+    if (n == 0) { // The penalty of an empty tensor is 0.
+      rewriter.replaceOp(op, createFloatConstant(rewriter, loc, f32, 0.0));
+      return success();
+    }
+
+    // The per-call constants of psi_t, in f64 like the numerics library.
+    auto f64Const = [&](double v) {
+      return createFloatConstant(rewriter, loc, f64, v);
+    };
+    Value t = arith::ExtFOp::create(rewriter, loc, f64, adaptor.getT());
+    Value one = f64Const(1.0);
+    Value tt = arith::MulFOp::create(rewriter, loc, t, t);
+    Value invT = arith::DivFOp::create(rewriter, loc, one, t);
+    // z <= -1/t^2 takes the log branch.
+    Value switchPoint =
+        arith::DivFOp::create(rewriter, loc, f64Const(-1.0), tt);
+    Value logCoeff = arith::NegFOp::create(rewriter, loc, invT);
+    // (1/t) log(1/t^2), subtracted on the linear branch.
+    Value linearShift = arith::MulFOp::create(
+        rewriter, loc, invT,
+        math::LogOp::create(rewriter, loc,
+                            arith::DivFOp::create(rewriter, loc, one, tt)));
+    Value bound = f64Const(op.getBound().convertToDouble());
+
+    Value sum = reduceToScalar(
+        rewriter, loc, ValueRange{adaptor.getInput()}, f64Const(0.0),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value abs = math::AbsFOp::create(b, loc, args[0]);
+          Value magnitude = arith::ExtFOp::create(b, loc, f64, abs);
+          Value z = arith::SubFOp::create(b, loc, magnitude, bound);
+          // -(1/t) log(-z)
+          Value logBranch = arith::MulFOp::create(
+              b, loc, logCoeff,
+              math::LogOp::create(b, loc, arith::NegFOp::create(b, loc, z)));
+          // t z - (1/t) log(1/t^2) + 1/t
+          Value linear = arith::AddFOp::create(
+              b, loc,
+              arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, t, z),
+                                    linearShift),
+              invT);
+          // A NaN z fails the comparison and stays NaN on the linear branch.
+          Value onLog = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
+                                              z, switchPoint);
+          Value psi = arith::SelectOp::create(b, loc, onLog, logBranch, linear);
+          return SmallVector<Value>{
+              arith::AddFOp::create(b, loc, args[1], psi)};
+        });
+    Value mean = arith::DivFOp::create(rewriter, loc, sum,
+                                       f64Const(static_cast<double>(n)));
+    rewriter.replaceOp(op, arith::TruncFOp::create(rewriter, loc, f32, mean));
+    return success();
+  }
+};
+
+struct SoftmaxCrossEntropyLowering
+    : OpConversionPattern<SoftmaxCrossEntropyOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(SoftmaxCrossEntropyOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(checkStaticF32(op, rewriter, /*i32Operands=*/{1})))
+      return failure();
+    Location loc = op.getLoc();
+    Value logits = adaptor.getLogits(), labels = adaptor.getLabels();
+    auto type = cast<RankedTensorType>(logits.getType());
+    Type f32 = type.getElementType(), f64 = rewriter.getF64Type();
+
+    Value max = createAxisReduction(
+        rewriter, loc, ValueRange{logits}, 1, createNegInf(rewriter, loc, f32),
+        [](OpBuilder &b, Location loc, ValueRange args) {
+          return SmallVector<Value>{
+              arith::MaximumFOp::create(b, loc, args[0], args[1])};
+        });
+    Value sum = createAxisReduction(
+        rewriter, loc, ValueRange{logits, max}, 1,
+        createFloatConstant(rewriter, loc, f32, 0.0),
+        [](OpBuilder &b, Location loc, ValueRange args) {
+          Value shifted = arith::SubFOp::create(b, loc, args[0], args[1]);
+          return SmallVector<Value>{arith::AddFOp::create(
+              b, loc, args[2], math::ExpOp::create(b, loc, shifted))};
+        });
+    // logits[n, labels[n]], picked in the row scan.
+    Value picked = createAxisReduction(
+        rewriter, loc, ValueRange{logits, labels}, 1,
+        createFloatConstant(rewriter, loc, f32, 0.0),
+        [](OpBuilder &b, Location loc, ValueRange args) {
+          Value isLabel =
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                    getColumnIndex(b, loc), args[1]);
+          return SmallVector<Value>{
+              arith::SelectOp::create(b, loc, isLabel, args[0], args[2])};
+        });
+
+    Value total = reduceToScalar(
+        rewriter, loc, ValueRange{max, sum, picked},
+        createFloatConstant(rewriter, loc, f64, 0.0),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          auto ext = [&](Value v) {
+            return arith::ExtFOp::create(b, loc, f64, v);
+          };
+          // logsumexp - logit[label] = max + log(sum) - logit[label]
+          Value lse = arith::AddFOp::create(
+              b, loc, ext(args[0]), math::LogOp::create(b, loc, ext(args[1])));
+          Value row = arith::SubFOp::create(b, loc, lse, ext(args[2]));
+          return SmallVector<Value>{
+              arith::AddFOp::create(b, loc, args[3], row)};
+        });
+    Value rows = createFloatConstant(rewriter, loc, f64,
+                                     static_cast<double>(type.getDimSize(0)));
+    Value mean = arith::DivFOp::create(rewriter, loc, total, rows);
+    rewriter.replaceOp(op, arith::TruncFOp::create(rewriter, loc, f32, mean));
+    return success();
+  }
+};
+
+struct CountCorrectLowering : OpConversionPattern<CountCorrectOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(CountCorrectOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(checkStaticF32(op, rewriter, /*i32Operands=*/{1})))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value logits = adaptor.getLogits();
+    auto type = cast<RankedTensorType>(logits.getType());
+    Type f32 = type.getElementType(), i32 = rewriter.getI32Type();
+    int64_t rows = type.getDimSize(0);
+
+    // argmax per row: (best value, its index) in one scan.
+    Value maxInit =
+        createFilled(rewriter, loc, {rows}, createNegInf(rewriter, loc, f32));
+    Value indexInit =
+        createFilled(rewriter, loc, {rows},
+                     arith::ConstantOp::create(rewriter, loc,
+                                               rewriter.getI32IntegerAttr(0)));
+    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(2),
+                                getDropDimMap(ctx, 2, 1),
+                                getDropDimMap(ctx, 2, 1)};
+    Value argmax =
+        createGeneric(
+            rewriter, loc, ValueRange{logits}, ValueRange{maxInit, indexInit},
+            maps,
+            {utils::IteratorType::parallel, utils::IteratorType::reduction},
+            [](OpBuilder &b, Location loc, ValueRange args) {
+              Value x = args[0], best = args[1], bestIndex = args[2];
+              Value index = getColumnIndex(b, loc);
+              using P = arith::CmpFPredicate;
+              auto cmpf = [&](P p, Value l, Value r) {
+                return arith::CmpFOp::create(b, loc, p, l, r).getResult();
+              };
+              auto orI = [&](Value l, Value r) {
+                return arith::OrIOp::create(b, loc, l, r).getResult();
+              };
+              auto andI = [&](Value l, Value r) {
+                return arith::AndIOp::create(b, loc, l, r).getResult();
+              };
+              Value lower = arith::CmpIOp::create(
+                  b, loc, arith::CmpIPredicate::slt, index, bestIndex);
+              // Greater, or equal at a lower index: the result does not
+              // depend on the order of the scan.
+              Value take = orI(cmpf(P::OGT, x, best),
+                               andI(cmpf(P::OEQ, x, best), lower));
+              // NaN is the largest (ties among NaNs to the lowest index too).
+              Value xIsNaN = cmpf(P::UNO, x, x);
+              Value bestIsNumber = cmpf(P::ORD, best, best);
+              take = orI(take, andI(xIsNaN, orI(bestIsNumber, lower)));
+              return SmallVector<Value>{
+                  arith::SelectOp::create(b, loc, take, x, best),
+                  arith::SelectOp::create(b, loc, take, index, bestIndex)};
+            })
+            .back();
+
+    Value count = reduceToScalar(
+        rewriter, loc, ValueRange{argmax, adaptor.getLabels()},
+        arith::ConstantOp::create(rewriter, loc, rewriter.getI32IntegerAttr(0)),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          Value hit = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            args[0], args[1]);
+          return SmallVector<Value>{arith::AddIOp::create(
+              b, loc, args[2], arith::ExtUIOp::create(b, loc, i32, hit))};
+        });
+    rewriter.replaceOp(op, arith::SIToFPOp::create(rewriter, loc, f32, count));
+    return success();
+  }
+};
+
+} // namespace
+
+void lowering::populateLossPatterns(TypeConverter &converter,
+                                    RewritePatternSet &patterns) {
+  patterns
+      .add<BarrierLowering, SoftmaxCrossEntropyLowering, CountCorrectLowering>(
+          converter, patterns.getContext());
+}

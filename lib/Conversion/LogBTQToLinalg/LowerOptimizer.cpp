@@ -1,0 +1,79 @@
+//===- LowerOptimizer.cpp - Optimizer steps to Linalg ---------------------===//
+//
+// sgd_update as one linalg.generic with two results, in the order of
+// torch.optim.SGD (no dampening, no Nesterov):
+//   g = grad + weight_decay * param         (skipped when weight_decay = 0)
+//   momentum' = momentum_factor * momentum + g   (g when the factor is 0)
+//   param' = param - lr * momentum'
+//
+//===----------------------------------------------------------------------===//
+
+#include "LowerGradUtils.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+using namespace mlir;
+using namespace mlir::logbtq;
+using namespace mlir::logbtq::gradlowering;
+
+namespace {
+
+struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(SGDUpdateOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (failed(checkStaticF32(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getNewParam().getType());
+    unsigned rank = type.getRank();
+    Value lr = adaptor.getLr();
+    bool hasDecay = !op.getWeightDecay().isZero();
+    bool hasMomentum = !op.getMomentum().isZero();
+    Value decay, factor;
+    if (hasDecay)
+      decay = arith::ConstantOp::create(rewriter, loc, op.getWeightDecayAttr());
+    if (hasMomentum)
+      factor = arith::ConstantOp::create(rewriter, loc, op.getMomentumAttr());
+
+    Value paramInit = emptyTensor(rewriter, loc, type.getShape(),
+                                  rewriter.getF32Type());
+    Value momentumInit = emptyTensor(rewriter, loc, type.getShape(),
+                                     rewriter.getF32Type());
+    // Without momentum the old buffer is not read.
+    SmallVector<Value> inputs = {adaptor.getParam(), adaptor.getGrad()};
+    if (hasMomentum)
+      inputs.push_back(adaptor.getMomentumBuffer());
+    SmallVector<AffineMap> maps(inputs.size() + 2,
+                                rewriter.getMultiDimIdentityMap(rank));
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type, type}, inputs,
+        ValueRange{paramInit, momentumInit}, maps, iteratorTypes(rank),
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value param = args[0], g = args[1];
+          if (hasDecay)
+            g = arith::AddFOp::create(
+                b, l, g, arith::MulFOp::create(b, l, decay, param));
+          Value momentum = g;
+          if (hasMomentum)
+            momentum = arith::AddFOp::create(
+                b, l, arith::MulFOp::create(b, l, args[2], factor), g);
+          Value step = arith::MulFOp::create(b, l, lr, momentum);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SubFOp::create(b, l, param, step), momentum});
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
+} // namespace
+
+void gradlowering::populateOptimizerPatterns(TypeConverter &converter,
+                                             RewritePatternSet &patterns) {
+  patterns.add<SGDUpdateLowering>(converter, patterns.getContext());
+}

@@ -1,0 +1,181 @@
+//===- LoweringUtils.cpp - Shared pieces of the graph-op lowering ---------===//
+
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::logbtq;
+using namespace mlir::logbtq::lowering;
+
+LogicalResult lowering::checkStaticF32(Operation *op, PatternRewriter &rewriter,
+                                       ArrayRef<unsigned> i32Operands) {
+  auto check = [&](Type type, bool allowI32) -> LogicalResult {
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped)
+      return success();
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    if (!tensor || !tensor.hasStaticShape())
+      return rewriter.notifyMatchFailure(
+          op, "only tensors of static shape are lowered");
+    Type element = tensor.getElementType();
+    if (element.isF32() || (allowI32 && element.isInteger(32)))
+      return success();
+    return rewriter.notifyMatchFailure(op, "only f32 tensors are lowered");
+  };
+  for (OpOperand &operand : op->getOpOperands())
+    if (failed(
+            check(operand.get().getType(),
+                  llvm::is_contained(i32Operands, operand.getOperandNumber()))))
+      return failure();
+  for (Type type : op->getResultTypes())
+    if (failed(check(type, /*allowI32=*/false)))
+      return failure();
+  return success();
+}
+
+Value lowering::createFloatConstant(OpBuilder &b, Location loc, Type type,
+                                    double value) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+}
+
+Value lowering::createNegInf(OpBuilder &b, Location loc, Type type) {
+  return createFloatConstant(b, loc, type,
+                             -std::numeric_limits<double>::infinity());
+}
+
+Value lowering::createEmpty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                            Type elementType) {
+  return tensor::EmptyOp::create(b, loc, shape, elementType);
+}
+
+Value lowering::createFilled(OpBuilder &b, Location loc,
+                             ArrayRef<int64_t> shape, Value value) {
+  Value empty = createEmpty(b, loc, shape, value.getType());
+  return linalg::FillOp::create(b, loc, ValueRange{value}, ValueRange{empty})
+      .getResult(0);
+}
+
+SmallVector<utils::IteratorType> lowering::getParallelIterators(unsigned n) {
+  return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
+}
+
+AffineMap lowering::getBroadcastMap(MLIRContext *ctx,
+                                    ArrayRef<int64_t> operandShape,
+                                    ArrayRef<int64_t> resultShape) {
+  unsigned rank = resultShape.size();
+  unsigned offset = rank - operandShape.size();
+  SmallVector<AffineExpr> exprs;
+  for (auto [i, size] : llvm::enumerate(operandShape)) {
+    unsigned dim = offset + i;
+    if (size == 1 && resultShape[dim] != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(dim, ctx));
+  }
+  return AffineMap::get(rank, /*symbolCount=*/0, exprs, ctx);
+}
+
+AffineMap lowering::getDropDimMap(MLIRContext *ctx, unsigned rank,
+                                  unsigned dim) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned d = 0; d < rank; ++d)
+    if (d != dim)
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, /*symbolCount=*/0, exprs, ctx);
+}
+
+AffineMap lowering::getSingleDimMap(MLIRContext *ctx, unsigned rank,
+                                    unsigned dim) {
+  return AffineMap::get(rank, /*symbolCount=*/0, getAffineDimExpr(dim, ctx));
+}
+
+/// Wraps a BodyFn as the region builder of linalg::GenericOp.
+static void buildBody(OpBuilder &b, Location loc, ValueRange args,
+                      BodyFn body) {
+  linalg::YieldOp::create(b, loc, body(b, loc, args));
+}
+
+Value lowering::createElementwise(OpBuilder &b, Location loc,
+                                  RankedTensorType resultType,
+                                  ValueRange inputs,
+                                  ArrayRef<AffineMap> inputMaps, BodyFn body) {
+  unsigned rank = resultType.getRank();
+  Value init =
+      createEmpty(b, loc, resultType.getShape(), resultType.getElementType());
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  return createGeneric(b, loc, inputs, ValueRange{init}, maps,
+                       getParallelIterators(rank), body)
+      .front();
+}
+
+SmallVector<Value>
+lowering::createGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+                        ValueRange inits, ArrayRef<AffineMap> maps,
+                        ArrayRef<utils::IteratorType> iterators, BodyFn body) {
+  auto generic = linalg::GenericOp::create(
+      b, loc, inits.getTypes(), inputs, inits, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        buildBody(nb, nloc, args, body);
+      });
+  return llvm::to_vector_of<Value>(generic.getResults());
+}
+
+Value lowering::createAxisReduction(OpBuilder &b, Location loc,
+                                    ValueRange inputs, unsigned dim,
+                                    Value initValue, BodyFn combine) {
+  auto type = cast<RankedTensorType>(inputs.front().getType());
+  unsigned rank = type.getRank();
+  SmallVector<int64_t> shape;
+  for (unsigned d = 0; d < rank; ++d)
+    if (d != dim)
+      shape.push_back(type.getDimSize(d));
+  Value init = createFilled(b, loc, shape, initValue);
+  SmallVector<utils::IteratorType> iterators = getParallelIterators(rank);
+  iterators[dim] = utils::IteratorType::reduction;
+  MLIRContext *ctx = b.getContext();
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
+  AffineMap reduced = getDropDimMap(ctx, rank, dim);
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs)
+    maps.push_back(cast<RankedTensorType>(input.getType()).getRank() == rank
+                       ? identity
+                       : reduced);
+  maps.push_back(reduced);
+  return createGeneric(b, loc, inputs, ValueRange{init}, maps, iterators,
+                       combine)
+      .front();
+}
+
+Value lowering::padSpatial(OpBuilder &b, Location loc, Value input,
+                           ArrayRef<int64_t> low, ArrayRef<int64_t> high,
+                           Value padValue) {
+  if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(high, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  SmallVector<OpFoldResult> lowSizes(2, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> highSizes(2, b.getIndexAttr(0));
+  for (int i = 0; i < 2; ++i) {
+    shape[2 + i] += low[i] + high[i];
+    lowSizes.push_back(b.getIndexAttr(low[i]));
+    highSizes.push_back(b.getIndexAttr(high[i]));
+  }
+  auto paddedType = RankedTensorType::get(shape, type.getElementType());
+  return tensor::PadOp::create(b, loc, paddedType, input, lowSizes, highSizes,
+                               padValue);
+}
+
+Value lowering::extractScalar(OpBuilder &b, Location loc, Value tensor) {
+  return tensor::ExtractOp::create(b, loc, tensor, ValueRange{});
+}
+
+DenseIntElementsAttr lowering::getI64VectorAttr(OpBuilder &b,
+                                                ArrayRef<int64_t> values) {
+  return b.getI64TensorAttr(values);
+}

@@ -1,0 +1,684 @@
+// RUN: logbtq-opt %s -split-input-file -convert-logbtq-to-linalg | FileCheck %s
+// RUN: logbtq-opt %s -split-input-file -convert-logbtq-to-linalg | FileCheck %s --check-prefix=NONE
+
+// The gradient, barrier-gradient and optimizer ops on f32 tensors. Their
+// numbers are checked against PyTorch in test/Integration/Gradients; this file
+// checks the structure of what each op and attribute combination becomes.
+
+// No logbtq op survives anywhere.
+// NONE-NOT: logbtq.
+
+//===----------------------------------------------------------------------===//
+// Pointwise gradients
+//===----------------------------------------------------------------------===//
+
+// CHECK-LABEL: func.func @relu_grad(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<3x5xf32>, [[X:%[a-z0-9_]+]]: tensor<3x5xf32>)
+// CHECK: [[INIT:%.+]] = tensor.empty() : tensor<3x5xf32>
+// CHECK: [[R:%.+]] = linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel"]
+// CHECK-SAME: ins([[DY]], [[X]] : tensor<3x5xf32>, tensor<3x5xf32>) outs([[INIT]] : tensor<3x5xf32>)
+// CHECK-NEXT: ^bb0([[G:%.+]]: f32, [[V:%.+]]: f32, %{{.+}}: f32):
+// CHECK: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: [[POS:%.+]] = arith.cmpf ugt, [[V]], [[ZERO]] : f32
+// CHECK: [[SEL:%.+]] = arith.select [[POS]], [[G]], [[ZERO]] : f32
+// CHECK: linalg.yield [[SEL]] : f32
+// CHECK-NOT: logbtq.
+// CHECK: return [[R]]
+func.func @relu_grad(%dy: tensor<3x5xf32>, %x: tensor<3x5xf32>) -> tensor<3x5xf32> {
+  %0 = logbtq.relu_grad %dy, %x : tensor<3x5xf32>, tensor<3x5xf32> -> tensor<3x5xf32>
+  return %0 : tensor<3x5xf32>
+}
+
+// -----
+
+// grad * (1 - y) * y, in that order.
+// CHECK-LABEL: func.func @sigmoid_grad(
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel"]
+// CHECK-NEXT: ^bb0([[G:%.+]]: f32, [[Y:%.+]]: f32, %{{.+}}: f32):
+// CHECK: [[ONE:%.+]] = arith.constant 1.000000e+00 : f32
+// CHECK: [[A:%.+]] = arith.subf [[ONE]], [[Y]] : f32
+// CHECK: [[B:%.+]] = arith.mulf [[G]], [[A]] : f32
+// CHECK: [[C:%.+]] = arith.mulf [[B]], [[Y]] : f32
+// CHECK: linalg.yield [[C]] : f32
+func.func @sigmoid_grad(%dy: tensor<7xf32>, %y: tensor<7xf32>) -> tensor<7xf32> {
+  %0 = logbtq.sigmoid_grad %dy, %y : tensor<7xf32>, tensor<7xf32> -> tensor<7xf32>
+  return %0 : tensor<7xf32>
+}
+
+// -----
+
+// grad * ((1 - y) * (1 + y)).
+// CHECK-LABEL: func.func @tanh_grad(
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel"]
+// CHECK-NEXT: ^bb0([[G:%.+]]: f32, [[Y:%.+]]: f32, %{{.+}}: f32):
+// CHECK: [[ONE:%.+]] = arith.constant 1.000000e+00 : f32
+// CHECK-DAG: [[A:%.+]] = arith.subf [[ONE]], [[Y]] : f32
+// CHECK-DAG: [[B:%.+]] = arith.addf [[ONE]], [[Y]] : f32
+// CHECK: [[C:%.+]] = arith.mulf [[A]], [[B]] : f32
+// CHECK: [[D:%.+]] = arith.mulf [[G]], [[C]] : f32
+// CHECK: linalg.yield [[D]] : f32
+func.func @tanh_grad(%dy: tensor<2x3x4xf32>, %y: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  %0 = logbtq.tanh_grad %dy, %y : tensor<2x3x4xf32>, tensor<2x3x4xf32> -> tensor<2x3x4xf32>
+  return %0 : tensor<2x3x4xf32>
+}
+
+// -----
+
+// Inclusive bounds: grad where min <= x <= max.
+// CHECK-LABEL: func.func @clip_grad(
+// CHECK: linalg.generic
+// CHECK-NEXT: ^bb0([[G:%.+]]: f32, [[X:%.+]]: f32, %{{.+}}: f32):
+// CHECK-DAG: [[LO:%.+]] = arith.constant -1.500000e+00 : f32
+// CHECK-DAG: [[HI:%.+]] = arith.constant 6.000000e+00 : f32
+// CHECK-DAG: [[GE:%.+]] = arith.cmpf oge, [[X]], [[LO]] : f32
+// CHECK-DAG: [[LE:%.+]] = arith.cmpf ole, [[X]], [[HI]] : f32
+// CHECK: [[IN:%.+]] = arith.andi [[GE]], [[LE]] : i1
+// CHECK: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: [[SEL:%.+]] = arith.select [[IN]], [[G]], [[ZERO]] : f32
+// CHECK: linalg.yield [[SEL]] : f32
+func.func @clip_grad(%dy: tensor<8xf32>, %x: tensor<8xf32>) -> tensor<8xf32> {
+  %0 = logbtq.clip_grad %dy, %x {min = -1.5 : f32, max = 6.0 : f32} : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+  return %0 : tensor<8xf32>
+}
+
+// -----
+
+// scale * sign(x) * psi_t'(|x| - bound) / n, with the switch point -1/t^2
+// and scale / n computed once, outside the loop.
+// CHECK-LABEL: func.func @barrier_grad(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<64x256xf32>, [[T:%[a-z0-9_]+]]: f32, [[S:%[a-z0-9_]+]]: f32)
+// CHECK: [[ONE:%.+]] = arith.constant 1.000000e+00 : f32
+// CHECK: [[T2:%.+]] = arith.mulf [[T]], [[T]] : f32
+// CHECK: [[INV:%.+]] = arith.divf [[ONE]], [[T2]] : f32
+// CHECK: [[SWITCH:%.+]] = arith.negf [[INV]] : f32
+// CHECK: [[N:%.+]] = arith.constant 1.638400e+04 : f32
+// CHECK: [[COEF:%.+]] = arith.divf [[S]], [[N]] : f32
+// CHECK: [[BOUND:%.+]] = arith.constant 2.000000e+00 : f32
+// CHECK: linalg.generic
+// CHECK-SAME: ins([[X]] : tensor<64x256xf32>)
+// CHECK-NEXT: ^bb0([[V:%.+]]: f32, %{{.+}}: f32):
+// CHECK: [[ABS:%.+]] = math.absf [[V]] : f32
+// CHECK: [[Z:%.+]] = arith.subf [[ABS]], [[BOUND]] : f32
+// CHECK: [[ONLOG:%.+]] = arith.cmpf ole, [[Z]], [[SWITCH]] : f32
+// CHECK: [[TZ:%.+]] = arith.mulf [[T]], [[Z]] : f32
+// CHECK: [[RECIP:%.+]] = arith.divf %{{.+}}, [[TZ]] : f32
+// CHECK: [[LOGSLOPE:%.+]] = arith.negf [[RECIP]] : f32
+// CHECK: [[SLOPE:%.+]] = arith.select [[ONLOG]], [[LOGSLOPE]], [[T]] : f32
+// CHECK: arith.cmpf olt, [[V]]
+// CHECK: arith.cmpf ogt, [[V]]
+// CHECK: [[SIGN:%.+]] = arith.select
+// CHECK: [[SS:%.+]] = arith.mulf [[SIGN]], [[SLOPE]] : f32
+// CHECK: [[R:%.+]] = arith.mulf [[COEF]], [[SS]] : f32
+// CHECK: linalg.yield [[R]] : f32
+func.func @barrier_grad(%x: tensor<64x256xf32>, %t: f32, %s: f32) -> tensor<64x256xf32> {
+  %0 = logbtq.barrier_grad %x, %t, %s {bound = 2.0 : f32} : tensor<64x256xf32> -> tensor<64x256xf32>
+  return %0 : tensor<64x256xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Softmax family
+//===----------------------------------------------------------------------===//
+
+// Along axis 0: the reduction drops d0, and the result reads the sum through
+// the same map.
+// CHECK-DAG: #[[$ID3:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[$DROP0:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-LABEL: func.func @softmax_grad_axis0(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<3x4x5xf32>, [[Y:%[a-z0-9_]+]]: tensor<3x4x5xf32>)
+// CHECK: [[ZERO:%.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<4x5xf32>)
+// CHECK: [[DOT:%.+]] = linalg.generic {indexing_maps = [#[[$ID3]], #[[$ID3]], #[[$DROP0]]], iterator_types = ["reduction", "parallel", "parallel"]}
+// CHECK-SAME: ins([[DY]], [[Y]] : {{.*}}) outs([[ZERO]] : tensor<4x5xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: [[R:%.+]] = linalg.generic {indexing_maps = [#[[$ID3]], #[[$ID3]], #[[$DROP0]], #[[$ID3]]], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK-SAME: ins([[DY]], [[Y]], [[DOT]] :
+// CHECK-NEXT: ^bb0([[G:%.+]]: f32, [[V:%.+]]: f32, [[D:%.+]]: f32, %{{.+}}: f32):
+// CHECK: [[DIFF:%.+]] = arith.subf [[G]], [[D]] : f32
+// CHECK: [[P:%.+]] = arith.mulf [[V]], [[DIFF]] : f32
+// CHECK: linalg.yield [[P]] : f32
+// CHECK: return [[R]]
+func.func @softmax_grad_axis0(%dy: tensor<3x4x5xf32>, %y: tensor<3x4x5xf32>) -> tensor<3x4x5xf32> {
+  %0 = logbtq.softmax_grad %dy, %y {axis = 0 : i64} : tensor<3x4x5xf32>, tensor<3x4x5xf32> -> tensor<3x4x5xf32>
+  return %0 : tensor<3x4x5xf32>
+}
+
+// -----
+
+// CHECK-DAG: #[[$ID2:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$ROW:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @softmax_grad_last(
+// CHECK: linalg.generic {indexing_maps = [#[[$ID2]], #[[$ID2]], #[[$ROW]]], iterator_types = ["parallel", "reduction"]}
+// CHECK: linalg.generic {indexing_maps = [#[[$ID2]], #[[$ID2]], #[[$ROW]], #[[$ID2]]], iterator_types = ["parallel", "parallel"]}
+func.func @softmax_grad_last(%dy: tensor<4x10xf32>, %y: tensor<4x10xf32>) -> tensor<4x10xf32> {
+  %0 = logbtq.softmax_grad %dy, %y {axis = 1 : i64} : tensor<4x10xf32>, tensor<4x10xf32> -> tensor<4x10xf32>
+  return %0 : tensor<4x10xf32>
+}
+
+// -----
+
+// grad - exp(y) * sum(grad): the plain sum is a linalg.reduce.
+// CHECK-DAG: #[[$ID2:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$ROW:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @log_softmax_grad(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<4x10xf32>, [[Y:%[a-z0-9_]+]]: tensor<4x10xf32>)
+// CHECK: [[SUM:%.+]] = linalg.reduce ins([[DY]] : tensor<4x10xf32>) outs(%{{.+}} : tensor<4xf32>) dimensions = [1]
+// CHECK: arith.addf
+// CHECK: linalg.generic {indexing_maps = [#[[$ID2]], #[[$ID2]], #[[$ROW]], #[[$ID2]]]
+// CHECK-SAME: ins([[DY]], [[Y]], [[SUM]] :
+// CHECK-NEXT: ^bb0([[G:%.+]]: f32, [[V:%.+]]: f32, [[S:%.+]]: f32, %{{.+}}: f32):
+// CHECK: [[P:%.+]] = math.exp [[V]] : f32
+// CHECK: [[PS:%.+]] = arith.mulf [[P]], [[S]] : f32
+// CHECK: [[R:%.+]] = arith.subf [[G]], [[PS]] : f32
+// CHECK: linalg.yield [[R]] : f32
+func.func @log_softmax_grad(%dy: tensor<4x10xf32>, %y: tensor<4x10xf32>) -> tensor<4x10xf32> {
+  %0 = logbtq.log_softmax_grad %dy, %y {axis = 1 : i64} : tensor<4x10xf32>, tensor<4x10xf32> -> tensor<4x10xf32>
+  return %0 : tensor<4x10xf32>
+}
+
+// -----
+
+// Row max (linalg.reduce), sum of exp(x - max), its log, then
+// exp(x - max - log(sum)) * k, minus k at the label, k = scale / N.
+// CHECK-DAG: #[[$ID2:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$ROW:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @softmax_cross_entropy_grad(
+// CHECK-SAME: [[L:%[a-z0-9_]+]]: tensor<64x10xf32>, [[LAB:%[a-z0-9_]+]]: tensor<64xi32>, [[S:%[a-z0-9_]+]]: f32)
+// CHECK: [[NEGINF:%.+]] = arith.constant 0xFF800000 : f32
+// CHECK: [[MAXINIT:%.+]] = linalg.fill ins([[NEGINF]] : f32)
+// CHECK: [[MAX:%.+]] = linalg.reduce ins([[L]] : tensor<64x10xf32>) outs([[MAXINIT]] : tensor<64xf32>) dimensions = [1]
+// CHECK: arith.maximumf
+// CHECK: [[SUM:%.+]] = linalg.generic {indexing_maps = [#[[$ID2]], #[[$ROW]], #[[$ROW]]], iterator_types = ["parallel", "reduction"]}
+// CHECK-SAME: ins([[L]], [[MAX]] :
+// CHECK: math.exp
+// CHECK: [[LOGSUM:%.+]] = linalg.generic
+// CHECK-SAME: ins([[SUM]] : tensor<64xf32>)
+// CHECK: math.log
+// CHECK: [[N:%.+]] = arith.constant 6.400000e+01 : f32
+// CHECK: [[K:%.+]] = arith.divf [[S]], [[N]] : f32
+// CHECK: [[R:%.+]] = linalg.generic {indexing_maps = [#[[$ID2]], #[[$ROW]], #[[$ROW]], #[[$ROW]], #[[$ID2]]], iterator_types = ["parallel", "parallel"]}
+// CHECK-SAME: ins([[L]], [[MAX]], [[LOGSUM]], [[LAB]] : tensor<64x10xf32>, tensor<64xf32>, tensor<64xf32>, tensor<64xi32>)
+// CHECK-NEXT: ^bb0([[X:%.+]]: f32, [[M:%.+]]: f32, [[LS:%.+]]: f32, [[Y:%.+]]: i32, %{{.+}}: f32):
+// CHECK: [[XM:%.+]] = arith.subf [[X]], [[M]] : f32
+// CHECK: [[LOGP:%.+]] = arith.subf [[XM]], [[LS]] : f32
+// CHECK: [[P:%.+]] = math.exp [[LOGP]] : f32
+// CHECK: [[PK:%.+]] = arith.mulf [[P]], [[K]] : f32
+// CHECK: [[C:%.+]] = linalg.index 1 : index
+// CHECK: [[C32:%.+]] = arith.index_cast [[C]] : index to i32
+// CHECK: [[HIT:%.+]] = arith.cmpi eq, [[C32]], [[Y]] : i32
+// CHECK: [[PKK:%.+]] = arith.subf [[PK]], [[K]] : f32
+// CHECK: [[SEL:%.+]] = arith.select [[HIT]], [[PKK]], [[PK]] : f32
+// CHECK: linalg.yield [[SEL]] : f32
+// CHECK: return [[R]]
+func.func @softmax_cross_entropy_grad(%logits: tensor<64x10xf32>, %labels: tensor<64xi32>, %s: f32) -> tensor<64x10xf32> {
+  %0 = logbtq.softmax_cross_entropy_grad %logits, %labels, %s : tensor<64x10xf32>, tensor<64xi32> -> tensor<64x10xf32>
+  return %0 : tensor<64x10xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+// No padding: the input is read in place and no position check is needed.
+// The argmax is a two-output reduction over the window (value, offset with
+// the sentinel KH * KW = 4); the gradient is a gather over the offsets that
+// reads the argmax and the output gradient with tensor.extract.
+// CHECK-DAG: #[[$READ:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
+// CHECK-DAG: #[[$WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+// CHECK-DAG: #[[$OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @max_pool2d_grad(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<8x16x14x14xf32>, [[X:%[a-z0-9_]+]]: tensor<8x16x28x28xf32>)
+// CHECK-NOT: tensor.pad
+// CHECK: [[NEGINF:%.+]] = arith.constant 0xFF800000 : f32
+// CHECK: [[VINIT:%.+]] = linalg.fill ins([[NEGINF]] : f32) outs(%{{.+}} : tensor<8x16x14x14xf32>)
+// CHECK: [[SENTINEL:%.+]] = arith.constant 4 : index
+// CHECK: [[IINIT:%.+]] = linalg.fill ins([[SENTINEL]] : index) outs(%{{.+}} : tensor<8x16x14x14xindex>)
+// CHECK: [[WINDOW:%.+]] = tensor.empty() : tensor<2x2xf32>
+// CHECK: [[ARG:%.+]]:2 = linalg.generic {indexing_maps = [#[[$READ]], #[[$WIN]], #[[$OUT]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins([[X]], [[WINDOW]] : tensor<8x16x28x28xf32>, tensor<2x2xf32>) outs([[VINIT]], [[IINIT]] : tensor<8x16x14x14xf32>, tensor<8x16x14x14xindex>)
+// CHECK-NOT: arith.cmpi sge
+// CHECK-NOT: arith.cmpi slt
+// CHECK: arith.cmpf uno
+// CHECK: arith.cmpf ogt
+// CHECK: arith.cmpf oeq
+// CHECK: linalg.yield %{{.+}}, %{{.+}} : f32, index
+// CHECK: [[DX:%.+]] = linalg.generic {indexing_maps = [#[[$WIN]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: outs(%{{.+}} : tensor<8x16x28x28xf32>)
+// CHECK: arith.remsi
+// CHECK: arith.divsi
+// CHECK: [[BEST:%.+]] = tensor.extract [[ARG]]#1[
+// CHECK: [[HIT:%.+]] = arith.cmpi eq, [[BEST]]
+// CHECK: tensor.extract [[DY]][
+// CHECK: linalg.yield
+// CHECK: return [[DX]]
+func.func @max_pool2d_grad(%dy: tensor<8x16x14x14xf32>, %x: tensor<8x16x28x28xf32>) -> tensor<8x16x28x28xf32> {
+  %0 = logbtq.max_pool2d_grad %dy, %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<8x16x14x14xf32>, tensor<8x16x28x28xf32> -> tensor<8x16x28x28xf32>
+  return %0 : tensor<8x16x28x28xf32>
+}
+
+// -----
+
+// Padded by -inf, and every element's position checked against the real
+// input [1, 8) in the padded coordinates.
+// CHECK-LABEL: func.func @max_pool2d_grad_padded(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<1x2x4x4xf32>, [[X:%[a-z0-9_]+]]: tensor<1x2x7x7xf32>)
+// CHECK: [[NEGINF:%.+]] = arith.constant 0xFF800000 : f32
+// CHECK: [[PADDED:%.+]] = tensor.pad [[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: tensor.yield [[NEGINF]] : f32
+// CHECK: tensor<1x2x7x7xf32> to tensor<1x2x9x9xf32>
+// CHECK: arith.constant 9 : index
+// CHECK: linalg.generic
+// CHECK-SAME: ins([[PADDED]], %{{.+}} : tensor<1x2x9x9xf32>, tensor<3x3xf32>)
+// CHECK-DAG: arith.cmpi sge, %{{.+}}, %[[C1:.+]] : index
+// CHECK-DAG: arith.cmpi slt, %{{.+}}, %[[C8:.+]] : index
+// CHECK: linalg.yield %{{.+}}, %{{.+}} : f32, index
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%{{.+}} : tensor<1x2x7x7xf32>)
+func.func @max_pool2d_grad_padded(%dy: tensor<1x2x4x4xf32>, %x: tensor<1x2x7x7xf32>) -> tensor<1x2x7x7xf32> {
+  %0 = logbtq.max_pool2d_grad %dy, %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : tensor<1x2x4x4xf32>, tensor<1x2x7x7xf32> -> tensor<1x2x7x7xf32>
+  return %0 : tensor<1x2x7x7xf32>
+}
+
+// -----
+
+// ceil_mode: the last window runs past the input, which is padded at the
+// bottom and right only, and checked there only.
+// CHECK-LABEL: func.func @max_pool2d_grad_ceil(
+// CHECK: tensor.pad %{{.+}} low[0, 0, 0, 0] high[0, 0, 1, 1]
+// CHECK: tensor<2x1x8x8xf32> to tensor<2x1x9x9xf32>
+// CHECK: linalg.generic
+// CHECK-NOT: arith.cmpi sge
+// CHECK: arith.cmpi slt, %{{.+}}, %[[C8:.+]] : index
+// CHECK: linalg.yield %{{.+}}, %{{.+}} : f32, index
+func.func @max_pool2d_grad_ceil(%dy: tensor<2x1x4x4xf32>, %x: tensor<2x1x8x8xf32>) -> tensor<2x1x8x8xf32> {
+  %0 = logbtq.max_pool2d_grad %dy, %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, ceil_mode} : tensor<2x1x4x4xf32>, tensor<2x1x8x8xf32> -> tensor<2x1x8x8xf32>
+  return %0 : tensor<2x1x8x8xf32>
+}
+
+// -----
+
+// Stride 1: every offset has a window, no divisibility test.
+// CHECK-LABEL: func.func @max_pool2d_grad_stride1(
+// CHECK: linalg.generic
+// CHECK: linalg.generic
+// CHECK-NOT: arith.remsi
+// CHECK-NOT: arith.divsi
+// CHECK: return
+func.func @max_pool2d_grad_stride1(%dy: tensor<2x3x4x4xf32>, %x: tensor<2x3x5x6xf32>) -> tensor<2x3x5x6xf32> {
+  %0 = logbtq.max_pool2d_grad %dy, %x {kernel = array<i64: 2, 3>} : tensor<2x3x4x4xf32>, tensor<2x3x5x6xf32> -> tensor<2x3x5x6xf32>
+  return %0 : tensor<2x3x5x6xf32>
+}
+
+// -----
+
+// Every window has the divisor 49: one scalar division, then the gather.
+// CHECK-DAG: #[[$ID4:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[$WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+// CHECK-DAG: #[[$OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @avg_pool2d_grad_global(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<8x32x1x1xf32>)
+// CHECK: [[DIV:%.+]] = arith.constant 4.900000e+01 : f32
+// CHECK: [[SCALED:%.+]] = linalg.generic {indexing_maps = [#[[$ID4]], #[[$ID4]]]
+// CHECK-SAME: ins([[DY]] : tensor<8x32x1x1xf32>)
+// CHECK: arith.divf %{{.+}}, [[DIV]] : f32
+// CHECK: [[WINDOW:%.+]] = tensor.empty() : tensor<7x7xf32>
+// CHECK: [[DX:%.+]] = linalg.generic {indexing_maps = [#[[$WIN]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins([[WINDOW]] : tensor<7x7xf32>) outs(%{{.+}} : tensor<8x32x7x7xf32>)
+// CHECK: [[G:%.+]] = tensor.extract [[SCALED]][
+// CHECK: [[SUM:%.+]] = arith.addf %{{.+}}, [[G]] : f32
+// CHECK: [[SEL:%.+]] = arith.select %{{.+}}, [[SUM]], %{{.+}} : f32
+// CHECK: linalg.yield [[SEL]] : f32
+// CHECK: return [[DX]]
+func.func @avg_pool2d_grad_global(%dy: tensor<8x32x1x1xf32>) -> tensor<8x32x7x7xf32> {
+  %0 = logbtq.avg_pool2d_grad %dy {kernel = array<i64: 7, 7>} : tensor<8x32x1x1xf32> -> tensor<8x32x7x7xf32>
+  return %0 : tensor<8x32x7x7xf32>
+}
+
+// -----
+
+// count_include_pad, windows inside the padded input: all divisors are 9.
+// CHECK-LABEL: func.func @avg_pool2d_grad_include_pad(
+// CHECK: [[DIV:%.+]] = arith.constant 9.000000e+00 : f32
+// CHECK: arith.divf %{{.+}}, [[DIV]] : f32
+// CHECK: tensor.empty() : tensor<3x3xf32>
+// CHECK: linalg.generic
+// CHECK: arith.remsi
+func.func @avg_pool2d_grad_include_pad(%dy: tensor<1x2x4x4xf32>) -> tensor<1x2x7x7xf32> {
+  %0 = logbtq.avg_pool2d_grad %dy {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, count_include_pad} : tensor<1x2x4x4xf32> -> tensor<1x2x7x7xf32>
+  return %0 : tensor<1x2x7x7xf32>
+}
+
+// -----
+
+// Without count_include_pad the border windows count fewer positions: a
+// table of divisors read through (oh, ow).
+// CHECK-DAG: #[[$ID4:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[$HW:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+// CHECK-LABEL: func.func @avg_pool2d_grad_exclude_pad(
+// CHECK: [[TABLE:%.+]] = arith.constant dense<{{\[}}[4.000000e+00, 6.000000e+00, 6.000000e+00, 4.000000e+00], [6.000000e+00, 9.000000e+00, 9.000000e+00, 6.000000e+00], [6.000000e+00, 9.000000e+00, 9.000000e+00, 6.000000e+00], [4.000000e+00, 6.000000e+00, 6.000000e+00, 4.000000e+00]]> : tensor<4x4xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[$ID4]], #[[$HW]], #[[$ID4]]]
+// CHECK-SAME: ins(%{{.+}}, [[TABLE]] : tensor<1x2x4x4xf32>, tensor<4x4xf32>)
+// CHECK: arith.divf
+func.func @avg_pool2d_grad_exclude_pad(%dy: tensor<1x2x4x4xf32>) -> tensor<1x2x7x7xf32> {
+  %0 = logbtq.avg_pool2d_grad %dy {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : tensor<1x2x4x4xf32> -> tensor<1x2x7x7xf32>
+  return %0 : tensor<1x2x7x7xf32>
+}
+
+// -----
+
+// ceil_mode with count_include_pad: the last window is clipped to the padded
+// input (7 rows), so it counts 2 of its 3 rows.
+// CHECK-LABEL: func.func @avg_pool2d_grad_ceil(
+// CHECK: arith.constant dense<{{\[}}[9.000000e+00, 9.000000e+00, 9.000000e+00, 6.000000e+00], [9.000000e+00, 9.000000e+00, 9.000000e+00, 6.000000e+00], [9.000000e+00, 9.000000e+00, 9.000000e+00, 6.000000e+00], [6.000000e+00, 6.000000e+00, 6.000000e+00, 4.000000e+00]]> : tensor<4x4xf32>
+func.func @avg_pool2d_grad_ceil(%dy: tensor<2x1x4x4xf32>) -> tensor<2x1x6x6xf32> {
+  %0 = logbtq.avg_pool2d_grad %dy {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, ceil_mode, count_include_pad} : tensor<2x1x4x4xf32> -> tensor<2x1x6x6xf32>
+  return %0 : tensor<2x1x6x6xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+// Stride 1, no padding: dy framed by K - 1 = 4 zeros, then a full
+// convolution with the flipped filter, its channels swapped.
+// CHECK-DAG: #[[$FLIP:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, -d2 + 4, -d3 + 4)>
+// CHECK-DAG: #[[$ID4:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @conv2d_grad_input(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<8x16x24x24xf32>, [[W:%[a-z0-9_]+]]: tensor<16x1x5x5xf32>)
+// CHECK: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: [[BUF0:%.+]] = linalg.fill ins([[ZERO]] : f32) outs(%{{.+}} : tensor<8x16x32x32xf32>)
+// CHECK: [[BUF:%.+]] = tensor.insert_slice [[DY]] into [[BUF0]][0, 0, 4, 4] [8, 16, 24, 24] [1, 1, 1, 1] : tensor<8x16x24x24xf32> into tensor<8x16x32x32xf32>
+// CHECK: [[FLIPPED:%.+]] = linalg.generic {indexing_maps = [#[[$FLIP]], #[[$ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+// CHECK-SAME: ins([[W]] : tensor<16x1x5x5xf32>) outs(%{{.+}} : tensor<1x16x5x5xf32>)
+// CHECK: [[INIT:%.+]] = linalg.fill ins([[ZERO]] : f32) outs(%{{.+}} : tensor<8x1x28x28xf32>)
+// CHECK: [[DX:%.+]] = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+// CHECK-SAME: ins([[BUF]], [[FLIPPED]] : tensor<8x16x32x32xf32>, tensor<1x16x5x5xf32>) outs([[INIT]] : tensor<8x1x28x28xf32>)
+// CHECK: return [[DX]]
+func.func @conv2d_grad_input(%dy: tensor<8x16x24x24xf32>, %w: tensor<16x1x5x5xf32>) -> tensor<8x1x28x28xf32> {
+  %0 = logbtq.conv2d_grad_input %dy, %w : (tensor<8x16x24x24xf32>, tensor<16x1x5x5xf32>) -> tensor<8x1x28x28xf32>
+  return %0 : tensor<8x1x28x28xf32>
+}
+
+// -----
+
+// Stride 2, pads 1, input 8 (8 + 2 - 3 is odd): dy spread out by a strided
+// insert_slice at K - 1 - pad = 1 into a 8 + 2 = 10 buffer; its last row
+// and column stay zero (the remainder the forward never read).
+// CHECK-LABEL: func.func @conv2d_grad_input_strided(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<1x3x4x4xf32>
+// CHECK: tensor.insert_slice [[DY]] into %{{.+}}[0, 0, 1, 1] [1, 3, 4, 4] [1, 1, 2, 2] : tensor<1x3x4x4xf32> into tensor<1x3x10x10xf32>
+// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+// CHECK-SAME: -> tensor<1x2x8x8xf32>
+func.func @conv2d_grad_input_strided(%dy: tensor<1x3x4x4xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x2x8x8xf32> {
+  %0 = logbtq.conv2d_grad_input %dy, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x4x4xf32>, tensor<3x2x3x3xf32>) -> tensor<1x2x8x8xf32>
+  return %0 : tensor<1x2x8x8xf32>
+}
+
+// -----
+
+// Dilations (2, 3) and strides (2, 3): the transposed convolution keeps the
+// dilation; the flip uses the kernel sizes 3 and 2.
+// CHECK-DAG: #[[$FLIP:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, -d2 + 2, -d3 + 1)>
+// CHECK-LABEL: func.func @conv2d_grad_input_dilated(
+// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 2, 2] [2, 3, 5, 3] [1, 1, 2, 3] : tensor<2x3x5x3xf32> into tensor<2x3x13x13xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[$FLIP]],
+// CHECK: linalg.conv_2d_nchw_fchw {dilations = dense<[2, 3]> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+// CHECK-SAME: -> tensor<2x2x9x10xf32>
+func.func @conv2d_grad_input_dilated(%dy: tensor<2x3x5x3xf32>, %w: tensor<3x2x3x2xf32>) -> tensor<2x2x9x10xf32> {
+  %0 = logbtq.conv2d_grad_input %dy, %w {strides = array<i64: 2, 3>, pads = array<i64: 2, 1, 2, 1>, dilations = array<i64: 2, 3>} : (tensor<2x3x5x3xf32>, tensor<3x2x3x2xf32>) -> tensor<2x2x9x10xf32>
+  return %0 : tensor<2x2x9x10xf32>
+}
+
+// -----
+
+// Pads (3) beyond the window's extent (1): the first and last rows and
+// columns of dy only met padding and are sliced off.
+// CHECK-LABEL: func.func @conv2d_grad_input_wide_pads(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<1x2x5x5xf32>
+// CHECK: [[ROWS:%.+]] = tensor.extract_slice [[DY]][0, 0, 1, 1] [1, 2, 3, 3] [1, 1, 1, 1] : tensor<1x2x5x5xf32> to tensor<1x2x3x3xf32>
+// CHECK: tensor.insert_slice [[ROWS]] into %{{.+}}[0, 0, 0, 0] [1, 2, 3, 3] [1, 1, 2, 2] : tensor<1x2x3x3xf32> into tensor<1x2x6x6xf32>
+// CHECK: linalg.conv_2d_nchw_fchw
+// CHECK-SAME: -> tensor<1x1x5x5xf32>
+func.func @conv2d_grad_input_wide_pads(%dy: tensor<1x2x5x5xf32>, %w: tensor<2x1x2x2xf32>) -> tensor<1x1x5x5xf32> {
+  %0 = logbtq.conv2d_grad_input %dy, %w {strides = array<i64: 2, 2>, pads = array<i64: 3, 3, 3, 3>} : (tensor<1x2x5x5xf32>, tensor<2x1x2x2xf32>) -> tensor<1x1x5x5xf32>
+  return %0 : tensor<1x1x5x5xf32>
+}
+
+// -----
+
+// Every window of the forward convolution saw padding only: zeros.
+// CHECK-LABEL: func.func @conv2d_grad_input_padding_only(
+// CHECK: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: [[DX:%.+]] = linalg.fill ins([[ZERO]] : f32) outs(%{{.+}} : tensor<1x2x1x3xf32>)
+// CHECK-NOT: linalg.conv_2d_nchw_fchw
+// CHECK: return [[DX]]
+func.func @conv2d_grad_input_padding_only(%dy: tensor<1x2x2x2xf32>, %w: tensor<2x2x1x1xf32>) -> tensor<1x2x1x3xf32> {
+  %0 = logbtq.conv2d_grad_input %dy, %w {strides = array<i64: 10, 10>, pads = array<i64: 5, 5, 5, 5>} : (tensor<1x2x2x2xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x1x3xf32>
+  return %0 : tensor<1x2x1x3xf32>
+}
+
+// -----
+
+// dW[f, c, kh, kw] = sum_{n, oh, ow} dy[n, f, oh, ow] * x[n, c, oh + kh, ow + kw].
+// CHECK-DAG: #[[$DY:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d0, d5, d6)>
+// CHECK-DAG: #[[$X:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d2 + d5, d3 + d6)>
+// CHECK-DAG: #[[$W:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @conv2d_grad_filter(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<8x16x24x24xf32>, [[X:%[a-z0-9_]+]]: tensor<8x1x28x28xf32>)
+// CHECK-NOT: tensor.pad
+// CHECK: [[INIT:%.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<16x1x5x5xf32>)
+// CHECK: [[DW:%.+]] = linalg.generic {indexing_maps = [#[[$DY]], #[[$X]], #[[$W]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+// CHECK-SAME: ins([[DY]], [[X]] : tensor<8x16x24x24xf32>, tensor<8x1x28x28xf32>) outs([[INIT]] : tensor<16x1x5x5xf32>)
+// CHECK-NEXT: ^bb0([[G:%.+]]: f32, [[V:%.+]]: f32, [[ACC:%.+]]: f32):
+// CHECK: [[P:%.+]] = arith.mulf [[G]], [[V]] : f32
+// CHECK: [[S:%.+]] = arith.addf [[ACC]], [[P]] : f32
+// CHECK: linalg.yield [[S]] : f32
+// CHECK: return [[DW]]
+func.func @conv2d_grad_filter(%dy: tensor<8x16x24x24xf32>, %x: tensor<8x1x28x28xf32>) -> tensor<16x1x5x5xf32> {
+  %0 = logbtq.conv2d_grad_filter %dy, %x : (tensor<8x16x24x24xf32>, tensor<8x1x28x28xf32>) -> tensor<16x1x5x5xf32>
+  return %0 : tensor<16x1x5x5xf32>
+}
+
+// -----
+
+// Strides (2, 3), dilations (2, 3), pads [2, 1, 2, 1]: the input is zero
+// padded as far as the windows read (the right pad is never reached).
+// CHECK-DAG: #[[$X:.+]] = affine_map<(d0, d1, d2, d3, d4, d5, d6) -> (d4, d1, d5 * 2 + d2 * 2, d6 * 3 + d3 * 3)>
+// CHECK-LABEL: func.func @conv2d_grad_filter_padded(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<2x3x5x3xf32>, [[X:%[a-z0-9_]+]]: tensor<2x2x9x10xf32>)
+// CHECK: [[PADDED:%.+]] = tensor.pad [[X]] low[0, 0, 2, 1] high[0, 0, 2, 0]
+// CHECK: tensor<2x2x9x10xf32> to tensor<2x2x13x11xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[$X]], #{{.+}}]
+// CHECK-SAME: ins([[DY]], [[PADDED]] : tensor<2x3x5x3xf32>, tensor<2x2x13x11xf32>)
+func.func @conv2d_grad_filter_padded(%dy: tensor<2x3x5x3xf32>, %x: tensor<2x2x9x10xf32>) -> tensor<3x2x3x2xf32> {
+  %0 = logbtq.conv2d_grad_filter %dy, %x {strides = array<i64: 2, 3>, pads = array<i64: 2, 1, 2, 1>, dilations = array<i64: 2, 3>} : (tensor<2x3x5x3xf32>, tensor<2x2x9x10xf32>) -> tensor<3x2x3x2xf32>
+  return %0 : tensor<3x2x3x2xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Batch normalization, reductions, slices
+//===----------------------------------------------------------------------===//
+
+// inv = 1 / sqrt(var + eps); dx = dy * (inv * scale); one reduction with two
+// outputs for sum(dy * (x - mean)) and sum(dy); dscale = dot * inv.
+// CHECK-DAG: #[[$C:.+]] = affine_map<(d0) -> (d0)>
+// CHECK-DAG: #[[$ID4:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[$CH:.+]] = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-LABEL: func.func @batch_norm_grad(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<4x3x5x5xf32>, [[X:%[a-z0-9_]+]]: tensor<4x3x5x5xf32>, [[SCALE:%[a-z0-9_]+]]: tensor<3xf32>, [[MEAN:%[a-z0-9_]+]]: tensor<3xf32>, [[VAR:%[a-z0-9_]+]]: tensor<3xf32>)
+// CHECK: [[EPS:%.+]] = arith.constant 9.99999974E-6 : f32
+// CHECK: [[INV:%.+]] = linalg.generic {indexing_maps = [#[[$C]], #[[$C]]], iterator_types = ["parallel"]} ins([[VAR]] : tensor<3xf32>)
+// CHECK: [[VE:%.+]] = arith.addf %{{.+}}, [[EPS]] : f32
+// CHECK: [[STD:%.+]] = math.sqrt [[VE]] : f32
+// CHECK: arith.divf %{{.+}}, [[STD]] : f32
+// CHECK: [[DX:%.+]] = linalg.generic {indexing_maps = [#[[$ID4]], #[[$CH]], #[[$CH]], #[[$ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+// CHECK-SAME: ins([[DY]], [[INV]], [[SCALE]] :
+// CHECK-NEXT: ^bb0([[G:%.+]]: f32, [[I:%.+]]: f32, [[S:%.+]]: f32, %{{.+}}: f32):
+// CHECK: [[K:%.+]] = arith.mulf [[I]], [[S]] : f32
+// CHECK: [[D:%.+]] = arith.mulf [[G]], [[K]] : f32
+// CHECK: linalg.yield [[D]] : f32
+// CHECK: [[SUMS:%.+]]:2 = linalg.generic {indexing_maps = [#[[$ID4]], #[[$ID4]], #[[$CH]], #[[$CH]], #[[$CH]]], iterator_types = ["reduction", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins([[DY]], [[X]], [[MEAN]] :
+// CHECK-NEXT: ^bb0([[G:%.+]]: f32, [[V:%.+]]: f32, [[M:%.+]]: f32, [[DOT:%.+]]: f32, [[SUM:%.+]]: f32):
+// CHECK: [[XC:%.+]] = arith.subf [[V]], [[M]] : f32
+// CHECK: [[T:%.+]] = arith.mulf [[XC]], [[G]] : f32
+// CHECK: [[DOT2:%.+]] = arith.addf [[DOT]], [[T]] : f32
+// CHECK: [[SUM2:%.+]] = arith.addf [[SUM]], [[G]] : f32
+// CHECK: linalg.yield [[DOT2]], [[SUM2]] : f32, f32
+// CHECK: [[DS:%.+]] = linalg.generic
+// CHECK-SAME: ins([[SUMS]]#0, [[INV]] : tensor<3xf32>, tensor<3xf32>)
+// CHECK: arith.mulf
+// CHECK: return [[DX]], [[DS]], [[SUMS]]#1
+func.func @batch_norm_grad(%dy: tensor<4x3x5x5xf32>, %x: tensor<4x3x5x5xf32>, %scale: tensor<3xf32>, %mean: tensor<3xf32>, %var: tensor<3xf32>) -> (tensor<4x3x5x5xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %dx, %ds, %db = logbtq.batch_norm_grad %dy, %x, %scale, %mean, %var {epsilon = 1.0e-5 : f32} : (tensor<4x3x5x5xf32>, tensor<4x3x5x5xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<4x3x5x5xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %dx, %ds, %db : tensor<4x3x5x5xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// Rank 2 (BatchNorm1d): the channel is still dim 1.
+// CHECK-DAG: #[[$CH:.+]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @batch_norm_grad_2d(
+// CHECK: arith.constant 1.000000e-03 : f32
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #{{.+}}, #[[$CH]], #[[$CH]], #[[$CH]]], iterator_types = ["reduction", "parallel"]}
+// CHECK-SAME: outs(%{{.+}}, %{{.+}} : tensor<7xf32>, tensor<7xf32>)
+func.func @batch_norm_grad_2d(%dy: tensor<5x7xf32>, %x: tensor<5x7xf32>, %scale: tensor<7xf32>, %mean: tensor<7xf32>, %var: tensor<7xf32>) -> (tensor<5x7xf32>, tensor<7xf32>, tensor<7xf32>) {
+  %dx, %ds, %db = logbtq.batch_norm_grad %dy, %x, %scale, %mean, %var {epsilon = 1.0e-3 : f32} : (tensor<5x7xf32>, tensor<5x7xf32>, tensor<7xf32>, tensor<7xf32>, tensor<7xf32>) -> (tensor<5x7xf32>, tensor<7xf32>, tensor<7xf32>)
+  return %dx, %ds, %db : tensor<5x7xf32>, tensor<7xf32>, tensor<7xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reduce_sum(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<8x16x24x24xf32>)
+// CHECK: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: [[INIT:%.+]] = linalg.fill ins([[ZERO]] : f32) outs(%{{.+}} : tensor<16xf32>)
+// CHECK: [[R:%.+]] = linalg.reduce ins([[X]] : tensor<8x16x24x24xf32>) outs([[INIT]] : tensor<16xf32>) dimensions = [0, 2, 3]
+// CHECK: arith.addf
+// CHECK: return [[R]]
+func.func @reduce_sum(%x: tensor<8x16x24x24xf32>) -> tensor<16xf32> {
+  %0 = logbtq.reduce_sum %x {axes = array<i64: 0, 2, 3>} : tensor<8x16x24x24xf32> -> tensor<16xf32>
+  return %0 : tensor<16xf32>
+}
+
+// -----
+
+// linalg.reduce wants its dimensions sorted.
+// CHECK-LABEL: func.func @reduce_sum_unsorted(
+// CHECK: linalg.reduce ins(%{{.+}} : tensor<3x4x5xf32>) outs(%{{.+}} : tensor<4xf32>) dimensions = [0, 2]
+func.func @reduce_sum_unsorted(%x: tensor<3x4x5xf32>) -> tensor<4xf32> {
+  %0 = logbtq.reduce_sum %x {axes = array<i64: 2, 0>} : tensor<3x4x5xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Summing over all dims gives a 0-d tensor.
+// CHECK-LABEL: func.func @reduce_sum_all(
+// CHECK: linalg.reduce ins(%{{.+}} : tensor<3x4xf32>) outs(%{{.+}} : tensor<f32>) dimensions = [0, 1]
+func.func @reduce_sum_all(%x: tensor<3x4xf32>) -> tensor<f32> {
+  %0 = logbtq.reduce_sum %x {axes = array<i64: 0, 1>} : tensor<3x4xf32> -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+// No axes: the input itself.
+// CHECK-LABEL: func.func @reduce_sum_none(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<3x4xf32>)
+// CHECK-NEXT: return [[X]] : tensor<3x4xf32>
+func.func @reduce_sum_none(%x: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = logbtq.reduce_sum %x {axes = array<i64>} : tensor<3x4xf32> -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @slice(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<2x8xf32>)
+// CHECK-NEXT: [[S:%.+]] = tensor.extract_slice [[X]][0, 3] [2, 5] [1, 1] : tensor<2x8xf32> to tensor<2x5xf32>
+// CHECK-NEXT: return [[S]]
+func.func @slice(%x: tensor<2x8xf32>) -> tensor<2x5xf32> {
+  %0 = logbtq.slice %x {offsets = array<i64: 0, 3>} : tensor<2x8xf32> -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @slice_box(
+// CHECK: tensor.extract_slice %{{.+}}[1, 2, 3] [2, 3, 2] [1, 1, 1] : tensor<4x5x6xf32> to tensor<2x3x2xf32>
+func.func @slice_box(%x: tensor<4x5x6xf32>) -> tensor<2x3x2xf32> {
+  %0 = logbtq.slice %x {offsets = array<i64: 1, 2, 3>} : tensor<4x5x6xf32> -> tensor<2x3x2xf32>
+  return %0 : tensor<2x3x2xf32>
+}
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// Optimizer
+//===----------------------------------------------------------------------===//
+
+// One generic, two results: g = grad + wd * p; m' = m * momentum + g;
+// p' = p - lr * m'.
+// CHECK-LABEL: func.func @sgd_update(
+// CHECK-SAME: [[P:%[a-z0-9_]+]]: tensor<256x784xf32>, [[G:%[a-z0-9_]+]]: tensor<256x784xf32>, [[M:%[a-z0-9_]+]]: tensor<256x784xf32>, [[LR:%[a-z0-9_]+]]: f32)
+// CHECK-DAG: [[WD:%.+]] = arith.constant 5.000000e-04 : f32
+// CHECK-DAG: [[MOM:%.+]] = arith.constant 0.899999976 : f32
+// CHECK: [[R:%.+]]:2 = linalg.generic
+// CHECK-SAME: ins([[P]], [[G]], [[M]] : tensor<256x784xf32>, tensor<256x784xf32>, tensor<256x784xf32>)
+// CHECK-SAME: outs(%{{.+}}, %{{.+}} : tensor<256x784xf32>, tensor<256x784xf32>)
+// CHECK-NEXT: ^bb0([[PV:%.+]]: f32, [[GV:%.+]]: f32, [[MV:%.+]]: f32, %{{.+}}: f32, %{{.+}}: f32):
+// CHECK: [[DECAY:%.+]] = arith.mulf [[WD]], [[PV]] : f32
+// CHECK: [[D:%.+]] = arith.addf [[GV]], [[DECAY]] : f32
+// CHECK: [[MM:%.+]] = arith.mulf [[MV]], [[MOM]] : f32
+// CHECK: [[NM:%.+]] = arith.addf [[MM]], [[D]] : f32
+// CHECK: [[STEP:%.+]] = arith.mulf [[LR]], [[NM]] : f32
+// CHECK: [[NP:%.+]] = arith.subf [[PV]], [[STEP]] : f32
+// CHECK: linalg.yield [[NP]], [[NM]] : f32, f32
+// CHECK: return [[R]]#0, [[R]]#1
+func.func @sgd_update(%p: tensor<256x784xf32>, %g: tensor<256x784xf32>, %m: tensor<256x784xf32>, %lr: f32) -> (tensor<256x784xf32>, tensor<256x784xf32>) {
+  %p2, %m2 = logbtq.sgd_update %p, %g, %m, %lr {momentum = 0.9 : f32, weight_decay = 5.0e-4 : f32} : tensor<256x784xf32>, tensor<256x784xf32>, tensor<256x784xf32>
+  return %p2, %m2 : tensor<256x784xf32>, tensor<256x784xf32>
+}
+
+// -----
+
+// No momentum, no weight decay: the buffer is not read and the step
+// direction is the gradient.
+// CHECK-LABEL: func.func @sgd_update_plain(
+// CHECK-SAME: [[P:%[a-z0-9_]+]]: tensor<10xf32>, [[G:%[a-z0-9_]+]]: tensor<10xf32>, [[M:%[a-z0-9_]+]]: tensor<10xf32>, [[LR:%[a-z0-9_]+]]: f32)
+// CHECK-NOT: arith.constant
+// CHECK: linalg.generic
+// CHECK-SAME: ins([[P]], [[G]] : tensor<10xf32>, tensor<10xf32>)
+// CHECK-NEXT: ^bb0([[PV:%.+]]: f32, [[GV:%.+]]: f32, %{{.+}}: f32, %{{.+}}: f32):
+// CHECK-NEXT: [[STEP:%.+]] = arith.mulf [[LR]], [[GV]] : f32
+// CHECK-NEXT: [[NP:%.+]] = arith.subf [[PV]], [[STEP]] : f32
+// CHECK-NEXT: linalg.yield [[NP]], [[GV]] : f32, f32
+func.func @sgd_update_plain(%p: tensor<10xf32>, %g: tensor<10xf32>, %m: tensor<10xf32>, %lr: f32) -> (tensor<10xf32>, tensor<10xf32>) {
+  %p2, %m2 = logbtq.sgd_update %p, %g, %m, %lr : tensor<10xf32>, tensor<10xf32>, tensor<10xf32>
+  return %p2, %m2 : tensor<10xf32>, tensor<10xf32>
+}
+
+// -----
+
+// Momentum without weight decay.
+// CHECK-LABEL: func.func @sgd_update_momentum(
+// CHECK: [[MOM:%.+]] = arith.constant 5.000000e-01 : f32
+// CHECK: linalg.generic
+// CHECK-NEXT: ^bb0([[PV:%.+]]: f32, [[GV:%.+]]: f32, [[MV:%.+]]: f32, %{{.+}}: f32, %{{.+}}: f32):
+// CHECK-NEXT: [[MM:%.+]] = arith.mulf [[MV]], [[MOM]] : f32
+// CHECK-NEXT: [[NM:%.+]] = arith.addf [[MM]], [[GV]] : f32
+func.func @sgd_update_momentum(%p: tensor<3x7xf32>, %g: tensor<3x7xf32>, %m: tensor<3x7xf32>, %lr: f32) -> (tensor<3x7xf32>, tensor<3x7xf32>) {
+  %p2, %m2 = logbtq.sgd_update %p, %g, %m, %lr {momentum = 0.5 : f32} : tensor<3x7xf32>, tensor<3x7xf32>, tensor<3x7xf32>
+  return %p2, %m2 : tensor<3x7xf32>, tensor<3x7xf32>
+}
