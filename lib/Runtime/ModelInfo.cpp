@@ -102,6 +102,9 @@ Error Parser::number(std::string_view what, std::string_view s, double &out) {
 Error Parser::shape(std::string_view what, std::string_view s,
                     std::vector<int64_t> &out) {
   out.clear();
+  // A rank-0 tensor (one element, no dimensions).
+  if (s == "scalar")
+    return Error::success();
   int64_t product = 1;
   size_t start = 0;
   while (true) {

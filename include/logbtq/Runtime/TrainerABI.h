@@ -75,7 +75,7 @@ void _mlir_ciface_logbtq_eval_step(LogbtqMemRef1D *stats,
 ///   classes 10
 ///   quant f32
 ///   param-count 235146
-///   param <name> <dims comma-separated> <offset> trainable|frozen
+///   param <name> <dims comma-separated, or scalar> <offset> trainable|frozen
 ///   barrier <lambda> <bound> <t0> <gamma> <t_max>
 ///   optimizer sgd <momentum> <weight_decay>
 extern const char logbtq_model_info[];

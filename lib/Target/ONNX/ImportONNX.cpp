@@ -7,6 +7,8 @@
 
 #include "Importer.h"
 
+#include "logbtq/Dialect/LogBTQ/IR/ShapeInference.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -28,12 +30,15 @@ Location GraphImporter::fileLoc() const {
   return FileLineColLoc::get(context, fileName, 0, 0);
 }
 
+std::string GraphImporter::nodeName(const onnx::NodeProto &node, int index) {
+  if (!node.name().empty())
+    return node.name();
+  return node.op_type() + "#" + std::to_string(index + 1);
+}
+
 /// `loc("node_name"("model.onnx":N:0))`, N being the node's 1-based position
 /// in the graph: ONNX files have no lines, and a name alone may be empty.
-Location GraphImporter::nodeLoc(const onnx::NodeProto &node, int index) const {
-  std::string name = node.name().empty()
-                         ? node.op_type() + "#" + std::to_string(index)
-                         : node.name();
+Location GraphImporter::nodeLoc(StringRef name, int index) const {
   return NameLoc::get(StringAttr::get(context, name),
                       FileLineColLoc::get(context, fileName, index + 1, 0));
 }
@@ -55,9 +60,11 @@ LogicalResult GraphImporter::checkOpsets(const onnx::ModelProto &model) {
   return success();
 }
 
-LogicalResult GraphImporter::collectInitializers(const onnx::GraphProto &graph) {
+LogicalResult
+GraphImporter::collectInitializers(const onnx::GraphProto &graph) {
   for (const onnx::TensorProto &init : graph.initializer()) {
-    FailureOr<KnownTensor> tensor = decodeTensor(init, fileLoc());
+    FailureOr<KnownTensor> tensor =
+        decodeTensor(init, [&] { return emitError(fileLoc()); });
     if (failed(tensor))
       return failure();
     known[init.name()] = std::move(*tensor);
@@ -67,18 +74,44 @@ LogicalResult GraphImporter::collectInitializers(const onnx::GraphProto &graph) 
 
 std::vector<std::string>
 GraphImporter::findParameters(const onnx::GraphProto &graph) {
+  // An Identity of an initializer is an initializer of its own: PyTorch's
+  // exporter deduplicates equal initializers (a fresh BatchNorm's running
+  // mean and bias are both zeros) and aliases them with Identity nodes, but
+  // they are distinct parameters that train (or freeze) separately.
+  llvm::StringSet<> initializers;
+  std::vector<std::string> candidates;
+  for (const onnx::TensorProto &init : graph.initializer()) {
+    initializers.insert(init.name());
+    candidates.push_back(init.name());
+  }
+  llvm::StringSet<> aliasNodes;
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (node.op_type() != "Identity" || node.input_size() != 1 ||
+        node.output_size() != 1 || !initializers.contains(node.input(0)) ||
+        known.count(node.output(0)))
+      continue;
+    known[node.output(0)] = known[node.input(0)];
+    initializers.insert(node.output(0));
+    candidates.push_back(node.output(0));
+    aliasNodes.insert(node.output(0));
+  }
+
   llvm::StringSet<> readAsTensor;
   for (const onnx::NodeProto &node : graph.node()) {
+    if (node.output_size() == 1 && aliasNodes.contains(node.output(0)))
+      continue;
     ArrayRef<unsigned> constants =
         getConstantInputIndices(node.op_type(), opset);
     for (auto [i, name] : llvm::enumerate(node.input()))
       if (!llvm::is_contained(constants, i))
         readAsTensor.insert(name);
   }
+  for (const onnx::ValueInfoProto &info : graph.output())
+    readAsTensor.insert(info.name());
   std::vector<std::string> params;
-  for (const onnx::TensorProto &init : graph.initializer())
-    if (known[init.name()].isFloat && readAsTensor.contains(init.name()))
-      params.push_back(init.name());
+  for (const std::string &name : candidates)
+    if (known[name].isFloat && readAsTensor.contains(name))
+      params.push_back(name);
   return params;
 }
 
@@ -122,38 +155,91 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info) {
   return RankedTensorType::get(shape, builder.getF32Type());
 }
 
+/// The static dimensions a graph output declares must be those computed: a
+/// difference means the model and the importer disagree on some op.
+LogicalResult GraphImporter::checkOutputType(const onnx::ValueInfoProto &info,
+                                             Value value) {
+  if (!info.type().has_tensor_type() || !info.type().tensor_type().has_shape())
+    return success();
+  ArrayRef<int64_t> computed =
+      cast<RankedTensorType>(value.getType()).getShape();
+  const auto &dims = info.type().tensor_type().shape().dim();
+  bool differs = dims.size() != static_cast<int>(computed.size());
+  for (int i = 0; !differs && i < dims.size(); ++i)
+    differs = dims[i].has_dim_value() && dims[i].dim_value() != computed[i];
+  if (!differs)
+    return success();
+  std::string declared;
+  for (auto [i, dim] : llvm::enumerate(dims)) {
+    if (i)
+      declared += "x";
+    declared += dim.has_dim_value() ? std::to_string(dim.dim_value())
+                                    : (dim.has_dim_param() ? dim.dim_param()
+                                                           : std::string("?"));
+  }
+  return emitError(fileLoc())
+         << "graph output '" << info.name() << "' is declared with shape "
+         << (declared.empty() ? std::string("scalar") : declared)
+         << " but computes to " << shape::format(computed);
+}
+
 LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
                                         int index) {
-  Location loc = nodeLoc(node, index);
+  std::string name = nodeName(node, index);
+  Location loc = nodeLoc(name, index);
   const llvm::StringMap<NodeImportFn> &importers = getNodeImporters();
   auto it = importers.find(node.op_type());
   bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
-  if (!defaultDomain || it == importers.end()) {
+  if (!defaultDomain)
+    return emitError(loc) << "node '" << name << "' (" << node.op_type()
+                          << "): op domain '" << node.domain()
+                          << "' is not supported (only the default ai.onnx "
+                             "domain)";
+  if (it == importers.end()) {
     SmallVector<StringRef> supported;
     for (const auto &entry : importers)
       supported.push_back(entry.getKey());
     llvm::sort(supported);
-    InFlightDiagnostic diag = emitError(loc) << "unsupported ONNX op '";
-    if (!defaultDomain)
-      diag << node.domain() << ".";
-    diag << node.op_type() << "' (node '" << node.name() << "', opset "
-         << opset << "); supported ops: " << llvm::join(supported, ", ");
-    return failure();
+    return emitError(loc) << "node '" << name << "' (" << node.op_type()
+                          << "): unsupported op type (opset " << opset
+                          << "); supported: " << llvm::join(supported, ", ");
   }
-  NodeContext ctx(*this, node, loc);
+  NodeContext ctx(*this, node, name, loc);
   return it->second(ctx);
 }
 
 LogicalResult GraphImporter::buildForward(const onnx::GraphProto &graph,
                                           ModuleOp module) {
+  this->graph = &graph;
   std::vector<std::string> params = findParameters(graph);
+  for (const std::string &name : params)
+    parameters.insert(name);
 
-  // BatchNormalization statistics are parameters that never train.
+  // BatchNormalization statistics are parameters that never train. One
+  // that another node trains would be both: the model must keep them apart.
   llvm::StringSet<> frozen;
   for (const onnx::NodeProto &node : graph.node())
     if (node.op_type() == "BatchNormalization")
       for (int i = 3; i < node.input_size(); ++i)
-        frozen.insert(node.input(i));
+        if (parameters.contains(node.input(i)))
+          frozen.insert(node.input(i));
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    ArrayRef<unsigned> constants =
+        getConstantInputIndices(node.op_type(), opset);
+    for (auto [i, name] : llvm::enumerate(node.input())) {
+      bool statistic = node.op_type() == "BatchNormalization" && i >= 3;
+      if (statistic || llvm::is_contained(constants, i) ||
+          !frozen.contains(name) || node.op_type() == "Identity")
+        continue;
+      std::string reader = nodeName(node, index);
+      return emitError(nodeLoc(reader, index))
+             << "node '" << reader << "' (" << node.op_type() << "): input "
+             << i << " reads '" << name
+             << "', which is also a BatchNormalization statistic (frozen); "
+                "a statistic cannot also be trained, give it its own "
+                "initializer";
+    }
+  }
   for (const std::string &name : options.frozen) {
     if (!llvm::is_contained(params, name))
       return emitError(fileLoc())
@@ -166,6 +252,7 @@ LogicalResult GraphImporter::buildForward(const onnx::GraphProto &graph,
   // Arguments: parameters first, then the graph inputs (DESIGN.md's ABI).
   SmallVector<Type> argTypes;
   SmallVector<DictionaryAttr> argAttrs;
+  SmallVector<Location> argLocs;
   for (const std::string &name : params) {
     const KnownTensor &tensor = known[name];
     auto type = RankedTensorType::get(tensor.shape, builder.getF32Type());
@@ -181,15 +268,21 @@ LogicalResult GraphImporter::buildForward(const onnx::GraphProto &graph,
           builder.getNamedAttr("logbtq.frozen", builder.getUnitAttr()));
     argTypes.push_back(type);
     argAttrs.push_back(builder.getDictionaryAttr(attrs));
+    argLocs.push_back(NameLoc::get(builder.getStringAttr(name), fileLoc()));
   }
   SmallVector<std::string> inputs;
   for (const onnx::ValueInfoProto &info : graph.input()) {
     if (known.count(info.name()))
       continue; // An initializer listed as an input too (older exporters).
+    if (llvm::is_contained(inputs, info.name()))
+      return emitError(fileLoc())
+             << "graph input '" << info.name() << "' is listed twice";
     FailureOr<RankedTensorType> type = inputType(info);
     if (failed(type))
       return failure();
     argTypes.push_back(*type);
+    argLocs.push_back(
+        NameLoc::get(builder.getStringAttr(info.name()), fileLoc()));
     argAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
         "logbtq.input", builder.getStringAttr(info.name()))));
     inputs.push_back(info.name());
@@ -201,7 +294,10 @@ LogicalResult GraphImporter::buildForward(const onnx::GraphProto &graph,
   auto func = func::FuncOp::create(builder, fileLoc(), "forward",
                                    builder.getFunctionType(argTypes, {}));
   func.setAllArgAttrs(argAttrs);
-  Block *body = func.addEntryBlock();
+  // Each argument is located at the name of its parameter or input.
+  Block *body = new Block();
+  func.getBody().push_back(body);
+  body->addArguments(argTypes, argLocs);
   for (auto [i, name] : llvm::enumerate(params))
     values[name] = body->getArgument(i);
   for (auto [i, name] : llvm::enumerate(inputs))
@@ -220,6 +316,8 @@ LogicalResult GraphImporter::buildForward(const onnx::GraphProto &graph,
       return emitError(fileLoc())
              << "graph output '" << info.name()
              << "' is not computed as a tensor by any node";
+    if (failed(checkOutputType(info, it->second)))
+      return failure();
     results.push_back(it->second);
     resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
         "logbtq.output", builder.getStringAttr(info.name()))));
@@ -233,7 +331,8 @@ LogicalResult GraphImporter::buildForward(const onnx::GraphProto &graph,
   return success();
 }
 
-OwningOpRef<ModuleOp> GraphImporter::importModel(const onnx::ModelProto &model) {
+OwningOpRef<ModuleOp>
+GraphImporter::importModel(const onnx::ModelProto &model) {
   if (failed(checkOpsets(model)))
     return nullptr;
   if (!model.has_graph())
@@ -295,8 +394,16 @@ void mlir::logbtq::registerImportONNXTranslation() {
         const llvm::MemoryBuffer *buffer =
             sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
         ONNXImportOptions options;
-        if (batch > 0)
-          options.batch = batch;
+        if (batch.getNumOccurrences()) {
+          int64_t n = batch.getValue();
+          if (n <= 0) {
+            emitError(FileLineColLoc::get(
+                context, buffer->getBufferIdentifier(), 0, 0))
+                << "--batch must be positive, got " << n;
+            return nullptr;
+          }
+          options.batch = n;
+        }
         options.frozen.assign(frozen.begin(), frozen.end());
         return importONNX(buffer->getBuffer(), buffer->getBufferIdentifier(),
                           context, options);

@@ -2,8 +2,9 @@
 //
 // One function per ONNX op type. Each checks its attributes (an attribute it
 // does not know is an error, never silently dropped), computes result shapes
-// with ShapeInference.h and builds logbtq ops. Integer "shape" subgraphs
-// (Shape, Gather, Unsqueeze, Concat, Cast, ...) are evaluated at import time.
+// with ShapeInference.h and builds logbtq ops. Reshapes, Transpose, Concat and
+// integer arithmetic of known tensors are evaluated at import time, like the
+// ops of ImportConstants.cpp; a Pad becomes part of the op that reads it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,8 @@
 #include "logbtq/Dialect/LogBTQ/IR/ShapeInference.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "llvm/Support/InterleavedRange.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <limits>
 #include <numeric>
@@ -98,7 +101,8 @@ LogicalResult importGemm(NodeContext &ctx) {
       return failure();
     Value bias = *c;
     if (*beta != 1.0f) {
-      auto scaled = broadcastBinary<MulOp>(ctx, bias, scalarConstant(ctx, *beta));
+      auto scaled =
+          broadcastBinary<MulOp>(ctx, bias, scalarConstant(ctx, *beta));
       if (failed(scaled))
         return failure();
       bias = *scaled;
@@ -141,7 +145,13 @@ LogicalResult importMatMul(NodeContext &ctx) {
   return ctx.setOutput(0, reshape(ctx, y, lead));
 }
 
-/// Explicit pads [begin..., end...] for `auto_pad`, as ONNX defines it.
+//===----------------------------------------------------------------------===//
+// Convolution and padding
+//===----------------------------------------------------------------------===//
+
+/// The node's own pads [top, left, bottom, right]: the `pads` attribute, or
+/// what `auto_pad` gives for an input of spatial size `spatial` (padding
+/// from a Pad node included), as ONNX defines it.
 FailureOr<SmallVector<int64_t>>
 resolvePads(NodeContext &ctx, ArrayRef<int64_t> spatial,
             ArrayRef<int64_t> window, ArrayRef<int64_t> strides) {
@@ -149,8 +159,13 @@ resolvePads(NodeContext &ctx, ArrayRef<int64_t> spatial,
   auto pads = ctx.intsAttr("pads", {0, 0, 0, 0});
   if (failed(autoPad) || failed(pads))
     return failure();
-  if (*autoPad == "NOTSET")
+  if (*autoPad == "NOTSET") {
+    if (pads->size() != 4)
+      return ctx.emitError() << "pads must have 4 entries [top, left, bottom, "
+                                "right], got "
+                             << pads->size();
     return *pads;
+  }
   if (ctx.attr("pads"))
     return ctx.emitError() << "auto_pad " << *autoPad
                            << " and explicit pads are exclusive";
@@ -159,6 +174,8 @@ resolvePads(NodeContext &ctx, ArrayRef<int64_t> spatial,
     return result;
   if (*autoPad != "SAME_UPPER" && *autoPad != "SAME_LOWER")
     return ctx.emitError() << "auto_pad '" << *autoPad << "' is not valid";
+  if (llvm::any_of(strides, [](int64_t s) { return s < 1; }))
+    return ctx.emitError() << "strides must be positive";
   for (int i = 0; i < 2; ++i) {
     int64_t out = (spatial[i] + strides[i] - 1) / strides[i];
     int64_t total =
@@ -171,11 +188,34 @@ resolvePads(NodeContext &ctx, ArrayRef<int64_t> spatial,
   return result;
 }
 
+/// Spatial sizes [H, W] of `input` once a Pad node's padding is applied.
+SmallVector<int64_t> paddedSpatial(ArrayRef<int64_t> input,
+                                   const std::optional<PendingPad> &pad) {
+  SmallVector<int64_t> spatial(input.drop_front(2));
+  if (pad)
+    for (int i = 0; i < 2; ++i)
+      spatial[i] += pad->pads[i] + pad->pads[i + 2];
+  return spatial;
+}
+
+/// Adds a Pad node's padding to a Conv's or pooling's own.
+void addPads(SmallVectorImpl<int64_t> &pads,
+             const std::optional<PendingPad> &pad) {
+  if (pad)
+    for (int i = 0; i < 4; ++i)
+      pads[i] += pad->pads[i];
+}
+
+bool allZero(ArrayRef<int64_t> values) {
+  return llvm::all_of(values, [](int64_t v) { return v == 0; });
+}
+
 LogicalResult importConv(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"auto_pad", "dilations", "group",
                                   "kernel_shape", "pads", "strides"})))
     return failure();
-  auto x = ctx.input(0);
+  std::optional<PendingPad> pad;
+  auto x = ctx.paddedInput(0, pad);
   auto w = ctx.input(1);
   auto group = ctx.intAttr("group", 1);
   auto strides = ctx.intsAttr("strides", {1, 1});
@@ -200,11 +240,16 @@ LogicalResult importConv(NodeContext &ctx) {
                                              << shape::format(ws));
   if (strides->size() != 2 || dilations->size() != 2)
     return ctx.emitError() << "strides and dilations need 2 entries";
+  if (pad && pad->value != 0.0f)
+    return ctx.emitError() << "reads the output of Pad '" << pad->node
+                           << "' with value " << pad->value
+                           << "; a Conv absorbs only zero padding";
   SmallVector<int64_t> window{(*dilations)[0] * (ws[2] - 1) + 1,
                               (*dilations)[1] * (ws[3] - 1) + 1};
-  auto pads = resolvePads(ctx, xs.drop_front(2), window, *strides);
+  auto pads = resolvePads(ctx, paddedSpatial(xs, pad), window, *strides);
   if (failed(pads))
     return failure();
+  addPads(*pads, pad);
   Value bias;
   std::optional<ArrayRef<int64_t>> biasShape;
   if (ctx.hasInput(2)) {
@@ -226,6 +271,84 @@ LogicalResult importConv(NodeContext &ctx) {
   return ctx.setOutput(0, y);
 }
 
+/// A scalar bound given as a constant input (opset >= 11).
+FailureOr<float> scalarBound(NodeContext &ctx, size_t i, StringRef what,
+                             float fallback) {
+  if (!ctx.hasInput(i))
+    return fallback;
+  auto bound = ctx.knownInput(i, what);
+  if (failed(bound))
+    return failure();
+  if (bound->size() != 1)
+    return ctx.emitError() << what << " must be a scalar";
+  return bound->isFloat ? bound->floats[0] : float(bound->ints[0]);
+}
+
+/// Pad emits no op: the Conv, AveragePool or MaxPool that reads its output
+/// adds the padding to its own pads (PyTorch exports nn.AvgPool2d as Pad +
+/// AveragePool, nn.ZeroPad2d + nn.Conv2d as Pad + Conv). Any other reader is
+/// an error, reported here.
+LogicalResult importPad(NodeContext &ctx) {
+  if (failed(ctx.checkAttributes({"mode"})))
+    return failure();
+  auto mode = ctx.stringAttr("mode", "constant");
+  auto padsIn = ctx.knownInput(1, "the pads");
+  auto value = scalarBound(ctx, 2, "the constant value", 0.0f);
+  if (failed(mode) || failed(padsIn) || failed(value))
+    return failure();
+  if (ctx.isKnown(0))
+    return ctx.emitError() << "padding a tensor known at import time is not "
+                              "supported";
+  auto x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  ArrayRef<int64_t> xs = shapeOf(*x);
+  int64_t rank = xs.size();
+  ArrayRef<int64_t> pads = padsIn->ints;
+  if (padsIn->isFloat || padsIn->shape.size() != 1 ||
+      static_cast<int64_t>(pads.size()) != 2 * rank)
+    return ctx.emitError() << "the pads must be a 1-D integer tensor of 2 x "
+                              "rank = "
+                           << 2 * rank << " entries, got "
+                           << (padsIn->isFloat ? "a float tensor of shape "
+                                               : "shape ")
+                           << shape::format(padsIn->shape);
+  // No padding at all (PyTorch's nn.AvgPool2d(padding=0)): the identity.
+  if (allZero(pads))
+    return ctx.setOutput(0, *x);
+  if (*mode != "constant")
+    return ctx.emitError() << "mode '" << *mode
+                           << "' is not supported (only 'constant')";
+  if (llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return ctx.emitError() << "negative pads (cropping) are not supported";
+  if (rank != 4 || pads[0] || pads[1] || pads[4] || pads[5])
+    return ctx.emitError() << "only the H and W dimensions of a 4-D (NCHW) "
+                              "tensor can be padded; got pads ["
+                           << llvm::interleaved(pads) << "] for shape "
+                           << shape::format(xs);
+  bool isGraphOutput;
+  for (const NodeContext::Reader &reader :
+       ctx.outputReaders(0, isGraphOutput)) {
+    StringRef op = reader.node->op_type();
+    if (reader.index == 0 &&
+        (op == "Conv" || op == "AveragePool" || op == "MaxPool"))
+      continue;
+    return ctx.emitError() << "the padded tensor is input " << reader.index
+                           << " of node '" << reader.name << "' (" << op
+                           << "); a Pad is supported only as input 0 of a "
+                              "Conv, AveragePool or MaxPool, which absorbs it "
+                              "into its pads";
+  }
+  if (isGraphOutput)
+    return ctx.emitError() << "the padded tensor is a graph output; a Pad is "
+                              "supported only as input 0 of a Conv, "
+                              "AveragePool or MaxPool, which absorbs it into "
+                              "its pads";
+  return ctx.setOutput(
+      0,
+      PendingPad{*x, {pads[2], pads[3], pads[6], pads[7]}, *value, ctx.name});
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
@@ -240,9 +363,28 @@ template <typename OpTy> LogicalResult importUnary(NodeContext &ctx) {
       0, OpTy::create(ctx.builder(), ctx.loc, x->getType(), *x).getResult());
 }
 
+/// Whether inputs 0 and 1 are known and one is an integer tensor: shape
+/// arithmetic, evaluated at import time.
+bool isIntegerArithmetic(NodeContext &ctx) {
+  if (!ctx.isKnown(0) || !ctx.isKnown(1))
+    return false;
+  auto a = ctx.knownInput(0, "the first operand");
+  auto b = ctx.knownInput(1, "the second operand");
+  return succeeded(a) && succeeded(b) && (!a->isFloat || !b->isFloat);
+}
+
+LogicalResult evaluateBinary(NodeContext &ctx) {
+  auto result = evaluateIntegerBinary(ctx, ctx.node.op_type());
+  if (failed(result))
+    return failure();
+  return ctx.setOutput(0, std::move(*result));
+}
+
 template <typename OpTy> LogicalResult importBinary(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({})))
     return failure();
+  if (isIntegerArithmetic(ctx))
+    return evaluateBinary(ctx);
   auto a = ctx.input(0);
   auto b = ctx.input(1);
   if (failed(a) || failed(b))
@@ -259,9 +401,12 @@ template <typename OpTy> LogicalResult importBinary(NodeContext &ctx) {
 LogicalResult importDiv(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({})))
     return failure();
+  if (isIntegerArithmetic(ctx))
+    return evaluateBinary(ctx);
   if (!ctx.isKnown(1))
-    return ctx.emitError() << "division by a graph tensor is not supported "
-                              "(only by a constant)";
+    return ctx.emitError() << "the divisor must be a constant known at import "
+                              "time (division by a graph tensor or a "
+                              "parameter is not supported)";
   auto divisor = ctx.knownInput(1, "the divisor");
   auto x = ctx.input(0);
   if (failed(divisor) || failed(x))
@@ -281,19 +426,6 @@ LogicalResult importDiv(NodeContext &ctx) {
   if (failed(y))
     return failure();
   return ctx.setOutput(0, *y);
-}
-
-/// A scalar bound given as a constant input (opset >= 11).
-FailureOr<float> scalarBound(NodeContext &ctx, size_t i, StringRef what,
-                             float fallback) {
-  if (!ctx.hasInput(i))
-    return fallback;
-  auto bound = ctx.knownInput(i, what);
-  if (failed(bound))
-    return failure();
-  if (bound->size() != 1)
-    return ctx.emitError() << what << " must be a scalar";
-  return bound->isFloat ? bound->floats[0] : float(bound->ints[0]);
 }
 
 LogicalResult importClip(NodeContext &ctx) {
@@ -355,7 +487,10 @@ template <typename OpTy> LogicalResult importPool(NodeContext &ctx) {
   if (failed(ctx.checkAttributes(allowed)) ||
       failed(ctx.checkOutputUnused(1, "indices of the maxima")))
     return failure();
-  auto x = ctx.input(0);
+  if (!ctx.attr("kernel_shape"))
+    return ctx.emitError() << "attribute 'kernel_shape' is required";
+  std::optional<PendingPad> pad;
+  auto x = ctx.paddedInput(0, pad);
   auto kernel = ctx.intsAttr("kernel_shape", {});
   auto strides = ctx.intsAttr("strides", {1, 1});
   auto ceil = ctx.intAttr("ceil_mode", 0);
@@ -373,9 +508,32 @@ template <typename OpTy> LogicalResult importPool(NodeContext &ctx) {
     return ctx.emitError() << "dilated pooling is not supported";
   if (*storage != 0)
     return ctx.emitError() << "storage_order = 1 is not supported";
-  auto pads = resolvePads(ctx, xs.drop_front(2), *kernel, *strides);
+  auto pads = resolvePads(ctx, paddedSpatial(xs, pad), *kernel, *strides);
   if (failed(pads))
     return failure();
+  if (pad) {
+    // The padding of a Pad node is real data to the pooling: -inf never
+    // wins a max, zeros count in an average.
+    float inf = std::numeric_limits<float>::infinity();
+    if (isMax && pad->value != -inf)
+      return ctx.emitError()
+             << "reads the output of Pad '" << pad->node << "' with value "
+             << pad->value << "; a MaxPool absorbs only -inf padding";
+    if (!isMax && pad->value != 0.0f)
+      return ctx.emitError()
+             << "reads the output of Pad '" << pad->node << "' with value "
+             << pad->value << "; an AveragePool absorbs only zero padding";
+    if (!isMax && !allZero(*pads) && !*countPad)
+      return ctx.emitError()
+             << "has pads with count_include_pad = 0 and reads the output of "
+                "Pad '"
+             << pad->node
+             << "', whose zeros count in the average: the two paddings "
+                "cannot be merged";
+    addPads(*pads, pad);
+    if (!isMax)
+      *countPad = 1;
+  }
   FailureOr<shape::Shape> result = shape::inferPool2D(
       xs, *kernel, *strides, *pads, *ceil != 0, errorAt(ctx));
   if (failed(result))
@@ -436,30 +594,28 @@ LogicalResult setReshaped(NodeContext &ctx, size_t input,
   return ctx.setOutput(0, reshape(ctx, *x, shape));
 }
 
-/// The shape of input `i`, whether a graph tensor or a known one.
-FailureOr<SmallVector<int64_t>> inputShape(NodeContext &ctx, size_t i) {
-  if (ctx.isKnown(i)) {
-    auto tensor = ctx.knownInput(i, "the data");
-    if (failed(tensor))
-      return failure();
-    return tensor->shape;
-  }
-  auto x = ctx.input(i);
-  if (failed(x))
-    return failure();
-  return SmallVector<int64_t>(shapeOf(*x));
-}
-
 LogicalResult importReshape(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"allowzero"})))
     return failure();
   auto allowZero = ctx.intAttr("allowzero", 0);
   auto target = ctx.knownInput(1, "the target shape");
-  auto in = inputShape(ctx, 0);
+  auto in = ctx.inputShape(0);
   if (failed(allowZero) || failed(target) || failed(in))
     return failure();
   if (target->isFloat || target->shape.size() != 1)
     return ctx.emitError() << "the target shape must be a 1-D integer tensor";
+  // Entries below -1, or a product too large for any tensor, are errors
+  // before the shape rule multiplies them.
+  int64_t elements = 1;
+  for (int64_t d : target->ints) {
+    if (d < -1)
+      return ctx.emitError() << "the target shape entry " << d
+                             << " is invalid";
+    if (d > 0 && llvm::MulOverflow(elements, d, elements))
+      return ctx.emitError() << "the target shape ["
+                             << llvm::interleaved(target->ints)
+                             << "] has too many elements";
+  }
   FailureOr<shape::Shape> result =
       shape::inferReshape(*in, target->ints, *allowZero != 0, errorAt(ctx));
   if (failed(result))
@@ -470,7 +626,7 @@ LogicalResult importReshape(NodeContext &ctx) {
 LogicalResult importFlatten(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"axis"})))
     return failure();
-  auto in = inputShape(ctx, 0);
+  auto in = ctx.inputShape(0);
   auto axis = ctx.intAttr("axis", 1);
   if (failed(in) || failed(axis))
     return failure();
@@ -481,8 +637,8 @@ LogicalResult importFlatten(NodeContext &ctx) {
                            << rank;
   int64_t a = *axis < 0 ? *axis + rank : *axis;
   ArrayRef<int64_t> dims(*in);
-  return setReshaped(ctx, 0,
-                     {product(dims.take_front(a)), product(dims.drop_front(a))});
+  return setReshaped(
+      ctx, 0, {product(dims.take_front(a)), product(dims.drop_front(a))});
 }
 
 /// Squeeze/Unsqueeze axes: an attribute before opset 13, an input after.
@@ -504,12 +660,14 @@ FailureOr<SmallVector<int64_t>> axesOperand(NodeContext &ctx, bool required) {
   auto axes = ctx.knownInput(1, "the axes");
   if (failed(axes))
     return failure();
+  if (axes->isFloat || axes->shape.size() > 1)
+    return ctx.emitError() << "the axes must be a 1-D integer tensor";
   return axes->ints;
 }
 
 LogicalResult importSqueeze(NodeContext &ctx) {
   auto axes = axesOperand(ctx, /*required=*/false);
-  auto in = inputShape(ctx, 0);
+  auto in = ctx.inputShape(0);
   if (failed(axes) || failed(in))
     return failure();
   int64_t rank = in->size();
@@ -535,7 +693,7 @@ LogicalResult importSqueeze(NodeContext &ctx) {
 
 LogicalResult importUnsqueeze(NodeContext &ctx) {
   auto axes = axesOperand(ctx, /*required=*/true);
-  auto in = inputShape(ctx, 0);
+  auto in = ctx.inputShape(0);
   if (failed(axes) || failed(in))
     return failure();
   int64_t rank = in->size() + axes->size();
@@ -558,10 +716,10 @@ LogicalResult importUnsqueeze(NodeContext &ctx) {
 LogicalResult importTranspose(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"perm"})))
     return failure();
-  auto x = ctx.input(0);
-  if (failed(x))
+  auto in = ctx.inputShape(0);
+  if (failed(in))
     return failure();
-  int64_t rank = shapeOf(*x).size();
+  int64_t rank = in->size();
   SmallVector<int64_t> reversed;
   for (int64_t d = rank - 1; d >= 0; --d)
     reversed.push_back(d);
@@ -569,8 +727,18 @@ LogicalResult importTranspose(NodeContext &ctx) {
   if (failed(perm))
     return failure();
   FailureOr<shape::Shape> result =
-      shape::inferTranspose(shapeOf(*x), *perm, errorAt(ctx));
+      shape::inferTranspose(*in, *perm, errorAt(ctx));
   if (failed(result))
+    return failure();
+  if (ctx.isKnown(0)) {
+    // Shape arithmetic (PyTorch's pads for F.pad).
+    auto tensor = ctx.knownInput(0, "the data");
+    if (failed(tensor))
+      return failure();
+    return ctx.setOutput(0, transposeKnown(*tensor, *perm));
+  }
+  auto x = ctx.input(0);
+  if (failed(x))
     return failure();
   OpBuilder &b = ctx.builder();
   Value y = TransposeOp::create(b, ctx.loc, ctx.tensorType(*result), *x,
@@ -583,24 +751,38 @@ LogicalResult importConcat(NodeContext &ctx) {
     return failure();
   if (!ctx.attr("axis"))
     return ctx.emitError() << "attribute 'axis' is required";
+  if (ctx.numInputs() == 0)
+    return ctx.emitError() << "needs at least one input";
   auto axisAttr = ctx.intAttr("axis", 0);
   if (failed(axisAttr))
     return failure();
-  bool allKnown = true;
-  for (size_t i = 0; i < ctx.numInputs(); ++i)
-    allKnown &= ctx.isKnown(i);
-  if (allKnown && ctx.numInputs() > 0) {
+  bool allKnownIntegers = true;
+  for (size_t i = 0; i < ctx.numInputs() && allKnownIntegers; ++i) {
+    if (!ctx.isKnown(i)) {
+      allKnownIntegers = false;
+      break;
+    }
+    auto part = ctx.knownInput(i, "a part");
+    if (failed(part))
+      return failure();
+    allKnownIntegers = !part->isFloat;
+  }
+  if (allKnownIntegers) {
     // Shape arithmetic: 1-D integer vectors joined at import time.
     KnownTensor result;
     for (size_t i = 0; i < ctx.numInputs(); ++i) {
       auto part = ctx.knownInput(i, "a part");
       if (failed(part))
         return failure();
-      if (part->isFloat || part->shape.size() != 1)
+      if (part->shape.size() != 1)
         return ctx.emitError() << "constant Concat supports 1-D integer "
-                                  "tensors only";
+                                  "tensors only, got shape "
+                               << shape::format(part->shape);
       result.ints.append(part->ints);
     }
+    if (*axisAttr != 0 && *axisAttr != -1)
+      return ctx.emitError()
+             << "axis " << *axisAttr << " is out of range for rank 1";
     result.shape = {static_cast<int64_t>(result.ints.size())};
     return ctx.setOutput(0, std::move(result));
   }
@@ -687,127 +869,16 @@ LogicalResult importBatchNorm(NodeContext &ctx) {
 LogicalResult importIdentity(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({})))
     return failure();
+  // An Identity of an initializer is a parameter of its own, already bound
+  // (GraphImporter::findParameters).
+  if (ctx.isParameter(0))
+    return success();
   if (ctx.isKnown(0)) {
     auto tensor = ctx.knownInput(0, "the input");
     if (failed(tensor))
       return failure();
     return ctx.setOutput(0, *tensor);
   }
-  auto x = ctx.input(0);
-  if (failed(x))
-    return failure();
-  return ctx.setOutput(0, *x);
-}
-
-//===----------------------------------------------------------------------===//
-// Constants and shape arithmetic, evaluated at import time
-//===----------------------------------------------------------------------===//
-
-LogicalResult importConstant(NodeContext &ctx) {
-  if (ctx.node.attribute_size() != 1)
-    return ctx.emitError() << "needs exactly one value attribute";
-  const onnx::AttributeProto &a = ctx.node.attribute(0);
-  KnownTensor tensor;
-  if (a.name() == "value") {
-    auto decoded = decodeTensor(a.t(), ctx.loc);
-    if (failed(decoded))
-      return failure();
-    tensor = std::move(*decoded);
-  } else if (a.name() == "value_float") {
-    tensor.isFloat = true;
-    tensor.floats = {a.f()};
-  } else if (a.name() == "value_floats") {
-    tensor.isFloat = true;
-    tensor.floats.assign(a.floats().begin(), a.floats().end());
-    tensor.shape = {static_cast<int64_t>(tensor.floats.size())};
-  } else if (a.name() == "value_int") {
-    tensor.ints = {a.i()};
-  } else if (a.name() == "value_ints") {
-    tensor.ints.assign(a.ints().begin(), a.ints().end());
-    tensor.shape = {static_cast<int64_t>(tensor.ints.size())};
-  } else {
-    return ctx.emitError() << "attribute '" << a.name()
-                           << "' is not supported (only numeric constants)";
-  }
-  return ctx.setOutput(0, std::move(tensor));
-}
-
-LogicalResult importShape(NodeContext &ctx) {
-  if (failed(ctx.checkAttributes({"start", "end"})))
-    return failure();
-  auto in = inputShape(ctx, 0);
-  auto start = ctx.intAttr("start", 0);
-  if (failed(in) || failed(start))
-    return failure();
-  int64_t rank = in->size();
-  auto end = ctx.intAttr("end", rank);
-  if (failed(end))
-    return failure();
-  auto clamp = [&](int64_t v) {
-    return std::clamp<int64_t>(v < 0 ? v + rank : v, 0, rank);
-  };
-  KnownTensor tensor;
-  for (int64_t d = clamp(*start); d < clamp(*end); ++d)
-    tensor.ints.push_back((*in)[d]);
-  tensor.shape = {static_cast<int64_t>(tensor.ints.size())};
-  return ctx.setOutput(0, std::move(tensor));
-}
-
-LogicalResult importGather(NodeContext &ctx) {
-  if (failed(ctx.checkAttributes({"axis"})))
-    return failure();
-  if (!ctx.isKnown(0))
-    return ctx.emitError() << "Gather is supported on tensors known at import "
-                              "time (shapes) only";
-  auto data = ctx.knownInput(0, "the data");
-  auto indices = ctx.knownInput(1, "the indices");
-  auto axis = ctx.intAttr("axis", 0);
-  if (failed(data) || failed(indices) || failed(axis))
-    return failure();
-  if (data->shape.size() != 1 || *axis != 0 || data->isFloat ||
-      indices->isFloat)
-    return ctx.emitError() << "constant Gather supports integer 1-D data "
-                              "along axis 0 only";
-  KnownTensor result;
-  result.shape = indices->shape;
-  int64_t n = data->ints.size();
-  for (int64_t index : indices->ints) {
-    if (index < -n || index >= n)
-      return ctx.emitError() << "index " << index << " is out of range for "
-                             << n << " elements";
-    result.ints.push_back(data->ints[index < 0 ? index + n : index]);
-  }
-  return ctx.setOutput(0, std::move(result));
-}
-
-LogicalResult importCast(NodeContext &ctx) {
-  if (failed(ctx.checkAttributes({"to", "saturate"})))
-    return failure();
-  auto to = ctx.intAttr("to", 0);
-  if (failed(to))
-    return failure();
-  bool toFloat = *to == onnx::TensorProto::FLOAT;
-  bool toInt = *to == onnx::TensorProto::INT64 || *to == onnx::TensorProto::INT32;
-  if (ctx.isKnown(0)) {
-    auto tensor = ctx.knownInput(0, "the input");
-    if (failed(tensor))
-      return failure();
-    if (toFloat && !tensor->isFloat) {
-      tensor->floats.assign(tensor->ints.begin(), tensor->ints.end());
-      tensor->ints.clear();
-      tensor->isFloat = true;
-    } else if (toInt && tensor->isFloat) {
-      for (float v : tensor->floats)
-        tensor->ints.push_back(static_cast<int64_t>(v));
-      tensor->floats.clear();
-      tensor->isFloat = false;
-    } else if (!toFloat && !toInt) {
-      return ctx.emitError() << "cast to type " << *to << " is not supported";
-    }
-    return ctx.setOutput(0, *tensor);
-  }
-  if (!toFloat)
-    return ctx.emitError() << "a graph tensor can only be cast to FLOAT";
   auto x = ctx.input(0);
   if (failed(x))
     return failure();
@@ -825,6 +896,7 @@ mlir::logbtq::onnx_import::getNodeImporters() {
       {"Clip", importClip},
       {"Concat", importConcat},
       {"Constant", importConstant},
+      {"ConstantOfShape", importConstantOfShape},
       {"Conv", importConv},
       {"Div", importDiv},
       {"Dropout", importDropout},
@@ -839,10 +911,12 @@ mlir::logbtq::onnx_import::getNodeImporters() {
       {"Add", importBinary<AddOp>},
       {"Sub", importBinary<SubOp>},
       {"Mul", importBinary<MulOp>},
+      {"Pad", importPad},
       {"Relu", importUnary<ReluOp>},
       {"Reshape", importReshape},
       {"Shape", importShape},
       {"Sigmoid", importUnary<SigmoidOp>},
+      {"Slice", importSlice},
       {"Softmax", importSoftmax<SoftmaxOp>},
       {"Squeeze", importSqueeze},
       {"Tanh", importUnary<TanhOp>},
@@ -855,13 +929,23 @@ mlir::logbtq::onnx_import::getNodeImporters() {
 ArrayRef<unsigned>
 mlir::logbtq::onnx_import::getConstantInputIndices(StringRef opType,
                                                    int64_t opset) {
+  static const unsigned first[] = {0};
   static const unsigned second[] = {1};
   static const unsigned bounds[] = {1, 2};
-  if (opType == "Reshape")
+  static const unsigned both[] = {0, 1};
+  static const unsigned all[] = {0, 1, 2, 3, 4};
+  if (opType == "Reshape" || opType == "Div")
     return second;
   if ((opType == "Squeeze" || opType == "Unsqueeze") && opset >= 13)
     return second;
-  if ((opType == "Clip" && opset >= 11) || (opType == "Dropout" && opset >= 12))
+  if (opType == "Clip" || opType == "Pad" ||
+      (opType == "Dropout" && opset >= 12))
     return bounds;
+  if (opType == "Shape" || opType == "ConstantOfShape")
+    return first;
+  if (opType == "Gather")
+    return both;
+  if (opType == "Slice")
+    return all;
   return {};
 }

@@ -1,9 +1,10 @@
 //===- Importer.h - State of one ONNX graph import -------------*- C++ -*-===//
 //
 // Internal to lib/Target/ONNX. The GraphImporter walks the nodes of an ONNX
-// graph in order and keeps what each tensor name stands for: an SSA value, or
-// an integer or float constant known at import time (shape arithmetic such as
-// PyTorch's Shape -> Gather -> Concat -> Reshape is evaluated, never emitted).
+// graph in order and keeps what each tensor name stands for: an SSA value, an
+// integer or float constant known at import time (shape arithmetic such as
+// PyTorch's Shape -> Gather -> Concat -> Reshape is evaluated, never emitted),
+// or the padding of a Pad node that the op reading it absorbs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -32,10 +34,26 @@ struct KnownTensor {
   int64_t size() const { return isFloat ? floats.size() : ints.size(); }
 };
 
+/// Reports an error at the place that reads a tensor (the file, or a node).
+using EmitErrorFn = function_ref<InFlightDiagnostic()>;
+
 /// Decodes an ONNX TensorProto (raw or typed storage). Only FLOAT, DOUBLE,
 /// INT64, INT32 and BOOL are read; anything else is an error.
 FailureOr<KnownTensor> decodeTensor(const onnx::TensorProto &tensor,
-                                    Location loc);
+                                    EmitErrorFn emitError);
+
+/// A `Pad` node's padding that is not emitted as an op: the Conv or pooling
+/// node that reads the padded tensor adds it to its own pads.
+struct PendingPad {
+  /// The tensor before padding (4-D, NCHW).
+  Value input;
+  /// Padding of H and W: [top, left, bottom, right], as logbtq ops take it.
+  SmallVector<int64_t, 4> pads;
+  /// The padding value (0 for Conv and AveragePool, -inf for MaxPool).
+  float value = 0;
+  /// The Pad node, for messages.
+  std::string node;
+};
 
 class GraphImporter;
 
@@ -44,10 +62,12 @@ class GraphImporter;
 class NodeContext {
 public:
   NodeContext(GraphImporter &importer, const onnx::NodeProto &node,
-              Location loc)
-      : importer(importer), node(node), loc(loc) {}
+              StringRef name, Location loc)
+      : node(node), name(name.str()), loc(loc), importer(importer) {}
 
   const onnx::NodeProto &node;
+  /// The node's name, or `OpType#N` (N its 1-based position) if it has none.
+  std::string name;
   Location loc;
 
   int64_t opset() const;
@@ -60,11 +80,17 @@ public:
     return static_cast<int>(i) < node.input_size() && !node.input(i).empty();
   }
   /// Input `i` as an f32 tensor value (known float constants materialize).
+  /// Fails on the output of a Pad node (see paddedInput).
   FailureOr<Value> input(size_t i);
+  /// Input `i` as an f32 tensor, and the padding of the Pad node that
+  /// produced it, if any, which the caller must fold into its own pads.
+  FailureOr<Value> paddedInput(size_t i, std::optional<PendingPad> &pad);
   /// Input `i` as a tensor the importer must know (shapes, axes, bounds).
   FailureOr<KnownTensor> knownInput(size_t i, StringRef what);
   /// Whether input `i` is a constant known at import time.
   bool isKnown(size_t i) const;
+  /// The shape of input `i`, a graph tensor or a known one.
+  FailureOr<SmallVector<int64_t>> inputShape(size_t i);
 
   const onnx::AttributeProto *attr(StringRef name) const;
   FailureOr<int64_t> intAttr(StringRef name, int64_t fallback) const;
@@ -79,6 +105,17 @@ public:
   /// Binds output `i` of the node.
   LogicalResult setOutput(size_t i, Value value);
   LogicalResult setOutput(size_t i, KnownTensor tensor);
+  LogicalResult setOutput(size_t i, PendingPad pad);
+  /// A node that reads an output, at input `index`.
+  struct Reader {
+    const onnx::NodeProto *node;
+    std::string name;
+    int index;
+  };
+  /// The nodes that read output `i`, and whether it is a graph output.
+  SmallVector<Reader> outputReaders(size_t i, bool &isGraphOutput) const;
+  /// Whether output `i` is a parameter (an Identity of an initializer).
+  bool isParameter(size_t i) const;
   /// Fails if output `i` exists and something reads it.
   LogicalResult checkOutputUnused(size_t i, StringRef what) const;
 
@@ -91,6 +128,22 @@ private:
 
 /// Imports one op type; the table in ImportOps.cpp maps op types to these.
 using NodeImportFn = LogicalResult (*)(NodeContext &);
+
+/// Ops evaluated at import time, on known tensors only (ImportConstants.cpp).
+LogicalResult importConstant(NodeContext &ctx);
+LogicalResult importConstantOfShape(NodeContext &ctx);
+LogicalResult importShape(NodeContext &ctx);
+LogicalResult importGather(NodeContext &ctx);
+LogicalResult importSlice(NodeContext &ctx);
+LogicalResult importCast(NodeContext &ctx);
+
+/// Transposes a known tensor; `perm` must be a permutation of its dims.
+KnownTensor transposeKnown(const KnownTensor &tensor, ArrayRef<int64_t> perm);
+
+/// Evaluates `opType` (Add, Sub, Mul or Div) on inputs 0 and 1 of the node,
+/// both known integer tensors (shape arithmetic).
+FailureOr<KnownTensor> evaluateIntegerBinary(NodeContext &ctx,
+                                             StringRef opType);
 
 /// The op types the importer supports, with their importers.
 const llvm::StringMap<NodeImportFn> &getNodeImporters();
@@ -116,11 +169,14 @@ private:
   FailureOr<RankedTensorType> inputType(const onnx::ValueInfoProto &info);
   LogicalResult buildForward(const onnx::GraphProto &graph, ModuleOp module);
   LogicalResult importNode(const onnx::NodeProto &node, int index);
+  LogicalResult checkOutputType(const onnx::ValueInfoProto &info, Value value);
   /// Names of float initializers read as graph tensors: the parameters.
   std::vector<std::string> findParameters(const onnx::GraphProto &graph);
 
   Location fileLoc() const;
-  Location nodeLoc(const onnx::NodeProto &node, int index) const;
+  /// The node's name, or `OpType#N` for an unnamed node.
+  static std::string nodeName(const onnx::NodeProto &node, int index);
+  Location nodeLoc(StringRef name, int index) const;
 
   MLIRContext *context;
   OpBuilder builder;
@@ -128,8 +184,19 @@ private:
   const ONNXImportOptions &options;
   int64_t opset = 0;
 
+  const onnx::GraphProto *graph = nullptr;
+  /// Tensor names bound to SSA values: graph inputs, parameters, node results.
   llvm::StringMap<Value> values;
+  /// Tensors known at import time: initializers, Constant nodes, shapes.
   llvm::StringMap<KnownTensor> known;
+  /// Known float tensors read as data, materialized once as arith.constant;
+  /// they stay in `known` so that other nodes can still read them as
+  /// constants.
+  llvm::StringMap<Value> materialized;
+  /// Outputs of Pad nodes, for the Conv or pooling node that reads them.
+  llvm::StringMap<PendingPad> pendingPads;
+  /// The tensors that are function arguments with logbtq.param.
+  llvm::StringSet<> parameters;
   /// How many times each tensor name is read, to reject used outputs that
   /// the importer cannot produce (MaxPool indices, Dropout masks).
   llvm::StringMap<unsigned> uses;

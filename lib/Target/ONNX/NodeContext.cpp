@@ -12,8 +12,8 @@ int64_t NodeContext::opset() const { return importer.opset; }
 OpBuilder &NodeContext::builder() { return importer.builder; }
 
 InFlightDiagnostic NodeContext::emitError() const {
-  return mlir::emitError(loc) << "node '" << node.name() << "' ("
-                              << node.op_type() << "): ";
+  return mlir::emitError(loc)
+         << "node '" << name << "' (" << node.op_type() << "): ";
 }
 
 RankedTensorType NodeContext::tensorType(ArrayRef<int64_t> shape) {
@@ -25,11 +25,45 @@ bool NodeContext::isKnown(size_t i) const {
          !importer.values.count(node.input(i));
 }
 
+FailureOr<SmallVector<int64_t>> NodeContext::inputShape(size_t i) {
+  if (isKnown(i)) {
+    auto tensor = knownInput(i, "the data");
+    if (failed(tensor))
+      return failure();
+    return tensor->shape;
+  }
+  auto x = input(i);
+  if (failed(x))
+    return failure();
+  return SmallVector<int64_t>(cast<RankedTensorType>(x->getType()).getShape());
+}
+
 FailureOr<Value> NodeContext::input(size_t i) {
+  std::optional<PendingPad> pad;
+  FailureOr<Value> value = paddedInput(i, pad);
+  if (succeeded(value) && pad)
+    return emitError() << "input " << i << " reads the output of Pad '"
+                       << pad->node
+                       << "', which only a Conv, AveragePool or MaxPool "
+                          "can absorb";
+  return value;
+}
+
+FailureOr<Value> NodeContext::paddedInput(size_t i,
+                                          std::optional<PendingPad> &pad) {
+  pad.reset();
   if (!hasInput(i))
     return emitError() << "input " << i << " is missing";
   const std::string &name = node.input(i);
   if (auto it = importer.values.find(name); it != importer.values.end())
+    return it->second;
+  if (auto it = importer.pendingPads.find(name);
+      it != importer.pendingPads.end()) {
+    pad = it->second;
+    return pad->input;
+  }
+  if (auto it = importer.materialized.find(name);
+      it != importer.materialized.end())
     return it->second;
   auto it = importer.known.find(name);
   if (it == importer.known.end())
@@ -49,7 +83,7 @@ FailureOr<Value> NodeContext::input(size_t i) {
   Value value = arith::ConstantOp::create(
       builder(), loc, type,
       DenseElementsAttr::get(type, ArrayRef<float>(tensor.floats)));
-  importer.values[name] = value;
+  importer.materialized[name] = value;
   return value;
 }
 
@@ -59,7 +93,8 @@ FailureOr<KnownTensor> NodeContext::knownInput(size_t i, StringRef what) {
   const std::string &name = node.input(i);
   auto it = importer.known.find(name);
   if (it == importer.known.end() || importer.values.count(name)) {
-    if (!importer.values.count(name) && !importer.known.count(name))
+    if (!importer.values.count(name) && !importer.known.count(name) &&
+        !importer.pendingPads.count(name))
       return emitError() << what << " (input " << i << ") reads '" << name
                          << "', which no node, graph input or initializer "
                             "defines";
@@ -136,6 +171,35 @@ LogicalResult NodeContext::setOutput(size_t i, KnownTensor tensor) {
     return success();
   importer.known[node.output(i)] = std::move(tensor);
   return success();
+}
+
+LogicalResult NodeContext::setOutput(size_t i, PendingPad pad) {
+  if (static_cast<int>(i) >= node.output_size() || node.output(i).empty())
+    return success();
+  importer.pendingPads[node.output(i)] = std::move(pad);
+  return success();
+}
+
+bool NodeContext::isParameter(size_t i) const {
+  return static_cast<int>(i) < node.output_size() &&
+         importer.parameters.contains(node.output(i));
+}
+
+SmallVector<NodeContext::Reader>
+NodeContext::outputReaders(size_t i, bool &isGraphOutput) const {
+  SmallVector<Reader> readers;
+  isGraphOutput = false;
+  if (static_cast<int>(i) >= node.output_size() || node.output(i).empty())
+    return readers;
+  const std::string &name = node.output(i);
+  for (auto [position, reader] : llvm::enumerate(importer.graph->node()))
+    for (auto [index, input] : llvm::enumerate(reader.input()))
+      if (input == name)
+        readers.push_back({&reader, GraphImporter::nodeName(reader, position),
+                           static_cast<int>(index)});
+  for (const onnx::ValueInfoProto &info : importer.graph->output())
+    isGraphOutput |= info.name() == name;
+  return readers;
 }
 
 LogicalResult NodeContext::checkOutputUnused(size_t i, StringRef what) const {

@@ -236,7 +236,7 @@ struct FlattenABIPass : logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass> {
       std::string s;
       for (auto [i, d] : llvm::enumerate(shape))
         s += (i ? "," : "") + std::to_string(d);
-      return s.empty() ? std::string("1") : s;
+      return s.empty() ? std::string("scalar") : s;
     };
     auto option = [&](StringRef key, double fallback) {
       return llvm::format("%.9g",
