@@ -1,0 +1,267 @@
+"""Single-op classification models for the gradient checks (gradcheck.py).
+
+    %python %S/Inputs/op_models.py CASE -o %t/CASE.onnx
+    %python %S/Inputs/op_models.py --list [-v]
+
+Most cases take the importer test case of the same name from
+test/Target/ONNX/Inputs/onnx_gen.py and wrap its op so that a training step
+checks the op's vector-Jacobian product:
+
+    input -> Add "pre.bias" (a parameter of the input's shape without the
+    batch) -> THE OP -> Flatten(axis 1) -> Gemm "head" (transB) -> logits
+
+The Add in front puts a trainable parameter upstream of the op (its gradient
+is the op's input gradient summed over the batch) and mixes signs (inputs in
+[0, 1) plus a bias in [-1, 1)); the head makes [batch, classes] logits. A case
+whose op already gives 2-D [batch, n] logits (Gemm, MatMul) has no head. The
+op's other graph inputs become parameters (seeded as onnx_gen's `rand`). The
+batch dimension is symbolic ("batch", bound by --batch) unless the case has
+parameters or constants with the batch in their shape (then it stays 2).
+A few cases are written here: Gemm with transA, AveragePool with ceil_mode,
+Mul broadcasting over a middle dimension, and Concat of two computed tensors.
+"""
+import argparse
+import os
+import sys
+import zlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.normpath(os.path.join(HERE, "..", "..", "..", "Target", "ONNX",
+                                                 "Inputs")))
+
+import numpy as np  # noqa: E402
+import onnx  # noqa: E402
+from onnx import helper, numpy_helper  # noqa: E402
+
+import onnx_gen  # noqa: E402
+from onnx_gen import node, rand, vi  # noqa: E402
+
+CLASSES = 4
+
+# name -> (builder, description)
+CASES = {}
+
+
+def _uniform(name, shape, scale=1.0):
+    rng = np.random.default_rng(zlib.crc32(("op_models/" + name).encode()))
+    a = (rng.uniform(-1.0, 1.0, size=shape) * scale).astype(np.float32)
+    return numpy_helper.from_array(a, name)
+
+
+def wrap(inner, name, symbolic=True, head=True):
+    """`inner` (an onnx_gen-style model: first graph input is the op's data input,
+    one graph output) between the "pre.bias" Add and the Flatten + Gemm head."""
+    g = inner.graph
+    x = g.input[0]
+    xshape = [d.dim_value for d in x.type.tensor_type.shape.dim]
+    yshape = [d.dim_value for d in g.output[0].type.tensor_type.shape.dim]
+    inits = list(g.initializer)
+    init_names = {t.name for t in inits}
+    for extra in g.input[1:]:
+        if extra.name in init_names:
+            continue
+        shape = [d.dim_value for d in extra.type.tensor_type.shape.dim]
+        inits.append(rand(extra.name, shape))
+    batch = "batch" if symbolic else xshape[0]
+    nodes = [node("Add", ["input", "pre.bias"], [x.name], name="pre/Add")]
+    inits.append(_uniform(name + "/pre.bias", xshape[1:]))
+    inits[-1].name = "pre.bias"
+    nodes += list(g.node)
+    y = g.output[0].name
+    if head:
+        features = int(np.prod(yshape[1:]))
+        nodes.append(node("Flatten", [y], ["head/flat"], name="head/Flatten", axis=1))
+        w = _uniform(name + "/head.weight", [CLASSES, features], 1.0 / np.sqrt(features))
+        w.name = "head.weight"
+        b = _uniform(name + "/head.bias", [CLASSES], 0.1)
+        b.name = "head.bias"
+        inits += [w, b]
+        nodes.append(node("Gemm", ["head/flat", "head.weight", "head.bias"], ["logits"],
+                          name="head/Gemm", transB=1))
+        out = vi("logits", [batch, CLASSES])
+    else:
+        if len(yshape) != 2:
+            raise ValueError("a case without a head needs a 2-D output")
+        out = vi(y, [batch, yshape[1]])
+    graph = helper.make_graph(nodes, name, [vi("input", [batch] + xshape[1:])], [out],
+                              initializer=inits)
+    m = helper.make_model(graph, producer_name="op_models",
+                          opset_imports=list(inner.opset_import))
+    m.ir_version = 7
+    onnx.checker.check_model(m)
+    return m
+
+
+def from_gen(case, symbolic=True, head=True, doc=None):
+    def build():
+        return wrap(onnx_gen.CASES[case][0](), case, symbolic, head)
+    CASES[case] = (build, doc or "onnx_gen '%s': %s" % (case, onnx_gen.CASES[case][2]))
+
+
+def custom(name, symbolic=True, head=True):
+    def register(fn):
+        CASES[name] = (lambda: wrap(fn(), name, symbolic, head),
+                       (fn.__doc__ or "").strip().splitlines()[0])
+        return fn
+    return register
+
+
+# ------------------------------------------------------------------ linear
+
+from_gen("gemm", head=False)
+from_gen("gemm_nobias", head=False)
+from_gen("gemm_alpha_beta_zero", head=False)
+from_gen("matmul", head=False)
+from_gen("matmul_3d")
+
+
+@custom("gemm_transa", head=False)
+def _():
+    """Transpose [B,4] -> [4,B], then Gemm transA=1 alpha=0.5 beta=2 with B[4,3], C[1,3]."""
+    return onnx_gen.model(
+        [node("Transpose", ["x"], ["xt"], perm=[1, 0]),
+         node("Gemm", ["xt", "b", "c"], ["y"], transA=1, alpha=0.5, beta=2.0)],
+        [vi("x", [2, 4])], [vi("y", [2, 3])], [rand("b", [4, 3]), rand("c", [1, 3])])
+
+
+@custom("gemm_transb_alpha", head=False)
+def _():
+    """Gemm transB=1 alpha=2 beta=0.5 with W[3,4] and C[3]: [B,4] -> [B,3]."""
+    return onnx_gen.model(
+        [node("Gemm", ["x", "w", "c"], ["y"], transB=1, alpha=2.0, beta=0.5)],
+        [vi("x", [2, 4])], [vi("y", [2, 3])], [rand("w", [3, 4]), rand("c", [3])])
+
+
+# ------------------------------------------------------------ convolution
+
+for _case in ["conv", "conv_nobias", "conv_dilated", "conv_asym_pads", "pad_conv",
+              "pad_conv_merge", "pad_conv_auto_pad"]:
+    from_gen(_case)
+
+
+@custom("conv_strided_nobias")
+def _():
+    """Conv 3x3 strides [2,1] pads [1,0,0,1] dilations [1,2], no bias: [1,2,7,8] -> [1,3,3,5]."""
+    return onnx_gen.model(
+        [node("Conv", ["x", "w"], ["y"], kernel_shape=[3, 3], strides=[2, 1],
+              pads=[1, 0, 0, 1], dilations=[1, 2])],
+        [vi("x", [1, 2, 7, 8])], [vi("y", [1, 3, 3, 5])], [rand("w", [3, 2, 3, 3])])
+
+
+# ------------------------------------------------------------ elementwise
+
+for _case in ["relu", "sigmoid", "tanh", "clip_opset11", "clip_no_max", "clip_no_min",
+              "dropout", "dropout_opset11", "div_constant", "identity"]:
+    from_gen(_case)
+from_gen("constant", symbolic=False)
+from_gen("add_broadcast")
+from_gen("sub", symbolic=False)
+from_gen("mul_scalar")
+
+
+@custom("mul_broadcast")
+def _():
+    """Mul of x [B,3,4] by a parameter [3,1] (broadcast over the last dim), then Sub of a
+    parameter [4] (broadcast over the middle dim)."""
+    return onnx_gen.model(
+        [node("Mul", ["x", "s"], ["m"]), node("Sub", ["m", "o"], ["y"])],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])], [rand("s", [3, 1]), rand("o", [4])])
+
+
+# ---------------------------------------------------------------- pooling
+
+for _case in ["maxpool", "maxpool_pads", "maxpool_ceil", "pad_maxpool", "maxpool_opset11",
+              "avgpool", "avgpool_pads", "avgpool_pads_count_include", "avgpool_auto_pad",
+              "pad_avgpool", "pad_avgpool_count_include", "globalavgpool"]:
+    from_gen(_case)
+
+
+@custom("maxpool_overlap_ceil")
+def _():
+    """MaxPool kernel 3 stride 2 pads 1 ceil_mode=1 (overlapping windows): [1,2,8,8] ->
+    [1,2,5,5] (the last window hangs over the padding)."""
+    return onnx_gen.model([node("MaxPool", ["x"], ["y"], kernel_shape=[3, 3], strides=[2, 2],
+                                pads=[1, 1, 1, 1], ceil_mode=1)],
+                          [vi("x", [1, 2, 8, 8])], [vi("y", [1, 2, 5, 5])])
+
+
+@custom("avgpool_ceil")
+def _():
+    """AveragePool kernel 3 stride 2 pads 1 ceil_mode=1, count_include_pad=0: [1,2,8,8] ->
+    [1,2,5,5]."""
+    return onnx_gen.model([node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3],
+                                strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1)],
+                          [vi("x", [1, 2, 8, 8])], [vi("y", [1, 2, 5, 5])])
+
+
+@custom("avgpool_ceil_count_include")
+def _():
+    """AveragePool kernel 3 stride 2 pads 1 ceil_mode=1, count_include_pad=1: [1,2,8,8] ->
+    [1,2,5,5] (the ceil overhang does not count, the pads do)."""
+    return onnx_gen.model([node("AveragePool", ["x"], ["y"], kernel_shape=[3, 3],
+                                strides=[2, 2], pads=[1, 1, 1, 1], ceil_mode=1,
+                                count_include_pad=1)],
+                          [vi("x", [1, 2, 8, 8])], [vi("y", [1, 2, 5, 5])])
+
+
+@custom("avgpool_ceil_nopad")
+def _():
+    """AveragePool kernel 2 stride 2 ceil_mode=1, no pads: [1,2,7,7] -> [1,2,4,4] (the last
+    windows are partial: divisor 2 or 1)."""
+    return onnx_gen.model([node("AveragePool", ["x"], ["y"], kernel_shape=[2, 2],
+                                strides=[2, 2], ceil_mode=1)],
+                          [vi("x", [1, 2, 7, 7])], [vi("y", [1, 2, 4, 4])])
+
+
+# ------------------------------------------------------- shapes and layout
+
+for _case in ["reshape_zero", "flatten", "squeeze_opset13", "squeeze_opset11",
+              "unsqueeze_opset11", "transpose_4d", "softmax", "softmax_opset11",
+              "log_softmax", "softmax_opset11_axis1", "batchnorm", "batchnorm_opset11"]:
+    from_gen(_case)
+from_gen("concat", symbolic=False)
+
+
+@custom("concat_computed")
+def _():
+    """Concat axis 2 of x * p[3,1] and Relu(x) ([B,3,2] each -> [B,3,4]), then Concat
+    axis -2 of its Tanh and itself -> [B,6,4]."""
+    return onnx_gen.model(
+        [node("Mul", ["x", "p"], ["m"]), node("Relu", ["x"], ["r"]),
+         node("Concat", ["m", "r"], ["c"], name="node_concat_w", axis=2),
+         node("Tanh", ["c"], ["t"]),
+         node("Concat", ["t", "c"], ["y"], name="node_concat_c", axis=-2)],
+        [vi("x", [2, 3, 2])], [vi("y", [2, 6, 4])], [rand("p", [3, 1])])
+
+
+@custom("log_softmax_logits", head=False)
+def _():
+    """Gemm [B,4] x W[4,5]^T + C, then LogSoftmax axis 1 as the logits (bound 16 on the
+    log-softmax, 1 on the Gemm's product and sum)."""
+    return onnx_gen.model(
+        [node("Gemm", ["x", "w", "c"], ["h"], transB=1), node("LogSoftmax", ["h"], ["y"], axis=1)],
+        [vi("x", [2, 4])], [vi("y", [2, 5])], [rand("w", [5, 4]), rand("c", [5])])
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("case", nargs="?")
+    p.add_argument("-o", "--output")
+    p.add_argument("--list", action="store_true")
+    p.add_argument("-v", "--verbose", action="store_true")
+    a = p.parse_args(argv)
+    if a.list:
+        for name, (_, doc) in CASES.items():
+            print("%-28s %s" % (name, doc) if a.verbose else name)
+        return 0
+    if not a.case or not a.output:
+        p.error("give CASE and -o PATH, or --list")
+    if a.case not in CASES:
+        p.error("unknown case %r (see --list)" % a.case)
+    m = CASES[a.case][0]()
+    onnx.save(m, a.output)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
