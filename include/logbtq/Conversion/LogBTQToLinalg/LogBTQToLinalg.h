@@ -14,11 +14,13 @@ namespace logbtq {
 #define GEN_PASS_DECL_CONVERTLOGBTQTOLINALG
 #include "logbtq/Conversion/Passes.h.inc"
 
-/// Patterns for the forward graph ops, the loss and the metrics on f32.
+/// Patterns for the forward graph ops, the barrier, the loss and the
+/// metrics on f32.
 void populateLogBTQGraphToLinalgPatterns(TypeConverter &converter,
                                          RewritePatternSet &patterns);
 
-/// Patterns for the gradient ops, the barrier and the optimizer on f32.
+/// Patterns for the gradient ops (barrier_grad included) and the optimizer
+/// on f32.
 void populateLogBTQTrainingToLinalgPatterns(TypeConverter &converter,
                                             RewritePatternSet &patterns);
 
