@@ -9,10 +9,12 @@
 #include "logbtq/Pipelines/Driver.h"
 
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
 
 namespace cl = llvm::cl;
 using namespace mlir;
@@ -103,6 +105,9 @@ int main(int argc, char **argv) {
   registerAllToLLVMIRTranslations(registry);
   registerAllPasses();
   MLIRContext context(registry);
+  // Diagnostics as `file:line:col: error: ...`, like logbtq-translate's.
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
 
   CompileOptions options;
   options.input = input;
