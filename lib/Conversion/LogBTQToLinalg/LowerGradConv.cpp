@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LowerGradUtils.h"
+#include "LoweringUtils.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -37,7 +38,7 @@ Value flipAndSwapChannels(OpBuilder &b, Location loc, Value filter) {
   bindDims(ctx, c, f, kh, kw);
   AffineMap read = AffineMap::get(
       4, 0, {f, c, shape[2] - 1 - kh, shape[3] - 1 - kw}, ctx);
-  Value init = emptyTensor(b, loc, swapped, b.getF32Type());
+  Value init = lowering::createEmpty(b, loc, swapped, b.getF32Type());
   return linalg::GenericOp::create(
              b, loc, TypeRange{init.getType()}, ValueRange{filter},
              ValueRange{init},
@@ -86,7 +87,7 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
     }
     if (count[2] <= 0 || count[3] <= 0) {
       // Every window of the forward convolution saw padding only.
-      rewriter.replaceOp(op, filledTensor(rewriter, loc, x, zero));
+      rewriter.replaceOp(op, lowering::createFilled(rewriter, loc, x, zero));
       return success();
     }
     Value rows = grad;
@@ -96,13 +97,13 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
           getAsIndexOpFoldResult(getContext(), count),
           getAsIndexOpFoldResult(getContext(), SmallVector<int64_t>(4, 1)));
     Value buffer = tensor::InsertSliceOp::create(
-        rewriter, loc, rows, filledTensor(rewriter, loc, bufferShape, zero),
+        rewriter, loc, rows, lowering::createFilled(rewriter, loc, bufferShape, zero),
         getAsIndexOpFoldResult(getContext(), at),
         getAsIndexOpFoldResult(getContext(), count),
         getAsIndexOpFoldResult(getContext(), step));
 
     Value flipped = flipAndSwapChannels(rewriter, loc, filter);
-    Value init = filledTensor(rewriter, loc, x, zero);
+    Value init = lowering::createFilled(rewriter, loc, x, zero);
     auto conv = linalg::Conv2DNchwFchwOp::create(
         rewriter, loc, TypeRange{resultType}, ValueRange{buffer, flipped},
         ValueRange{init}, rewriter.getI64TensorAttr({1, 1}),
@@ -158,7 +159,7 @@ struct Conv2DGradFilterLowering : OpConversionPattern<Conv2DGradFilterOp> {
                         ow * strides[1] + kw * dilations[1]},
                        ctx),
         AffineMap::get(7, 0, {f, c, kh, kw}, ctx)};
-    Value init = filledTensor(rewriter, loc, w, zero);
+    Value init = lowering::createFilled(rewriter, loc, w, zero);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{resultType}, ValueRange{grad, source},
         ValueRange{init}, maps, iteratorTypes(7, {4, 5, 6}),

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LowerGradUtils.h"
+#include "LoweringUtils.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -61,9 +62,9 @@ Value gatherWindows(OpBuilder &b, Location loc, RankedTensorType resultType,
                     ContributionFn contribution) {
   MLIRContext *ctx = b.getContext();
   Value zero = constantF32(b, loc, 0.0);
-  Value init = filledTensor(b, loc, resultType.getShape(), zero);
+  Value init = lowering::createFilled(b, loc, resultType.getShape(), zero);
   // A shape-only operand that gives the window loops their extent.
-  Value window = emptyTensor(b, loc, {axes[0].kernel, axes[1].kernel},
+  Value window = lowering::createEmpty(b, loc, {axes[0].kernel, axes[1].kernel},
                              b.getF32Type());
   SmallVector<AffineMap> maps = {projection(ctx, 6, {4, 5}),
                                  projection(ctx, 6, {0, 1, 2, 3})};
@@ -121,9 +122,9 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
 
   int64_t kernelW = axes[1].kernel;
   int64_t none = axes[0].kernel * kernelW; // after every real offset
-  Value values = filledTensor(b, loc, outShape, negInf);
-  Value offsets = filledTensor(b, loc, outShape, constantIndex(b, loc, none));
-  Value window = emptyTensor(b, loc, {axes[0].kernel, kernelW},
+  Value values = lowering::createFilled(b, loc, outShape, negInf);
+  Value offsets = lowering::createFilled(b, loc, outShape, constantIndex(b, loc, none));
+  Value window = lowering::createEmpty(b, loc, {axes[0].kernel, kernelW},
                              b.getF32Type());
   // Loops (n, c, oh, ow, kh, kw); the input is read at oh * s + kh.
   AffineExpr d[6];
@@ -291,7 +292,7 @@ struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
       SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(4),
                                      projection(ctx, 4, {2, 3}),
                                      rewriter.getMultiDimIdentityMap(4)};
-      Value init = emptyTensor(rewriter, loc, outShape, rewriter.getF32Type());
+      Value init = lowering::createEmpty(rewriter, loc, outShape, rewriter.getF32Type());
       scaled = linalg::GenericOp::create(
                    rewriter, loc, TypeRange{gradType},
                    ValueRange{grad, divisors}, ValueRange{init}, maps,

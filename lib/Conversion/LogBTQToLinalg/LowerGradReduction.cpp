@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LowerGradUtils.h"
+#include "LoweringUtils.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -48,7 +49,7 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
           return arith::DivFOp::create(b, l, constantF32(b, l, 1.0), std);
         });
 
-    Value dxInit = emptyTensor(rewriter, loc, inputType.getShape(),
+    Value dxInit = lowering::createEmpty(rewriter, loc, inputType.getShape(),
                                rewriter.getF32Type());
     Value dx =
         linalg::GenericOp::create(
@@ -69,8 +70,8 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
       if (d != 1)
         reduced.push_back(d);
     Value zero = constantF32(rewriter, loc, 0.0);
-    Value dotInit = filledTensor(rewriter, loc, channelType.getShape(), zero);
-    Value sumInit = filledTensor(rewriter, loc, channelType.getShape(), zero);
+    Value dotInit = lowering::createFilled(rewriter, loc, channelType.getShape(), zero);
+    Value sumInit = lowering::createFilled(rewriter, loc, channelType.getShape(), zero);
     auto sums = linalg::GenericOp::create(
         rewriter, loc, TypeRange{channelType, channelType},
         ValueRange{grad, x, adaptor.getMean()}, ValueRange{dotInit, sumInit},
@@ -113,7 +114,7 @@ struct ReduceSumLowering : OpConversionPattern<ReduceSumOp> {
       rewriter.replaceOp(op, adaptor.getInput());
       return success();
     }
-    Value init = filledTensor(rewriter, loc, resultType.getShape(),
+    Value init = lowering::createFilled(rewriter, loc, resultType.getShape(),
                               constantF32(rewriter, loc, 0.0));
     auto reduce = linalg::ReduceOp::create(
         rewriter, loc, ValueRange{adaptor.getInput()}, ValueRange{init}, axes,

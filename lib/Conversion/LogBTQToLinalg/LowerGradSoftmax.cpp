@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LowerGradUtils.h"
+#include "LoweringUtils.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -50,7 +51,7 @@ Value sumAlong(OpBuilder &b, Location loc, ValueRange full, ValueRange reduced,
   unsigned rank = shape.size();
   AffineMap dropped = projection(b.getContext(), rank, allBut(rank, axis));
   Value init =
-      filledTensor(b, loc, dropDim(shape, axis), constantF32(b, loc, 0.0));
+      lowering::createFilled(b, loc, dropDim(shape, axis), constantF32(b, loc, 0.0));
   SmallVector<Value> inputs(full);
   llvm::append_range(inputs, reduced);
   SmallVector<AffineMap> maps(full.size(), b.getMultiDimIdentityMap(rank));
@@ -71,7 +72,7 @@ Value sumAlong(OpBuilder &b, Location loc, ValueRange full, ValueRange reduced,
 template <typename Combine>
 Value reduceAlong(OpBuilder &b, Location loc, Value input, unsigned axis,
                   double initValue) {
-  Value init = filledTensor(b, loc, dropDim(shapeOf(input), axis),
+  Value init = lowering::createFilled(b, loc, dropDim(shapeOf(input), axis),
                             constantF32(b, loc, initValue));
   auto reduce = linalg::ReduceOp::create(
       b, loc, ValueRange{input}, ValueRange{init},
@@ -96,7 +97,7 @@ Value broadcastElementwise(
   maps.append(reduced.size(),
               projection(b.getContext(), rank, allBut(rank, axis)));
   maps.push_back(b.getMultiDimIdentityMap(rank));
-  Value init = emptyTensor(b, loc, resultType.getShape(),
+  Value init = lowering::createEmpty(b, loc, resultType.getShape(),
                            resultType.getElementType());
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,

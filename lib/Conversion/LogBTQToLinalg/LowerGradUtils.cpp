@@ -1,6 +1,7 @@
 //===- LowerGradUtils.cpp - Shared pieces of the training lowering --------===//
 
 #include "LowerGradUtils.h"
+#include "LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -41,17 +42,6 @@ Value gradlowering::constantIndex(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
 }
 
-Value gradlowering::emptyTensor(OpBuilder &b, Location loc,
-                                ArrayRef<int64_t> shape, Type elementType) {
-  return tensor::EmptyOp::create(b, loc, shape, elementType);
-}
-
-Value gradlowering::filledTensor(OpBuilder &b, Location loc,
-                                 ArrayRef<int64_t> shape, Value value) {
-  Value empty = emptyTensor(b, loc, shape, value.getType());
-  return linalg::FillOp::create(b, loc, value, empty).getResult(0);
-}
-
 ArrayRef<int64_t> gradlowering::shapeOf(Value value) {
   return cast<RankedTensorType>(value.getType()).getShape();
 }
@@ -75,18 +65,13 @@ AffineMap gradlowering::projection(MLIRContext *ctx, unsigned rank,
 Value gradlowering::buildElementwise(
     OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
     function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  unsigned rank = resultType.getRank();
-  Value init = emptyTensor(b, loc, resultType.getShape(),
-                           resultType.getElementType());
-  SmallVector<AffineMap> maps(inputs.size() + 1,
-                              b.getMultiDimIdentityMap(rank));
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
-      iteratorTypes(rank), [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value result = body(nb, nloc, args.drop_back());
-        linalg::YieldOp::create(nb, nloc, result);
+  SmallVector<AffineMap> maps(inputs.size(),
+                              b.getMultiDimIdentityMap(resultType.getRank()));
+  return lowering::createElementwise(
+      b, loc, resultType, inputs, maps,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        return SmallVector<Value>{body(nb, nloc, args.drop_back())};
       });
-  return generic.getResult(0);
 }
 
 std::pair<Value, Value> gradlowering::windowCovering(OpBuilder &b,

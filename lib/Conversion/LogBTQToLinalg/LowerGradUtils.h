@@ -40,16 +40,8 @@ LogicalResult checkStaticF32(Operation *op, PatternRewriter &rewriter,
 Value constantF32(OpBuilder &b, Location loc, double value);
 Value constantIndex(OpBuilder &b, Location loc, int64_t value);
 
-/// `tensor.empty` of `shape` with `elementType`.
-Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                  Type elementType);
-
-/// A `linalg.fill` of `value` into a fresh tensor of `shape`.
-Value filledTensor(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
-                   Value value);
-
-/// A `linalg.generic` over the shape of `resultType` whose operands all have
-/// that shape (identity maps, parallel iterators); `body` computes one result
+/// lowering::createElementwise with identity maps, for the common case of
+/// operands that all have the result's shape; `body` computes one result
 /// element from the input elements (the output argument is not passed).
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange inputs,

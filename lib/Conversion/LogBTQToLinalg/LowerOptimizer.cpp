@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LowerGradUtils.h"
+#include "LoweringUtils.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -39,9 +40,9 @@ struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
     if (hasMomentum)
       factor = arith::ConstantOp::create(rewriter, loc, op.getMomentumAttr());
 
-    Value paramInit = emptyTensor(rewriter, loc, type.getShape(),
+    Value paramInit = lowering::createEmpty(rewriter, loc, type.getShape(),
                                   rewriter.getF32Type());
-    Value momentumInit = emptyTensor(rewriter, loc, type.getShape(),
+    Value momentumInit = lowering::createEmpty(rewriter, loc, type.getShape(),
                                      rewriter.getF32Type());
     // Without momentum the old buffer is not read.
     SmallVector<Value> inputs = {adaptor.getParam(), adaptor.getGrad()};
