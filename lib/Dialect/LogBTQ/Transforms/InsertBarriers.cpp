@@ -89,7 +89,6 @@ struct InsertBarriersPass
             if (isa<RankedTensorType>(result.getType()))
               terms.push_back(
                   {result, outputs.contains(result) ? outputBound : bound});
-    // Outputs that only repeat another value still keep their wider bound.
 
     Value t = body.addArgument(f32, loc);
     Value sum;
