@@ -63,6 +63,8 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm) {
                   "function-boundary-type-conversion=identity-layout-map}");
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  // Reductions with a vectorizable inner loop.
+  pm.addPass(createLogBTQOrderLoops());
   // Loops, then the LLVM dialect.
   addPipeline(pm, "func.func(convert-linalg-to-loops)");
   addPipeline(pm, "lower-affine");

@@ -6,14 +6,15 @@
 // dilation) with the filter flipped in space and with its channel dims
 // swapped, by linalg.conv_2d_nchw_fchw. The buffer's size comes from the
 // result type, which also covers the rows the forward convolution never read
-// when `H + pads - window` is not a multiple of the stride.
-//
-// conv2d_grad_filter is one linalg.generic:
+// when `H + pads - window` is not a multiple of the stride. Both that
+// convolution and conv2d_grad_filter,
 // `dW[f, c, kh, kw] = sum_{n, oh, ow} dy[n, f, oh, ow] *
-//                     xpad[n, c, oh * s + kh * d, ow * s + kw * d]`.
+//                     xpad[n, c, oh * s + kh * d, ow * s + kw * d]`,
+// are matrix products over im2col columns (Im2Col.h).
 //
 //===----------------------------------------------------------------------===//
 
+#include "Im2Col.h"
 #include "LowerGradUtils.h"
 #include "LoweringUtils.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
@@ -103,12 +104,13 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
         getAsIndexOpFoldResult(getContext(), step));
 
     Value flipped = flipAndSwapChannels(rewriter, loc, filter);
-    Value init = lowering::createFilled(rewriter, loc, x, zero);
-    auto conv = linalg::Conv2DNchwFchwOp::create(
-        rewriter, loc, TypeRange{resultType}, ValueRange{buffer, flipped},
-        ValueRange{init}, rewriter.getI64TensorAttr({1, 1}),
-        rewriter.getI64TensorAttr(dilations));
-    rewriter.replaceOp(op, conv.getResult(0));
+    lowering::ConvGeometry geometry{{w[2], w[3]},
+                                    {x[2], x[3]},
+                                    {1, 1},
+                                    {dilations.begin(), dilations.end()}};
+    Value conv = lowering::createIm2ColConv(rewriter, loc, buffer, flipped,
+                                            geometry, zero, lowering::floatMac);
+    rewriter.replaceOp(op, conv);
     return success();
   }
 };
@@ -149,26 +151,13 @@ struct Conv2DGradFilterLowering : OpConversionPattern<Conv2DGradFilterOp> {
           input, getAsIndexOpFoldResult(ctx, low),
           getAsIndexOpFoldResult(ctx, high), zero);
 
-    // Loops (f, c, kh, kw, n, oh, ow); the last three are reduced.
-    AffineExpr f, c, kh, kw, n, oh, ow;
-    bindDims(ctx, f, c, kh, kw, n, oh, ow);
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(7, 0, {n, f, oh, ow}, ctx),
-        AffineMap::get(7, 0,
-                       {n, c, oh * strides[0] + kh * dilations[0],
-                        ow * strides[1] + kw * dilations[1]},
-                       ctx),
-        AffineMap::get(7, 0, {f, c, kh, kw}, ctx)};
-    Value init = lowering::createFilled(rewriter, loc, w, zero);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{resultType}, ValueRange{grad, source},
-        ValueRange{init}, maps, iteratorTypes(7, {4, 5, 6}),
-        [](OpBuilder &b, Location l, ValueRange args) {
-          Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-          linalg::YieldOp::create(
-              b, l, ValueRange{arith::AddFOp::create(b, l, args[2], product)});
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
+    lowering::ConvGeometry geometry{{w[2], w[3]},
+                                    {dy[2], dy[3]},
+                                    {strides.begin(), strides.end()},
+                                    {dilations.begin(), dilations.end()}};
+    Value result = lowering::createIm2ColFilterGrad(
+        rewriter, loc, grad, source, geometry, zero, lowering::floatMac);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };

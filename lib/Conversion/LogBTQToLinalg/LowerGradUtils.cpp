@@ -42,10 +42,6 @@ Value gradlowering::constantIndex(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
 }
 
-ArrayRef<int64_t> gradlowering::shapeOf(Value value) {
-  return cast<RankedTensorType>(value.getType()).getShape();
-}
-
 SmallVector<utils::IteratorType>
 gradlowering::iteratorTypes(unsigned rank, ArrayRef<unsigned> reduced) {
   SmallVector<utils::IteratorType> types(rank, utils::IteratorType::parallel);

@@ -10,6 +10,8 @@
 #ifndef LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_LOWERGRADUTILS_H
 #define LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_LOWERGRADUTILS_H
 
+#include "LoweringUtils.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -55,8 +57,7 @@ iteratorTypes(unsigned rank, ArrayRef<unsigned> reduced = {});
 /// The map from `rank` loops to the loop dims in `dims`.
 AffineMap projection(MLIRContext *ctx, unsigned rank, ArrayRef<unsigned> dims);
 
-/// The shape of `value`, a ranked tensor.
-ArrayRef<int64_t> shapeOf(Value value);
+using lowering::shapeOf;
 
 /// The windows of a 2-D pooling along one spatial dim, as the forward op and
 /// PyTorch place them: window `o` starts at `o * stride - padBegin` in input

@@ -2,12 +2,13 @@
 //
 // `logbtq.matmul` becomes `linalg.matmul` (a transposed operand is an
 // indexing map, as MLIR 22 spells matmul_transpose_a/b) into a zero-filled
-// init. `logbtq.conv2d` zero-pads the input with `tensor.pad`, convolves with
-// `linalg.conv_2d_nchw_fchw` and adds the bias per channel afterwards, in
-// the order PyTorch sums.
+// init. `logbtq.conv2d` zero-pads the input with `tensor.pad`, convolves as a
+// matrix product over im2col columns (Im2Col.h) and adds the bias per
+// channel afterwards, in the order PyTorch sums.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Im2Col.h"
 #include "LoweringUtils.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
@@ -69,13 +70,14 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
     ArrayRef<int64_t> pads = op.getPads();
     Value input = padSpatial(rewriter, loc, adaptor.getInput(),
                              pads.take_front(2), pads.drop_front(2), zero);
-    Value init = createFilled(rewriter, loc, resultType.getShape(), zero);
-    Value result = linalg::Conv2DNchwFchwOp::create(
-                       rewriter, loc, TypeRange{resultType},
-                       ValueRange{input, adaptor.getFilter()}, ValueRange{init},
-                       getI64VectorAttr(rewriter, op.getStrides()),
-                       getI64VectorAttr(rewriter, op.getDilations()))
-                       .getResult(0);
+    ArrayRef<int64_t> window = shapeOf(adaptor.getFilter()).drop_front(2);
+    ConvGeometry geometry{{window.begin(), window.end()},
+                          {resultType.getShape().begin() + 2,
+                           resultType.getShape().end()},
+                          {op.getStrides().begin(), op.getStrides().end()},
+                          {op.getDilations().begin(), op.getDilations().end()}};
+    Value result = createIm2ColConv(rewriter, loc, input, adaptor.getFilter(),
+                                    geometry, zero, floatMac);
 
     if (Value bias = adaptor.getBias()) {
       MLIRContext *ctx = rewriter.getContext();

@@ -37,6 +37,10 @@ LogicalResult lowering::checkStaticF32(Operation *op, PatternRewriter &rewriter,
   return success();
 }
 
+ArrayRef<int64_t> lowering::shapeOf(Value value) {
+  return cast<RankedTensorType>(value.getType()).getShape();
+}
+
 Value lowering::createFloatConstant(OpBuilder &b, Location loc, Type type,
                                     double value) {
   return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));

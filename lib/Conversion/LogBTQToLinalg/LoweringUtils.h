@@ -33,6 +33,9 @@ using BodyFn =
 LogicalResult checkStaticF32(Operation *op, PatternRewriter &rewriter,
                              ArrayRef<unsigned> i32Operands = {});
 
+/// The shape of `value`, a ranked tensor.
+ArrayRef<int64_t> shapeOf(Value value);
+
 /// An `arith.constant` of a float type.
 Value createFloatConstant(OpBuilder &b, Location loc, Type type, double value);
 /// -inf of a float type: the neutral element of a max.

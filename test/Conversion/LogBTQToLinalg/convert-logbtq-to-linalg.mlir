@@ -57,13 +57,25 @@ func.func @matmul_transpose_both(%x: tensor<8x4xf32>, %w: tensor<16x8xf32>) -> t
 
 // -----
 
-// No padding, no bias: the named op alone, into a zero-filled init.
+// No padding, no bias: im2col columns [n, (c, kh, kw), (oh, ow)], then a
+// product whose innermost loop (d3) runs over the contiguous output pixels.
 // CHECK-LABEL: func.func @conv2d(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<2x3x8x8xf32>, [[W:%[a-z0-9_]+]]: tensor<4x3x3x3xf32>)
 // CHECK-NOT: tensor.pad
-// CHECK: [[INIT:%.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x4x6x6xf32>)
-// CHECK: [[Y:%.+]] = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
-// CHECK-SAME: ins([[X]], [[W]] : tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>) outs([[INIT]] : tensor<2x4x6x6xf32>)
+// CHECK: [[COL:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 + d4, d3 + d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>]
+// CHECK-SAME: ins([[X]] : tensor<2x3x8x8xf32>) outs(%{{.+}} : tensor<2x3x3x3x6x6xf32>)
+// CHECK-NEXT: ^bb0([[IN:%.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: linalg.yield [[IN]] : f32
+// CHECK: [[COLS:%.+]] = tensor.collapse_shape [[COL]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<2x3x3x3x6x6xf32> into tensor<2x27x36xf32>
+// CHECK: [[WS:%.+]] = tensor.collapse_shape [[W]] {{\[}}[0], [1, 2, 3]] : tensor<4x3x3x3xf32> into tensor<4x27xf32>
+// CHECK: [[INIT:%.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x4x36xf32>)
+// CHECK: [[P:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d1, d2)>, affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+// CHECK-SAME: ins([[WS]], [[COLS]] : tensor<4x27xf32>, tensor<2x27x36xf32>) outs([[INIT]] : tensor<2x4x36xf32>)
+// CHECK-NEXT: ^bb0([[A:%.+]]: f32, [[B:%.+]]: f32, [[ACC:%.+]]: f32):
+// CHECK-NEXT: [[M:%.+]] = arith.mulf [[A]], [[B]] : f32
+// CHECK-NEXT: [[S:%.+]] = arith.addf [[ACC]], [[M]] : f32
+// CHECK-NEXT: linalg.yield [[S]] : f32
+// CHECK: [[Y:%.+]] = tensor.expand_shape [[P]] {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 6, 6] : tensor<2x4x36xf32> into tensor<2x4x6x6xf32>
 // CHECK-NOT: linalg.generic
 // CHECK: return [[Y]]
 func.func @conv2d(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32> {
@@ -82,8 +94,12 @@ func.func @conv2d(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: tensor.yield [[ZERO]] : f32
 // CHECK-NEXT: } : tensor<2x3x8x8xf32> to tensor<2x3x9x10xf32>
-// CHECK: [[C:%.+]] = linalg.conv_2d_nchw_fchw {dilations = dense<[1, 2]> : tensor<2xi64>, strides = dense<[2, 3]> : tensor<2xi64>}
-// CHECK-SAME: ins([[P]], [[W]] : tensor<2x3x9x10xf32>, tensor<4x3x3x3xf32>)
+// Strides (2, 3) and dilations (1, 2) are in the im2col read.
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 3 + d3 * 2)>
+// CHECK-SAME: ins([[P]] : tensor<2x3x9x10xf32>) outs(%{{.+}} : tensor<2x3x3x3x4x2xf32>)
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%{{.+}} : tensor<2x4x8xf32>)
+// CHECK: [[C:%.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 4, 2]
 // CHECK: [[Y:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
 // CHECK-SAME: ins([[C]], [[B]] : tensor<2x4x4x2xf32>, tensor<4xf32>)
 // CHECK: arith.addf

@@ -1,0 +1,54 @@
+//===- Im2Col.h - Convolutions as matrix products ---------------*- C++ -*-===//
+//
+// Every convolution of the lowering (conv2d, its input gradient, its filter
+// gradient; f32 and integer) goes through these helpers: the input's windows
+// are copied once into a `[N, C*KH*KW, OH*OW]` column tensor, and the
+// convolution becomes a product whose innermost loop runs over the OH*OW
+// output pixels, contiguous in memory. A direct NCHW convolution's inner loop
+// is the output row (7 to 28 pixels here) or a 5-tap window: too short to
+// vectorize well, which is what made the cnn train at 14 samples/s.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_IM2COL_H
+#define LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_IM2COL_H
+
+#include "LoweringUtils.h"
+
+namespace mlir::logbtq::lowering {
+
+/// The geometry of one convolution: the window, the output's spatial size,
+/// strides and dilations ([H, W] each).
+struct ConvGeometry {
+  SmallVector<int64_t, 2> window, output, strides, dilations;
+};
+
+/// `col[n, (c, kh, kw), (oh, ow)] = input[n, c, oh*s + kh*d, ow*s + kw*d]`
+/// of an already padded NCHW `input`.
+Value createIm2Col(OpBuilder &b, Location loc, Value input,
+                   const ConvGeometry &geometry);
+
+/// How a product accumulates: `mac(b, loc, lhs, rhs, acc)` returns the new
+/// accumulator (a multiply-add of f32, or of integers widened first).
+using MacFn = function_ref<Value(OpBuilder &, Location, Value, Value, Value)>;
+
+/// `out[n, f, oh, ow] = sum_k filter[f, k] * col[n, k, (oh, ow)]`, the
+/// convolution of the padded `input` with `filter` [F, C, KH, KW],
+/// accumulated into a tensor filled with `zero` (its type is the result's
+/// element type).
+Value createIm2ColConv(OpBuilder &b, Location loc, Value input, Value filter,
+                       const ConvGeometry &geometry, Value zero, MacFn mac);
+
+/// `dW[f, c, kh, kw] = sum_{n, p} grad[n, f, p] * col[n, (c, kh, kw), p]`:
+/// the filter gradient, from the output gradient [N, F, OH, OW] and the
+/// padded input.
+Value createIm2ColFilterGrad(OpBuilder &b, Location loc, Value grad,
+                             Value input, const ConvGeometry &geometry,
+                             Value zero, MacFn mac);
+
+/// The f32 multiply-add.
+Value floatMac(OpBuilder &b, Location loc, Value lhs, Value rhs, Value acc);
+
+} // namespace mlir::logbtq::lowering
+
+#endif // LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_IM2COL_H
