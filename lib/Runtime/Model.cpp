@@ -2,6 +2,9 @@
 
 #include "logbtq/Runtime/Model.h"
 
+#include "logbtq/Numerics/MU8.h"
+
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -35,6 +38,17 @@ float element(const LogbtqMemRef1D &d, int64_t i) {
   return static_cast<const float *>(d.aligned)[d.offset + i * d.strides[0]];
 }
 
+/// The first element of a unit-stride buffer of `size`-byte elements.
+const unsigned char *bytesOf(const LogbtqMemRef1D &d, size_t size) {
+  return static_cast<const unsigned char *>(d.aligned) + d.offset * size;
+}
+
+/// True if two results share memory that the runtime would free twice.
+/// MLIR's global constants all carry the same marker, so they never clash.
+bool sameAllocation(void *a, void *b) {
+  return a && a != kMlirGlobalMarker && a == b;
+}
+
 } // namespace
 
 void freeModelBuffer(void *allocated) {
@@ -43,14 +57,24 @@ void freeModelBuffer(void *allocated) {
 }
 
 Model::Model(const ModelEntryPoints &entry, ModelInfo info)
-    : entry(entry), modelInfo(std::move(info)) {}
+    : entry(entry), modelInfo(std::move(info)), modelInfoText(entry.info) {}
 
 Model::~Model() {
-  freeModelBuffer(params.allocated);
-  if (momentum.allocated != params.allocated)
-    freeModelBuffer(momentum.allocated);
+  freeState();
   std::free(x.allocated);
   std::free(y.allocated);
+}
+
+void Model::freeState() {
+  void *freed[3] = {nullptr, nullptr, nullptr};
+  int n = 0;
+  for (void *p : {params.allocated, momentum.allocated, ranges.allocated}) {
+    if (std::find(freed, freed + n, p) != freed + n)
+      continue;
+    freeModelBuffer(p);
+    freed[n++] = p;
+  }
+  params = momentum = ranges = LogbtqMemRef1D{};
 }
 
 Expected<std::unique_ptr<Model>> Model::create(const ModelEntryPoints &entry) {
@@ -65,15 +89,20 @@ Expected<std::unique_ptr<Model>> Model::create(const ModelEntryPoints &entry) {
   std::unique_ptr<Model> model(new Model(entry, std::move(*info)));
   const ModelInfo &mi = model->modelInfo;
   Expected<LogbtqMemRef1D> params =
-      allocate(mi.paramCount, sizeof(float), "the parameters");
+      allocate(mi.paramCount, mi.elementSize(), "the parameters");
   if (!params)
     return params.error();
   model->params = *params;
   Expected<LogbtqMemRef1D> momentum =
-      allocate(mi.paramCount, sizeof(float), "the momentum");
+      allocate(mi.paramCount, mi.elementSize(), "the momentum");
   if (!momentum)
     return momentum.error();
   model->momentum = *momentum;
+  Expected<LogbtqMemRef1D> ranges =
+      allocate(model->rangeCount(), sizeof(int32_t), "the momentum ranges");
+  if (!ranges)
+    return ranges.error();
+  model->ranges = *ranges;
   Expected<LogbtqMemRef1D> x =
       allocate(mi.batch * mi.inputSize(), sizeof(float), "a batch of inputs");
   if (!x)
@@ -86,7 +115,7 @@ Expected<std::unique_ptr<Model>> Model::create(const ModelEntryPoints &entry) {
   model->y = *y;
 
   std::memcpy(model->params.aligned, entry.initialParams,
-              size_t(mi.paramCount) * sizeof(float));
+              size_t(model->stateBytes()));
   return std::move(model);
 }
 
@@ -106,12 +135,12 @@ Error Model::checkResult(const char *step, const char *what,
 
 StepStats Model::takeStats(LogbtqMemRef1D &d, int64_t n) {
   StepStats s;
-  s.loss = element(d, LOGBTQ_STAT_LOSS);
-  s.correct = element(d, LOGBTQ_STAT_CORRECT);
-  if (n > LOGBTQ_STAT_CE)
-    s.ce = element(d, LOGBTQ_STAT_CE);
-  if (n > LOGBTQ_STAT_BARRIER)
-    s.barrier = element(d, LOGBTQ_STAT_BARRIER);
+  for (int64_t i = 0; i < std::min<int64_t>(n, LOGBTQ_NUM_STATS); ++i)
+    s.values[size_t(i)] = element(d, i);
+  s.loss = s.values[LOGBTQ_STAT_LOSS];
+  s.correct = s.values[LOGBTQ_STAT_CORRECT];
+  s.ce = s.values[LOGBTQ_STAT_CE];
+  s.barrier = s.values[LOGBTQ_STAT_BARRIER];
   freeModelBuffer(d.allocated);
   return s;
 }
@@ -120,31 +149,43 @@ StepStats Model::takeStats(LogbtqMemRef1D &d, int64_t n) {
 // buffers are left alone (not freed), since a malformed descriptor may hold
 // pointers free() would crash on.
 
-Expected<StepStats> Model::trainStep(float lr, float t) {
+Expected<StepStats> Model::trainStep(float lr, float t, int64_t step) {
   LogbtqTrainResults r{};
-  entry.trainStep(&r, &params, &momentum, &x, &y, lr, t);
+  entry.trainStep(&r, &params, &momentum, &ranges, &x, &y, lr, t, step);
   int64_t n = modelInfo.paramCount;
   if (Error e = checkResult("train_step", "parameters", r.params, n))
     return e;
   if (Error e = checkResult("train_step", "momentum", r.momentum, n))
     return e;
+  if (Error e = checkResult("train_step", "ranges", r.ranges, rangeCount()))
+    return e;
   if (Error e = checkResult("train_step", "stats", r.stats, LOGBTQ_NUM_STATS,
                             /*atLeast=*/true))
     return e;
-  if (r.params.allocated && (r.params.allocated == r.momentum.allocated ||
-                             r.params.allocated == r.stats.allocated))
-    return makeError("the model's train_step returned the parameters in the "
-                     "same buffer as another result");
-  if (r.momentum.allocated && r.momentum.allocated == r.stats.allocated)
-    return makeError("the model's train_step returned the momentum in the "
-                     "same buffer as the stats");
+  const LogbtqMemRef1D *results[] = {&r.params, &r.momentum, &r.ranges,
+                                     &r.stats};
+  const char *names[] = {"parameters", "momentum", "ranges", "stats"};
+  for (int i = 0; i < 4; ++i)
+    for (int j = i + 1; j < 4; ++j)
+      if (sameAllocation(results[i]->allocated, results[j]->allocated))
+        return makeError("the model's train_step returned the ", names[i],
+                         " in the same buffer as the ", names[j]);
 
   // Free the buffers the results replace (a model may hand one back).
-  for (void *old : {params.allocated, momentum.allocated})
-    if (old != r.params.allocated && old != r.momentum.allocated)
-      freeModelBuffer(old);
+  LogbtqMemRef1D old[] = {params, momentum, ranges};
   params = r.params;
   momentum = r.momentum;
+  ranges = r.ranges;
+  for (int i = 0; i < 3; ++i) {
+    void *p = old[i].allocated;
+    bool kept = p == params.allocated || p == momentum.allocated ||
+                p == ranges.allocated;
+    bool freedAlready = false;
+    for (int j = 0; j < i; ++j)
+      freedAlready |= old[j].allocated == p;
+    if (!kept && !freedAlready)
+      freeModelBuffer(p);
+  }
   return takeStats(r.stats, r.stats.sizes[0]);
 }
 
@@ -174,11 +215,76 @@ Expected<StepStats> Model::evalStep() {
   return takeStats(stats, stats.sizes[0]);
 }
 
+int Model::exponentAt(int64_t i) const {
+  for (const ParamInfo &p : modelInfo.params)
+    if (i >= p.offset && i < p.offset + p.numElements())
+      return p.exponent.value_or(modelInfo.weightExponent);
+  return modelInfo.weightExponent;
+}
+
+float Model::param(int64_t i) const {
+  if (modelInfo.quant == QuantKind::MU8)
+    return mu8::decode(static_cast<int8_t>(paramBytes()[i]), exponentAt(i));
+  float v;
+  std::memcpy(&v, paramBytes() + i * sizeof(float), sizeof(float));
+  return v;
+}
+
 std::vector<float> Model::paramValues() const {
   std::vector<float> values(size_t(modelInfo.paramCount));
-  for (int64_t i = 0; i < modelInfo.paramCount; ++i)
-    values[size_t(i)] = param(i);
+  if (modelInfo.quant == QuantKind::MU8)
+    for (const ParamInfo &p : modelInfo.params)
+      mu8::decode(reinterpret_cast<const int8_t *>(paramBytes()) + p.offset,
+                  values.data() + p.offset, size_t(p.numElements()),
+                  p.exponent.value_or(modelInfo.weightExponent));
+  else
+    std::memcpy(values.data(), paramBytes(), values.size() * sizeof(float));
   return values;
+}
+
+const unsigned char *Model::paramBytes() const {
+  return bytesOf(params, modelInfo.elementSize());
+}
+
+const unsigned char *Model::momentumBytes() const {
+  return bytesOf(momentum, modelInfo.elementSize());
+}
+
+const int32_t *Model::rangeValues() const {
+  return reinterpret_cast<const int32_t *>(bytesOf(ranges, sizeof(int32_t)));
+}
+
+Error Model::restoreState(const unsigned char *newParams,
+                          const unsigned char *newMomentum,
+                          const int32_t *newRanges) {
+  // Fresh buffers rather than writes into the current ones: those may be
+  // read-only constants the model returned.
+  size_t size = modelInfo.elementSize();
+  Expected<LogbtqMemRef1D> p =
+      allocate(modelInfo.paramCount, size, "the parameters");
+  if (!p)
+    return p.error();
+  Expected<LogbtqMemRef1D> m =
+      allocate(modelInfo.paramCount, size, "the momentum");
+  if (!m) {
+    std::free(p->allocated);
+    return m.error();
+  }
+  Expected<LogbtqMemRef1D> r =
+      allocate(rangeCount(), sizeof(int32_t), "the momentum ranges");
+  if (!r) {
+    std::free(p->allocated);
+    std::free(m->allocated);
+    return r.error();
+  }
+  std::memcpy(p->aligned, newParams, size_t(stateBytes()));
+  std::memcpy(m->aligned, newMomentum, size_t(stateBytes()));
+  std::memcpy(r->aligned, newRanges, size_t(rangeCount()) * sizeof(int32_t));
+  freeState();
+  params = *p;
+  momentum = *m;
+  ranges = *r;
+  return Error::success();
 }
 
 } // namespace logbtq::runtime

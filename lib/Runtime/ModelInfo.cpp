@@ -2,6 +2,8 @@
 
 #include "logbtq/Runtime/ModelInfo.h"
 
+#include "logbtq/Numerics/MU8.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -154,10 +156,30 @@ Error Parser::parseRecord(std::string_view key,
     return Error::success();
   }
   if (key == "quant") {
-    if (Error e = expectArgs(key, args, 1, "quant f32|mu8"))
-      return e;
-    info.quant = std::string(args[0]);
-    return Error::success();
+    // The kind decides the element type of parameters and momentum, so an
+    // unknown one cannot be skipped.
+    if (!args.empty() && args[0] == "f32") {
+      if (Error e = expectArgs(key, args, 1, "quant f32"))
+        return e;
+      info.quant = QuantKind::F32;
+      info.weightExponent = 0;
+      return Error::success();
+    }
+    if (!args.empty() && args[0] == "mu8") {
+      if (Error e = expectArgs(key, args, 2, "quant mu8 <weight exponent>"))
+        return e;
+      int64_t e = 0;
+      if (!parseInt(args[1], e) || e < mu8::kMinExponent ||
+          e > mu8::kMaxExponent)
+        return fail("quant mu8 weight exponent must be an integer in [",
+                    mu8::kMinExponent, ", ", mu8::kMaxExponent, "], got '",
+                    args[1], "'");
+      info.quant = QuantKind::MU8;
+      info.weightExponent = int(e);
+      return Error::success();
+    }
+    return fail("quant must be 'f32' or 'mu8 <weight exponent>', got '",
+                args.empty() ? std::string_view() : args[0], "'");
   }
   if (key == "param-count") {
     if (Error e = expectArgs(key, args, 1, "param-count <N>"))
@@ -165,11 +187,23 @@ Error Parser::parseRecord(std::string_view key,
     return positiveInt("param-count", args[0], info.paramCount);
   }
   if (key == "param") {
-    if (Error e = expectArgs(
-            key, args, 4,
-            "param <name> <dims comma-separated> <offset> trainable|frozen"))
-      return e;
+    // MU8 models add the parameter's range exponent.
+    const char *usage = "param <name> <dims comma-separated> <offset> "
+                        "trainable|frozen [<range exponent>]";
+    if (args.size() != 5)
+      if (Error e = expectArgs(key, args, 4, usage))
+        return e;
     ParamInfo p;
+    if (args.size() == 5) {
+      int64_t e = 0;
+      if (!parseInt(args[4], e) || e < mu8::kMinExponent ||
+          e > mu8::kMaxExponent)
+        return fail("parameter '", args[0],
+                    "' range exponent must be an integer in [",
+                    mu8::kMinExponent, ", ", mu8::kMaxExponent, "], got '",
+                    args[4], "'");
+      p.exponent = int(e);
+    }
     p.name = std::string(args[0]);
     std::string what = "parameter '" + p.name + "'";
     if (Error e = shape(what + " shape", args[1], p.shape))
@@ -251,11 +285,15 @@ Expected<ModelInfo> Parser::parse(std::string_view text) {
 
     if (!sawHeader) {
       if (words[0] != "logbtq-model")
-        return fail("expected 'logbtq-model 1' as the first record, got '",
+        return fail("expected 'logbtq-model 2' as the first record, got '",
                     words[0], "'");
-      if (args.size() != 1 || args[0] != "1")
-        return fail("unsupported model info version (this runtime reads "
-                    "'logbtq-model 1')");
+      // Version 1 had f32-only buffers and a train_step without ranges and
+      // step: calling such a model with this ABI would corrupt memory.
+      if (args.size() != 1 || args[0] != "2")
+        return fail("unsupported model info version '",
+                    args.empty() ? std::string_view() : args[0],
+                    "' (this runtime reads 'logbtq-model 2'; rebuild the "
+                    "model with a matching logbtq-compile)");
       sawHeader = true;
       continue;
     }
@@ -263,10 +301,10 @@ Expected<ModelInfo> Parser::parse(std::string_view text) {
       return e;
   }
   if (!sawHeader)
-    return makeError("model info: empty (expected 'logbtq-model 1' first)");
+    return makeError("model info: empty (expected 'logbtq-model 2' first)");
 
-  for (const char *key :
-       {"batch", "input", "classes", "param-count", "barrier", "optimizer"})
+  for (const char *key : {"batch", "input", "classes", "quant", "param-count",
+                          "barrier", "optimizer"})
     if (!seen.count(key))
       return makeError("model info: missing '", key, "' record");
   if (info.params.empty())
@@ -319,6 +357,16 @@ int64_t ModelInfo::trainableCount() const {
     if (p.trainable)
       n += p.numElements();
   return n;
+}
+
+const char *quantName(QuantKind kind) {
+  return kind == QuantKind::MU8 ? "mu8" : "f32";
+}
+
+std::string ModelInfo::quantString() const {
+  if (quant == QuantKind::MU8)
+    return "mu8 " + std::to_string(weightExponent);
+  return "f32";
 }
 
 Expected<ModelInfo> parseModelInfo(std::string_view text) {

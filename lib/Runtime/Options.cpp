@@ -2,6 +2,7 @@
 
 #include "logbtq/Runtime/Options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -29,6 +30,31 @@ Error parseNumber(const std::string &flag, const std::string &s, double &out,
                      positive ? "positive" : "non-negative", " number, got '",
                      s, "'");
   out = v;
+  return Error::success();
+}
+
+/// "3,5,8": positive 1-based epochs, sorted and without duplicates.
+Error parseEpochList(const std::string &flag, const std::string &s,
+                     std::vector<int64_t> &out) {
+  out.clear();
+  size_t start = 0;
+  while (true) {
+    size_t comma = s.find(',', start);
+    std::string item = s.substr(start, comma - start);
+    int64_t v = 0;
+    auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
+    if (ec != std::errc() || end != item.data() + item.size() || v <= 0)
+      return makeError(flag,
+                       ": expected epochs (1-based) separated by "
+                       "commas, got '",
+                       s, "'");
+    out.push_back(v);
+    if (comma == std::string::npos)
+      break;
+    start = comma + 1;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return Error::success();
 }
 
@@ -91,6 +117,16 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
       {"--train-limit", optionalCount(o.trainLimit)},
       {"--test-limit", optionalCount(o.testLimit)},
       {"--metrics", text(o.metricsPath)},
+      {"--save", text(o.savePath)},
+      {"--resume", text(o.resumePath)},
+      {"--lr-decay-epochs",
+       [&](const std::string &f, const std::string &v) {
+         return parseEpochList(f, v, o.lrDecayEpochs);
+       }},
+      {"--lr-decay-factor",
+       [&](const std::string &f, const std::string &v) {
+         return parseNumber(f, v, o.lrDecayFactor, /*positive=*/true);
+       }},
       {"--barrier-t0", positive(o.barrierT0)},
       {"--barrier-gamma", positive(o.barrierGamma)},
       {"--barrier-tmax", positive(o.barrierTMax)},
@@ -155,6 +191,9 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
       return makeError("--step-inputs needs --dump DIR");
     if (!o.dataDir.empty())
       return makeError("--data and --step-inputs are separate modes; give one");
+    if (!o.savePath.empty() || !o.resumePath.empty())
+      return makeError("--save and --resume go with --data, not the step "
+                       "dump");
     return o;
   }
   if (o.dataDir.empty())
@@ -196,15 +235,26 @@ Data:
 Training:
   --epochs N            epochs (default 5)
   --lr X                learning rate (default 0.05)
-  --lr-decay-last       multiply the learning rate by 0.1 in the last epoch
+  --lr-decay-epochs E1,E2,...
+                        multiply the learning rate by F from each of these
+                        epochs (1-based) on
+  --lr-decay-factor F   the factor of each decay (default 0.1)
+  --lr-decay-last       also decay at the last epoch
   --seed S              seed of the per-epoch shuffle (default 0)
   --barrier-t0 T        barrier t in the first epoch (default: the model's)
   --barrier-gamma G     t grows by G each epoch: t = min(t_max, t0 * G^epoch)
   --barrier-tmax T      largest t (default: the model's)
 
+Checkpoints:
+  --save FILE           write a checkpoint to FILE after every epoch (atomically)
+  --resume FILE         continue from a checkpoint: the run goes on exactly as
+                        if it had not stopped (give the same flags; --epochs is
+                        the total)
+
 Output:
   --quiet               only the per-epoch lines and the final result
-  --metrics FILE        also write one JSON object per epoch to FILE
+  --metrics FILE        also write one JSON object per epoch and a final one
+                        to FILE (appended to with --resume)
 
 Step dump:
   --step-inputs X.npy Y.npy   one batch: X float32 [batch, input...], Y int64 or

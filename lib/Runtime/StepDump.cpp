@@ -105,7 +105,10 @@ Error runStepDump(Model &model, const TrainerOptions &options,
     ++written;
   }
 
-  Expected<StepStats> trained = model.trainStep(float(options.lr), t);
+  // Step 0 of a run: zero momentum and ranges, the first stochastic
+  // rounding draws. MU8 codes are decoded, so every dump is f32.
+  Expected<StepStats> trained =
+      model.trainStep(float(options.lr), t, /*step=*/0);
   if (!trained)
     return trained.error();
   std::vector<float> params = model.paramValues();

@@ -3,13 +3,16 @@
 #include "logbtq/Runtime/TrainLoop.h"
 
 #include "Format.h"
+#include "logbtq/Runtime/Checkpoint.h"
 #include "logbtq/Runtime/Shuffle.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <numeric>
+#include <sys/resource.h>
 
 namespace logbtq::runtime {
 namespace {
@@ -25,7 +28,22 @@ std::string jsonNumber(double v) {
   return std::isfinite(v) ? formatString("%.9g", v) : "null";
 }
 
-std::string metricsLine(const EpochResult &r) {
+/// The rate fields of the metrics: null for a float32 model, whose counters
+/// are all zero and mean nothing.
+void addRateFields(std::string &s, const QuantCounters &c, bool quantized) {
+  const double none = std::numeric_limits<double>::quiet_NaN();
+  auto field = [&](const char *name, double v) {
+    s += std::string(", \"") + name + "\": " + jsonNumber(quantized ? v : none);
+  };
+  field("sat_act", c.activationSaturation());
+  field("sat_weight", c.weightSaturation());
+  field("sat_grad", c.gradientSaturation());
+  field("sat_mom", c.momentumSaturation());
+  field("acc_overflow", c.accumulatorOverflows());
+  field("zero_act", c.activationSparsity());
+}
+
+std::string metricsLine(const EpochResult &r, bool quantized) {
   std::string s = "{\"epoch\": " + std::to_string(r.epoch);
   auto field = [&](const char *name, double v) {
     s += std::string(", \"") + name + "\": " + jsonNumber(v);
@@ -37,17 +55,30 @@ std::string metricsLine(const EpochResult &r) {
   field("train_barrier", r.trainBarrier);
   field("train_acc", r.trainAccuracy);
   s += ", \"train_samples\": " + std::to_string(r.trainSamples);
+  s += ", \"steps\": " + std::to_string(r.steps);
   if (r.test.count) {
     field("test_loss", r.test.loss);
     field("test_acc", r.test.accuracy());
     s += ", \"test_samples\": " + std::to_string(r.test.count);
   }
+  addRateFields(s, r.counters, quantized);
   field("samples_per_s", r.samplesPerSecond());
   field("seconds", r.seconds);
   return s + "}";
 }
 
-std::string epochLine(const EpochResult &r, int64_t epochs) {
+/// The saturation columns of a MU8 model's epoch line.
+std::string ratesText(const QuantCounters &c) {
+  return formatString("  sat act %s w %s g %s m %s  acc ovf %.0f  zero act %s",
+                      formatRate(c.activationSaturation()).c_str(),
+                      formatRate(c.weightSaturation()).c_str(),
+                      formatRate(c.gradientSaturation()).c_str(),
+                      formatRate(c.momentumSaturation()).c_str(),
+                      c.accumulatorOverflows(),
+                      formatRate(c.activationSparsity()).c_str());
+}
+
+std::string epochLine(const EpochResult &r, int64_t epochs, bool quantized) {
   std::string s = formatString(
       "epoch %lld/%lld  t %.4g  lr %.4g  train loss %.4f (ce %.4f barrier "
       "%.4f) acc %.2f%%",
@@ -58,9 +89,74 @@ std::string epochLine(const EpochResult &r, int64_t epochs) {
                       100 * r.test.accuracy());
   else
     s += "  test -";
+  if (quantized)
+    s += ratesText(r.counters);
   s +=
       formatString("  %.0f samples/s  %.1f s", r.samplesPerSecond(), r.seconds);
   return s;
+}
+
+/// "x0.1 from epochs 3,5 and in the last epoch", or "" without decay.
+std::string decayText(const TrainerOptions &o) {
+  std::vector<std::string> parts;
+  if (!o.lrDecayEpochs.empty()) {
+    std::string list;
+    for (int64_t e : o.lrDecayEpochs)
+      list += (list.empty() ? "" : ",") + std::to_string(e);
+    parts.push_back(std::string("from epoch") +
+                    (o.lrDecayEpochs.size() > 1 ? "s " : " ") + list);
+  }
+  if (o.lrDecayLast)
+    parts.push_back("in the last epoch");
+  if (parts.empty())
+    return "";
+  std::string s = formatString(" (x%g ", o.lrDecayFactor) + parts[0];
+  for (size_t i = 1; i < parts.size(); ++i)
+    s += " and " + parts[i];
+  return s + ")";
+}
+
+/// Progress within an epoch after `done` of `batches` batches.
+std::string progressLine(const EpochResult &r, int64_t epochs, int64_t done,
+                         int64_t batches, double lossSum, double correct,
+                         int64_t batch, double seconds, bool bar) {
+  std::string s =
+      formatString("epoch %lld/%lld", (long long)r.epoch, (long long)epochs);
+  if (bar) {
+    constexpr int64_t kWidth = 20;
+    int64_t filled = done * kWidth / batches;
+    s += " [" + std::string(size_t(filled), '#') +
+         std::string(size_t(kWidth - filled), ' ') + "]";
+  }
+  s += formatString("%4d%% (%lld/%lld batches)  loss %.4f  acc %.2f%%  %.0f "
+                    "samples/s",
+                    int(done * 100 / batches), (long long)done,
+                    (long long)batches, lossSum / double(done),
+                    100 * correct / double(done * batch),
+                    seconds > 0 ? double(done * batch) / seconds : 0.0);
+  return s;
+}
+
+/// Refuses a checkpoint whose run cannot continue into this one exactly.
+Error checkResumable(const std::string &path, const RunState &saved,
+                     const RunState &now) {
+  auto fail = [&](const auto &...parts) {
+    return makeError("checkpoint ", path, ": ", parts...);
+  };
+  if (saved.seed != now.seed)
+    return fail("written by a run with --seed ", saved.seed,
+                ", this run has --seed ", now.seed, " (give the same flags)");
+  if (saved.trainSamples != now.trainSamples)
+    return fail("written by a run with ", saved.trainSamples,
+                " training samples, this run has ", now.trainSamples,
+                " (give the same --train-limit)");
+  if (saved.t0 != now.t0 || saved.gamma != now.gamma || saved.tMax != now.tMax)
+    return fail(formatString("written by a run with barrier schedule t0 %g "
+                             "gamma %g t_max %g, this run has t0 %g gamma %g "
+                             "t_max %g (give the same --barrier-* flags)",
+                             saved.t0, saved.gamma, saved.tMax, now.t0,
+                             now.gamma, now.tMax));
+  return Error::success();
 }
 
 } // namespace
@@ -70,9 +166,23 @@ double barrierT(const BarrierInfo &barrier, int64_t epoch) {
 }
 
 double learningRate(const TrainerOptions &options, int64_t epoch) {
-  if (options.lrDecayLast && epoch == options.epochs - 1)
-    return options.lr * 0.1;
-  return options.lr;
+  double lr = options.lr;
+  bool listed = false;
+  for (int64_t e : options.lrDecayEpochs)
+    if (e <= epoch + 1) {
+      lr *= options.lrDecayFactor;
+      listed |= e == epoch + 1;
+    }
+  if (options.lrDecayLast && epoch == options.epochs - 1 && !listed)
+    lr *= options.lrDecayFactor;
+  return lr;
+}
+
+double peakRssMiB() {
+  struct rusage usage {};
+  if (getrusage(RUSAGE_SELF, &usage) != 0)
+    return 0;
+  return double(usage.ru_maxrss) / 1024.0; // Linux: KiB
 }
 
 Expected<EvalResult> evaluate(Model &model, const DataSplit &split) {
@@ -115,6 +225,7 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
                                          const TrainerOptions &options,
                                          std::ostream &out, bool interactive) {
   const ModelInfo &info = model.info();
+  const bool quantized = info.quant == QuantKind::MU8;
   const int64_t batch = info.batch;
   const DataSplit &trainSplit = data.train;
   const DataSplit &testSplit = data.test;
@@ -124,9 +235,27 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     return makeError("the training split has ", trainSplit.count,
                      " samples, fewer than one batch of ", batch);
 
+  // Where the run stands; a checkpoint replaces it with where it stopped.
+  RunState state;
+  state.seed = options.seed;
+  state.trainSamples = trainSplit.count;
+  state.t0 = barrier.t0;
+  state.gamma = barrier.gamma;
+  state.tMax = barrier.tMax;
+  if (!options.resumePath.empty()) {
+    Expected<RunState> saved = loadCheckpoint(options.resumePath, model);
+    if (!saved)
+      return saved.error();
+    if (Error e = checkResumable(options.resumePath, *saved, state))
+      return e;
+    state = *saved;
+  }
+
   std::ofstream metrics;
   if (!options.metricsPath.empty()) {
-    metrics.open(options.metricsPath, std::ios::trunc);
+    // A resumed run adds to the records of the epochs before it.
+    metrics.open(options.metricsPath,
+                 options.resumePath.empty() ? std::ios::trunc : std::ios::app);
     if (!metrics)
       return makeError("--metrics ", options.metricsPath,
                        ": cannot create the file");
@@ -146,9 +275,8 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     out << "\n"
         << formatString("schedule: lr %g%s, barrier t = min(%g, %g * %g^epoch)"
                         " (lambda %g, bound %g), seed %llu",
-                        options.lr,
-                        options.lrDecayLast ? " (x0.1 in the last epoch)" : "",
-                        barrier.tMax, barrier.t0, barrier.gamma, barrier.lambda,
+                        options.lr, decayText(options).c_str(), barrier.tMax,
+                        barrier.t0, barrier.gamma, barrier.lambda,
                         barrier.bound, (unsigned long long)options.seed)
         << "\n";
     if (testSplit.count) {
@@ -161,12 +289,21 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     } else {
       out << "evaluation: none (--test-limit 0)\n";
     }
+    if (!options.resumePath.empty())
+      out << formatString("resumed: %s after epoch %lld (step %lld)",
+                          options.resumePath.c_str(),
+                          (long long)state.epochsDone, (long long)state.step)
+          << "\n";
+    if (!options.savePath.empty())
+      out << formatString("checkpoints: %s after every epoch (%lld bytes)",
+                          options.savePath.c_str(),
+                          (long long)checkpointBytes(model))
+          << "\n";
     out.flush();
   }
 
   std::vector<EpochResult> history;
-  std::vector<int64_t> indices;
-  for (int64_t epoch = 0; epoch < options.epochs; ++epoch) {
+  for (int64_t epoch = state.epochsDone; epoch < options.epochs; ++epoch) {
     Clock::time_point epochStart = Clock::now();
     EpochResult r;
     r.epoch = epoch + 1;
@@ -176,27 +313,29 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     std::vector<int64_t> order =
         epochOrder(trainSplit.count, options.seed, uint64_t(epoch));
     double lossSum = 0, ceSum = 0, barrierSum = 0, correct = 0;
-    int lastDecile = 0;
+    int lastShown = 0;
     for (int64_t b = 0; b < batches; ++b) {
       gatherBatch(trainSplit, order.data() + b * batch, batch, model.inputs(),
                   model.labels());
-      Expected<StepStats> stats = model.trainStep(float(r.lr), float(r.t));
+      Expected<StepStats> stats =
+          model.trainStep(float(r.lr), float(r.t), state.step);
       if (!stats)
         return stats.error();
+      ++state.step;
       lossSum += stats->loss;
       ceSum += stats->ce;
       barrierSum += stats->barrier;
       correct += stats->correct;
+      r.counters.add(*stats);
 
-      int decile = int((b + 1) * 10 / batches);
-      if (!options.quiet && decile > lastDecile && b + 1 < batches) {
-        lastDecile = decile;
-        std::string line = formatString(
-            "epoch %lld/%lld %3d%% (%lld/%lld batches)  loss %.4f  acc %.2f%%",
-            (long long)r.epoch, (long long)options.epochs,
-            int((b + 1) * 100 / batches), (long long)(b + 1),
-            (long long)batches, lossSum / double(b + 1),
-            100 * correct / double((b + 1) * batch));
+      // A terminal gets a bar redrawn at every percent, a log a line per
+      // 10%; neither on the last batch, which the epoch line replaces.
+      int shown = int((b + 1) * (interactive ? 100 : 10) / batches);
+      if (!options.quiet && shown > lastShown && b + 1 < batches) {
+        lastShown = shown;
+        std::string line =
+            progressLine(r, options.epochs, b + 1, batches, lossSum, correct,
+                         batch, secondsSince(epochStart), interactive);
         if (interactive)
           out << "\r" << line << "\033[K" << std::flush;
         else
@@ -209,6 +348,7 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     r.trainCe = ceSum / double(batches);
     r.trainBarrier = barrierSum / double(batches);
     r.trainAccuracy = correct / double(r.trainSamples);
+    r.steps = state.step;
 
     if (testSplit.count) {
       Expected<EvalResult> test = evaluate(model, testSplit);
@@ -220,31 +360,70 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
 
     if (interactive && !options.quiet)
       out << "\r\033[K";
-    out << epochLine(r, options.epochs) << "\n" << std::flush;
+    out << epochLine(r, options.epochs, quantized) << "\n" << std::flush;
     if (metrics.is_open()) {
-      metrics << metricsLine(r) << "\n" << std::flush;
+      metrics << metricsLine(r, quantized) << "\n" << std::flush;
       if (!metrics)
         return makeError("--metrics ", options.metricsPath, ": write failed");
     }
+    state.epochsDone = epoch + 1;
+    state.t = r.t;
+    state.lr = r.lr;
+    state.counters += r.counters;
+    if (!options.savePath.empty())
+      if (Error e = saveCheckpoint(options.savePath, model, state))
+        return e;
     history.push_back(r);
   }
 
-  if (options.epochs == 0 && testSplit.count) {
-    // No training: report the initial parameters' test accuracy.
-    Expected<EvalResult> test = evaluate(model, testSplit);
-    if (!test)
-      return test.error();
-    EpochResult r;
-    r.test = *test;
-    history.push_back(r);
+  EvalResult finalTest;
+  if (!history.empty()) {
+    finalTest = history.back().test;
+  } else {
+    // No training in this run (--epochs 0, or a checkpoint that is already
+    // done): report the parameters as they are, and save them if asked.
+    if (testSplit.count) {
+      Expected<EvalResult> test = evaluate(model, testSplit);
+      if (!test)
+        return test.error();
+      finalTest = *test;
+      EpochResult r;
+      r.epoch = state.epochsDone;
+      r.steps = state.step;
+      r.test = *test;
+      history.push_back(r);
+    }
+    if (!options.savePath.empty())
+      if (Error e = saveCheckpoint(options.savePath, model, state))
+        return e;
   }
-  if (!history.empty() && history.back().test.count) {
-    const EvalResult &test = history.back().test;
-    out << formatString("final: test acc %.2f%% (%lld of %lld)  test loss "
-                        "%.4f",
-                        100 * test.accuracy(), (long long)test.correct,
-                        (long long)test.count, test.loss)
-        << "\n";
+
+  double rss = peakRssMiB();
+  std::string line = "final: ";
+  if (finalTest.count)
+    line +=
+        formatString("test acc %.2f%% (%lld of %lld)  test loss %.4f",
+                     100 * finalTest.accuracy(), (long long)finalTest.correct,
+                     (long long)finalTest.count, finalTest.loss);
+  else
+    line += "test -";
+  if (quantized)
+    line += "  act sat " + formatRate(state.counters.activationSaturation());
+  line += formatString("  peak RSS %.1f MiB", rss);
+  out << line << "\n" << std::flush;
+  if (metrics.is_open()) {
+    std::string s =
+        "{\"final\": true, \"epochs\": " + std::to_string(state.epochsDone) +
+        ", \"steps\": " + std::to_string(state.step);
+    if (finalTest.count)
+      s += ", \"test_loss\": " + jsonNumber(finalTest.loss) +
+           ", \"test_acc\": " + jsonNumber(finalTest.accuracy()) +
+           ", \"test_samples\": " + std::to_string(finalTest.count);
+    addRateFields(s, state.counters, quantized);
+    s += ", \"peak_rss_mib\": " + jsonNumber(rss) + "}";
+    metrics << s << "\n" << std::flush;
+    if (!metrics)
+      return makeError("--metrics ", options.metricsPath, ": write failed");
   }
   return std::move(history);
 }

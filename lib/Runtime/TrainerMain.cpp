@@ -28,7 +28,7 @@ std::string modelSummary(const ModelInfo &info) {
       "model: batch %lld, input %s, %lld classes, quant %s, %lld parameters "
       "(%lld trainable), %s momentum %g weight decay %g",
       (long long)info.batch, formatShape(info.input).c_str(),
-      (long long)info.classes, info.quant.empty() ? "?" : info.quant.c_str(),
+      (long long)info.classes, info.quantString().c_str(),
       (long long)info.paramCount, (long long)info.trainableCount(),
       info.optimizer.name.c_str(), info.optimizer.momentum,
       info.optimizer.weightDecay);

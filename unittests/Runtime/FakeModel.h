@@ -2,10 +2,17 @@
 //
 // A plain C++ stand-in for a compiled model: softmax regression on 1x28x28
 // inputs and 10 classes, with a log-barrier penalty on the weights and SGD
-// with momentum, exported through the exact symbols of TrainerABI.h. Its
-// results exercise the descriptor variants a compiled model may return
-// (a nonzero offset, an aligned pointer past the allocated one, a stats
-// vector of 2 from eval_step).
+// with momentum, exported through the exact symbols of TrainerABI.h (the
+// float32 variant). Its results exercise the descriptor variants a compiled
+// model may return (a nonzero offset, an aligned pointer past the allocated
+// one, an argument handed back, a stats vector of 2 from eval_step).
+//
+// A second variant stores parameters and momentum as MU8 codes (`quant mu8
+// 0`): inputs are encoded before use, momentum is encoded at a per-parameter
+// range exponent that follows its largest value one step late, and the
+// update rounds stochastically keyed by the step counter, so a resumed run
+// only matches an uninterrupted one if ranges and step carry over. It fills
+// every counter of the stats vector.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,14 +35,26 @@ constexpr int64_t kWeightOffset = 1;
 constexpr int64_t kBiasOffset = kWeightOffset + kInputs * kClasses;
 constexpr int64_t kParamCount = kBiasOffset + kClasses;
 constexpr int64_t kWeightCount = kInputs * kClasses;
+/// `param` records (scale, weight, bias): the length of `ranges`.
+constexpr int64_t kParamRecords = 3;
 constexpr double kLambda = 0.01;
 constexpr double kBound = 1.0;
 constexpr double kMomentum = 0.9;
+/// MU8 variant: the weight range exponent (range 1, the barrier's bound) and
+/// the fixed exponents that only count saturations.
+constexpr int kWeightExponent = 0;
+constexpr int kLogitExponent = 3;
+constexpr int kGradientExponent = -3;
+/// MU8 variant: logits beyond this count as accumulator overflows.
+constexpr double kAccumulatorLimit = 16;
 
-/// The entry points of the fake model.
+/// The entry points of the float32 fake model (the exported symbols).
 runtime::ModelEntryPoints entryPoints();
+/// The entry points of the MU8 variant.
+runtime::ModelEntryPoints mu8EntryPoints();
 
-/// Loss and correctness of one sample (for checking evaluate()).
+/// Loss and correctness of one sample (for checking evaluate() on the
+/// float32 model).
 struct SampleResult {
   double ce;
   bool correct;

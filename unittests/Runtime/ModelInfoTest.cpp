@@ -8,11 +8,11 @@ using namespace logbtq::runtime;
 
 namespace {
 
-const char *kGood = "logbtq-model 1\n"
+const char *kGood = "logbtq-model 2\n"
                     "batch 64\n"
                     "input 1,28,28\n"
                     "classes 10\n"
-                    "quant mu8\n"
+                    "quant mu8 -2\n"
                     "param-count 203540\n"
                     "param fc1.weight 784,256 0 trainable\n"
                     "param fc1.bias 256 200704 trainable\n"
@@ -41,12 +41,15 @@ std::string withLine(int line, const std::string &replacement) {
 TEST(ModelInfo, ParsesEveryRecord) {
   Expected<ModelInfo> info = parseModelInfo(kGood);
   ASSERT_TRUE(info) << info.error().message();
-  EXPECT_EQ(info->version, 1);
+  EXPECT_EQ(info->version, 2);
   EXPECT_EQ(info->batch, 64);
   EXPECT_EQ(info->input, (std::vector<int64_t>{1, 28, 28}));
   EXPECT_EQ(info->inputSize(), 784);
   EXPECT_EQ(info->classes, 10);
-  EXPECT_EQ(info->quant, "mu8");
+  EXPECT_EQ(info->quant, QuantKind::MU8);
+  EXPECT_EQ(info->weightExponent, -2);
+  EXPECT_EQ(info->elementSize(), 1u);
+  EXPECT_EQ(info->quantString(), "mu8 -2");
   EXPECT_EQ(info->paramCount, 203540);
   ASSERT_EQ(info->params.size(), 5u);
   EXPECT_EQ(info->params[0].name, "fc1.weight");
@@ -89,9 +92,11 @@ TEST(ModelInfo, ErrorsNameTheLine) {
     const char *message;
   };
   const Case cases[] = {
-      {1, "logbtq-model 2",
-       "model info line 1: unsupported model info version"},
-      {1, "model 1", "model info line 1: expected 'logbtq-model 1'"},
+      {1, "logbtq-model 1",
+       "model info line 1: unsupported model info version '1' (this runtime "
+       "reads 'logbtq-model 2'; rebuild the model with a matching "
+       "logbtq-compile)"},
+      {1, "model 2", "model info line 1: expected 'logbtq-model 2'"},
       {2, "batch 0",
        "model info line 2: batch must be a positive integer, "
        "got '0'"},
@@ -104,6 +109,23 @@ TEST(ModelInfo, ErrorsNameTheLine) {
        "'' in '1,,28'"},
       {3, "input 1,-28,28", "line 3: input shape has a bad dimension '-28'"},
       {4, "classes 1", "model info line 4: classes must be between 2"},
+      {5, "quant",
+       "model info line 5: quant must be 'f32' or 'mu8 <weight "
+       "exponent>', got ''"},
+      {5, "quant int8",
+       "model info line 5: quant must be 'f32' or 'mu8 "
+       "<weight exponent>', got 'int8'"},
+      {5, "quant mu8",
+       "model info line 5: 'quant' takes 2 values (quant mu8 <weight "
+       "exponent>), got 1"},
+      {5, "quant mu8 x",
+       "model info line 5: quant mu8 weight exponent must be an integer in "
+       "[-32, 32], got 'x'"},
+      {5, "quant mu8 33",
+       "weight exponent must be an integer in [-32, 32], "
+       "got '33'"},
+      {5, "quant f32 0",
+       "model info line 5: 'quant' takes 1 value (quant f32), got 2"},
       {5, "shape 1,2", "model info line 5: unknown record 'shape'"},
       {6, "batch 32",
        "model info line 6: duplicate 'batch' record (first on "
@@ -141,14 +163,28 @@ TEST(ModelInfo, ErrorsNameTheLine) {
   }
 }
 
+TEST(ModelInfo, QuantF32) {
+  Expected<ModelInfo> info = parseModelInfo(withLine(5, "quant f32"));
+  ASSERT_TRUE(info) << info.error().message();
+  EXPECT_EQ(info->quant, QuantKind::F32);
+  EXPECT_EQ(info->weightExponent, 0);
+  EXPECT_EQ(info->elementSize(), 4u);
+  EXPECT_EQ(info->quantString(), "f32");
+  EXPECT_EQ(errorOf(withLine(5, "quant mu8 32")), "");
+  EXPECT_EQ(errorOf(withLine(5, "quant mu8 -32")), "");
+}
+
 TEST(ModelInfo, ChecksCompletenessAndLayout) {
-  EXPECT_EQ(errorOf(""), "model info: empty (expected 'logbtq-model 1' first)");
+  EXPECT_EQ(errorOf(""), "model info: empty (expected 'logbtq-model 2' first)");
+  EXPECT_EQ(errorOf(withLine(5, "# no quant")),
+            "model info: missing 'quant' record");
   EXPECT_EQ(errorOf(withLine(4, "# no classes")),
             "model info: missing 'classes' record");
   EXPECT_EQ(errorOf(withLine(13, "")),
             "model info: missing 'optimizer' record");
-  EXPECT_EQ(errorOf("logbtq-model 1\nbatch 1\ninput 4\nclasses 2\n"
-                    "param-count 4\nbarrier 0 1 1 1 1\noptimizer sgd 0 0\n"),
+  EXPECT_EQ(errorOf("logbtq-model 2\nbatch 1\ninput 4\nclasses 2\n"
+                    "quant f32\nparam-count 4\nbarrier 0 1 1 1 1\n"
+                    "optimizer sgd 0 0\n"),
             "model info: no 'param' records");
   EXPECT_EQ(errorOf(withLine(11, "param mask 11 203530 frozen")),
             "model info: parameter 'mask' (offset 203530, 11 elements) ends "

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "logbtq/Numerics/MU8.h"
 #include "logbtq/Runtime/Dataset.h"
 #include "logbtq/Runtime/IDX.h"
 #include "logbtq/Runtime/Npy.h"
@@ -15,6 +16,7 @@
 
 #include "FakeModel.h"
 #include "TestUtil.h"
+#include "TrainerTestUtil.h"
 
 #include "gtest/gtest.h"
 
@@ -26,74 +28,9 @@
 using namespace logbtq;
 using namespace logbtq::runtime;
 using logbtq::testing::TempDir;
+using namespace logbtq::testing;
 
 namespace {
-
-/// Images whose class lights two rows of the 28x28 picture, over noise.
-void writeSeparableSplit(const std::string &images, const std::string &labels,
-                         int64_t n, uint32_t seed, bool compress) {
-  std::vector<uint8_t> px(size_t(n * 784)), lb(static_cast<size_t>(n));
-  uint32_t state = seed;
-  auto next = [&] {
-    state = state * 1664525u + 1013904223u;
-    return state >> 8;
-  };
-  for (int64_t i = 0; i < n; ++i) {
-    int c = int(next() % 10);
-    lb[size_t(i)] = uint8_t(c);
-    for (int k = 0; k < 784; ++k) {
-      int row = k / 28;
-      bool lit = row >= 4 + 2 * c && row < 6 + 2 * c;
-      px[size_t(i * 784 + k)] = uint8_t(next() % 60 + (lit ? 150 : 0));
-    }
-  }
-  ASSERT_FALSE(writeIdx(images, {n, 28, 28}, px, compress));
-  ASSERT_FALSE(writeIdx(labels, {n}, lb, compress));
-}
-
-/// A data set directory: 800 training samples (gzip), 200 test (plain).
-void writeSeparableData(const TempDir &dir) {
-  writeSeparableSplit(dir.file("train-images-idx3-ubyte.gz"),
-                      dir.file("train-labels-idx1-ubyte.gz"), 800, 1, true);
-  writeSeparableSplit(dir.file("t10k-images-idx3-ubyte"),
-                      dir.file("t10k-labels-idx1-ubyte"), 200, 2, false);
-}
-
-struct RunResult {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-RunResult run(std::vector<std::string> args,
-              const ModelEntryPoints &entry = fake::entryPoints(),
-              bool interactive = false) {
-  args.insert(args.begin(), "/path/to/trainer");
-  std::ostringstream out, err;
-  int code = runTrainer(args, entry, out, err, interactive);
-  return {code, out.str(), err.str()};
-}
-
-std::vector<std::string> lines(const std::string &text) {
-  std::vector<std::string> result;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    result.push_back(line);
-  return result;
-}
-
-bool contains(const std::string &s, const std::string &part) {
-  return s.find(part) != std::string::npos;
-}
-
-TrainerOptions trainingOptions(int64_t epochs, uint64_t seed) {
-  TrainerOptions o;
-  o.epochs = epochs;
-  o.lr = 0.1;
-  o.seed = seed;
-  o.quiet = true;
-  return o;
-}
 
 //===----------------------------------------------------------------------===//
 // Training
@@ -203,6 +140,39 @@ TEST(Trainer, Schedules) {
   o.lrDecayLast = true;
   EXPECT_DOUBLE_EQ(learningRate(o, 1), 0.05);
   EXPECT_DOUBLE_EQ(learningRate(o, 2), 0.005);
+
+  // Decays at the start of epochs 2 and 4 (1-based), by 0.5; the last
+  // epoch (4) is listed already and is not decayed twice.
+  o.epochs = 4;
+  o.lrDecayEpochs = {2, 4};
+  o.lrDecayFactor = 0.5;
+  EXPECT_DOUBLE_EQ(learningRate(o, 0), 0.05);
+  EXPECT_DOUBLE_EQ(learningRate(o, 1), 0.025);
+  EXPECT_DOUBLE_EQ(learningRate(o, 2), 0.025);
+  EXPECT_DOUBLE_EQ(learningRate(o, 3), 0.0125);
+  o.lrDecayEpochs = {2};
+  EXPECT_DOUBLE_EQ(learningRate(o, 3), 0.0125); // epoch 2, then the last
+}
+
+TEST(Trainer, LearningRateDecayFlags) {
+  Expected<TrainerOptions> o = parseOptions(
+      {"--data", "d", "--lr-decay-epochs", "5,2,5", "--lr-decay-factor=0.2"});
+  ASSERT_TRUE(o) << o.error().message();
+  EXPECT_EQ(o->lrDecayEpochs, (std::vector<int64_t>{2, 5}));
+  EXPECT_DOUBLE_EQ(o->lrDecayFactor, 0.2);
+
+  TempDir dir;
+  writeSeparableData(dir);
+  RunResult r = run({"--data", dir.path(), "--epochs", "3", "--train-limit",
+                     "64", "--test-limit", "0", "--lr", "1",
+                     "--lr-decay-epochs", "2,3", "--lr-decay-factor", "0.5"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "schedule: lr 1 (x0.5 from epochs 2,3), "))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "epoch 1/3  t 5  lr 1  ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "epoch 2/3  t 5.5  lr 0.5  ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "epoch 3/3  t 6.05  lr 0.25  ")) << r.out;
+  EXPECT_TRUE(contains(r.out, "final: test -  peak RSS ")) << r.out;
 }
 
 TEST(Trainer, PrintsPlanProgressAndMetrics) {
@@ -238,17 +208,35 @@ TEST(Trainer, PrintsPlanProgressAndMetrics) {
       << r.out;
   EXPECT_FALSE(contains(r.out, "\r"));
   EXPECT_TRUE(contains(r.out, "epoch 3/3  t 5  lr 0.01  train loss ")) << r.out;
+  EXPECT_TRUE(contains(r.out, " samples/s\n")) << r.out;
+  // A float32 model has no saturation counters: no columns for them.
+  EXPECT_FALSE(contains(r.out, "sat act")) << r.out;
+  std::string last = lines(r.out).back();
+  EXPECT_EQ(last.rfind("final: test acc ", 0), 0u) << last;
+  EXPECT_TRUE(contains(last, "  peak RSS ")) << last;
+  EXPECT_TRUE(contains(last, " MiB")) << last;
 
   std::ifstream in(metrics);
   std::vector<std::string> json =
       lines(std::string(std::istreambuf_iterator<char>(in), {}));
-  ASSERT_EQ(json.size(), 3u);
+  ASSERT_EQ(json.size(), 4u);
   EXPECT_EQ(json[0].rfind("{\"epoch\": 1, \"t\": 2, \"lr\": 0.1, ", 0), 0u)
       << json[0];
   EXPECT_EQ(json[1].rfind("{\"epoch\": 2, \"t\": 4, \"lr\": 0.1, ", 0), 0u);
   EXPECT_EQ(json[2].rfind("{\"epoch\": 3, \"t\": 5, \"lr\": 0.01", 0), 0u);
   EXPECT_TRUE(contains(json[2], "\"train_samples\": 320, "));
   EXPECT_TRUE(contains(json[2], "\"test_samples\": 100, "));
+  EXPECT_TRUE(contains(json[2], "\"steps\": 60, ")) << json[2];
+  EXPECT_TRUE(contains(json[2], "\"sat_act\": null, \"sat_weight\": null, "
+                                "\"sat_grad\": null, \"sat_mom\": null, "
+                                "\"acc_overflow\": null, \"zero_act\": null"))
+      << json[2];
+  EXPECT_EQ(json[3].rfind("{\"final\": true, \"epochs\": 3, \"steps\": 60, "
+                          "\"test_loss\": ",
+                          0),
+            0u)
+      << json[3];
+  EXPECT_TRUE(contains(json[3], "\"peak_rss_mib\": ")) << json[3];
 }
 
 TEST(Trainer, InteractiveProgressRedrawsOneLine) {
@@ -258,7 +246,12 @@ TEST(Trainer, InteractiveProgressRedrawsOneLine) {
       run({"--data", dir.path(), "--epochs", "1", "--train-limit", "320"},
           fake::entryPoints(), /*interactive=*/true);
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_TRUE(contains(r.out, "\repoch 1/1  10% (2/20 batches)")) << r.out;
+  EXPECT_TRUE(contains(r.out, "\repoch 1/1 [##                  ]  10% (2/20 "
+                              "batches)  loss "))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "\repoch 1/1 [##########          ]  50% "))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, " samples/s\033[K")) << r.out;
   EXPECT_TRUE(contains(r.out, "\r\033[Kepoch 1/1  t 5  lr 0.05")) << r.out;
 }
 
@@ -352,6 +345,37 @@ TEST(StepDump, WritesLossGradientsAndUpdatedParameters) {
   }
   EXPECT_GT(changed, 100);
   EXPECT_TRUE(std::filesystem::exists(out + "/param.fc.bias.npy"));
+}
+
+TEST(StepDump, DecodesMU8Parameters) {
+  TempDir dir;
+  writeStepInputs(dir, {16, 1, 28, 28});
+  std::string out = dir.file("dump");
+  RunResult r = run({"--step-inputs", dir.file("x.npy"), dir.file("y.npy"),
+                     "--dump", out, "--lr", "0.5"},
+                    fake::mu8EntryPoints());
+  ASSERT_EQ(r.code, 0) << r.err;
+  Expected<NpyArray> gw = readNpy(out + "/grad.fc.weight.npy");
+  Expected<NpyArray> pw = readNpy(out + "/param.fc.weight.npy");
+  Expected<NpyArray> ps = readNpy(out + "/param.input_scale.npy");
+  ASSERT_TRUE(gw && pw && ps);
+  EXPECT_EQ(gw->type, NpyType::F32);
+  EXPECT_EQ(pw->type, NpyType::F32);
+  EXPECT_EQ(pw->shape, (std::vector<int64_t>{784, 10}));
+  EXPECT_EQ(ps->at<float>(0), 1.0f); // code 127 at range 1
+  // Every value is a MU8 level at the weight range (2^0), and the update
+  // moved weights against the gradient.
+  int changed = 0;
+  for (int64_t i = 0; i < 7840; ++i) {
+    float v = pw->at<float>(i);
+    int8_t code = mu8::encodeNearest(v, fake::kWeightExponent);
+    ASSERT_EQ(mu8::decode(code, fake::kWeightExponent), v) << i;
+    if (v != 0) {
+      ++changed;
+      EXPECT_LT(v * gw->at<float>(i), 0) << i;
+    }
+  }
+  EXPECT_GT(changed, 100);
 }
 
 TEST(StepDump, AcceptsFlatInputsAndInt32Labels) {
@@ -455,6 +479,24 @@ TEST(TrainerErrors, BadFlagsAndDataExitWithTwo) {
       {{"--data", dir.path(), "--metrics", dir.file("no/such/dir/m.jsonl")},
        "--metrics " + dir.file("no/such/dir/m.jsonl") +
            ": cannot create the file"},
+      {{"--data", dir.path(), "--lr-decay-epochs", "2,,3"},
+       "--lr-decay-epochs: expected epochs (1-based) separated by commas, "
+       "got '2,,3'"},
+      {{"--data", dir.path(), "--lr-decay-epochs", "0"},
+       "--lr-decay-epochs: expected epochs (1-based) separated by commas, "
+       "got '0'"},
+      {{"--data", dir.path(), "--lr-decay-factor", "0"},
+       "--lr-decay-factor: expected a positive number, got '0'"},
+      {{"--data", dir.path(), "--save"}, "--save: missing value"},
+      {{"--step-inputs", "x", "y", "--dump", "d", "--save", "c"},
+       "--save and --resume go with --data, not the step dump"},
+      {{"--data", dir.path(), "--resume", dir.file("none.ck")},
+       "checkpoint " + dir.file("none.ck") +
+           ": cannot open: No such file or directory"},
+      {{"--data", dir.path(), "--save", dir.file("no/such/dir/c.ck"),
+        "--epochs", "1", "--train-limit", "16", "--test-limit", "0"},
+       "--save " + dir.file("no/such/dir/c.ck") + ": cannot create " +
+           dir.file("no/such/dir/c.ck.tmp") + ": No such file or directory"},
   };
   for (const Case &c : cases) {
     RunResult r = run(c.args);
@@ -481,7 +523,7 @@ TEST(TrainerErrors, CorruptDataFile) {
 
 TEST(TrainerErrors, MalformedModelInfo) {
   ModelEntryPoints entry = fake::entryPoints();
-  entry.info = "logbtq-model 1\nbatch 16\ninput 1,28,28\nclasses ten\n";
+  entry.info = "logbtq-model 2\nbatch 16\ninput 1,28,28\nclasses ten\n";
   RunResult r = run({"--help"}, entry);
   EXPECT_EQ(r.code, 0); // --help needs no model
   r = run({"--model-info"}, entry);
@@ -492,10 +534,32 @@ TEST(TrainerErrors, MalformedModelInfo) {
 
 /// A train step that returns one parameter too few.
 void shortTrainStep(LogbtqTrainResults *results, LogbtqMemRef1D *params,
-                    LogbtqMemRef1D *momentum, LogbtqMemRef1D *x,
-                    LogbtqMemRef1D *y, float lr, float t) {
-  fake::entryPoints().trainStep(results, params, momentum, x, y, lr, t);
+                    LogbtqMemRef1D *momentum, LogbtqMemRef1D *ranges,
+                    LogbtqMemRef1D *x, LogbtqMemRef1D *y, float lr, float t,
+                    int64_t step) {
+  fake::entryPoints().trainStep(results, params, momentum, ranges, x, y, lr, t,
+                                step);
   results->params.sizes[0] -= 1;
+}
+
+/// A train step that returns no ranges.
+void noRangesTrainStep(LogbtqTrainResults *results, LogbtqMemRef1D *params,
+                       LogbtqMemRef1D *momentum, LogbtqMemRef1D *ranges,
+                       LogbtqMemRef1D *x, LogbtqMemRef1D *y, float lr, float t,
+                       int64_t step) {
+  fake::entryPoints().trainStep(results, params, momentum, ranges, x, y, lr, t,
+                                step);
+  results->ranges.sizes[0] = 0;
+}
+
+/// A train step that returns 4 stats, as ABI v1 did.
+void shortStatsTrainStep(LogbtqTrainResults *results, LogbtqMemRef1D *params,
+                         LogbtqMemRef1D *momentum, LogbtqMemRef1D *ranges,
+                         LogbtqMemRef1D *x, LogbtqMemRef1D *y, float lr,
+                         float t, int64_t step) {
+  fake::entryPoints().trainStep(results, params, momentum, ranges, x, y, lr, t,
+                                step);
+  results->stats.sizes[0] = 4;
 }
 
 TEST(TrainerErrors, MalformedModelResults) {
@@ -507,6 +571,16 @@ TEST(TrainerErrors, MalformedModelResults) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, "trainer: error: the model's train_step returned "
                    "parameters with 7850 elements (expected 7851)\n");
+  entry.trainStep = noRangesTrainStep;
+  r = run({"--data", dir.path(), "--quiet"}, entry);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "trainer: error: the model's train_step returned "
+                   "ranges with 0 elements (expected 3)\n");
+  entry.trainStep = shortStatsTrainStep;
+  r = run({"--data", dir.path(), "--quiet"}, entry);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "trainer: error: the model's train_step returned "
+                   "stats with 4 elements (expected at least 16)\n");
 }
 
 TEST(TrainerCommandLine, HelpAndModelInfo) {
@@ -517,7 +591,9 @@ TEST(TrainerCommandLine, HelpAndModelInfo) {
   for (const char *flag :
        {"--epochs N", "--lr X", "--seed S", "--train-limit N", "--test-limit N",
         "--quiet", "--barrier-t0", "--barrier-gamma", "--barrier-tmax",
-        "--lr-decay-last", "--metrics FILE", "--step-inputs", "--dump DIR"})
+        "--lr-decay-last", "--lr-decay-epochs E1,E2,...", "--lr-decay-factor F",
+        "--save FILE", "--resume FILE", "--metrics FILE", "--step-inputs",
+        "--dump DIR"})
     EXPECT_TRUE(contains(r.out, flag)) << flag;
 
   r = run({"--model-info"});

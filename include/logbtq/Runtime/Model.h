@@ -1,10 +1,12 @@
 //===- Model.h - A compiled model and its buffers ---------------*- C++ -*-===//
 //
 // Owns the state a compiled model trains: the flat parameter and momentum
-// buffers and one batch of inputs and labels, and calls the step functions
-// of TrainerABI.h on them. Every buffer is malloc'd memory (64-byte aligned
-// through posix_memalign, so free() releases it); a train step returns new
-// parameter and momentum buffers and the old ones are freed.
+// buffers (f32 values or int8 MU8 codes, after the model's `quant` record),
+// the momentum range exponents, and one batch of inputs and labels, and calls
+// the step functions of TrainerABI.h on them. Every buffer is malloc'd memory
+// (64-byte aligned through posix_memalign, so free() releases it); a train
+// step returns new parameter, momentum and range buffers and the old ones
+// are freed.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,7 +17,9 @@
 #include "logbtq/Runtime/ModelInfo.h"
 #include "logbtq/Runtime/TrainerABI.h"
 
+#include <array>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace logbtq::runtime {
@@ -28,8 +32,8 @@ struct ModelEntryPoints {
   decltype(&_mlir_ciface_logbtq_eval_step) evalStep = nullptr;
   /// NUL-terminated `logbtq_model_info` text.
   const char *info = nullptr;
-  /// `param-count` floats: `logbtq_initial_params`.
-  const float *initialParams = nullptr;
+  /// `logbtq_initial_params`: param-count f32 values or int8 codes.
+  const unsigned char *initialParams = nullptr;
 };
 
 /// The `stats` vector of one step (TrainerABI.h's LogbtqStat).
@@ -38,41 +42,67 @@ struct StepStats {
   double correct = 0; ///< correct predictions in the batch
   double ce = 0;      ///< mean cross-entropy (train and grad steps)
   double barrier = 0; ///< lambda * barrier penalties (train and grad steps)
+  /// Every entry, indexed by LogbtqStat; those the step did not return
+  /// (the eval step returns 2) are 0.
+  std::array<double, LOGBTQ_NUM_STATS> values{};
 };
 
 class Model {
 public:
   /// Parses the model info, copies the initial parameters and zeroes the
-  /// momentum (which has `param-count` elements, like the parameters).
+  /// momentum (which has `param-count` elements, like the parameters) and
+  /// the momentum range exponents (one per `param` record).
   static Expected<std::unique_ptr<Model>> create(const ModelEntryPoints &entry);
   ~Model();
   Model(const Model &) = delete;
   Model &operator=(const Model &) = delete;
 
   const ModelInfo &info() const { return modelInfo; }
+  /// The model info text as the model exports it (a checkpoint keeps its
+  /// hash to refuse another model).
+  const std::string &infoText() const { return modelInfoText; }
 
   /// The batch the next step reads: batch * inputSize floats in the model's
   /// input layout, and batch int32 labels.
   float *inputs() { return static_cast<float *>(x.aligned); }
   int32_t *labels() { return static_cast<int32_t *>(y.aligned); }
 
-  /// One SGD step on the current batch; replaces parameters and momentum.
-  Expected<StepStats> trainStep(float lr, float t);
+  /// One SGD step on the current batch; replaces parameters, momentum and
+  /// ranges. `step` numbers the step over the whole run (from 0).
+  Expected<StepStats> trainStep(float lr, float t, int64_t step);
   /// Loss and gradients of the current batch; `grads` gets param-count
   /// values laid out like the parameters.
   Expected<StepStats> gradStep(float t, std::vector<float> &grads);
   /// Forward pass on the current batch.
   Expected<StepStats> evalStep();
 
-  /// The current value of parameter element `i` (0 <= i < param-count).
-  float param(int64_t i) const {
-    return static_cast<const float *>(params.aligned)[params.offset + i];
-  }
-  /// A copy of the current parameters (param-count values).
+  /// The current value of parameter element `i` (0 <= i < param-count),
+  /// decoded at the weight exponent for quant mu8.
+  float param(int64_t i) const;
+  /// The MU8 range exponent of flat element `i` (its parameter's).
+  int exponentAt(int64_t i) const;
+  /// A copy of the current parameters as f32 (param-count values, MU8 codes
+  /// decoded at the weight exponent).
   std::vector<float> paramValues() const;
+
+  /// The raw state a checkpoint holds: param-count elements of
+  /// info().elementSize() bytes each, and one int32 per `param` record.
+  const unsigned char *paramBytes() const;
+  const unsigned char *momentumBytes() const;
+  const int32_t *rangeValues() const;
+  int64_t stateBytes() const {
+    return modelInfo.paramCount * int64_t(modelInfo.elementSize());
+  }
+  int64_t rangeCount() const { return int64_t(modelInfo.params.size()); }
+  /// Replaces parameters, momentum and ranges with copies of the given ones
+  /// (sizes as above), in fresh buffers.
+  Error restoreState(const unsigned char *params, const unsigned char *momentum,
+                     const int32_t *ranges);
 
 private:
   Model(const ModelEntryPoints &entry, ModelInfo info);
+  /// Frees params, momentum and ranges (each once).
+  void freeState();
 
   /// Checks a buffer the model returned: `n` elements, unit stride.
   Error checkResult(const char *step, const char *what, const LogbtqMemRef1D &d,
@@ -82,8 +112,10 @@ private:
 
   ModelEntryPoints entry;
   ModelInfo modelInfo;
+  std::string modelInfoText;
   LogbtqMemRef1D params{};
   LogbtqMemRef1D momentum{};
+  LogbtqMemRef1D ranges{};
   LogbtqMemRef1D x{};
   LogbtqMemRef1D y{};
 };

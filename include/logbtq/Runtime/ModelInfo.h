@@ -12,6 +12,7 @@
 #include "logbtq/Runtime/Error.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,9 @@ struct ParamInfo {
   /// First element in the flat buffer.
   int64_t offset = 0;
   bool trainable = true;
+  /// MU8 range exponent of the codes (the weight exponent when the record
+  /// does not give one).
+  std::optional<int> exponent;
 
   /// Number of elements (the product of `shape`).
   int64_t numElements() const;
@@ -48,15 +52,26 @@ struct OptimizerInfo {
   double weightDecay = 0;
 };
 
-/// The whole description. Version 1 requires every record below (`quant` is
-/// informative) and rejects unknown ones.
+/// How parameters and momentum are stored (the `quant` record): f32 values,
+/// or int8 MU8 codes (docs/MU8.md).
+enum class QuantKind { F32 = 0, MU8 = 1 };
+
+/// The record's spelling of `kind`: "f32" or "mu8".
+const char *quantName(QuantKind kind);
+
+/// The whole description. Version 2 requires every record below and rejects
+/// unknown ones.
 struct ModelInfo {
-  int64_t version = 1;
+  int64_t version = 2;
   int64_t batch = 0;
   /// Shape of one sample; a batch of inputs is [batch, input...].
   std::vector<int64_t> input;
   int64_t classes = 0;
-  std::string quant;
+  /// `quant f32` or `quant mu8 <weight range exponent>`.
+  QuantKind quant = QuantKind::F32;
+  /// The range exponent of every parameter's codes (quant mu8): a code c
+  /// stands for mu8::decode(c, weightExponent). 0 for f32.
+  int weightExponent = 0;
   int64_t paramCount = 0;
   std::vector<ParamInfo> params;
   BarrierInfo barrier;
@@ -66,7 +81,14 @@ struct ModelInfo {
   int64_t inputSize() const;
   /// Number of trainable parameter elements.
   int64_t trainableCount() const;
+  /// Bytes of one parameter or momentum element: 4 (f32) or 1 (mu8 codes).
+  size_t elementSize() const { return quant == QuantKind::MU8 ? 1 : 4; }
+  /// "f32" or "mu8 <weight exponent>", as in the record.
+  std::string quantString() const;
 };
+
+/// The model info version this runtime reads (`logbtq-model 2`).
+constexpr int64_t kModelInfoVersion = 2;
 
 /// Parses the text of `logbtq_model_info`. Errors name the line:
 /// "model info line 7: ...". Checks that the records are complete and

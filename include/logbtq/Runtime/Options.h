@@ -23,14 +23,23 @@ struct TrainerOptions {
   std::string dataDir;
   int64_t epochs = 5;
   double lr = 0.05;
-  /// --lr-decay-last: lr x 0.1 in the last epoch.
+  /// --lr-decay-last: the last epoch is one of the decay epochs.
   bool lrDecayLast = false;
+  /// --lr-decay-epochs E1,E2,...: lr x lrDecayFactor from each of these
+  /// 1-based epochs on (sorted, no duplicates).
+  std::vector<int64_t> lrDecayEpochs;
+  /// --lr-decay-factor F.
+  double lrDecayFactor = 0.1;
   uint64_t seed = 0;
   std::optional<int64_t> trainLimit;
   std::optional<int64_t> testLimit;
   bool quiet = false;
-  /// --metrics FILE: one JSON object per epoch.
+  /// --metrics FILE: one JSON object per epoch and a final one.
   std::string metricsPath;
+  /// --save FILE: a checkpoint after every epoch.
+  std::string savePath;
+  /// --resume FILE: continue the run a checkpoint stopped.
+  std::string resumePath;
 
   // Barrier schedule; unset values come from the model info.
   std::optional<double> barrierT0;

@@ -4,8 +4,10 @@
 // another implementation (PyTorch, the numpy reference): it runs grad_step
 // on the batch and writes DIR/loss.npy (f32 scalar: the total loss) and
 // DIR/grad.<name>.npy for every trainable parameter, then runs train_step
-// once (from zero momentum) and writes DIR/param.<name>.npy for every
-// parameter after the update. Arrays have the parameter's shape.
+// once (from zero momentum and ranges, as step 0) and writes
+// DIR/param.<name>.npy for every parameter after the update. Arrays have the
+// parameter's shape and are float32 whatever the model's quant: gradients
+// are f32 in the ABI, MU8 parameter codes are decoded at the weight exponent.
 //
 //===----------------------------------------------------------------------===//
 

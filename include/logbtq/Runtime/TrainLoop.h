@@ -2,7 +2,11 @@
 //
 // The trainer's main loop: each epoch shuffles the training split
 // (Shuffle.h), runs train_step on every full batch (the remainder is
-// dropped, a different one each epoch), then evaluates the test split.
+// dropped, a different one each epoch), sums the steps' saturation and
+// overflow counters (QuantStats.h), evaluates the test split, and with
+// --save writes a checkpoint (Checkpoint.h). With --resume it starts after
+// the checkpoint's last epoch; every schedule is a function of the epoch
+// and the step counter continues, so the run is the uninterrupted one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +17,7 @@
 #include "logbtq/Runtime/Error.h"
 #include "logbtq/Runtime/Model.h"
 #include "logbtq/Runtime/Options.h"
+#include "logbtq/Runtime/QuantStats.h"
 
 #include <ostream>
 #include <vector>
@@ -37,6 +42,10 @@ struct EpochResult {
   double trainBarrier = 0; ///< mean over batches of lambda * penalties
   double trainAccuracy = 0;
   int64_t trainSamples = 0;
+  /// The train steps' counters summed over the epoch (zeros for f32).
+  QuantCounters counters;
+  /// Train steps done in the run at the end of the epoch.
+  int64_t steps = 0;
   EvalResult test; ///< count 0 when there is no test evaluation
   double trainSeconds = 0;
   double seconds = 0; ///< whole epoch, evaluation included
@@ -48,9 +57,13 @@ struct EpochResult {
 /// t in epoch `epoch` (0-based): min(t_max, t0 * gamma^epoch).
 double barrierT(const BarrierInfo &barrier, int64_t epoch);
 
-/// The learning rate in epoch `epoch` (0-based): constant, x0.1 in the last
-/// epoch with --lr-decay-last.
+/// The learning rate in epoch `epoch` (0-based): options.lr times
+/// lrDecayFactor once for every --lr-decay-epochs entry <= epoch + 1, and
+/// once more in the last epoch with --lr-decay-last (unless listed).
 double learningRate(const TrainerOptions &options, int64_t epoch);
+
+/// The process's peak resident set size so far, in MiB (getrusage).
+double peakRssMiB();
 
 /// Evaluates every sample of `split` in batches of the model's size. The
 /// last partial batch is padded with copies of its last sample; one more
@@ -58,9 +71,11 @@ double learningRate(const TrainerOptions &options, int64_t epoch);
 /// which is subtracted, so every sample counts exactly once.
 Expected<EvalResult> evaluate(Model &model, const DataSplit &split);
 
-/// Trains for options.epochs epochs, printing the plan, a line per epoch and
-/// the final result to `out`; with `interactive` (a terminal), progress is
-/// one line redrawn with '\r', otherwise plain lines per ~10% of an epoch.
+/// Trains until options.epochs epochs are done (from the checkpoint's epoch
+/// with --resume), printing the plan, a line per epoch and the final result
+/// to `out`; with `interactive` (a terminal), progress is a bar redrawn with
+/// '\r', otherwise plain lines per ~10% of an epoch. Returns the epochs run
+/// by this call.
 Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
                                          const TrainerOptions &options,
                                          std::ostream &out, bool interactive);

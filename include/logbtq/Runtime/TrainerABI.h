@@ -28,36 +28,63 @@ struct LogbtqMemRef1D {
   int64_t strides[1];
 };
 
-/// Entries of the `stats` vector the step functions return.
+/// Entries of the `stats` vector the train and grad steps return
+/// (LOGBTQ_NUM_STATS f32 values). Counts are exact integers stored as f32
+/// (a batch never encodes 2^24 values of one kind). A float32 model returns
+/// zeros for every counter.
 enum LogbtqStat {
   LOGBTQ_STAT_LOSS = 0,     ///< total loss: cross-entropy + barrier terms
   LOGBTQ_STAT_CORRECT = 1,  ///< number of correct predictions in the batch
   LOGBTQ_STAT_CE = 2,       ///< mean softmax cross-entropy
   LOGBTQ_STAT_BARRIER = 3,  ///< lambda * sum of barrier penalties
-  LOGBTQ_NUM_STATS = 4
+  // Encodes that saturated (|x| beyond the range), per tensor kind.
+  LOGBTQ_STAT_SAT_WEIGHTS = 4,
+  LOGBTQ_STAT_SAT_ACTIVATIONS = 5, ///< activations and inputs
+  LOGBTQ_STAT_SAT_GRADIENTS = 6,   ///< activation and weight gradients
+  LOGBTQ_STAT_SAT_MOMENTUM = 7,
+  LOGBTQ_STAT_ACC_OVERFLOW = 8, ///< int32 accumulators that overflowed
+  // How many values of each kind were encoded (the rates' denominators).
+  LOGBTQ_STAT_ENC_WEIGHTS = 9,
+  LOGBTQ_STAT_ENC_ACTIVATIONS = 10,
+  LOGBTQ_STAT_ENC_GRADIENTS = 11,
+  LOGBTQ_STAT_ENC_MOMENTUM = 12,
+  LOGBTQ_STAT_ACC_OUTPUTS = 13, ///< int32 accumulators computed
+  LOGBTQ_STAT_ZERO_ACTIVATIONS = 14, ///< activation codes exactly 0
+  LOGBTQ_STAT_RESERVED = 15,
+  LOGBTQ_NUM_STATS = 16
 };
 
+/// The results of a train step. `params` and `momentum` have the element
+/// type of the model's `quant` record: f32, or int8 MU8 codes.
 struct LogbtqTrainResults {
-  LogbtqMemRef1D params;   ///< updated parameters (f32, flat)
-  LogbtqMemRef1D momentum; ///< updated momentum (f32, flat)
+  LogbtqMemRef1D params;   ///< updated parameters (flat)
+  LogbtqMemRef1D momentum; ///< updated momentum (flat)
+  LogbtqMemRef1D ranges;   ///< updated momentum range exponents (int32)
   LogbtqMemRef1D stats;    ///< LOGBTQ_NUM_STATS f32 values
 };
 
 struct LogbtqGradResults {
-  LogbtqMemRef1D grads; ///< gradient of the loss for every parameter (flat)
+  LogbtqMemRef1D grads; ///< f32 gradient of the loss for every parameter
   LogbtqMemRef1D stats; ///< LOGBTQ_NUM_STATS f32 values
 };
 
 /// One SGD step on a batch. `x` holds batch * input-size f32 values in the
-/// model's input layout, `y` batch int32 labels. Results are new buffers
-/// allocated with malloc (the runtime frees the ones they replace).
+/// model's input layout, `y` batch int32 labels. `ranges` holds one int32
+/// per `param` record: the power-of-two range exponent of that parameter's
+/// momentum (MU8 models; a float32 model returns zeros). `step`
+/// numbers the step from 0 over the whole run: with the seed it keys the
+/// stochastic rounding of the update, so a resumed run repeats it exactly.
+/// Results are new buffers allocated with malloc (the runtime frees the
+/// ones they replace), or an argument handed back.
 void _mlir_ciface_logbtq_train_step(LogbtqTrainResults *results,
                                     LogbtqMemRef1D *params,
                                     LogbtqMemRef1D *momentum,
-                                    LogbtqMemRef1D *x, LogbtqMemRef1D *y,
-                                    float lr, float t);
+                                    LogbtqMemRef1D *ranges, LogbtqMemRef1D *x,
+                                    LogbtqMemRef1D *y, float lr, float t,
+                                    int64_t step);
 
-/// Loss and gradients without an update (the step dump and gradient checks).
+/// Loss and f32 gradients without an update (the step dump and gradient
+/// checks).
 void _mlir_ciface_logbtq_grad_step(LogbtqGradResults *results,
                                    LogbtqMemRef1D *params, LogbtqMemRef1D *x,
                                    LogbtqMemRef1D *y, float t);
@@ -69,19 +96,21 @@ void _mlir_ciface_logbtq_eval_step(LogbtqMemRef1D *stats,
                                    LogbtqMemRef1D *y);
 
 /// A text description of the model, one record per line:
-///   logbtq-model 1
+///   logbtq-model 2
 ///   batch 64
 ///   input 1,28,28
 ///   classes 10
-///   quant f32
+///   quant f32 | quant mu8 <weight range exponent>
 ///   param-count 235146
 ///   param <name> <dims comma-separated, or scalar> <offset> trainable|frozen
 ///   barrier <lambda> <bound> <t0> <gamma> <t_max>
 ///   optimizer sgd <momentum> <weight_decay>
 extern const char logbtq_model_info[];
 
-/// The initial values of all parameters, flat, in `param` order.
-extern const float logbtq_initial_params[];
+/// The initial values of all parameters, flat, in `param` order: f32
+/// values, or (quant mu8) int8 MU8 codes at the weight range. It is declared
+/// as bytes; the `quant` record says how to read them.
+extern const unsigned char logbtq_initial_params[];
 
 } // extern "C"
 

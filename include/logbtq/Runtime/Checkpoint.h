@@ -1,0 +1,66 @@
+//===- Checkpoint.h - Saving and resuming a training run --------*- C++ -*-===//
+//
+// `--save FILE` writes, after every epoch, everything a run needs to go on
+// exactly as if it had not stopped: the model's parameter, momentum and
+// range buffers as they are (f32 values or MU8 codes), and where the run
+// stands (epochs done, the global step counter, seed, schedule, the run's
+// counters). `--resume FILE` loads it. The format (docs/Runtime.md) is a
+// fixed little-endian header, the buffers, and a zlib CRC-32 of everything
+// before it; a file is replaced atomically (written as FILE.tmp, synced,
+// renamed), so a crash leaves the previous checkpoint or the new one.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_RUNTIME_CHECKPOINT_H
+#define LOGBTQ_RUNTIME_CHECKPOINT_H
+
+#include "logbtq/Runtime/Error.h"
+#include "logbtq/Runtime/Model.h"
+#include "logbtq/Runtime/QuantStats.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace logbtq::runtime {
+
+/// The file's first 8 bytes.
+constexpr char kCheckpointMagic[8] = {'L', 'O', 'G', 'B', 'T', 'Q', 'C', 'K'};
+/// The format version this runtime writes and reads.
+constexpr uint32_t kCheckpointVersion = 1;
+/// Bytes of the header, where the parameters start.
+constexpr int64_t kCheckpointHeaderBytes = 208;
+
+/// Where a run stands after an epoch: what resume needs besides the model's
+/// buffers.
+struct RunState {
+  int64_t epochsDone = 0;   ///< completed epochs
+  int64_t step = 0;         ///< train steps done: the next step's number
+  uint64_t seed = 0;        ///< --seed
+  int64_t trainSamples = 0; ///< training split size (after --train-limit)
+  double t = 0;             ///< barrier t of the last completed epoch
+  double lr = 0;            ///< learning rate of the last completed epoch
+  double t0 = 0, gamma = 0, tMax = 0; ///< the barrier schedule in effect
+  QuantCounters counters;             ///< summed over every epoch done
+};
+
+/// FNV-1a 64 of the model info text: a checkpoint of another model (or of
+/// the same model compiled differently) is refused.
+uint64_t modelInfoHash(std::string_view text);
+
+/// The size of a checkpoint of `model`: header + 2 * param-count *
+/// element size + 4 * param records + 4 (the CRC).
+int64_t checkpointBytes(const Model &model);
+
+/// Writes a checkpoint of `model` and `state` to `path` atomically.
+Error saveCheckpoint(const std::string &path, const Model &model,
+                     const RunState &state);
+
+/// Reads the checkpoint at `path`, checks it (complete, magic, version,
+/// CRC, written for this model) and loads its buffers into `model`. Errors
+/// name the file and the reason: "checkpoint ck.bin: checksum mismatch ...".
+Expected<RunState> loadCheckpoint(const std::string &path, Model &model);
+
+} // namespace logbtq::runtime
+
+#endif // LOGBTQ_RUNTIME_CHECKPOINT_H

@@ -1,0 +1,295 @@
+//===- Checkpoint.cpp - Saving and resuming a training run ----------------===//
+
+#include "logbtq/Runtime/Checkpoint.h"
+
+#include "Format.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+#include <vector>
+#include <zlib.h>
+
+namespace logbtq::runtime {
+namespace {
+
+/// Largest element count a checkpoint may promise (as for the model info):
+/// keeps size arithmetic on a corrupt header from overflowing.
+constexpr int64_t kMaxCount = int64_t(1) << 40;
+
+/// Appends little-endian fields, whatever the host's byte order.
+class Writer {
+public:
+  std::vector<unsigned char> bytes;
+
+  void u32(uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+      bytes.push_back(static_cast<unsigned char>(v >> (8 * i)));
+  }
+  void u64(uint64_t v) {
+    for (int i = 0; i < 8; ++i)
+      bytes.push_back(static_cast<unsigned char>(v >> (8 * i)));
+  }
+  void i64(int64_t v) { u64(static_cast<uint64_t>(v)); }
+  void f64(double v) {
+    uint64_t u;
+    std::memcpy(&u, &v, 8);
+    u64(u);
+  }
+  void raw(const void *p, size_t n) {
+    const auto *c = static_cast<const unsigned char *>(p);
+    bytes.insert(bytes.end(), c, c + n);
+  }
+};
+
+/// Reads little-endian fields at increasing offsets (bounds checked by the
+/// caller, who knows the size first).
+class Reader {
+public:
+  explicit Reader(const std::vector<unsigned char> &bytes) : bytes(bytes) {}
+  size_t pos = 0;
+
+  uint32_t u32() {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i)
+      v |= uint32_t(bytes[pos++]) << (8 * i);
+    return v;
+  }
+  uint64_t u64() {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; ++i)
+      v |= uint64_t(bytes[pos++]) << (8 * i);
+    return v;
+  }
+  int64_t i64() { return static_cast<int64_t>(u64()); }
+  double f64() {
+    uint64_t u = u64();
+    double v;
+    std::memcpy(&v, &u, 8);
+    return v;
+  }
+
+private:
+  const std::vector<unsigned char> &bytes;
+};
+
+uint32_t crc32Of(const unsigned char *p, size_t n) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  // zlib's length is an unsigned int: feed it in pieces.
+  while (n > 0) {
+    uInt chunk = uInt(std::min<size_t>(n, 1u << 30));
+    crc = crc32(crc, p, chunk);
+    p += chunk;
+    n -= chunk;
+  }
+  return uint32_t(crc);
+}
+
+std::string hex(uint64_t v) {
+  return formatString("0x%llx", (unsigned long long)v);
+}
+
+/// Writes `bytes` to `path` through `path.tmp`: written, flushed, fsync'd,
+/// renamed over `path`, then the directory fsync'd so the rename survives a
+/// crash. On failure the temporary file is removed.
+Error writeAtomically(const std::string &path,
+                      const std::vector<unsigned char> &bytes) {
+  std::string tmp = path + ".tmp";
+  auto fail = [&](const char *what) {
+    int err = errno;
+    std::remove(tmp.c_str());
+    return makeError("--save ", path, ": ", what, ": ", std::strerror(err));
+  };
+  std::FILE *f = std::fopen(tmp.c_str(), "wb");
+  if (!f)
+    return makeError("--save ", path, ": cannot create ", tmp, ": ",
+                     std::strerror(errno));
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() &&
+            std::fflush(f) == 0 && fsync(fileno(f)) == 0;
+  if (!ok) {
+    int err = errno;
+    std::fclose(f);
+    errno = err;
+    return fail("write failed");
+  }
+  if (std::fclose(f) != 0)
+    return fail("write failed");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    return fail("cannot rename the temporary file over it");
+  // Best effort: some file systems refuse to fsync a directory.
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "."
+                    : slash == 0               ? "/"
+                                               : path.substr(0, slash);
+  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd >= 0) {
+    (void)fsync(fd);
+    close(fd);
+  }
+  return Error::success();
+}
+
+Expected<std::vector<unsigned char>> readFile(const std::string &path) {
+  std::FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f)
+    return makeError("checkpoint ", path,
+                     ": cannot open: ", std::strerror(errno));
+  std::vector<unsigned char> bytes;
+  unsigned char buffer[1 << 16];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0)
+    bytes.insert(bytes.end(), buffer, buffer + n);
+  bool failed = std::ferror(f);
+  std::fclose(f);
+  if (failed)
+    return makeError("checkpoint ", path, ": read error");
+  return std::move(bytes);
+}
+
+} // namespace
+
+uint64_t modelInfoHash(std::string_view text) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+int64_t checkpointBytes(const Model &model) {
+  return kCheckpointHeaderBytes + 2 * model.stateBytes() +
+         4 * model.rangeCount() + 4;
+}
+
+Error saveCheckpoint(const std::string &path, const Model &model,
+                     const RunState &state) {
+  const ModelInfo &info = model.info();
+  Writer w;
+  w.bytes.reserve(size_t(checkpointBytes(model)));
+  w.raw(kCheckpointMagic, sizeof kCheckpointMagic);
+  w.u32(kCheckpointVersion);
+  w.u32(uint32_t(kCheckpointHeaderBytes));
+  w.u64(modelInfoHash(model.infoText()));
+  w.u32(uint32_t(info.quant));
+  w.u32(uint32_t(int32_t(info.weightExponent)));
+  w.i64(info.paramCount);
+  w.i64(model.rangeCount());
+  w.i64(state.epochsDone);
+  w.i64(state.step);
+  w.u64(state.seed);
+  w.i64(state.trainSamples);
+  w.f64(state.t);
+  w.f64(state.lr);
+  w.f64(state.t0);
+  w.f64(state.gamma);
+  w.f64(state.tMax);
+  for (double c : state.counters.sums)
+    w.f64(c);
+  if (int64_t(w.bytes.size()) != kCheckpointHeaderBytes)
+    return makeError("internal error: checkpoint header of ", w.bytes.size(),
+                     " bytes");
+  // The buffers as the model keeps them (MU8 codes are bytes; f32 values are
+  // little-endian on every host the runtime supports).
+  w.raw(model.paramBytes(), size_t(model.stateBytes()));
+  w.raw(model.momentumBytes(), size_t(model.stateBytes()));
+  const int32_t *ranges = model.rangeValues();
+  for (int64_t i = 0; i < model.rangeCount(); ++i)
+    w.u32(uint32_t(ranges[i]));
+  w.u32(crc32Of(w.bytes.data(), w.bytes.size()));
+  return writeAtomically(path, w.bytes);
+}
+
+Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
+  Expected<std::vector<unsigned char>> file = readFile(path);
+  if (!file)
+    return file.error();
+  const std::vector<unsigned char> &bytes = *file;
+  auto fail = [&](const auto &...parts) {
+    return makeError("checkpoint ", path, ": ", parts...);
+  };
+  const int64_t size = int64_t(bytes.size());
+  size_t magicBytes = std::min(bytes.size(), sizeof kCheckpointMagic);
+  if (std::memcmp(bytes.data(), kCheckpointMagic, magicBytes) != 0)
+    return fail("not a logbtq checkpoint (bad magic; expected 'LOGBTQCK')");
+  if (size < kCheckpointHeaderBytes + 4)
+    return fail("truncated (", size, " bytes, less than the ",
+                kCheckpointHeaderBytes + 4, " of a header and checksum)");
+
+  Reader r(bytes);
+  r.pos = sizeof kCheckpointMagic;
+  uint32_t version = r.u32();
+  if (version != kCheckpointVersion)
+    return fail("unsupported format version ", version, " (this runtime reads ",
+                kCheckpointVersion, ")");
+  uint32_t headerBytes = r.u32();
+  uint64_t hash = r.u64();
+  uint32_t quant = r.u32();
+  int32_t weightExponent = int32_t(r.u32());
+  int64_t paramCount = r.i64();
+  int64_t rangeCount = r.i64();
+  if (headerBytes != kCheckpointHeaderBytes || quant > 1 || paramCount < 0 ||
+      paramCount > kMaxCount || rangeCount < 0 || rangeCount > kMaxCount)
+    return fail("corrupt header (header size ", headerBytes, ", quant ", quant,
+                ", ", paramCount, " parameters, ", rangeCount, " ranges)");
+  int64_t elementSize = quant == uint32_t(QuantKind::MU8) ? 1 : 4;
+  int64_t expected = kCheckpointHeaderBytes + 2 * paramCount * elementSize +
+                     4 * rangeCount + 4;
+  if (size < expected)
+    return fail("truncated (", size, " bytes; its header promises ", expected,
+                ")");
+  if (size > expected)
+    return fail(size, " bytes, but its header promises ", expected,
+                " (trailing data or a corrupt header)");
+  Reader tail(bytes);
+  tail.pos = size_t(size - 4);
+  uint32_t stored = tail.u32();
+  uint32_t computed = crc32Of(bytes.data(), size_t(size - 4));
+  if (stored != computed)
+    return fail("checksum mismatch (stored ", hex(stored), ", computed ",
+                hex(computed), "): the file is corrupt");
+
+  const ModelInfo &info = model.info();
+  uint64_t ours = modelInfoHash(model.infoText());
+  if (hash != ours)
+    return fail("written for a different model (model info hash ", hex(hash),
+                ", this model's ", hex(ours), ")");
+  if (QuantKind(quant) != info.quant || weightExponent != info.weightExponent ||
+      paramCount != info.paramCount || rangeCount != model.rangeCount())
+    return fail("written for a different model (quant ",
+                quantName(QuantKind(quant)), ", ", paramCount,
+                " parameters; this model: quant ", quantName(info.quant), ", ",
+                info.paramCount, ")");
+
+  RunState state;
+  state.epochsDone = r.i64();
+  state.step = r.i64();
+  state.seed = r.u64();
+  state.trainSamples = r.i64();
+  state.t = r.f64();
+  state.lr = r.f64();
+  state.t0 = r.f64();
+  state.gamma = r.f64();
+  state.tMax = r.f64();
+  for (double &c : state.counters.sums)
+    c = r.f64();
+  if (state.epochsDone < 0 || state.step < 0 || state.trainSamples < 0)
+    return fail("corrupt header (", state.epochsDone, " epochs, step ",
+                state.step, ")");
+
+  const unsigned char *params = bytes.data() + kCheckpointHeaderBytes;
+  const unsigned char *momentum = params + model.stateBytes();
+  Reader rr(bytes);
+  rr.pos = size_t(kCheckpointHeaderBytes + 2 * model.stateBytes());
+  std::vector<int32_t> ranges(static_cast<size_t>(rangeCount));
+  for (int32_t &v : ranges)
+    v = int32_t(rr.u32());
+  if (Error e = model.restoreState(params, momentum, ranges.data()))
+    return e;
+  return state;
+}
+
+} // namespace logbtq::runtime
