@@ -211,10 +211,9 @@ LogicalResult mlir::logbtq::compile(MLIRContext &context,
                  << options.input << "\n";
     return failure();
   };
-  if (options.quant != "f32") {
+  if (pipeline.quant != "f32" && pipeline.quant != "mu8") {
     emitError(fileLoc(context, options.input))
-        << "--quant=" << options.quant
-        << " is not supported yet (this build trains in f32)";
+        << "--quant=" << pipeline.quant << " is not a number format (mu8 or f32)";
     return failure();
   }
   OwningOpRef<ModuleOp> module = loadModel(context, options);

@@ -40,6 +40,16 @@ void mlir::logbtq::buildTrainingPipeline(
   // Gradients nobody needs (frozen parameters, the input) disappear here.
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // MU8 storage for every tensor between kernels (a no-op for f32).
+  LogBTQQuantizeOptions quantize;
+  quantize.format = options.quant;
+  quantize.weightRange = options.weightRange;
+  quantize.activationRange = options.activationRange;
+  quantize.outputRange = options.outputRange;
+  quantize.dynamicActivations = options.dynamicActivations;
+  pm.addPass(createLogBTQQuantize(quantize));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   // The runtime's flat ABI, the model description and the initial values.
   LogBTQFlattenABIOptions abi;
   abi.t0 = options.barrierT0;
@@ -63,6 +73,8 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm) {
                   "function-boundary-type-conversion=identity-layout-map}");
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
+  // A returned constant is cloned so the runtime may free it: lower clones.
+  addPipeline(pm, "convert-bufferization-to-memref");
   // Reductions with a vectorizable inner loop.
   pm.addPass(createLogBTQOrderLoops());
   // Loops, then the LLVM dialect.

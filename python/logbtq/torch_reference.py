@@ -18,12 +18,15 @@ it tensor by tensor:
   reads as a tensor; BatchNormalization statistics and `frozen` names are
   frozen and get no term), "inputs": the model input, "activations": the
   result of every logbtq graph op of the imported @forward except
-  reshape/transpose/dropout (which repeat their input). An op result that is
-  the graph output has bound `out_bound`, everything else `bound`.
+  reshape/transpose/dropout (which repeat their input), and except a matmul
+  or conv2d whose only user adds a parameter (a bias: the layer's output is
+  after it). An op result that is the graph output has bound `out_bound`,
+  everything else `bound`.
 
 How ONNX nodes become graph ops (each op that makes a term marked *):
-  Gemm -> matmul*, [mul* by alpha if alpha != 1], [mul* of C by beta if
-  beta != 1, add* of the bias if C is given and beta != 0]; MatMul (N-D x 2-D)
+  Gemm -> matmul* (no term when alpha = beta = 1 and C is a parameter),
+  [mul* by alpha if alpha != 1], [mul* of C by beta if beta != 1, add* of
+  the bias if C is given and beta != 0]; MatMul (N-D x 2-D)
   -> reshape, matmul*, reshape; Conv -> conv2d* (bias included; a Pad node in
   front is absorbed into its pads); Relu/Sigmoid/Tanh/Clip -> one op*;
   Add/Sub/Mul -> one op* (numpy broadcasting); Div by a constant -> mul* by
@@ -433,6 +436,15 @@ class Reference:
         else:
             self._env[node.output[i]] = value
 
+    def _feeds_bias_add(self, name):
+        """Whether the only node reading `name` is an Add of a parameter (the
+        compiler's Layers.h rule: the product is not a layer output)."""
+        readers = [n for n in self.graph.node if name in n.input]
+        if len(readers) != 1 or readers[0].op_type != "Add":
+            return False
+        others = [i for i in readers[0].input if i != name]
+        return len(others) == 1 and others[0] in self.param_names
+
     def _reshape(self, x, shape):
         shape = tuple(int(d) for d in shape)
         if tuple(x.shape) == shape:
@@ -467,7 +479,9 @@ class Reference:
             A = A.t()
         if a.get("transB", 0):
             B = B.t()
-        y = self._emit("matmul", A @ B)
+        biased = (alpha == 1.0 and beta == 1.0 and self._has_input(node, 2)
+                  and node.input[2] in self.param_names)
+        y = A @ B if biased else self._emit("matmul", A @ B)
         if alpha != 1.0:
             y = self._emit("mul", y * alpha)
         if self._has_input(node, 2) and beta != 0.0:
@@ -486,7 +500,9 @@ class Reference:
             raise UnsupportedError("MatMul shapes")
         lead = list(A.shape[:-1])
         lhs = self._reshape(A, (int(np.prod(lead)), A.shape[-1]))
-        y = self._emit("matmul", lhs @ B)
+        y = lhs @ B
+        if len(lead) != 1 or not self._feeds_bias_add(node.output[0]):
+            y = self._emit("matmul", y)
         self._set(node, self._reshape(y, lead + [B.shape[1]]))
 
     # -- convolution and padding ----------------------------------------------
@@ -513,7 +529,10 @@ class Reference:
         if pad is not None:
             pads = [p + q for p, q in zip(pads, pad.pads)]
         b = self._input(node, 2) if self._has_input(node, 2) else None
-        self._set(node, self._emit("conv2d", conv2d(x, w, b, strides, pads, dilations)))
+        y = conv2d(x, w, b, strides, pads, dilations)
+        if not self._feeds_bias_add(node.output[0]):
+            y = self._emit("conv2d", y)
+        self._set(node, y)
 
     def _op_Pad(self, node, a):
         mode = a.get("mode", b"constant")

@@ -248,7 +248,8 @@ def check(a, log):
     # The compiled step.
     compiler = find_tool(a.compiler, "logbtq-compile")
     trainer = os.path.join(workdir, "trainer")
-    cmd = [compiler, model_path, "-o", trainer, "--batch", str(a.batch),
+    # The float32 program: the reference is float32 autograd.
+    cmd = [compiler, model_path, "-o", trainer, "--quant", "f32", "--batch", str(a.batch),
            "--barrier-lambda", repr(a.barrier_lambda), "--barrier-bound", repr(a.barrier_bound),
            "--barrier-output-bound", repr(a.barrier_output_bound),
            "--barrier-t0", repr(a.barrier_t0),

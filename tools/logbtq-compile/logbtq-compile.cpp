@@ -40,8 +40,23 @@ static cl::opt<EmitKind> emit(
         clEnumValN(EmitKind::Object, "obj", "a host object file"),
         clEnumValN(EmitKind::Trainer, "exe", "a trainer executable (default)")),
     cl::cat(category));
-static cl::opt<std::string> quant("quant", cl::desc("Number format: f32"),
-                                  cl::init("f32"), cl::cat(category));
+static cl::opt<std::string>
+    quant("quant", cl::desc("Number format: mu8 (8-bit training) or f32"),
+          cl::init("mu8"), cl::cat(category));
+static cl::opt<int> weightRange("weight-range",
+                                cl::desc("MU8 range exponent of weights"),
+                                cl::init(0), cl::cat(category));
+static cl::opt<int>
+    activationRange("activation-range",
+                    cl::desc("MU8 range exponent of activations and inputs"),
+                    cl::init(0), cl::cat(category));
+static cl::opt<int> outputRange("output-range",
+                                cl::desc("MU8 range exponent of the logits"),
+                                cl::init(4), cl::cat(category));
+static cl::opt<bool> dynamicRanges(
+    "dynamic-ranges",
+    cl::desc("MU8 activations take a per-tensor range each step"),
+    cl::init(false), cl::cat(category));
 static cl::opt<int64_t> batch("batch",
                               cl::desc("Batch size bound to a symbolic "
                                        "leading input dimension"),
@@ -113,7 +128,6 @@ int main(int argc, char **argv) {
   options.input = input;
   options.output = output;
   options.emit = emit;
-  options.quant = quant;
   options.batch = batch;
   options.frozen.assign(frozen.begin(), frozen.end());
   options.runtimeDir = runtimeDir;
@@ -131,6 +145,11 @@ int main(int argc, char **argv) {
   pipeline.barrierTMax = barrierTMax;
   pipeline.momentum = momentum;
   pipeline.weightDecay = weightDecay;
+  pipeline.quant = quant;
+  pipeline.weightRange = weightRange;
+  pipeline.activationRange = activationRange;
+  pipeline.outputRange = outputRange;
+  pipeline.dynamicActivations = dynamicRanges;
 
   return failed(compile(context, options, pipeline)) ? 1 : 0;
 }

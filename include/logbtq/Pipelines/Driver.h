@@ -32,7 +32,6 @@ struct CompileOptions {
   std::string input;
   std::string output;
   EmitKind emit = EmitKind::Trainer;
-  std::string quant = "f32";
   std::optional<int64_t> batch;
   std::vector<std::string> frozen;
   /// Where liblogbtq_runtime{,_main}.a are (default: the build's lib dir).

@@ -46,6 +46,22 @@ struct TrainingPipelineOptions
   Option<double> weightDecay{*this, "weight-decay",
                              llvm::cl::desc("L2 weight decay"),
                              llvm::cl::init(0.0)};
+  Option<std::string> quant{*this, "quant",
+                            llvm::cl::desc("Number format: mu8 or f32"),
+                            llvm::cl::init("mu8")};
+  Option<int> weightRange{*this, "weight-range",
+                          llvm::cl::desc("MU8 range exponent of weights"),
+                          llvm::cl::init(0)};
+  Option<int> activationRange{
+      *this, "activation-range",
+      llvm::cl::desc("MU8 range exponent of activations"), llvm::cl::init(0)};
+  Option<int> outputRange{*this, "output-range",
+                          llvm::cl::desc("MU8 range exponent of the logits"),
+                          llvm::cl::init(4)};
+  Option<bool> dynamicActivations{
+      *this, "dynamic-activations",
+      llvm::cl::desc("Per-tensor ranges for activations too"),
+      llvm::cl::init(false)};
 };
 
 /// From `@forward` to the flat-ABI step functions, still logbtq ops on

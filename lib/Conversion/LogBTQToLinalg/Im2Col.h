@@ -46,6 +46,22 @@ Value createIm2ColFilterGrad(OpBuilder &b, Location loc, Value grad,
                              Value input, const ConvGeometry &geometry,
                              Value zero, MacFn mac);
 
+/// The input gradient of a convolution (a transposed convolution) into a
+/// tensor of `x`'s shape: the output gradient is spread by the stride into a
+/// buffer filled with `zero` (the element type of the operands), then
+/// convolved with the flipped filter, accumulating from `accZero`.
+Value createConvGradInput(OpBuilder &b, Location loc, Value grad, Value filter,
+                          ArrayRef<int64_t> x, ArrayRef<int64_t> strides,
+                          ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                          Value zero, Value accZero, MacFn mac);
+
+/// The filter gradient (of shape `w`): the input is padded with `zero` as
+/// far as the windows read, then createIm2ColFilterGrad.
+Value createConvGradFilter(OpBuilder &b, Location loc, Value grad, Value input,
+                           ArrayRef<int64_t> w, ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations,
+                           Value zero, Value accZero, MacFn mac);
+
 /// The f32 multiply-add.
 Value floatMac(OpBuilder &b, Location loc, Value lhs, Value rhs, Value acc);
 

@@ -3,8 +3,11 @@
 #include "logbtq/Conversion/LogBTQToLinalg/LogBTQToLinalg.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
+#include "LoweringUtils.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -22,6 +25,8 @@ void mlir::logbtq::populateLogBTQToLinalgConversionPatterns(
     TypeConverter &converter, RewritePatternSet &patterns) {
   populateLogBTQGraphToLinalgPatterns(converter, patterns);
   populateLogBTQTrainingToLinalgPatterns(converter, patterns);
+  lowering::populateMU8Patterns(converter, patterns);
+  lowering::populateIntegerKernelPatterns(converter, patterns);
 }
 
 namespace {
@@ -29,17 +34,29 @@ struct ConvertLogBTQToLinalgPass
     : logbtq::impl::ConvertLogBTQToLinalgBase<ConvertLogBTQToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
-    // f32 tensors stay as they are; MU8 types get their own lowering later.
+    // MU8 tensors become tensors of i8 codes; every other type stays.
     TypeConverter converter;
-    converter.addConversion([](Type type) { return type; });
+    converter.addConversion(
+        [](Type type) { return lowering::convertMU8Type(type); });
+    auto isLegal = [&](Operation *op) {
+      return converter.isLegal(op->getOperandTypes()) &&
+             converter.isLegal(op->getResultTypes());
+    };
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<LogBTQDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect,
-                           func::FuncDialect>();
+                           math::MathDialect>();
+    target.addDynamicallyLegalDialect<tensor::TensorDialect, func::FuncDialect>(
+        isLegal);
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
+      return converter.isSignatureLegal(f.getFunctionType()) &&
+             converter.isLegal(&f.getBody());
+    });
     RewritePatternSet patterns(ctx);
     populateLogBTQToLinalgConversionPatterns(converter, patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                   converter);
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

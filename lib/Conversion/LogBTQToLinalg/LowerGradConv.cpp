@@ -27,6 +27,8 @@
 using namespace mlir;
 using namespace mlir::logbtq;
 using namespace mlir::logbtq::gradlowering;
+using lowering::ConvGeometry;
+using lowering::MacFn;
 
 namespace {
 
@@ -39,7 +41,8 @@ Value flipAndSwapChannels(OpBuilder &b, Location loc, Value filter) {
   bindDims(ctx, c, f, kh, kw);
   AffineMap read = AffineMap::get(
       4, 0, {f, c, shape[2] - 1 - kh, shape[3] - 1 - kw}, ctx);
-  Value init = lowering::createEmpty(b, loc, swapped, b.getF32Type());
+  Value init = lowering::createEmpty(
+      b, loc, swapped, cast<RankedTensorType>(filter.getType()).getElementType());
   return linalg::GenericOp::create(
              b, loc, TypeRange{init.getType()}, ValueRange{filter},
              ValueRange{init},
@@ -51,6 +54,87 @@ Value flipAndSwapChannels(OpBuilder &b, Location loc, Value filter) {
       .getResult(0);
 }
 
+} // namespace
+
+Value lowering::createConvGradInput(OpBuilder &b, Location loc, Value grad,
+                                    Value filter, ArrayRef<int64_t> x,
+                                    ArrayRef<int64_t> strides,
+                                    ArrayRef<int64_t> pads,
+                                    ArrayRef<int64_t> dilations, Value zero,
+                                    Value accZero, MacFn mac) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> dy = shapeOf(grad), w = shapeOf(filter);
+  // Per spatial axis: the buffer holds x's size plus the dilated window's
+  // extent; dy row o lands at `lo + o * stride`. Rows that would land
+  // outside (pads beyond the window's extent) only ever met padding.
+  SmallVector<int64_t> bufferShape = {dy[0], dy[1], 0, 0};
+  SmallVector<int64_t> first(4, 0), count(dy), at(4, 0), step(4, 1);
+  for (int i = 0; i < 2; ++i) {
+    int64_t extent = dilations[i] * (w[2 + i] - 1);
+    int64_t size = x[2 + i] + extent, s = strides[i];
+    int64_t lo = extent - pads[i];
+    int64_t begin = lo >= 0 ? 0 : (-lo + s - 1) / s;
+    int64_t end = std::min(dy[2 + i] - 1, (size - 1 - lo) / s);
+    bufferShape[2 + i] = size;
+    first[2 + i] = begin;
+    count[2 + i] = end - begin + 1;
+    at[2 + i] = lo + begin * s;
+    step[2 + i] = s;
+  }
+  // Every window of the forward convolution saw padding only.
+  if (count[2] <= 0 || count[3] <= 0)
+    return createFilled(b, loc, x, accZero);
+  Value rows = grad;
+  if (ArrayRef<int64_t>(count) != dy)
+    rows = tensor::ExtractSliceOp::create(
+        b, loc, grad, getAsIndexOpFoldResult(ctx, first),
+        getAsIndexOpFoldResult(ctx, count),
+        getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1)));
+  Value buffer = tensor::InsertSliceOp::create(
+      b, loc, rows, createFilled(b, loc, bufferShape, zero),
+      getAsIndexOpFoldResult(ctx, at), getAsIndexOpFoldResult(ctx, count),
+      getAsIndexOpFoldResult(ctx, step));
+  Value flipped = flipAndSwapChannels(b, loc, filter);
+  ConvGeometry geometry{{w[2], w[3]},
+                        {x[2], x[3]},
+                        {1, 1},
+                        {dilations.begin(), dilations.end()}};
+  return createIm2ColConv(b, loc, buffer, flipped, geometry, accZero, mac);
+}
+
+Value lowering::createConvGradFilter(OpBuilder &b, Location loc, Value grad,
+                                     Value input, ArrayRef<int64_t> w,
+                                     ArrayRef<int64_t> strides,
+                                     ArrayRef<int64_t> pads,
+                                     ArrayRef<int64_t> dilations, Value zero,
+                                     Value accZero, MacFn mac) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> dy = shapeOf(grad), x = shapeOf(input);
+  // Pad the input as far as the windows read: the top/left pads, and at
+  // the bottom/right what the last window needs (at most the pads).
+  SmallVector<int64_t> low(4, 0), high(4, 0), padded(x);
+  for (int i = 0; i < 2; ++i) {
+    int64_t reach =
+        (dy[2 + i] - 1) * strides[i] + dilations[i] * (w[2 + i] - 1) + 1;
+    low[2 + i] = pads[i];
+    high[2 + i] = std::max<int64_t>(0, reach - x[2 + i] - pads[i]);
+    padded[2 + i] += low[2 + i] + high[2 + i];
+  }
+  Value source = input;
+  if (padded != SmallVector<int64_t>(x))
+    source = tensor::PadOp::create(
+        b, loc, RankedTensorType::get(padded, zero.getType()), input,
+        getAsIndexOpFoldResult(ctx, low), getAsIndexOpFoldResult(ctx, high),
+        zero);
+  ConvGeometry geometry{{w[2], w[3]},
+                        {dy[2], dy[3]},
+                        {strides.begin(), strides.end()},
+                        {dilations.begin(), dilations.end()}};
+  return createIm2ColFilterGrad(b, loc, grad, source, geometry, accZero, mac);
+}
+
+namespace {
+
 /// The gradient with respect to the NCHW input.
 struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -60,57 +144,12 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (failed(checkStaticF32(op, rewriter)))
       return failure();
-    Location loc = op.getLoc();
-    Value grad = adaptor.getGrad(), filter = adaptor.getFilter();
-    ArrayRef<int64_t> dy = shapeOf(grad), w = shapeOf(filter);
-    auto resultType = cast<RankedTensorType>(op.getType());
-    ArrayRef<int64_t> x = resultType.getShape();
-    ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
-                      dilations = op.getDilations();
-    Value zero = constantF32(rewriter, loc, 0.0);
-
-    // Per spatial axis: the buffer holds x's size plus the dilated window's
-    // extent; dy row o lands at `lo + o * stride`. Rows that would land
-    // outside (pads beyond the window's extent) only ever met padding.
-    SmallVector<int64_t> bufferShape = {dy[0], dy[1], 0, 0};
-    SmallVector<int64_t> first(4, 0), count(dy), at(4, 0), step(4, 1);
-    for (int i = 0; i < 2; ++i) {
-      int64_t extent = dilations[i] * (w[2 + i] - 1);
-      int64_t size = x[2 + i] + extent, s = strides[i];
-      int64_t lo = extent - pads[i];
-      int64_t begin = lo >= 0 ? 0 : (-lo + s - 1) / s;
-      int64_t end = std::min(dy[2 + i] - 1, (size - 1 - lo) / s);
-      bufferShape[2 + i] = size;
-      first[2 + i] = begin;
-      count[2 + i] = end - begin + 1;
-      at[2 + i] = lo + begin * s;
-      step[2 + i] = s;
-    }
-    if (count[2] <= 0 || count[3] <= 0) {
-      // Every window of the forward convolution saw padding only.
-      rewriter.replaceOp(op, lowering::createFilled(rewriter, loc, x, zero));
-      return success();
-    }
-    Value rows = grad;
-    if (ArrayRef<int64_t>(count) != dy)
-      rows = tensor::ExtractSliceOp::create(
-          rewriter, loc, grad, getAsIndexOpFoldResult(getContext(), first),
-          getAsIndexOpFoldResult(getContext(), count),
-          getAsIndexOpFoldResult(getContext(), SmallVector<int64_t>(4, 1)));
-    Value buffer = tensor::InsertSliceOp::create(
-        rewriter, loc, rows, lowering::createFilled(rewriter, loc, bufferShape, zero),
-        getAsIndexOpFoldResult(getContext(), at),
-        getAsIndexOpFoldResult(getContext(), count),
-        getAsIndexOpFoldResult(getContext(), step));
-
-    Value flipped = flipAndSwapChannels(rewriter, loc, filter);
-    lowering::ConvGeometry geometry{{w[2], w[3]},
-                                    {x[2], x[3]},
-                                    {1, 1},
-                                    {dilations.begin(), dilations.end()}};
-    Value conv = lowering::createIm2ColConv(rewriter, loc, buffer, flipped,
-                                            geometry, zero, lowering::floatMac);
-    rewriter.replaceOp(op, conv);
+    Value zero = constantF32(rewriter, op.getLoc(), 0.0);
+    rewriter.replaceOp(
+        op, lowering::createConvGradInput(
+                rewriter, op.getLoc(), adaptor.getGrad(), adaptor.getFilter(),
+                shapeOf(op.getResult()), op.getStrides(), op.getPads(),
+                op.getDilations(), zero, zero, lowering::floatMac));
     return success();
   }
 };
@@ -124,40 +163,12 @@ struct Conv2DGradFilterLowering : OpConversionPattern<Conv2DGradFilterOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (failed(checkStaticF32(op, rewriter)))
       return failure();
-    Location loc = op.getLoc();
-    MLIRContext *ctx = getContext();
-    Value grad = adaptor.getGrad(), input = adaptor.getInput();
-    ArrayRef<int64_t> dy = shapeOf(grad), x = shapeOf(input);
-    auto resultType = cast<RankedTensorType>(op.getType());
-    ArrayRef<int64_t> w = resultType.getShape();
-    ArrayRef<int64_t> strides = op.getStrides(), pads = op.getPads(),
-                      dilations = op.getDilations();
-    Value zero = constantF32(rewriter, loc, 0.0);
-
-    // Pad the input as far as the windows read: the top/left pads, and at
-    // the bottom/right what the last window needs (at most the pads).
-    SmallVector<int64_t> low(4, 0), high(4, 0), padded(x);
-    for (int i = 0; i < 2; ++i) {
-      int64_t reach = (dy[2 + i] - 1) * strides[i] +
-                      dilations[i] * (w[2 + i] - 1) + 1;
-      low[2 + i] = pads[i];
-      high[2 + i] = std::max<int64_t>(0, reach - x[2 + i] - pads[i]);
-      padded[2 + i] += low[2 + i] + high[2 + i];
-    }
-    Value source = input;
-    if (padded != SmallVector<int64_t>(x))
-      source = tensor::PadOp::create(
-          rewriter, loc, RankedTensorType::get(padded, rewriter.getF32Type()),
-          input, getAsIndexOpFoldResult(ctx, low),
-          getAsIndexOpFoldResult(ctx, high), zero);
-
-    lowering::ConvGeometry geometry{{w[2], w[3]},
-                                    {dy[2], dy[3]},
-                                    {strides.begin(), strides.end()},
-                                    {dilations.begin(), dilations.end()}};
-    Value result = lowering::createIm2ColFilterGrad(
-        rewriter, loc, grad, source, geometry, zero, lowering::floatMac);
-    rewriter.replaceOp(op, result);
+    Value zero = constantF32(rewriter, op.getLoc(), 0.0);
+    rewriter.replaceOp(
+        op, lowering::createConvGradFilter(
+                rewriter, op.getLoc(), adaptor.getGrad(), adaptor.getInput(),
+                shapeOf(op.getResult()), op.getStrides(), op.getPads(),
+                op.getDilations(), zero, zero, lowering::floatMac));
     return success();
   }
 };

@@ -111,6 +111,14 @@ void populateNormalizationPatterns(TypeConverter &converter,
                                    RewritePatternSet &patterns);
 void populateLossPatterns(TypeConverter &converter,
                           RewritePatternSet &patterns);
+/// MU8 tensors, encode/decode/quantize/range_exponent, integer kernels, and
+/// the retyping of other ops that carry MU8 tensors.
+void populateMU8Patterns(TypeConverter &converter, RewritePatternSet &patterns);
+void populateIntegerKernelPatterns(TypeConverter &converter,
+                                   RewritePatternSet &patterns);
+
+/// `tensor<... x !logbtq.mu8<e>>` -> `tensor<... x i8>`; other types as is.
+Type convertMU8Type(Type type);
 
 } // namespace mlir::logbtq::lowering
 

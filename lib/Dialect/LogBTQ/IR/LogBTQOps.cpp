@@ -203,3 +203,71 @@ OpFoldResult BarrierOp::fold(FoldAdaptor adaptor) {
       barrier::penalty(values->data(), values->size(), bound, tValue);
   return FloatAttr::get(getType(), static_cast<float>(penalty));
 }
+
+//===----------------------------------------------------------------------===//
+// Ops of the quantized program
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeOp::verify() {
+  if (failed(verifySameShape(*this, getInput().getType(), getResult().getType())))
+    return failure();
+  return verifyRangeOperand(*this, getMU8ElementType(getResult().getType()),
+                            getExponent());
+}
+
+LogicalResult IntegerKernelOp::verify() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != getInputs().size())
+    return emitOpError("has ") << getInputs().size() << " inputs but its body "
+                               << body.getNumArguments() << " arguments";
+  unsigned dynamicInputs = 0;
+  for (auto [input, arg] : llvm::zip(getInputs(), body.getArguments())) {
+    auto type = cast<RankedTensorType>(input.getType());
+    if (getMU8ElementType(type).isDynamic())
+      ++dynamicInputs;
+    auto argType = dyn_cast<RankedTensorType>(arg.getType());
+    if (!argType || !argType.getElementType().isF32() ||
+        argType.getShape() != type.getShape())
+      return emitOpError("body argument ")
+             << arg.getArgNumber() << " must be the f32 tensor of " << type;
+  }
+  if (dynamicInputs != getExponents().size())
+    return emitOpError("has ")
+           << getExponents().size() << " exponents for " << dynamicInputs
+           << " inputs of dynamic range";
+  if (body.getOperations().size() != 2)
+    return emitOpError("body must hold one kernel op and the yield");
+  Operation *kernel = getKernel();
+  if (!isa<MatmulOp, Conv2DOp, Conv2DGradInputOp, Conv2DGradFilterOp>(kernel))
+    return emitOpError("kernel must be a matmul, conv2d, conv2d_grad_input "
+                       "or conv2d_grad_filter, not ")
+           << kernel->getName();
+  for (Value operand : kernel->getOperands()) {
+    auto arg = dyn_cast<BlockArgument>(operand);
+    if (!arg || arg.getOwner() != &body)
+      return emitOpError("kernel operands must be the body's arguments");
+  }
+  if (kernel->getNumOperands() != body.getNumArguments())
+    return emitOpError("kernel must use each body argument once");
+  auto yield = cast<YieldOp>(body.getTerminator());
+  if (yield.getValue() != kernel->getResult(0))
+    return emitOpError("must yield the kernel's result");
+  if (yield.getValue().getType() != getResult().getType())
+    return emitOpError("result type ")
+           << getResult().getType() << " differs from the kernel's "
+           << yield.getValue().getType();
+  return success();
+}
+
+LogicalResult BitcastOp::verify() {
+  auto in = cast<ShapedType>(getInput().getType());
+  auto out = cast<ShapedType>(getResult().getType());
+  if (failed(verifySameShape(*this, in, out)))
+    return failure();
+  bool inCodes = in.getElementType().isInteger(8);
+  bool outCodes = out.getElementType().isInteger(8);
+  if (inCodes == outCodes)
+    return emitOpError("converts between i8 codes and an MU8 tensor, not ")
+           << in << " to " << out;
+  return success();
+}

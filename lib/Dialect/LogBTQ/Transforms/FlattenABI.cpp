@@ -3,7 +3,10 @@
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/TrainingOptions.h"
+#include "logbtq/Numerics/MU8.h"
+#include "logbtq/Runtime/TrainerABI.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -18,15 +21,20 @@ namespace mlir::logbtq {
 
 using namespace mlir;
 using namespace mlir::logbtq;
+namespace mu8 = ::logbtq::mu8;
+
+/// The stats vector of the trainer ABI.
+static constexpr int64_t kNumStats = LOGBTQ_NUM_STATS;
 
 namespace {
 
 struct Parameter {
   std::string name;
-  RankedTensorType type;
+  RankedTensorType type; ///< f32, as @forward has it
   int64_t offset;
   bool trainable;
   ArrayRef<float> init;
+  int range = 0; ///< MU8 range exponent (quantized models)
 };
 
 /// The flat layout of all parameters: one after the other, in order.
@@ -35,6 +43,9 @@ struct Layout {
   int64_t size = 0;
   RankedTensorType inputType;
   int64_t classes = 0;
+  bool mu8 = false;
+  /// Element type of the flat parameter and momentum buffers.
+  Type storage;
 };
 
 FailureOr<Layout> analyze(func::FuncOp forward) {
@@ -95,29 +106,40 @@ public:
   ABIBuilder(ModuleOp module, const Layout &layout)
       : module(module), layout(layout), b(module.getContext()) {}
 
-  /// The parameters as tensors of their own shapes.
-  SmallVector<Value> unpack(Location loc, Value flat) {
+  /// The parameters as tensors of the types `step` takes (`types`): f32,
+  /// or MU8 codes given their range by a bitcast.
+  SmallVector<Value> unpack(Location loc, Value flat, TypeRange types) {
     SmallVector<Value> parts;
-    for (const Parameter &p : layout.params) {
+    for (auto [p, type] : llvm::zip(layout.params, types)) {
       int64_t n = p.type.getNumElements();
       auto slice = tensor::ExtractSliceOp::create(
-          b, loc, RankedTensorType::get({n}, b.getF32Type()), flat,
+          b, loc, RankedTensorType::get({n}, layout.storage), flat,
           ValueRange{}, ValueRange{}, ValueRange{},
           b.getDenseI64ArrayAttr({p.offset}), b.getDenseI64ArrayAttr({n}),
           b.getDenseI64ArrayAttr({1}));
-      parts.push_back(reshapeFlat(b, loc, slice, p.type));
+      auto shaped = cast<RankedTensorType>(type);
+      Value part = reshapeFlat(
+          b, loc, slice,
+          RankedTensorType::get(shaped.getShape(), layout.storage));
+      if (part.getType() != type)
+        part = BitcastOp::create(b, loc, type, part);
+      parts.push_back(part);
     }
     return parts;
   }
 
-  /// One flat tensor of all parameters' values.
-  Value pack(Location loc, ValueRange parts) {
+  /// One flat tensor of all parameters' values (or codes) of `element`.
+  Value pack(Location loc, ValueRange parts, Type element) {
     Value flat = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{layout.size},
-                                         b.getF32Type());
+                                         element);
     for (auto [p, part] : llvm::zip(layout.params, parts)) {
       int64_t n = p.type.getNumElements();
-      Value line = reshapeFlat(b, loc, part,
-                               RankedTensorType::get({n}, b.getF32Type()));
+      auto partType = cast<RankedTensorType>(part.getType());
+      if (partType.getElementType() != element)
+        part = BitcastOp::create(
+            b, loc, RankedTensorType::get(partType.getShape(), element), part);
+      Value line =
+          reshapeFlat(b, loc, part, RankedTensorType::get({n}, element));
       flat = tensor::InsertSliceOp::create(
           b, loc, line, flat, ValueRange{}, ValueRange{}, ValueRange{},
           b.getDenseI64ArrayAttr({p.offset}), b.getDenseI64ArrayAttr({n}),
@@ -126,26 +148,42 @@ public:
     return flat;
   }
 
-  /// Adds `@name` taking (flat params, [flat momenta], flat x, labels,
-  /// scalars...) that calls `step` and flattens what it returns.
-  LogicalResult wrap(func::FuncOp step, StringRef name, bool hasMomentum,
+  /// Adds `@name` taking (flat params, [flat momenta, ranges], flat x,
+  /// labels, scalars..., [step]) that calls `step` and flattens what it
+  /// returns: [flat params, flat momenta, ranges] or [flat grads], and the
+  /// stats, padded with zeros to LOGBTQ_NUM_STATS for train and grad steps.
+  LogicalResult wrap(func::FuncOp step, StringRef name, bool isTrain,
                      unsigned numScalars, unsigned numFlatResults) {
     Location loc = step.getLoc();
-    Type f32 = b.getF32Type();
-    auto flatType = RankedTensorType::get({layout.size}, f32);
+    Type f32 = b.getF32Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
+    auto flatType = RankedTensorType::get({layout.size}, layout.storage);
+    auto flatF32 = RankedTensorType::get({layout.size}, f32);
     int64_t inputSize = layout.inputType.getNumElements();
     auto flatInput = RankedTensorType::get({inputSize}, f32);
     size_t numParams = layout.params.size();
-    Type labelsType =
-        step.getArgumentTypes()[numParams * (hasMomentum ? 2 : 1) + 1];
+    auto rangesType = RankedTensorType::get({int64_t(numParams)}, i32);
+    TypeRange stepArgs = step.getArgumentTypes();
+    Type labelsType = stepArgs[numParams * (isTrain ? 2 : 1) + 1];
+    // A quantized train step also takes the ranges and the step number.
+    bool stepTakesRanges = isTrain && layout.mu8;
 
     SmallVector<Type> argTypes{flatType};
-    if (hasMomentum)
-      argTypes.push_back(flatType);
+    if (isTrain)
+      argTypes.append({flatType, rangesType});
     argTypes.append({flatInput, labelsType});
     argTypes.append(numScalars, f32);
-    SmallVector<Type> resultTypes(numFlatResults, flatType);
-    resultTypes.push_back(step.getResultTypes().back()); // stats
+    if (isTrain)
+      argTypes.push_back(i64);
+    SmallVector<Type> resultTypes;
+    if (isTrain)
+      resultTypes.append({flatType, flatType, rangesType});
+    else if (numFlatResults)
+      resultTypes.push_back(flatF32);
+    auto stepStats = cast<RankedTensorType>(step.getResultTypes().back());
+    int64_t numStats = numScalars ? std::max<int64_t>(stepStats.getDimSize(0),
+                                                      kNumStats)
+                                  : stepStats.getDimSize(0);
+    resultTypes.push_back(RankedTensorType::get({numStats}, f32));
 
     b.setInsertionPointToEnd(module.getBody());
     auto func = func::FuncOp::create(b, loc, name,
@@ -154,23 +192,57 @@ public:
     Block *body = func.addEntryBlock();
     b.setInsertionPointToStart(body);
     auto args = body->getArguments();
-    SmallVector<Value> callArgs = unpack(loc, args[0]);
+    SmallVector<Value> callArgs =
+        unpack(loc, args[0], stepArgs.take_front(numParams));
     unsigned next = 1;
-    if (hasMomentum)
-      llvm::append_range(callArgs, unpack(loc, args[next++]));
+    Value ranges, stepNumber;
+    if (isTrain) {
+      llvm::append_range(callArgs,
+                         unpack(loc, args[next++],
+                                stepArgs.slice(numParams, numParams)));
+      ranges = args[next++];
+    }
     callArgs.push_back(reshapeFlat(b, loc, args[next++], layout.inputType));
-    for (; next < args.size(); ++next)
-      callArgs.push_back(args[next]);
+    callArgs.push_back(args[next++]); // labels
+    for (unsigned s = 0; s < numScalars; ++s)
+      callArgs.push_back(args[next++]);
+    if (isTrain)
+      stepNumber = args[next++];
+    if (stepTakesRanges)
+      callArgs.append({ranges, stepNumber});
     auto call = func::CallOp::create(b, loc, step, callArgs);
 
     SmallVector<Value> results;
     auto values = call.getResults();
     for (unsigned r = 0; r < numFlatResults; ++r)
-      results.push_back(pack(loc, values.slice(r * numParams, numParams)));
-    results.push_back(values.back());
+      results.push_back(pack(loc, values.slice(r * numParams, numParams),
+                             isTrain ? layout.storage : f32));
+    if (isTrain)
+      // A float32 model has no ranges: zeros (a constant, never an
+      // argument handed back, which bufferization could not return).
+      results.push_back(stepTakesRanges
+                            ? values[values.size() - 2]
+                            : arith::ConstantOp::create(
+                                  b, loc, DenseElementsAttr::get(rangesType, 0))
+                                  .getResult());
+    results.push_back(padStats(loc, values.back(), numStats));
     func::ReturnOp::create(b, loc, results);
     step.setPrivate();
     return success();
+  }
+
+  /// `stats` with zeros appended up to `size` entries.
+  Value padStats(Location loc, Value stats, int64_t size) {
+    auto type = cast<RankedTensorType>(stats.getType());
+    if (type.getDimSize(0) >= size)
+      return stats;
+    auto zerosType = RankedTensorType::get({size}, b.getF32Type());
+    Value zeros = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(zerosType, 0.0f));
+    return tensor::InsertSliceOp::create(
+        b, loc, stats, zeros, ValueRange{}, ValueRange{}, ValueRange{},
+        b.getDenseI64ArrayAttr({0}), b.getDenseI64ArrayAttr({type.getDimSize(0)}),
+        b.getDenseI64ArrayAttr({1}));
   }
 
   void addGlobals(StringRef info) {
@@ -182,17 +254,30 @@ public:
     LLVM::GlobalOp::create(b, loc, textType, /*isConstant=*/true,
                            LLVM::Linkage::External, "logbtq_model_info",
                            b.getStringAttr(text));
-    SmallVector<float> init;
-    init.reserve(layout.size);
-    for (const Parameter &p : layout.params)
-      init.append(p.init.begin(), p.init.end());
-    auto dataType = LLVM::LLVMArrayType::get(b.getF32Type(), layout.size);
-    LLVM::GlobalOp::create(
-        b, loc, dataType, /*isConstant=*/true, LLVM::Linkage::External,
-        "logbtq_initial_params",
-        DenseElementsAttr::get(
-            RankedTensorType::get({layout.size}, b.getF32Type()),
-            ArrayRef<float>(init)));
+    DenseElementsAttr data;
+    if (layout.mu8) {
+      // The initial weights as codes at their ranges, rounded to nearest.
+      SmallVector<int8_t> codes;
+      codes.reserve(layout.size);
+      for (const Parameter &p : layout.params)
+        for (float v : p.init)
+          codes.push_back(mu8::encodeNearest(v, p.range));
+      data = DenseElementsAttr::get(
+          RankedTensorType::get({layout.size}, b.getI8Type()),
+          ArrayRef<int8_t>(codes));
+    } else {
+      SmallVector<float> init;
+      init.reserve(layout.size);
+      for (const Parameter &p : layout.params)
+        init.append(p.init.begin(), p.init.end());
+      data = DenseElementsAttr::get(
+          RankedTensorType::get({layout.size}, b.getF32Type()),
+          ArrayRef<float>(init));
+    }
+    auto dataType = LLVM::LLVMArrayType::get(layout.storage, layout.size);
+    LLVM::GlobalOp::create(b, loc, dataType, /*isConstant=*/true,
+                           LLVM::Linkage::External, "logbtq_initial_params",
+                           data);
   }
 
 private:
@@ -201,7 +286,7 @@ private:
   OpBuilder b;
 };
 
-struct FlattenABIPass : logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass> {
+struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -219,14 +304,35 @@ struct FlattenABIPass : logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass> {
     if (failed(layout))
       return signalPassFailure();
 
+    layout->mu8 = module->hasAttr("logbtq.quant");
+    layout->storage = layout->mu8 ? Type(IntegerType::get(&getContext(), 8))
+                                  : Type(Float32Type::get(&getContext()));
+    if (layout->mu8) {
+      // The ranges -logbtq-quantize chose, by parameter name.
+      for (unsigned i = 0; i < train.getNumArguments(); ++i) {
+        auto name = train.getArgAttrOfType<StringAttr>(i, "logbtq.param");
+        auto range = train.getArgAttrOfType<IntegerAttr>(i, "logbtq.range");
+        if (!name || !range)
+          continue;
+        for (Parameter &p : layout->params)
+          if (p.name == name.getValue())
+            p.range = range.getInt();
+      }
+    }
     ABIBuilder abi(module, *layout);
-    if (failed(abi.wrap(train, "logbtq_train_step", /*hasMomentum=*/true,
+    if (failed(abi.wrap(train, "logbtq_train_step", /*isTrain=*/true,
                         /*numScalars=*/2, /*numFlatResults=*/2)) ||
         failed(abi.wrap(grad, "logbtq_grad_step", false, 1, 1)) ||
         failed(abi.wrap(eval, "logbtq_eval_step", false, 0, 0)))
       return signalPassFailure();
     forward.setPrivate();
     abi.addGlobals(describe(module, *layout));
+  }
+
+  /// The weight range the quantize pass used: the smallest parameter range.
+  static int weightRange(ModuleOp module) {
+    auto attr = module->getAttrOfType<IntegerAttr>("logbtq.weight_range");
+    return attr ? attr.getInt() : 0;
   }
 
   std::string describe(ModuleOp module, const Layout &layout) {
@@ -243,15 +349,22 @@ struct FlattenABIPass : logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass> {
                           getTrainingOption(module, key).value_or(fallback));
     };
     auto number = [](double v) { return llvm::format("%.9g", v); };
-    os << "logbtq-model 1\n";
+    os << "logbtq-model 2\n";
     os << "batch " << layout.inputType.getDimSize(0) << "\n";
     os << "input " << dims(layout.inputType.getShape().drop_front()) << "\n";
     os << "classes " << layout.classes << "\n";
-    os << "quant f32\n";
+    if (layout.mu8)
+      os << "quant mu8 " << weightRange(module) << "\n";
+    else
+      os << "quant f32\n";
     os << "param-count " << layout.size << "\n";
-    for (const Parameter &p : layout.params)
+    for (const Parameter &p : layout.params) {
       os << "param " << p.name << " " << dims(p.type.getShape()) << " "
-         << p.offset << " " << (p.trainable ? "trainable" : "frozen") << "\n";
+         << p.offset << " " << (p.trainable ? "trainable" : "frozen");
+      if (layout.mu8)
+        os << " " << p.range;
+      os << "\n";
+    }
     os << "barrier " << option("barrier_lambda", 0) << " "
        << option("barrier_bound", 1) << " " << number(t0) << " "
        << number(gamma) << " " << number(tMax) << "\n";

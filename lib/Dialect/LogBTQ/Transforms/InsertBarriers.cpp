@@ -1,5 +1,7 @@
 //===- InsertBarriers.cpp - Add log-barrier terms to @forward -------------===//
 
+#include "Layers.h"
+
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/TrainingOptions.h"
@@ -82,11 +84,17 @@ struct InsertBarriersPass
         terms.push_back({arg, bound});
     }
     llvm::SmallPtrSet<Value, 4> outputs(ret.operand_begin(), ret.operand_end());
+    auto isParameter = [&](Value v) {
+      auto arg = dyn_cast<BlockArgument>(v);
+      return arg && arg.getOwner() == &body &&
+             forward.getArgAttr(arg.getArgNumber(), "logbtq.param");
+    };
     if (activations)
       for (Operation &op : body.without_terminator())
         if (isa<LogBTQDialect>(op.getDialect()) && !repeatsInput(&op))
           for (Value result : op.getResults())
-            if (isa<RankedTensorType>(result.getType()))
+            if (isa<RankedTensorType>(result.getType()) &&
+                !feedsBiasAdd(result, isParameter))
               terms.push_back(
                   {result, outputs.contains(result) ? outputBound : bound});
 

@@ -73,9 +73,13 @@ void relaxFloatArithmetic(linalg::GenericOp op) {
   auto flags = arith::FastMathFlagsAttr::get(
       op.getContext(),
       arith::FastMathFlags::reassoc | arith::FastMathFlags::contract);
+  // Only the sums and products: the patterns lowering casts and math ops
+  // copy an arith attribute verbatim onto LLVM ops.
   op.getRegion().walk([&](Operation *inner) {
-    if (auto fm = dyn_cast<arith::ArithFastMathInterface>(inner))
-      inner->setAttr(fm.getFastMathAttrName(), flags);
+    if (isa<arith::AddFOp, arith::SubFOp, arith::MulFOp>(inner))
+      inner->setAttr(cast<arith::ArithFastMathInterface>(inner)
+                         .getFastMathAttrName(),
+                     flags);
   });
 }
 

@@ -111,5 +111,6 @@ def LogBTQ_BarrierOp : LogBTQ_Op<"barrier",
 
 include "logbtq/Dialect/LogBTQ/IR/LogBTQGraphOps.td"
 include "logbtq/Dialect/LogBTQ/IR/LogBTQTrainingOps.td"
+include "logbtq/Dialect/LogBTQ/IR/LogBTQQuantOps.td"
 
 #endif // LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQOPS_TD

@@ -13,6 +13,8 @@ def LogBTQInsertBarriers : Pass<"logbtq-insert-barriers", "ModuleOp"> {
     `lambda * sum_k barrier(x_k, t, bound_k)` over the selected tensors, each
     term a mean over its elements (docs/MU8.md). Targets: `weights` (trainable
     parameters), `activations` (every graph-op result in `@forward` except
+    a matmul or conv2d whose only user adds a bias parameter (the layer's
+    output is after the bias), and except
     reshapes, transposes and dropouts, which repeat their input's values) and
     `inputs`. The model outputs (logits) get `output-bound` instead of `bound`,
     since they keep a wider fixed range. `lambda = 0` inserts nothing.
@@ -114,8 +116,54 @@ def LogBTQFlattenABI : Pass<"logbtq-flatten-abi", "ModuleOp"> {
   ];
   let dependentDialects = [
     "::mlir::LLVM::LLVMDialect",
+    "::mlir::arith::ArithDialect",
     "::mlir::tensor::TensorDialect",
   ];
+}
+
+def LogBTQQuantize : Pass<"logbtq-quantize", "ModuleOp"> {
+  let summary = "Make every stored tensor of the training steps MU8";
+  let description = [{
+    Rewrites `@train_step`, `@grad_step` and `@eval_step` of
+    `-logbtq-build-training` so that every tensor that lives between kernels
+    is MU8 (docs/Quantization.md):
+    - parameters become MU8 arguments at a fixed range (`weight-range`, or
+      wider when a parameter's initial values need it: frozen statistics),
+      recorded as `logbtq.range`; momenta become MU8 of a dynamic range
+      whose exponents travel in a `tensor<Pxi32>` argument and result
+      (`logbtq.ranges`); the data input is quantized on entry;
+    - every computed tensor is followed by `logbtq.quantize` and read back
+      through `logbtq.decode`: activations at `activation-range` (logits at
+      `output-range`), gradients at the per-tensor range of
+      `logbtq.range_exponent`. Ops that only move or select values (reshape,
+      transpose, relu, max pooling, concat, slice) are not requantized: their
+      results are codes of their input already. Barrier penalties read the
+      unrounded values; barrier gradients are summed before rounding;
+    - updated weights and momenta are rounded stochastically, keyed by an
+      `i64` step argument (`logbtq.step`), so no float32 master copy exists;
+    - matmuls and convolutions (and their gradients) of decoded operands
+      become `logbtq.integer_kernel`s;
+    - the stats vector grows to 16 entries with the saturation, encode,
+      overflow and zero counters of TrainerABI.h.
+    `format=f32` leaves the module unchanged.
+  }];
+  let options = [
+    Option<"format", "format", "std::string", "\"mu8\"",
+           "mu8, or f32 to leave the program in float32">,
+    Option<"weightRange", "weight-range", "int", "0",
+           "Range exponent of weights (range 2^e)">,
+    Option<"activationRange", "activation-range", "int", "0",
+           "Range exponent of activations and inputs">,
+    Option<"outputRange", "output-range", "int", "4",
+           "Range exponent of the logits">,
+    Option<"dynamicActivations", "dynamic-activations", "bool", "false",
+           "Give activations and logits a per-tensor range each step "
+           "instead of a fixed one">,
+    Option<"integerKernels", "integer-kernels", "bool", "true",
+           "Form logbtq.integer_kernel for matmuls and convolutions">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def LogBTQOrderLoops : Pass<"logbtq-order-loops"> {

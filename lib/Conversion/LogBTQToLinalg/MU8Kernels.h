@@ -1,0 +1,52 @@
+//===- MU8Kernels.h - Scalar MU8 arithmetic for Linalg bodies ---*- C++ -*-===//
+//
+// The numerics of docs/MU8.md as arith ops on scalars, for the bodies of the
+// generics that decode, encode and requantize. The tables are constants built
+// with the numerics library (include/logbtq/Numerics/MU8.h), and every
+// comparison is made in f64 as the library makes it, so the lowered program
+// produces the library's codes bit for bit (test/Integration/MU8).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_MU8KERNELS_H
+#define LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_MU8KERNELS_H
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::logbtq::mu8lowering {
+
+/// The tables a kernel reads, as `arith.constant` tensors.
+struct Tables {
+  Value decodeF32;  ///< tensor<256xf32>: decode(c, 0) at index uint8(c)
+  Value decodeGrid; ///< tensor<256xi16>: the 13-fraction-bit grid
+  Value midpoints;  ///< tensor<127xf64>: thresholds of round to nearest
+  Value levels;     ///< tensor<128xf64>: the levels at range 1
+};
+
+/// Creates the constants at the builder's insertion point.
+Tables createTables(OpBuilder &b, Location loc);
+
+/// The fraction bits of the integer kernels' grid (code 127 <-> 2^13).
+constexpr int kGridBits = 13;
+
+/// `2^e` as an f32 or f64 scalar, from an i32 `e` in the normal range.
+Value createExp2(OpBuilder &b, Location loc, Value e, FloatType type);
+
+/// The index of a code in the 256-entry tables: `uint8(code)`.
+Value createTableIndex(OpBuilder &b, Location loc, Value code);
+
+/// Encodes the f32 `x` at the range whose inverse scale is `invScale`
+/// (`2^-e`, f64). With a `seed` (i64) and the element's linear index (i64),
+/// rounds stochastically. Returns the i8 code.
+Value createEncode(OpBuilder &b, Location loc, const Tables &tables, Value x,
+                   Value invScale, Value seed = {}, Value linearIndex = {});
+
+/// Whether `x` saturates at that range (|x| 2^-e > 1, or NaN): an i1.
+Value createSaturates(OpBuilder &b, Location loc, Value x, Value invScale);
+
+/// SplitMix64 of docs/MU8.md: the `index + 1`-th output started at `seed`.
+Value createSplitMix64(OpBuilder &b, Location loc, Value seed, Value index);
+
+} // namespace mlir::logbtq::mu8lowering
+
+#endif // LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_MU8KERNELS_H

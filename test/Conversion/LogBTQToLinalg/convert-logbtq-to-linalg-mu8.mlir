@@ -1,0 +1,139 @@
+// RUN: logbtq-opt %s -split-input-file -convert-logbtq-to-linalg -mlir-print-local-scope | FileCheck %s
+
+// An integer kernel: codes -> int16 grid through a table, then a product
+// whose body holds integer operations only (no float arithmetic inside the
+// matmul), an overflow count, and an epilogue scaling by 2^(e_a + e_b - 26).
+// CHECK-LABEL: func.func @matmul_kernel(
+// CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<4x8xi8>, %[[W:[a-z0-9]+]]: tensor<3x8xi8>, %[[E:[a-z0-9]+]]: i32) -> (tensor<4x3xf32>, i32)
+// CHECK: %[[GRID:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<256xi16>
+// CHECK: %[[XG:.+]] = linalg.generic {{.+}} ins(%[[X]] : tensor<4x8xi8>) outs(%{{.+}} : tensor<4x8xi16>)
+// CHECK: arith.extui %{{.+}} : i8 to i32
+// CHECK: tensor.extract %[[GRID]][%{{.+}}] : tensor<256xi16>
+// CHECK: %[[WG:.+]] = linalg.generic {{.+}} ins(%[[W]] : tensor<3x8xi8>) outs(%{{.+}} : tensor<3x8xi16>)
+// CHECK: %[[ACC:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[XG]], %[[WG]] : tensor<4x8xi16>, tensor<3x8xi16>) outs(%{{.+}} : tensor<4x3xi64>) {
+// CHECK-NEXT: ^bb0(%{{.+}}: i16, %{{.+}}: i16, %{{.+}}: i64):
+// CHECK-NOT: f32
+// CHECK-NOT: f64
+// CHECK-NOT: arith.{{[a-z]+}}f
+// CHECK: arith.muli %{{.+}}, %{{.+}} : i32
+// CHECK-NOT: arith.{{[a-z]+}}f
+// CHECK: arith.addi %{{.+}}, %{{.+}} : i64
+// CHECK-NEXT: linalg.yield %{{.+}} : i64
+// CHECK-NEXT: } -> tensor<4x3xi64>
+// Outputs beyond int32 are counted ...
+// CHECK: %[[OVF:.+]] = linalg.generic {{.+}} iterator_types = ["reduction", "reduction"]} ins(%[[ACC]] : tensor<4x3xi64>) outs(%{{.+}} : tensor<i32>)
+// CHECK: arith.cmpi sgt, %{{.+}}, %{{.+}} : i64
+// CHECK: arith.cmpi slt, %{{.+}}, %{{.+}} : i64
+// CHECK: %[[N:.+]] = tensor.extract %[[OVF]][] : tensor<i32>
+// ... and saturated before the scaling (the 2^(0 + e - 26) of the exponents).
+// CHECK: arith.subi %{{.+}}, %{{.+}} : i32
+// CHECK: %[[Y:.+]] = linalg.generic {{.+}} ins(%[[ACC]] : tensor<4x3xi64>) outs(%{{.+}} : tensor<4x3xf32>)
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: arith.sitofp %{{.+}} : i64 to f64
+// CHECK: arith.truncf %{{.+}} : f64 to f32
+// CHECK: return %[[Y]], %[[N]] : tensor<4x3xf32>, i32
+func.func @matmul_kernel(%x: tensor<4x8x!logbtq.mu8>, %w: tensor<3x8x!logbtq.mu8<?>>, %e: i32) -> (tensor<4x3xf32>, i32) {
+  %y, %ovf = logbtq.integer_kernel ins(%x, %w : tensor<4x8x!logbtq.mu8>, tensor<3x8x!logbtq.mu8<?>>) exponents(%e) -> tensor<4x3xf32> {
+  ^bb0(%a: tensor<4x8xf32>, %b: tensor<3x8xf32>):
+    %m = logbtq.matmul %a, %b {transpose_rhs} : tensor<4x8xf32>, tensor<3x8xf32> -> tensor<4x3xf32>
+    logbtq.yield %m : tensor<4x3xf32>
+  }
+  return %y, %ovf : tensor<4x3xf32>, i32
+}
+
+// -----
+
+// A convolution kernel: im2col of the int16 grid (padded with grid zeros),
+// then an integer product.
+// CHECK-LABEL: func.func @conv_kernel(
+// CHECK: tensor.pad %{{.+}} low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: tensor.yield %{{.+}} : i16
+// CHECK: } : tensor<2x3x6x6xi16> to tensor<2x3x8x8xi16>
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<2x3x3x3x6x6xi16>)
+// CHECK: linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<4x27xi16>, tensor<2x27x36xi16>) outs(%{{.+}} : tensor<2x4x36xi64>) {
+// CHECK-NOT: arith.{{[a-z]+}}f
+// CHECK: linalg.yield %{{.+}} : i64
+func.func @conv_kernel(%x: tensor<2x3x6x6x!logbtq.mu8>, %w: tensor<4x3x3x3x!logbtq.mu8>) -> (tensor<2x4x6x6xf32>, i32) {
+  %y, %ovf = logbtq.integer_kernel ins(%x, %w : tensor<2x3x6x6x!logbtq.mu8>, tensor<4x3x3x3x!logbtq.mu8>) -> tensor<2x4x6x6xf32> {
+  ^bb0(%a: tensor<2x3x6x6xf32>, %b: tensor<4x3x3x3xf32>):
+    %m = logbtq.conv2d %a, %b {pads = array<i64: 1, 1, 1, 1>} : (tensor<2x3x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
+    logbtq.yield %m : tensor<2x4x6x6xf32>
+  }
+  return %y, %ovf : tensor<2x4x6x6xf32>, i32
+}
+
+// -----
+
+// decode: a 256-entry f32 table indexed by uint8(code), times 2^e.
+// CHECK-LABEL: func.func @decode(
+// CHECK-SAME: %[[C:.+]]: tensor<5xi8>) -> tensor<5xf32>
+// CHECK: %[[T:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<256xf32>
+// CHECK: linalg.generic {{.+}} ins(%[[C]] : tensor<5xi8>) outs(%{{.+}} : tensor<5xf32>)
+// CHECK: arith.extui %{{.+}} : i8 to i32
+// CHECK: tensor.extract %[[T]][%{{.+}}] : tensor<256xf32>
+// CHECK: arith.mulf
+func.func @decode(%c: tensor<5x!logbtq.mu8<3>>) -> tensor<5xf32> {
+  %x = logbtq.decode %c : tensor<5x!logbtq.mu8<3>> -> tensor<5xf32>
+  return %x : tensor<5xf32>
+}
+
+// -----
+
+// quantize: a 7-step search of the f64 thresholds per element, then one
+// reduction counting saturations and zero codes.
+// CHECK-LABEL: func.func @quantize(
+// CHECK-SAME: -> (tensor<5xi8>, i32, i32)
+// CHECK: arith.constant dense<"0x{{.+}}"> : tensor<127xf64>
+// CHECK: %[[Q:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<5xi8>)
+// CHECK-COUNT-7: arith.cmpf ole
+// CHECK: arith.trunci %{{.+}} : i32 to i8
+// CHECK: %[[COUNTS:.+]]:2 = linalg.generic {{.+}} iterator_types = ["reduction"]} ins(%{{.+}}, %[[Q]] : tensor<5xf32>, tensor<5xi8>) outs(%{{.+}}, %{{.+}} : tensor<i32>, tensor<i32>)
+// CHECK: arith.cmpf ugt
+// CHECK: arith.cmpi eq
+func.func @quantize(%x: tensor<5xf32>) -> (tensor<5x!logbtq.mu8>, i32, i32) {
+  %q, %s, %z = logbtq.quantize %x : tensor<5xf32> -> tensor<5x!logbtq.mu8>
+  return %q, %s, %z : tensor<5x!logbtq.mu8>, i32, i32
+}
+
+// -----
+
+// Stochastic rounding draws SplitMix64 of the seed and the row-major index.
+// CHECK-LABEL: func.func @quantize_stochastic(
+// CHECK: linalg.index 0 : index
+// CHECK: linalg.index 1 : index
+// CHECK: arith.constant -7046029254386353131 : i64
+// CHECK: arith.shrui %{{.+}}, %{{.+}} : i64
+// CHECK: arith.uitofp %{{.+}} : i64 to f64
+// CHECK: arith.cmpf olt
+func.func @quantize_stochastic(%x: tensor<2x3xf32>, %seed: i64) -> tensor<2x3x!logbtq.mu8> {
+  %q, %s, %z = logbtq.quantize %x seed %seed : tensor<2x3xf32> -> tensor<2x3x!logbtq.mu8>
+  return %q : tensor<2x3x!logbtq.mu8>
+}
+
+// -----
+
+// range_exponent: the max magnitude (NaNs skipped), then its exponent bits.
+// CHECK-LABEL: func.func @range_exponent(
+// CHECK: linalg.generic {{.+}} iterator_types = ["reduction", "reduction"]}
+// CHECK: math.absf
+// CHECK: arith.maxnumf
+// CHECK: arith.bitcast %{{.+}} : f32 to i32
+// CHECK: arith.shrui
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+func.func @range_exponent(%x: tensor<2x3xf32>) -> i32 {
+  %e = logbtq.range_exponent %x : tensor<2x3xf32>
+  return %e : i32
+}
+
+// -----
+
+// bitcast disappears: codes stay codes.
+// CHECK-LABEL: func.func @bitcast(
+// CHECK-SAME: %[[A:.+]]: tensor<4xi8>) -> tensor<4xi8>
+// CHECK-NEXT: return %[[A]] : tensor<4xi8>
+func.func @bitcast(%a: tensor<4xi8>) -> tensor<4x!logbtq.mu8<2>> {
+  %b = logbtq.bitcast %a : tensor<4xi8> -> tensor<4x!logbtq.mu8<2>>
+  return %b : tensor<4x!logbtq.mu8<2>>
+}
