@@ -2,7 +2,7 @@
 learning rate, momentum, schedule and data order rules, on the same machine.
 
     /usr/bin/python3 python/tools/bench_pytorch.py --model mlp --epochs 5 \
-        [--threads 1] [--train-limit N] [--lr 0.05] [--batch 64]
+        [--threads 1] [--train-limit N] [--lr 0.05] [--batch 64] [--lr-decay-last]
 
 Prints per-epoch test accuracy and training samples per second, like the
 trainer, so the two can be put side by side (docs/Benchmarks.md). The
@@ -38,6 +38,8 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--momentum", type=float, default=0.9)
+    ap.add_argument("--lr-decay-last", action="store_true",
+                    help="lr x 0.1 in the last epoch, as the trainer's flag")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--train-limit", type=int, default=0)
@@ -64,6 +66,9 @@ def main():
     print(f"pytorch {torch.__version__}: {args.model}, {steps} batches of "
           f"{args.batch} per epoch, {args.threads} thread(s)")
     for epoch in range(args.epochs):
+        if args.lr_decay_last and epoch == args.epochs - 1:
+            for group in opt.param_groups:
+                group["lr"] = args.lr * 0.1
         order = torch.tensor(rng.permutation(len(xt)))
         module.train()
         start = time.perf_counter()

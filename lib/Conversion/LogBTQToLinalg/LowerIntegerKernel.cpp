@@ -46,10 +46,8 @@ Value toGrid(OpBuilder &b, Location loc, const Tables &tables, Value codes) {
       b, loc, gridType, ValueRange{codes},
       {b.getMultiDimIdentityMap(type.getRank())},
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value index = arith::IndexCastOp::create(
-            nb, l, nb.getIndexType(), createTableIndex(nb, l, args[0]));
-        return SmallVector<Value>{tensor::ExtractOp::create(
-            nb, l, tables.decodeGrid, ValueRange{index})};
+        return SmallVector<Value>{
+            createTableLookup(nb, l, tables.decodeGrid, args[0])};
       });
 }
 
@@ -199,19 +197,7 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
       // The bias is an MU8 input too: its f32 value, added per channel.
       Value codes = adaptor.getInputs()[cast<BlockArgument>(bias).getArgNumber()];
       Value e = exponentOf(bias);
-      Value biasScale = createExp2(rewriter, loc, e, rewriter.getF32Type());
-      auto biasType = cast<RankedTensorType>(bias.getType());
-      Value decoded = createElementwise(
-          rewriter, loc, biasType, ValueRange{codes},
-          {rewriter.getMultiDimIdentityMap(1)},
-          [&](OpBuilder &b, Location l, ValueRange args) {
-            Value index = arith::IndexCastOp::create(
-                b, l, b.getIndexType(), createTableIndex(b, l, args[0]));
-            Value level = tensor::ExtractOp::create(b, l, tables.decodeF32,
-                                                    ValueRange{index});
-            return SmallVector<Value>{
-                arith::MulFOp::create(b, l, level, biasScale)};
-          });
+      Value decoded = createDecodedTensor(rewriter, loc, tables, codes, e);
       inputs.push_back(decoded);
       maps.push_back(getSingleDimMap(ctx, rank, 1));
     }

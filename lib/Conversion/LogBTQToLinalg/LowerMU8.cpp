@@ -96,21 +96,8 @@ struct DecodeLowering : OpConversionPattern<DecodeOp> {
     Tables tables = createTables(rewriter, loc);
     Value e = rangeExponent(rewriter, loc, op.getInput().getType(),
                             adaptor.getExponent());
-    Value scale = createExp2(rewriter, loc, e, rewriter.getF32Type());
-    unsigned rank = type.getRank();
-    rewriter.replaceOp(
-        op, createElementwise(
-                rewriter, loc, type, ValueRange{adaptor.getInput()},
-                {rewriter.getMultiDimIdentityMap(rank)},
-                [&](OpBuilder &b, Location l, ValueRange args) {
-                  Value level = tensor::ExtractOp::create(
-                      b, l, tables.decodeF32,
-                      ValueRange{arith::IndexCastOp::create(
-                          b, l, b.getIndexType(),
-                          createTableIndex(b, l, args[0]))});
-                  return SmallVector<Value>{
-                      arith::MulFOp::create(b, l, level, scale)};
-                }));
+    rewriter.replaceOp(op, createDecodedTensor(rewriter, loc, tables,
+                                               adaptor.getInput(), e));
     return success();
   }
 };

@@ -1,6 +1,7 @@
 //===- MU8Kernels.cpp - Scalar MU8 arithmetic for Linalg bodies -----------===//
 
 #include "MU8Kernels.h"
+#include "LoweringUtils.h"
 
 #include "logbtq/Numerics/MU8.h"
 
@@ -86,8 +87,26 @@ Value mu8lowering::createExp2(OpBuilder &b, Location loc, Value e,
   return arith::BitcastOp::create(b, loc, type, bits);
 }
 
-Value mu8lowering::createTableIndex(OpBuilder &b, Location loc, Value code) {
-  return arith::ExtUIOp::create(b, loc, b.getI32Type(), code);
+Value mu8lowering::createTableLookup(OpBuilder &b, Location loc, Value table,
+                                     Value code) {
+  Value index = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      arith::ExtUIOp::create(b, loc, b.getI32Type(), code));
+  return tensor::ExtractOp::create(b, loc, table, ValueRange{index});
+}
+
+Value mu8lowering::createDecodedTensor(OpBuilder &b, Location loc,
+                                       const Tables &tables, Value codes,
+                                       Value exponent) {
+  auto type = cast<RankedTensorType>(codes.getType());
+  Value scale = createExp2(b, loc, exponent, b.getF32Type());
+  return lowering::createElementwise(
+      b, loc, RankedTensorType::get(type.getShape(), b.getF32Type()),
+      ValueRange{codes}, {b.getMultiDimIdentityMap(type.getRank())},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value level = createTableLookup(nb, l, tables.decodeF32, args[0]);
+        return SmallVector<Value>{arith::MulFOp::create(nb, l, level, scale)};
+      });
 }
 
 Value mu8lowering::createSaturates(OpBuilder &b, Location loc, Value x,

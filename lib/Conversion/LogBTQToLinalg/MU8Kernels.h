@@ -32,8 +32,12 @@ constexpr int kGridBits = 13;
 /// `2^e` as an f32 or f64 scalar, from an i32 `e` in the normal range.
 Value createExp2(OpBuilder &b, Location loc, Value e, FloatType type);
 
-/// The index of a code in the 256-entry tables: `uint8(code)`.
-Value createTableIndex(OpBuilder &b, Location loc, Value code);
+/// `table[uint8(code)]`: a 256-entry table read at an i8 code.
+Value createTableLookup(OpBuilder &b, Location loc, Value table, Value code);
+
+/// The f32 values of a tensor of i8 `codes` at range `2^exponent` (i32).
+Value createDecodedTensor(OpBuilder &b, Location loc, const Tables &tables,
+                          Value codes, Value exponent);
 
 /// Encodes the f32 `x` at the range whose inverse scale is `invScale`
 /// (`2^-e`, f64). With a `seed` (i64) and the element's linear index (i64),
