@@ -7,7 +7,8 @@
 # Rows: float32 with barrier (the reference program); MU8 with barrier at
 # range 1 (the default); MU8 without barrier at range 1; MU8 without barrier
 # with activations at a wide fixed range (8 = 2^3); MU8 without barrier with
-# per-tensor dynamic activation ranges. Each run writes OUTDIR/<row>.jsonl
+# per-tensor dynamic activation ranges. Every row trains with lr 0.05, x0.1 in
+# the last epoch (--lr-decay-last, as NUMERICS.md's runs). Each run writes OUTDIR/<row>.jsonl
 # (--metrics) and OUTDIR/<row>.log; python/tools/ablation_table.py prints the
 # table.
 set -euo pipefail
@@ -31,6 +32,6 @@ for row in ${ROWS:-f32-barrier mu8-barrier mu8-nobarrier mu8-nobarrier-range8 mu
   # shellcheck disable=SC2086
   "$compile" "$out/$model.onnx" -o "$out/$row" ${rows[$row]}
   rm -f "$out/$row.jsonl"
-  "$out/$row" --data "$data" --epochs "$epochs" --seed 0 --quiet \
+  "$out/$row" --data "$data" --epochs "$epochs" --seed 0 --quiet --lr-decay-last \
       --metrics "$out/$row.jsonl" --save "$out/$row.ckpt" | tee "$out/$row.log"
 done
