@@ -10,6 +10,9 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 
+#include <algorithm>
+#include <cstring>
+
 using namespace mlir;
 using namespace mlir::logbtq;
 using namespace mlir::logbtq::mu8lowering;
@@ -34,23 +37,50 @@ Value extract(OpBuilder &b, Location loc, Value table, Value i32Index) {
   return tensor::ExtractOp::create(b, loc, table, ValueRange{index});
 }
 
-/// How many of `table[0 .. 126]` (ascending) are <= `v`: a 7-step binary
-/// search, `upper_bound` of the library.
-Value countAtOrBelow(OpBuilder &b, Location loc, Value table, Value v,
-                     int tableOffset) {
-  Type i32 = b.getI32Type();
-  Value k = arith::ConstantIntOp::create(b, loc, i32, 0);
-  for (int step = 64; step >= 1; step /= 2) {
-    Value probe = arith::AddIOp::create(
-        b, loc, k,
-        arith::ConstantIntOp::create(b, loc, i32, step - 1 + tableOffset));
-    Value t = extract(b, loc, table, probe);
-    Value below = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, t, v);
-    Value next = arith::AddIOp::create(
-        b, loc, k, arith::ConstantIntOp::create(b, loc, i32, step));
-    k = arith::SelectOp::create(b, loc, below, next, k);
+/// For each bucket of f32 magnitudes (upper 16 bits of the pattern), how
+/// many of `thresholds` lie at or below its smallest value.
+SmallVector<int8_t> bucketCounts(ArrayRef<double> thresholds) {
+  SmallVector<int8_t> counts(kBuckets);
+  for (int64_t bucket = 0; bucket < kBuckets; ++bucket) {
+    uint32_t bits = uint32_t(bucket) << 16;
+    float low;
+    std::memcpy(&low, &bits, sizeof(low));
+    counts[bucket] = int8_t(std::upper_bound(thresholds.begin(),
+                                             thresholds.end(), double(low)) -
+                            thresholds.begin());
   }
-  return k;
+  return counts;
+}
+
+/// How many of `thresholds` (127 ascending f64 values, at most one inside
+/// any bucket) are <= `m` (f64 in [0, 1], or NaN, or beyond 1): the bucket's
+/// count, plus one if the next threshold is at or below `m` too.
+Value countAtOrBelow(OpBuilder &b, Location loc, Value buckets,
+                     Value thresholds, Value m) {
+  Type i32 = b.getI32Type();
+  auto c = [&](int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, i32, v).getResult();
+  };
+  // m is |x| 2^-e exactly; in f32 it keeps its bucket (a value too small for
+  // f32 lands in bucket 0 and below every threshold).
+  Value bits = arith::BitcastOp::create(
+      b, loc, i32, arith::TruncFOp::create(b, loc, b.getF32Type(), m));
+  Value bucket = arith::MinUIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, c(16)), c(kBuckets - 1));
+  Value base = arith::ExtUIOp::create(
+      b, loc, i32,
+      tensor::ExtractOp::create(
+          b, loc, buckets,
+          ValueRange{arith::IndexCastOp::create(b, loc, b.getIndexType(),
+                                                bucket)}));
+  Value next = extract(b, loc, thresholds,
+                       arith::MinSIOp::create(b, loc, base, c(126)));
+  Value more = arith::AndIOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, base, c(127)),
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, next, m));
+  return arith::AddIOp::create(b, loc, base,
+                               arith::ExtUIOp::create(b, loc, i32, more));
 }
 
 } // namespace
@@ -67,10 +97,16 @@ Tables mu8lowering::createTables(OpBuilder &b, Location loc) {
     levels[k] = mu8::unitLevel(k);
   for (int k = 0; k < mu8::kMaxCode; ++k)
     midpoints[k] = (levels[k] + levels[k + 1]) / 2.0;
+  SmallVector<double> upperLevels(levels.begin() + 1, levels.end());
+  SmallVector<int8_t> midpointBuckets = bucketCounts(midpoints);
+  SmallVector<int8_t> levelBuckets = bucketCounts(upperLevels);
   return {tableConstant<float>(b, loc, b.getF32Type(), decodeF32),
           tableConstant<int16_t>(b, loc, b.getI16Type(), grid),
           tableConstant<double>(b, loc, b.getF64Type(), midpoints),
-          tableConstant<double>(b, loc, b.getF64Type(), levels)};
+          tableConstant<double>(b, loc, b.getF64Type(), levels),
+          tableConstant<double>(b, loc, b.getF64Type(), upperLevels),
+          tableConstant<int8_t>(b, loc, b.getI8Type(), midpointBuckets),
+          tableConstant<int8_t>(b, loc, b.getI8Type(), levelBuckets)};
 }
 
 Value mu8lowering::createExp2(OpBuilder &b, Location loc, Value e,
@@ -147,13 +183,13 @@ Value mu8lowering::createEncode(OpBuilder &b, Location loc,
   Value m = arith::MulFOp::create(b, loc, a, invScale);
   Value k;
   if (!seed) {
-    // Thresholds at or below m: a tie rounds away from zero. NaN compares
-    // false everywhere and encodes to 0.
-    k = countAtOrBelow(b, loc, tables.midpoints, m, 0);
+    // Thresholds at or below m: a tie rounds away from zero.
+    k = countAtOrBelow(b, loc, tables.midpointBuckets, tables.midpoints, m);
   } else {
     // The level at or below m (levels[1..127] counted), then up with
     // probability (m - lower) / (upper - lower).
-    Value lowerK = countAtOrBelow(b, loc, tables.levels, m, 1);
+    Value lowerK =
+        countAtOrBelow(b, loc, tables.levelBuckets, tables.upperLevels, m);
     Value lower = extract(b, loc, tables.levels, lowerK);
     Value maxK = arith::ConstantIntOp::create(b, loc, i32, mu8::kMaxCode);
     Value upperK = arith::MinSIOp::create(
@@ -187,6 +223,10 @@ Value mu8lowering::createEncode(OpBuilder &b, Location loc,
   k = arith::SelectOp::create(
       b, loc, saturated,
       arith::ConstantIntOp::create(b, loc, i32, mu8::kMaxCode), k);
+  // NaN encodes to 0 (its bucket is the top one).
+  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, m, m);
+  k = arith::SelectOp::create(b, loc, isNaN,
+                              arith::ConstantIntOp::create(b, loc, i32, 0), k);
   // The sign bit of x (so -0.0 and negative values alike).
   Value negative = arith::CmpIOp::create(
       b, loc, arith::CmpIPredicate::slt, arith::BitcastOp::create(b, loc, i32, x),

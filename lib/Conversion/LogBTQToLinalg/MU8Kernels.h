@@ -21,7 +21,17 @@ struct Tables {
   Value decodeGrid; ///< tensor<256xi16>: the 13-fraction-bit grid
   Value midpoints;  ///< tensor<127xf64>: thresholds of round to nearest
   Value levels;     ///< tensor<128xf64>: the levels at range 1
+  Value upperLevels; ///< tensor<127xf64>: levels 1..127
+  /// tensor<kBuckets x i8>: for the magnitudes whose f32 bit pattern starts
+  /// with the 16 bits `b`, how many thresholds (levels 1..127) lie at or
+  /// below the bucket's smallest value. Buckets are narrower than the gaps
+  /// between thresholds, so one comparison finishes the search.
+  Value midpointBuckets;
+  Value levelBuckets;
 };
+
+/// Buckets of magnitudes in [0, 1]: the upper 16 bits of their f32 pattern.
+constexpr int64_t kBuckets = 0x3F81;
 
 /// Creates the constants at the builder's insertion point.
 Tables createTables(OpBuilder &b, Location loc);

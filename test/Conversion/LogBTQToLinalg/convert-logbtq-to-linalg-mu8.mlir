@@ -80,13 +80,21 @@ func.func @decode(%c: tensor<5x!logbtq.mu8<3>>) -> tensor<5xf32> {
 
 // -----
 
-// quantize: a 7-step search of the f64 thresholds per element, then one
-// reduction counting saturations and zero codes.
+// quantize: the upper 16 bits of |x| 2^-e as f32 pick a bucket, whose count
+// of thresholds below it and one comparison with the next f64 threshold
+// give the code; then one reduction counts saturations and zero codes.
 // CHECK-LABEL: func.func @quantize(
 // CHECK-SAME: -> (tensor<5xi8>, i32, i32)
-// CHECK: arith.constant dense<"0x{{.+}}"> : tensor<127xf64>
+// CHECK-DAG: %[[MIDS:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<127xf64>
+// CHECK-DAG: %[[BUCKETS:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<16257xi8>
 // CHECK: %[[Q:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<5xi8>)
-// CHECK-COUNT-7: arith.cmpf ole
+// CHECK: arith.truncf %{{.+}} : f64 to f32
+// CHECK: arith.shrui %{{.+}}, %{{.+}} : i32
+// CHECK: tensor.extract %[[BUCKETS]][%{{.+}}] : tensor<16257xi8>
+// CHECK: tensor.extract %[[MIDS]][%{{.+}}] : tensor<127xf64>
+// CHECK: arith.cmpf ole
+// CHECK-NOT: arith.cmpf ole
+// CHECK: arith.cmpf uno
 // CHECK: arith.trunci %{{.+}} : i32 to i8
 // CHECK: %[[COUNTS:.+]]:2 = linalg.generic {{.+}} iterator_types = ["reduction"]} ins(%{{.+}}, %[[Q]] : tensor<5xf32>, tensor<5xi8>) outs(%{{.+}}, %{{.+}} : tensor<i32>, tensor<i32>)
 // CHECK: arith.cmpf ugt
