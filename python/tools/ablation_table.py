@@ -68,7 +68,7 @@ def main():
         for r in rows:
             rates = "" if r["sat_act"] is None else (
                 f"  activation saturation {pct(r['sat_act'])}  weight {pct(r['sat_weight'])}"
-                f"  int32 overflows {r['overflow']}  zero activations {pct(r['zero_act'], 1)}")
+                f"  int32 overflows {int(round(r['overflow'])):,}  zero activations {pct(r['zero_act'], 1)}")
             print(f"{r['label']:>8}: test accuracy {100 * r['acc']:.2f}% after {r['epochs']} epochs"
                   f"{rates}  {r['speed']:.0f} samples/s  peak RSS {r['rss']:.0f} MiB")
         return 0
@@ -76,7 +76,7 @@ def main():
           " zero act. codes | samples/s | peak RSS |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        overflow = "-" if r["overflow"] is None else str(r["overflow"])
+        overflow = "-" if r["overflow"] is None else f"{int(round(r['overflow'])):,}"
         print(f"| {r['label']} | {100 * r['acc']:.2f}% | {pct(r['sat_act'])} | {pct(r['sat_weight'])} |"
               f" {pct(r['sat_grad'])} | {pct(r['sat_mom'])} | {overflow} | {pct(r['zero_act'], 1)} |"
               f" {r['speed']:.0f} | {r['rss']:.0f} MiB |")
