@@ -20,13 +20,13 @@ PYTHONPATH=python /usr/bin/python3 -m logbtq.models "$model" -o "$out/$model.onn
 echo "== logbtq-compile $out/$model.onnx -o $out/$model-mu8 --batch 64   (--quant=mu8 is the default)"
 build/bin/logbtq-compile "$out/$model.onnx" -o "$out/$model-mu8" --batch 64
 echo "== training in MU8 on Fashion-MNIST (${epochs} epochs)"
-"$out/$model-mu8" --data "$data" --epochs "$epochs" --lr 0.05 --seed 0 \
+"$out/$model-mu8" --data "$data" --epochs "$epochs" --lr 0.05 --lr-decay-last --seed 0 \
   --metrics "$out/$model-mu8.jsonl" --save "$out/$model-mu8.ckpt"
 
 if [ "${F32:-1}" != 0 ]; then
   echo "== the same program in float32 (--quant=f32), same seed and schedule"
   build/bin/logbtq-compile "$out/$model.onnx" -o "$out/$model-f32" --batch 64 --quant=f32
-  "$out/$model-f32" --data "$data" --epochs "$epochs" --lr 0.05 --seed 0 --quiet \
+  "$out/$model-f32" --data "$data" --epochs "$epochs" --lr 0.05 --lr-decay-last --seed 0 --quiet \
     --metrics "$out/$model-f32.jsonl"
   /usr/bin/python3 python/tools/ablation_table.py --summary \
     "MU8=$out/$model-mu8.jsonl" "float32=$out/$model-f32.jsonl"
