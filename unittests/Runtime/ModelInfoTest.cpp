@@ -38,6 +38,15 @@ std::string withLine(int line, const std::string &replacement) {
   return text.substr(0, start) + replacement + text.substr(end);
 }
 
+TEST(ModelInfo, ParameterRangeExponents) {
+  // An MU8 parameter may carry its own range; the others use the weight's.
+  Expected<ModelInfo> info =
+      parseModelInfo(withLine(11, "param mask 10 203530 frozen 3"));
+  ASSERT_TRUE(info) << info.error().message();
+  EXPECT_EQ(info->params[4].exponent, 3);
+  EXPECT_FALSE(info->params[0].exponent.has_value());
+}
+
 TEST(ModelInfo, ParsesEveryRecord) {
   Expected<ModelInfo> info = parseModelInfo(kGood);
   ASSERT_TRUE(info) << info.error().message();
@@ -136,6 +145,11 @@ TEST(ModelInfo, ErrorsNameTheLine) {
       {7, "param fc1.weight 784,256 0 trained",
        "model info line 7: parameter 'fc1.weight' must be 'trainable' or "
        "'frozen', got 'trained'"},
+      {7, "param fc1.weight 784,256 0 trainable 40",
+       "model info line 7: parameter 'fc1.weight' range exponent must be an "
+       "integer in [-32, 32], got '40'"},
+      {7, "param fc1.weight 784,256 0 trainable 1 2",
+       "model info line 7: 'param' takes 4 values"},
       {7, "param fc1.weight 784,256 -1 trainable",
        "line 7: parameter 'fc1.weight' offset must be a non-negative integer"},
       {8, "param fc1.weight 256 200704 trainable",
