@@ -47,14 +47,18 @@ def LogBTQRaiseLinalg : Pass<"logbtq-raise-linalg", "ModuleOp"> {
 }
 
 def ConvertLogBTQToLinalg : Pass<"convert-logbtq-to-linalg", "ModuleOp"> {
-  let summary = "Lower logbtq ops on f32 tensors to Linalg on tensors";
+  let summary = "Lower logbtq ops to Linalg on tensors";
   let description = [{
     Every logbtq graph, loss, gradient and optimizer op on f32 tensors becomes
-    Linalg (named ops where one fits, `linalg.generic` otherwise), `tensor`
-    and `arith`/`math` ops, in destination-passing style, ready for
-    bufferization. Scalar results (losses, barrier penalties) are reductions
-    into a 0-d tensor followed by `tensor.extract`. No logbtq op survives;
-    one that cannot be lowered is an error.
+    Linalg (named ops where one fits, `linalg.generic` otherwise; a
+    convolution is an im2col product), `tensor` and `arith`/`math` ops, in
+    destination-passing style, ready for bufferization. Scalar results
+    (losses, barrier penalties) are reductions into a 0-d tensor followed by
+    `tensor.extract`. MU8 tensors become tensors of i8 codes (function
+    signatures and tensor ops included); `decode`, `encode`, `quantize`,
+    `range_exponent`, `bitcast` and `integer_kernel` lower to table lookups,
+    threshold searches and integer products (docs/Quantization.md). No
+    logbtq op survives; one that cannot be lowered is an error.
 
     Before:
     ```mlir

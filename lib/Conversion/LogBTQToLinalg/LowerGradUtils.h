@@ -35,7 +35,7 @@ void populateOptimizerPatterns(TypeConverter &converter,
 
 /// Fails the match of `op` unless every tensor among its operands and results
 /// is a ranked tensor of f32 with a static shape (labels, i32, are allowed
-/// where `allowI32` is set). MU8 tensors get their own lowering later.
+/// where `allowI32` is set). MU8 values arrive decoded.
 LogicalResult checkStaticF32(Operation *op, PatternRewriter &rewriter,
                              bool allowI32 = false);
 

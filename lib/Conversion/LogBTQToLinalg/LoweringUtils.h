@@ -29,7 +29,7 @@ using BodyFn =
 /// Succeeds if every tensor operand and result of `op` is a ranked tensor
 /// with a static shape, of f32 (or of i32 for the `i32Operands` named by
 /// index, the labels of the loss ops). Otherwise tells the rewriter why.
-/// MU8 tensors get their own lowering (the integer path) later.
+/// MU8 values reach these patterns decoded (LowerMU8.cpp, LowerIntegerKernel.cpp).
 LogicalResult checkStaticF32(Operation *op, PatternRewriter &rewriter,
                              ArrayRef<unsigned> i32Operands = {});
 
