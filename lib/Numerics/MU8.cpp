@@ -73,6 +73,11 @@ float unitLevel(int k) {
   return tables().level[k];
 }
 
+double unitMidpoint(int k) {
+  assert(k >= 0 && k < kMaxCode);
+  return tables().midpoint[k];
+}
+
 float decode(int8_t code, int exponent) {
   assert(isValidExponent(exponent) && "range exponent out of bounds");
   float v = std::ldexp(tables().level[magnitudeCode(code)], exponent);

@@ -48,6 +48,10 @@ bool isValidExponent(int exponent);
 /// The float32 level of magnitude code `k` (0..127) at range 1.
 float unitLevel(int k);
 
+/// The round-to-nearest threshold between levels `k` and `k + 1` (0..126)
+/// at range 1, in float64: encodeNearest gives `k + 1` from it upward.
+double unitMidpoint(int k);
+
 /// The value of `code` at range 2^exponent.
 float decode(int8_t code, int exponent = 0);
 

@@ -135,43 +135,34 @@ Value lowering::createConvGradFilter(OpBuilder &b, Location loc, Value grad,
 
 namespace {
 
-/// The gradient with respect to the NCHW input.
-struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// conv2d_grad_input and conv2d_grad_filter in f32: `Build` is
+/// createConvGradInput or createConvGradFilter, `Second` reads the operand
+/// beside the output gradient (the filter, or the input).
+template <typename OpTy, auto Build, auto Second>
+struct ConvGradLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpTy::Adaptor;
 
   LogicalResult
-  matchAndRewrite(Conv2DGradInputOp op, OpAdaptor adaptor,
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     if (failed(checkStaticF32(op, rewriter)))
       return failure();
     Value zero = constantF32(rewriter, op.getLoc(), 0.0);
     rewriter.replaceOp(
-        op, lowering::createConvGradInput(
-                rewriter, op.getLoc(), adaptor.getGrad(), adaptor.getFilter(),
-                shapeOf(op.getResult()), op.getStrides(), op.getPads(),
-                op.getDilations(), zero, zero, lowering::floatMac));
+        op, Build(rewriter, op.getLoc(), adaptor.getGrad(), (adaptor.*Second)(),
+                  shapeOf(op.getResult()), op.getStrides(), op.getPads(),
+                  op.getDilations(), zero, zero, lowering::floatMac));
     return success();
   }
 };
 
-/// The gradient with respect to the FCHW filter.
-struct Conv2DGradFilterLowering : OpConversionPattern<Conv2DGradFilterOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(Conv2DGradFilterOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
-    Value zero = constantF32(rewriter, op.getLoc(), 0.0);
-    rewriter.replaceOp(
-        op, lowering::createConvGradFilter(
-                rewriter, op.getLoc(), adaptor.getGrad(), adaptor.getInput(),
-                shapeOf(op.getResult()), op.getStrides(), op.getPads(),
-                op.getDilations(), zero, zero, lowering::floatMac));
-    return success();
-  }
-};
+using Conv2DGradInputLowering =
+    ConvGradLowering<Conv2DGradInputOp, lowering::createConvGradInput,
+                     &Conv2DGradInputOp::Adaptor::getFilter>;
+using Conv2DGradFilterLowering =
+    ConvGradLowering<Conv2DGradFilterOp, lowering::createConvGradFilter,
+                     &Conv2DGradFilterOp::Adaptor::getInput>;
 
 } // namespace
 

@@ -85,28 +85,39 @@ Value countAtOrBelow(OpBuilder &b, Location loc, Value buckets,
 
 } // namespace
 
-Tables mu8lowering::createTables(OpBuilder &b, Location loc) {
-  SmallVector<float> decodeF32(256);
-  SmallVector<int16_t> grid(256);
-  for (int c = -128; c <= 127; ++c) {
-    decodeF32[uint8_t(c)] = mu8::decode(int8_t(c), 0);
-    grid[uint8_t(c)] = mu8::decodeFixed(int8_t(c), kGridBits);
+namespace {
+/// The tables' contents, from the numerics library, computed once.
+struct TableData {
+  SmallVector<float> decodeF32 = SmallVector<float>(256);
+  SmallVector<int16_t> grid = SmallVector<int16_t>(256);
+  SmallVector<double> midpoints, levels, upperLevels;
+  SmallVector<int8_t> midpointBuckets, levelBuckets;
+
+  TableData() {
+    for (int c = -128; c <= 127; ++c) {
+      decodeF32[uint8_t(c)] = mu8::decode(int8_t(c), 0);
+      grid[uint8_t(c)] = mu8::decodeFixed(int8_t(c), kGridBits);
+    }
+    for (int k = 0; k <= mu8::kMaxCode; ++k)
+      levels.push_back(mu8::unitLevel(k));
+    for (int k = 0; k < mu8::kMaxCode; ++k)
+      midpoints.push_back(mu8::unitMidpoint(k));
+    upperLevels.assign(levels.begin() + 1, levels.end());
+    midpointBuckets = bucketCounts(midpoints);
+    levelBuckets = bucketCounts(upperLevels);
   }
-  SmallVector<double> levels(mu8::kMaxCode + 1), midpoints(mu8::kMaxCode);
-  for (int k = 0; k <= mu8::kMaxCode; ++k)
-    levels[k] = mu8::unitLevel(k);
-  for (int k = 0; k < mu8::kMaxCode; ++k)
-    midpoints[k] = (levels[k] + levels[k + 1]) / 2.0;
-  SmallVector<double> upperLevels(levels.begin() + 1, levels.end());
-  SmallVector<int8_t> midpointBuckets = bucketCounts(midpoints);
-  SmallVector<int8_t> levelBuckets = bucketCounts(upperLevels);
-  return {tableConstant<float>(b, loc, b.getF32Type(), decodeF32),
-          tableConstant<int16_t>(b, loc, b.getI16Type(), grid),
-          tableConstant<double>(b, loc, b.getF64Type(), midpoints),
-          tableConstant<double>(b, loc, b.getF64Type(), levels),
-          tableConstant<double>(b, loc, b.getF64Type(), upperLevels),
-          tableConstant<int8_t>(b, loc, b.getI8Type(), midpointBuckets),
-          tableConstant<int8_t>(b, loc, b.getI8Type(), levelBuckets)};
+};
+} // namespace
+
+Tables mu8lowering::createTables(OpBuilder &b, Location loc) {
+  static const TableData data;
+  return {tableConstant<float>(b, loc, b.getF32Type(), data.decodeF32),
+          tableConstant<int16_t>(b, loc, b.getI16Type(), data.grid),
+          tableConstant<double>(b, loc, b.getF64Type(), data.midpoints),
+          tableConstant<double>(b, loc, b.getF64Type(), data.levels),
+          tableConstant<double>(b, loc, b.getF64Type(), data.upperLevels),
+          tableConstant<int8_t>(b, loc, b.getI8Type(), data.midpointBuckets),
+          tableConstant<int8_t>(b, loc, b.getI8Type(), data.levelBuckets)};
 }
 
 Value mu8lowering::createExp2(OpBuilder &b, Location loc, Value e,
