@@ -275,7 +275,7 @@ TEST(Trainer, FashionMnistIfInstalled) {
   size_t at = r.out.find("final: test acc ");
   ASSERT_NE(at, std::string::npos) << r.out;
   double accuracy = std::stod(r.out.substr(at + 16));
-  EXPECT_GT(accuracy, 70.0) << r.out; // softmax regression: ~80% here
+  EXPECT_GT(accuracy, 70.0) << r.out; // softmax regression: 73.90% here
 }
 
 //===----------------------------------------------------------------------===//
