@@ -8,9 +8,9 @@
 # range 1 (the default); MU8 without barrier at range 1; MU8 without barrier
 # with activations at a wide fixed range (8 = 2^3); MU8 without barrier with
 # per-tensor dynamic activation ranges. Every row trains with lr 0.05, x0.1 in
-# the last epoch (--lr-decay-last, as NUMERICS.md's runs). Each run writes OUTDIR/<row>.jsonl
-# (--metrics) and OUTDIR/<row>.log; python/tools/ablation_table.py prints the
-# table.
+# the last epoch (--lr-decay-last, the schedule of docs/Simulation.md's runs).
+# Each run writes OUTDIR/<row>.jsonl (--metrics) and OUTDIR/<row>.log;
+# python/tools/ablation_table.py prints the table.
 set -euo pipefail
 model=${1:?usage: scripts/ablation.sh mlp|cnn [EPOCHS] [OUTDIR]}
 epochs=${2:-5}

@@ -24,7 +24,8 @@ constexpr int kMinExponent = -32;
 constexpr int kMaxExponent = 32;
 /// Largest fraction-bit count whose fixed-point table still fits int16.
 constexpr int kMaxFracBits = 14;
-/// The fixed-point grid the integer kernels decode to (NUMERICS.md).
+/// The fixed-point grid the integer kernels decode to (docs/MU8.md; why 13
+/// bits: docs/Simulation.md).
 constexpr int kDefaultFracBits = 13;
 
 /// Counts of the values an encode could not represent.

@@ -249,7 +249,8 @@ LogicalResult GraphImporter::buildForward(const onnx::GraphProto &graph,
     frozen.insert(name);
   }
 
-  // Arguments: parameters first, then the graph inputs (DESIGN.md's ABI).
+  // Arguments: parameters first, then the graph inputs (docs/ONNX.md); the
+  // flat ABI keeps the parameters in this order (docs/Runtime.md).
   SmallVector<Type> argTypes;
   SmallVector<DictionaryAttr> argAttrs;
   SmallVector<Location> argLocs;
