@@ -2,15 +2,22 @@
 learning rate, momentum, schedule and data order rules, on the same machine.
 
     /usr/bin/python3 python/tools/bench_pytorch.py --model mlp --epochs 5 \
-        [--threads 1] [--train-limit N] [--lr 0.05] [--batch 64] [--lr-decay-last]
+        [--threads 1] [--train-limit N] [--lr 0.05] [--batch 64] [--lr-decay-last] \
+        [--metrics out.jsonl]
 
 Prints per-epoch test accuracy and training samples per second, like the
 trainer, so the two can be put side by side (docs/Benchmarks.md). The
 barrier is not part of this baseline: it is plain float32 training.
+`--metrics FILE` also writes one JSON object per epoch and a final one, with
+the trainer's keys for what this script measures (docs/Runtime.md, "Output";
+python/tools/bench.py reads them): samples_per_s counts training only, as
+the trainer's does.
 """
 import argparse
 import gzip
+import json
 import os
+import resource
 import sys
 import time
 
@@ -44,6 +51,8 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--train-limit", type=int, default=0)
     ap.add_argument("--data", default=DATA)
+    ap.add_argument("--metrics", metavar="FILE",
+                    help="also write JSON lines, one per epoch and a final one")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -65,6 +74,8 @@ def main():
     steps = len(xt) // args.batch
     print(f"pytorch {torch.__version__}: {args.model}, {steps} batches of "
           f"{args.batch} per epoch, {args.threads} thread(s)")
+    metrics = open(args.metrics, "w") if args.metrics else None
+    correct = None
     for epoch in range(args.epochs):
         if args.lr_decay_last and epoch == args.epochs - 1:
             for group in opt.param_groups:
@@ -83,8 +94,38 @@ def main():
         with torch.no_grad():
             correct = sum((module(xv[i:i + 1000]).argmax(1) == yv[i:i + 1000]).sum().item()
                           for i in range(0, len(xv), 1000))
+        with_eval = time.perf_counter() - start
         print(f"epoch {epoch + 1}/{args.epochs}  test acc {100 * correct / len(xv):.2f}%  "
               f"{steps * args.batch / seconds:.0f} samples/s  {seconds:.1f} s")
+        write_record(metrics, epoch_record(epoch, opt.param_groups[0]["lr"], steps, args.batch,
+                                           correct, len(xv), seconds, with_eval))
+    write_record(metrics, final_record(args.epochs, steps, correct, len(xv)))
+    if metrics:
+        metrics.close()
+
+
+def epoch_record(epoch, lr, steps, batch, correct, test_samples, train_seconds, seconds):
+    """The --metrics record of one epoch: the trainer's keys this script has.
+    samples_per_s counts training only; seconds include evaluation."""
+    return {"epoch": epoch + 1, "lr": lr, "train_samples": steps * batch,
+            "steps": (epoch + 1) * steps, "test_acc": correct / test_samples,
+            "test_samples": test_samples, "samples_per_s": steps * batch / train_seconds,
+            "seconds": seconds}
+
+
+def final_record(epochs, steps, correct, test_samples):
+    """The final --metrics record; peak RSS as the trainer measures it (ru_maxrss)."""
+    record = {"final": True, "epochs": epochs, "steps": epochs * steps,
+              "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if correct is not None:
+        record.update(test_acc=correct / test_samples, test_samples=test_samples)
+    return record
+
+
+def write_record(f, record):
+    if f:
+        f.write(json.dumps(record) + "\n")
+        f.flush()
 
 
 if __name__ == "__main__":
