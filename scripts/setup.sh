@@ -17,6 +17,8 @@ packages=(
   python3-torch
   # Real data for the trainers.
   dataset-fashion-mnist
+  # scripts/bench.sh: /usr/bin/time -v for peak RSS, matplotlib for its chart.
+  time python3-matplotlib
 )
 
 missing=()
