@@ -67,6 +67,31 @@ TEST(Shuffle, UniformBelowIsInRangeAndCoversIt) {
     EXPECT_LT(uniformBelow(rng, big), big);
 }
 
+TEST(Shuffle, UniformBelowRejectsTheBiasedLowOutputs) {
+  // The documented rule, computed here on a copy of the generator: raw
+  // outputs below 2^64 mod bound are drawn again, the first one at or above
+  // it gives r mod bound. With a bound just above 2^63 about half the raw
+  // outputs are rejected (the modulo bias: values below 2^63 - 12345 would
+  // be twice as likely as the rest); a uniformBelow without the rejection
+  // returns one of them and falls out of step with the copy.
+  const uint64_t bound = (uint64_t(1) << 63) + 12345;
+  const uint64_t threshold = (uint64_t(1) << 63) - 12345; // 2^64 - bound
+  std::mt19937_64 rng(2024), reference(2024);
+  int rejected = 0;
+  for (int i = 0; i < 64; ++i) {
+    uint64_t r = reference();
+    while (r < threshold) {
+      ++rejected;
+      r = reference();
+    }
+    ASSERT_EQ(uniformBelow(rng, bound), r % bound) << "draw " << i;
+  }
+  // Both generators consumed the same raw outputs.
+  EXPECT_EQ(rng(), reference());
+  // The seed exercises the rejection (about 64 expected).
+  EXPECT_GT(rejected, 30);
+}
+
 TEST(Shuffle, PositionsAreRoughlyUniform) {
   // Where sample 0 lands over many epochs: every position of 8 about equally.
   std::vector<int> where(8, 0);
