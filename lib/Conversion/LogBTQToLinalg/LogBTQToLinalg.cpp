@@ -4,6 +4,7 @@
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "LoweringUtils.h"
+#include "Patterns.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

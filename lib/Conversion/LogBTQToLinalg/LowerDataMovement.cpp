@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
+#include "Patterns.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 

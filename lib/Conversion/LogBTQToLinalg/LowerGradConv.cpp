@@ -15,8 +15,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "Im2Col.h"
-#include "LowerGradUtils.h"
 #include "LoweringUtils.h"
+#include "Patterns.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -26,7 +26,7 @@
 
 using namespace mlir;
 using namespace mlir::logbtq;
-using namespace mlir::logbtq::gradlowering;
+using namespace mlir::logbtq::lowering;
 using lowering::ConvGeometry;
 using lowering::MacFn;
 
@@ -47,7 +47,7 @@ Value flipAndSwapChannels(OpBuilder &b, Location loc, Value filter) {
              b, loc, TypeRange{init.getType()}, ValueRange{filter},
              ValueRange{init},
              ArrayRef<AffineMap>{read, b.getMultiDimIdentityMap(4)},
-             iteratorTypes(4),
+             getIteratorTypes(4),
              [](OpBuilder &nb, Location l, ValueRange args) {
                linalg::YieldOp::create(nb, l, ValueRange{args[0]});
              })
@@ -148,7 +148,7 @@ struct ConvGradLowering : OpConversionPattern<OpTy> {
                   ConversionPatternRewriter &rewriter) const override {
     if (failed(checkStaticF32(op, rewriter)))
       return failure();
-    Value zero = constantF32(rewriter, op.getLoc(), 0.0);
+    Value zero = createF32Constant(rewriter, op.getLoc(), 0.0);
     rewriter.replaceOp(
         op, Build(rewriter, op.getLoc(), adaptor.getGrad(), (adaptor.*Second)(),
                   shapeOf(op.getResult()), op.getStrides(), op.getPads(),
@@ -166,7 +166,7 @@ using Conv2DGradFilterLowering =
 
 } // namespace
 
-void gradlowering::populateConvGradPatterns(TypeConverter &converter,
+void lowering::populateConvGradPatterns(TypeConverter &converter,
                                             RewritePatternSet &patterns) {
   patterns.add<Conv2DGradInputLowering, Conv2DGradFilterLowering>(
       converter, patterns.getContext());

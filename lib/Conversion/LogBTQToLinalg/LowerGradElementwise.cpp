@@ -7,7 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LowerGradUtils.h"
+#include "LoweringUtils.h"
+#include "Patterns.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -15,7 +16,7 @@
 
 using namespace mlir;
 using namespace mlir::logbtq;
-using namespace mlir::logbtq::gradlowering;
+using namespace mlir::logbtq::lowering;
 using arith::CmpFPredicate;
 
 namespace {
@@ -24,7 +25,7 @@ namespace {
 /// as `threshold_backward` (`value <= 0 ? 0 : grad`) does.
 Value pointwiseGrad(ReluGradOp, OpBuilder &b, Location loc, Value grad,
                     Value value) {
-  Value zero = constantF32(b, loc, 0.0);
+  Value zero = createF32Constant(b, loc, 0.0);
   Value pass =
       arith::CmpFOp::create(b, loc, CmpFPredicate::UGT, value, zero);
   return arith::SelectOp::create(b, loc, pass, grad, zero);
@@ -34,7 +35,7 @@ Value pointwiseGrad(ReluGradOp, OpBuilder &b, Location loc, Value grad,
 Value pointwiseGrad(SigmoidGradOp, OpBuilder &b, Location loc, Value grad,
                     Value y) {
   Value oneMinusY =
-      arith::SubFOp::create(b, loc, constantF32(b, loc, 1.0), y);
+      arith::SubFOp::create(b, loc, createF32Constant(b, loc, 1.0), y);
   return arith::MulFOp::create(
       b, loc, arith::MulFOp::create(b, loc, grad, oneMinusY), y);
 }
@@ -44,7 +45,7 @@ Value pointwiseGrad(SigmoidGradOp, OpBuilder &b, Location loc, Value grad,
 /// that ATen keeps with a fused multiply-add.
 Value pointwiseGrad(TanhGradOp, OpBuilder &b, Location loc, Value grad,
                     Value y) {
-  Value one = constantF32(b, loc, 1.0);
+  Value one = createF32Constant(b, loc, 1.0);
   Value oneMinusYSquared =
       arith::MulFOp::create(b, loc, arith::SubFOp::create(b, loc, one, y),
                             arith::AddFOp::create(b, loc, one, y));
@@ -60,7 +61,7 @@ Value pointwiseGrad(ClipGradOp op, OpBuilder &b, Location loc, Value grad,
       b, loc, arith::CmpFOp::create(b, loc, CmpFPredicate::OGE, x, lo),
       arith::CmpFOp::create(b, loc, CmpFPredicate::OLE, x, hi));
   return arith::SelectOp::create(b, loc, inside, grad,
-                                 constantF32(b, loc, 0.0));
+                                 createF32Constant(b, loc, 0.0));
 }
 
 /// The (grad, value) pointwise gradients.
@@ -73,7 +74,7 @@ struct PointwiseGradLowering : OpConversionPattern<OpTy> {
                   ConversionPatternRewriter &rewriter) const override {
     if (failed(checkStaticF32(op, rewriter)))
       return failure();
-    Value result = buildElementwise(
+    Value result = createElementwise(
         rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
         {adaptor.getGrad(), adaptor.getValue()},
         [&](OpBuilder &b, Location loc, ValueRange args) {
@@ -99,38 +100,38 @@ struct BarrierGradLowering : OpConversionPattern<BarrierGradOp> {
     auto type = cast<RankedTensorType>(op.getType());
     Value t = adaptor.getT();
     // Loop invariants: the switch point -1/t^2 and scale / n.
-    Value one = constantF32(rewriter, loc, 1.0);
+    Value one = createF32Constant(rewriter, loc, 1.0);
     Value switchPoint = arith::NegFOp::create(
         rewriter, loc,
         arith::DivFOp::create(rewriter, loc, one,
                               arith::MulFOp::create(rewriter, loc, t, t)));
     Value coefficient = arith::DivFOp::create(
         rewriter, loc, adaptor.getScale(),
-        constantF32(rewriter, loc, static_cast<double>(type.getNumElements())));
+        createF32Constant(rewriter, loc, static_cast<double>(type.getNumElements())));
     Value bound = arith::ConstantOp::create(rewriter, loc, op.getBoundAttr());
 
-    Value result = buildElementwise(
+    Value result = createElementwise(
         rewriter, loc, type, {adaptor.getInput()},
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value x = args[0];
-          Value zero = constantF32(b, l, 0.0);
+          Value zero = createF32Constant(b, l, 0.0);
           Value z = arith::SubFOp::create(b, l, math::AbsFOp::create(b, l, x),
                                           bound);
           Value onLog =
               arith::CmpFOp::create(b, l, CmpFPredicate::OLE, z, switchPoint);
           Value logSlope = arith::NegFOp::create(
               b, l,
-              arith::DivFOp::create(b, l, constantF32(b, l, 1.0),
+              arith::DivFOp::create(b, l, createF32Constant(b, l, 1.0),
                                     arith::MulFOp::create(b, l, t, z)));
           Value slope = arith::SelectOp::create(b, l, onLog, logSlope, t);
           // sign(x): +-1, and x itself for +-0 and NaN.
           Value sign = arith::SelectOp::create(
               b, l, arith::CmpFOp::create(b, l, CmpFPredicate::OGT, x, zero),
-              constantF32(b, l, 1.0),
+              createF32Constant(b, l, 1.0),
               arith::SelectOp::create(
                   b, l,
                   arith::CmpFOp::create(b, l, CmpFPredicate::OLT, x, zero),
-                  constantF32(b, l, -1.0), x));
+                  createF32Constant(b, l, -1.0), x));
           return arith::MulFOp::create(
               b, l, coefficient, arith::MulFOp::create(b, l, sign, slope));
         });
@@ -141,7 +142,7 @@ struct BarrierGradLowering : OpConversionPattern<BarrierGradOp> {
 
 } // namespace
 
-void gradlowering::populateElementwiseGradPatterns(
+void lowering::populateElementwiseGradPatterns(
     TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<PointwiseGradLowering<ReluGradOp>,
                PointwiseGradLowering<SigmoidGradOp>,

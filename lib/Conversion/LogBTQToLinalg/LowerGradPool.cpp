@@ -15,8 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LowerGradUtils.h"
 #include "LoweringUtils.h"
+#include "Patterns.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -27,11 +27,54 @@
 
 using namespace mlir;
 using namespace mlir::logbtq;
-using namespace mlir::logbtq::gradlowering;
+using namespace mlir::logbtq::lowering;
 using arith::CmpFPredicate;
 using arith::CmpIPredicate;
 
 namespace {
+
+/// The windows of a 2-D pooling along one spatial dim, as the forward op and
+/// PyTorch place them: window `o` starts at `o * stride - padBegin` in input
+/// coordinates and, clipped to the padded input, ends before
+/// `min(start + kernel, size + padEnd)`.
+struct PoolAxis {
+  int64_t size, outSize, kernel, stride, padBegin, padEnd;
+};
+
+/// The window index `o` whose offset `k` covers input position `i`, when it
+/// exists: `o = (i + padBegin - k) / stride` if that divides exactly and
+/// `0 <= o < outSize`. Emits index arithmetic; returns (valid, clamped `o`),
+/// the clamped index being safe to read even where `valid` is false.
+
+std::pair<Value, Value> windowCovering(OpBuilder &b, Location loc,
+                                       const PoolAxis &axis, Value i, Value k) {
+  using arith::CmpIPredicate;
+  // p = i + padBegin - k: the position of `i` within the padded input,
+  // relative to the start of the window that has `i` at offset `k`.
+  Value shifted = i;
+  if (axis.padBegin != 0)
+    shifted =
+        arith::AddIOp::create(b, loc, i, createIndexConstant(b, loc, axis.padBegin));
+  Value p = arith::SubIOp::create(b, loc, shifted, k);
+  Value zero = createIndexConstant(b, loc, 0);
+  Value valid =
+      arith::CmpIOp::create(b, loc, CmpIPredicate::sge, p, zero);
+  Value o = p;
+  if (axis.stride != 1) {
+    Value stride = createIndexConstant(b, loc, axis.stride);
+    Value rem = arith::RemSIOp::create(b, loc, p, stride);
+    valid = arith::AndIOp::create(
+        b, loc, valid,
+        arith::CmpIOp::create(b, loc, CmpIPredicate::eq, rem, zero));
+    o = arith::DivSIOp::create(b, loc, p, stride);
+  }
+  valid = arith::AndIOp::create(
+      b, loc, valid,
+      arith::CmpIOp::create(b, loc, CmpIPredicate::slt, o,
+                            createIndexConstant(b, loc, axis.outSize)));
+  Value clamped = arith::SelectOp::create(b, loc, valid, o, zero);
+  return {valid, clamped};
+}
 
 /// The two spatial axes of a pooling of `input` (NCHW) into `output`.
 std::array<PoolAxis, 2> poolAxes(ArrayRef<int64_t> input,
@@ -61,24 +104,24 @@ Value gatherWindows(OpBuilder &b, Location loc, RankedTensorType resultType,
                     const std::array<PoolAxis, 2> &axes,
                     ContributionFn contribution) {
   MLIRContext *ctx = b.getContext();
-  Value zero = constantF32(b, loc, 0.0);
+  Value zero = createF32Constant(b, loc, 0.0);
   Value init = lowering::createFilled(b, loc, resultType.getShape(), zero);
   // A shape-only operand that gives the window loops their extent.
   Value window = lowering::createEmpty(b, loc, {axes[0].kernel, axes[1].kernel},
                              b.getF32Type());
-  SmallVector<AffineMap> maps = {projection(ctx, 6, {4, 5}),
-                                 projection(ctx, 6, {0, 1, 2, 3})};
+  SmallVector<AffineMap> maps = {getProjectionMap(ctx, 6, {4, 5}),
+                                 getProjectionMap(ctx, 6, {0, 1, 2, 3})};
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{resultType}, ValueRange{window}, ValueRange{init},
-      maps, iteratorTypes(6, {4, 5}),
+      maps, getIteratorTypes(6, {4, 5}),
       [&](OpBuilder &nb, Location l, ValueRange args) {
         SmallVector<Value> iv;
         for (unsigned d = 0; d < 6; ++d)
           iv.push_back(linalg::IndexOp::create(nb, l, d));
         Value kh = arith::SubIOp::create(
-            nb, l, constantIndex(nb, l, axes[0].kernel - 1), iv[4]);
+            nb, l, createIndexConstant(nb, l, axes[0].kernel - 1), iv[4]);
         Value kw = arith::SubIOp::create(
-            nb, l, constantIndex(nb, l, axes[1].kernel - 1), iv[5]);
+            nb, l, createIndexConstant(nb, l, axes[1].kernel - 1), iv[5]);
         auto [validH, oh] = windowCovering(nb, l, axes[0], iv[2], kh);
         auto [validW, ow] = windowCovering(nb, l, axes[1], iv[3], kw);
         auto [hit, value] = contribution(nb, l, iv[0], iv[1], oh, ow, kh, kw);
@@ -111,7 +154,7 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
     padded[2 + i] += low[2 + i] + high[2 + i];
   }
   Value negInf =
-      constantF32(b, loc, -std::numeric_limits<double>::infinity());
+      createF32Constant(b, loc, -std::numeric_limits<double>::infinity());
   Value source = input;
   if (llvm::any_of(low, [](int64_t p) { return p; }) ||
       llvm::any_of(high, [](int64_t p) { return p; }))
@@ -123,7 +166,7 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
   int64_t kernelW = axes[1].kernel;
   int64_t none = axes[0].kernel * kernelW; // after every real offset
   Value values = lowering::createFilled(b, loc, outShape, negInf);
-  Value offsets = lowering::createFilled(b, loc, outShape, constantIndex(b, loc, none));
+  Value offsets = lowering::createFilled(b, loc, outShape, createIndexConstant(b, loc, none));
   Value window = lowering::createEmpty(b, loc, {axes[0].kernel, kernelW},
                              b.getF32Type());
   // Loops (n, c, oh, ow, kh, kw); the input is read at oh * s + kh.
@@ -133,13 +176,13 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
       6, 0,
       {d[0], d[1], d[2] * axes[0].stride + d[4], d[3] * axes[1].stride + d[5]},
       ctx);
-  SmallVector<AffineMap> maps = {read, projection(ctx, 6, {4, 5}),
-                                 projection(ctx, 6, {0, 1, 2, 3}),
-                                 projection(ctx, 6, {0, 1, 2, 3})};
+  SmallVector<AffineMap> maps = {read, getProjectionMap(ctx, 6, {4, 5}),
+                                 getProjectionMap(ctx, 6, {0, 1, 2, 3}),
+                                 getProjectionMap(ctx, 6, {0, 1, 2, 3})};
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{values.getType(), offsets.getType()},
       ValueRange{source, window}, ValueRange{values, offsets}, maps,
-      iteratorTypes(6, {4, 5}),
+      getIteratorTypes(6, {4, 5}),
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value v = args[0], best = args[2], bestOffset = args[3];
         Value oh = linalg::IndexOp::create(nb, l, 2);
@@ -148,7 +191,7 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
         Value kw = linalg::IndexOp::create(nb, l, 5);
         Value offset = arith::AddIOp::create(
             nb, l,
-            arith::MulIOp::create(nb, l, kh, constantIndex(nb, l, kernelW)),
+            arith::MulIOp::create(nb, l, kh, createIndexConstant(nb, l, kernelW)),
             kw);
         // Is the element a real input position (not padding)? Only the
         // bounds that padding can cross are checked.
@@ -157,16 +200,16 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
           const PoolAxis &a = axes[i];
           Value p = arith::AddIOp::create(
               nb, l,
-              arith::MulIOp::create(nb, l, o, constantIndex(nb, l, a.stride)),
+              arith::MulIOp::create(nb, l, o, createIndexConstant(nb, l, a.stride)),
               k);
           if (a.padBegin > 0)
             inBounds.push_back(
                 arith::CmpIOp::create(nb, l, CmpIPredicate::sge, p,
-                                      constantIndex(nb, l, a.padBegin)));
+                                      createIndexConstant(nb, l, a.padBegin)));
           if (padded[2 + i] > a.padBegin + a.size)
             inBounds.push_back(arith::CmpIOp::create(
                 nb, l, CmpIPredicate::slt, p,
-                constantIndex(nb, l, a.padBegin + a.size)));
+                createIndexConstant(nb, l, a.padBegin + a.size)));
         }
         // The order: a NaN beats every number, and a later NaN an earlier
         // one; among numbers the larger wins, and the earlier on a tie.
@@ -221,7 +264,7 @@ struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
             Value kh, Value kw) -> std::pair<Value, Value> {
           SmallVector<Value> at = {n, c, oh, ow};
           Value offset = arith::AddIOp::create(
-              b, l, arith::MulIOp::create(b, l, kh, constantIndex(b, l, kernelW)),
+              b, l, arith::MulIOp::create(b, l, kh, createIndexConstant(b, l, kernelW)),
               kw);
           Value best = tensor::ExtractOp::create(b, l, argmax, at);
           Value isMax =
@@ -278,8 +321,8 @@ struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
     auto gradType = cast<RankedTensorType>(grad.getType());
     Value scaled;
     if (llvm::all_equal(table)) {
-      Value divisor = constantF32(rewriter, loc, table.front());
-      scaled = buildElementwise(
+      Value divisor = createF32Constant(rewriter, loc, table.front());
+      scaled = createElementwise(
           rewriter, loc, gradType, {grad},
           [&](OpBuilder &b, Location l, ValueRange args) -> Value {
             return arith::DivFOp::create(b, l, args[0], divisor);
@@ -290,13 +333,13 @@ struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
       Value divisors = arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(tableType, ArrayRef(table)));
       SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(4),
-                                     projection(ctx, 4, {2, 3}),
+                                     getProjectionMap(ctx, 4, {2, 3}),
                                      rewriter.getMultiDimIdentityMap(4)};
       Value init = lowering::createEmpty(rewriter, loc, outShape, rewriter.getF32Type());
       scaled = linalg::GenericOp::create(
                    rewriter, loc, TypeRange{gradType},
                    ValueRange{grad, divisors}, ValueRange{init}, maps,
-                   iteratorTypes(4),
+                   getIteratorTypes(4),
                    [](OpBuilder &b, Location l, ValueRange args) {
                      linalg::YieldOp::create(
                          b, l,
@@ -321,7 +364,7 @@ struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
 
 } // namespace
 
-void gradlowering::populatePoolGradPatterns(TypeConverter &converter,
+void lowering::populatePoolGradPatterns(TypeConverter &converter,
                                             RewritePatternSet &patterns) {
   patterns.add<MaxPool2DGradLowering, AvgPool2DGradLowering>(
       converter, patterns.getContext());

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LowerGradUtils.h"
 #include "LoweringUtils.h"
+#include "Patterns.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -16,7 +16,7 @@
 
 using namespace mlir;
 using namespace mlir::logbtq;
-using namespace mlir::logbtq::gradlowering;
+using namespace mlir::logbtq::lowering;
 
 namespace {
 
@@ -38,15 +38,15 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
     auto channelType = cast<RankedTensorType>(op.getScaleGrad().getType());
     unsigned rank = inputType.getRank();
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-    AffineMap channel = projection(ctx, rank, {1});
+    AffineMap channel = getProjectionMap(ctx, rank, {1});
     Value epsilon = arith::ConstantOp::create(rewriter, loc, op.getEpsilonAttr());
 
-    Value inv = buildElementwise(
+    Value inv = createElementwise(
         rewriter, loc, channelType, {adaptor.getVariance()},
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value std = math::SqrtOp::create(
               b, l, arith::AddFOp::create(b, l, args[0], epsilon));
-          return arith::DivFOp::create(b, l, constantF32(b, l, 1.0), std);
+          return arith::DivFOp::create(b, l, createF32Constant(b, l, 1.0), std);
         });
 
     Value dxInit = lowering::createEmpty(rewriter, loc, inputType.getShape(),
@@ -56,7 +56,7 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
             rewriter, loc, TypeRange{inputType},
             ValueRange{grad, inv, adaptor.getScale()}, ValueRange{dxInit},
             ArrayRef<AffineMap>{identity, channel, channel, identity},
-            iteratorTypes(rank),
+            getIteratorTypes(rank),
             [](OpBuilder &b, Location l, ValueRange args) {
               Value k = arith::MulFOp::create(b, l, args[1], args[2]);
               linalg::YieldOp::create(
@@ -69,14 +69,14 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
     for (unsigned d = 0; d < rank; ++d)
       if (d != 1)
         reduced.push_back(d);
-    Value zero = constantF32(rewriter, loc, 0.0);
+    Value zero = createF32Constant(rewriter, loc, 0.0);
     Value dotInit = lowering::createFilled(rewriter, loc, channelType.getShape(), zero);
-    Value sumInit = lowering::createFilled(rewriter, loc, channelType.getShape(), zero);
+    Value sumInit = lowering::createEmpty(rewriter, loc, channelType.getShape(), rewriter.getF32Type());
     auto sums = linalg::GenericOp::create(
         rewriter, loc, TypeRange{channelType, channelType},
         ValueRange{grad, x, adaptor.getMean()}, ValueRange{dotInit, sumInit},
         ArrayRef<AffineMap>{identity, identity, channel, channel, channel},
-        iteratorTypes(rank, reduced),
+        getIteratorTypes(rank, reduced),
         [](OpBuilder &b, Location l, ValueRange args) {
           Value centered = arith::SubFOp::create(b, l, args[1], args[2]);
           Value term = arith::MulFOp::create(b, l, centered, args[0]);
@@ -86,7 +86,7 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
                          arith::AddFOp::create(b, l, args[4], args[0])});
         });
 
-    Value dscale = buildElementwise(
+    Value dscale = createElementwise(
         rewriter, loc, channelType, {sums.getResult(0), inv},
         [](OpBuilder &b, Location l, ValueRange args) -> Value {
           return arith::MulFOp::create(b, l, args[0], args[1]);
@@ -115,7 +115,7 @@ struct ReduceSumLowering : OpConversionPattern<ReduceSumOp> {
       return success();
     }
     Value init = lowering::createFilled(rewriter, loc, resultType.getShape(),
-                              constantF32(rewriter, loc, 0.0));
+                              createF32Constant(rewriter, loc, 0.0));
     auto reduce = linalg::ReduceOp::create(
         rewriter, loc, ValueRange{adaptor.getInput()}, ValueRange{init}, axes,
         [](OpBuilder &b, Location l, ValueRange args) {
@@ -150,7 +150,7 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
 
 } // namespace
 
-void gradlowering::populateReductionGradPatterns(TypeConverter &converter,
+void lowering::populateReductionGradPatterns(TypeConverter &converter,
                                                  RewritePatternSet &patterns) {
   patterns.add<BatchNormGradLowering, ReduceSumLowering, SliceLowering>(
       converter, patterns.getContext());

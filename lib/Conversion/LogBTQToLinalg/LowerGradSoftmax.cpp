@@ -9,8 +9,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LowerGradUtils.h"
 #include "LoweringUtils.h"
+#include "Patterns.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -20,7 +20,7 @@
 
 using namespace mlir;
 using namespace mlir::logbtq;
-using namespace mlir::logbtq::gradlowering;
+using namespace mlir::logbtq::lowering;
 
 namespace {
 
@@ -49,16 +49,16 @@ Value sumAlong(OpBuilder &b, Location loc, ValueRange full, ValueRange reduced,
                function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
   ArrayRef<int64_t> shape = shapeOf(full[0]);
   unsigned rank = shape.size();
-  AffineMap dropped = projection(b.getContext(), rank, allBut(rank, axis));
+  AffineMap dropped = getProjectionMap(b.getContext(), rank, allBut(rank, axis));
   Value init =
-      lowering::createFilled(b, loc, dropDim(shape, axis), constantF32(b, loc, 0.0));
+      lowering::createFilled(b, loc, dropDim(shape, axis), createF32Constant(b, loc, 0.0));
   SmallVector<Value> inputs(full);
   llvm::append_range(inputs, reduced);
   SmallVector<AffineMap> maps(full.size(), b.getMultiDimIdentityMap(rank));
   maps.append(reduced.size() + 1, dropped);
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
-      iteratorTypes(rank, {axis}),
+      getIteratorTypes(rank, {axis}),
       [&](OpBuilder &nb, Location nloc, ValueRange args) {
         Value t = term(nb, nloc, args.drop_back());
         linalg::YieldOp::create(
@@ -73,7 +73,7 @@ template <typename Combine>
 Value reduceAlong(OpBuilder &b, Location loc, Value input, unsigned axis,
                   double initValue) {
   Value init = lowering::createFilled(b, loc, dropDim(shapeOf(input), axis),
-                            constantF32(b, loc, initValue));
+                            createF32Constant(b, loc, initValue));
   auto reduce = linalg::ReduceOp::create(
       b, loc, ValueRange{input}, ValueRange{init},
       ArrayRef<int64_t>{static_cast<int64_t>(axis)},
@@ -95,13 +95,13 @@ Value broadcastElementwise(
   llvm::append_range(inputs, reduced);
   SmallVector<AffineMap> maps(full.size(), b.getMultiDimIdentityMap(rank));
   maps.append(reduced.size(),
-              projection(b.getContext(), rank, allBut(rank, axis)));
+              getProjectionMap(b.getContext(), rank, allBut(rank, axis)));
   maps.push_back(b.getMultiDimIdentityMap(rank));
   Value init = lowering::createEmpty(b, loc, resultType.getShape(),
                            resultType.getElementType());
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
-      iteratorTypes(rank), [&](OpBuilder &nb, Location nloc, ValueRange args) {
+      getIteratorTypes(rank), [&](OpBuilder &nb, Location nloc, ValueRange args) {
         linalg::YieldOp::create(nb, nloc,
                                 ValueRange{body(nb, nloc, args.drop_back())});
       });
@@ -170,7 +170,7 @@ struct SoftmaxCrossEntropyGradLowering
   LogicalResult
   matchAndRewrite(SoftmaxCrossEntropyGradOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter, /*allowI32=*/true)))
+    if (failed(checkStaticF32(op, rewriter, /*i32Operands=*/{1})))
       return failure();
     Location loc = op.getLoc();
     Value logits = adaptor.getLogits();
@@ -183,14 +183,14 @@ struct SoftmaxCrossEntropyGradLowering
           return math::ExpOp::create(
               b, l, arith::SubFOp::create(b, l, args[0], args[1]));
         });
-    Value logSum = buildElementwise(
+    Value logSum = createElementwise(
         rewriter, loc, cast<RankedTensorType>(sum.getType()), {sum},
         [](OpBuilder &b, Location l, ValueRange args) -> Value {
           return math::LogOp::create(b, l, args[0]);
         });
     Value k = arith::DivFOp::create(
         rewriter, loc, adaptor.getScale(),
-        constantF32(rewriter, loc, static_cast<double>(rows)));
+        createF32Constant(rewriter, loc, static_cast<double>(rows)));
     Value result = broadcastElementwise(
         rewriter, loc, cast<RankedTensorType>(op.getType()), {logits},
         {max, logSum, adaptor.getLabels()}, 1,
@@ -214,7 +214,7 @@ struct SoftmaxCrossEntropyGradLowering
 
 } // namespace
 
-void gradlowering::populateSoftmaxGradPatterns(TypeConverter &converter,
+void lowering::populateSoftmaxGradPatterns(TypeConverter &converter,
                                                RewritePatternSet &patterns) {
   patterns.add<SoftmaxGradLowering, LogSoftmaxGradLowering,
                SoftmaxCrossEntropyGradLowering>(converter,

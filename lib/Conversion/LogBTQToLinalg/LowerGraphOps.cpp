@@ -14,7 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoweringUtils.h"
+#include "Patterns.h"
 
 #include "logbtq/Conversion/LogBTQToLinalg/LogBTQToLinalg.h"
 

@@ -12,6 +12,7 @@
 
 #include "Im2Col.h"
 #include "LoweringUtils.h"
+#include "Patterns.h"
 #include "MU8Kernels.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
@@ -24,7 +25,6 @@
 using namespace mlir;
 using namespace mlir::logbtq;
 using namespace mlir::logbtq::lowering;
-using namespace mlir::logbtq::mu8lowering;
 
 namespace {
 

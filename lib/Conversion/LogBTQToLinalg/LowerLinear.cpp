@@ -10,6 +10,7 @@
 
 #include "Im2Col.h"
 #include "LoweringUtils.h"
+#include "Patterns.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 

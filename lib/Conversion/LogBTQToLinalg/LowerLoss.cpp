@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
+#include "Patterns.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
+#include "Patterns.h"
 #include "MU8Kernels.h"
 
 #include "logbtq/Conversion/LogBTQToLinalg/LogBTQToLinalg.h"
@@ -22,7 +23,6 @@
 using namespace mlir;
 using namespace mlir::logbtq;
 using namespace mlir::logbtq::lowering;
-using namespace mlir::logbtq::mu8lowering;
 namespace mu8 = ::logbtq::mu8;
 
 namespace {

@@ -8,15 +8,15 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LowerGradUtils.h"
 #include "LoweringUtils.h"
+#include "Patterns.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
 using namespace mlir::logbtq;
-using namespace mlir::logbtq::gradlowering;
+using namespace mlir::logbtq::lowering;
 
 namespace {
 
@@ -52,7 +52,7 @@ struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
                                 rewriter.getMultiDimIdentityMap(rank));
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type, type}, inputs,
-        ValueRange{paramInit, momentumInit}, maps, iteratorTypes(rank),
+        ValueRange{paramInit, momentumInit}, maps, getIteratorTypes(rank),
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value param = args[0], g = args[1];
           if (hasDecay)
@@ -74,7 +74,7 @@ struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
 
 } // namespace
 
-void gradlowering::populateOptimizerPatterns(TypeConverter &converter,
+void lowering::populateOptimizerPatterns(TypeConverter &converter,
                                              RewritePatternSet &patterns) {
   patterns.add<SGDUpdateLowering>(converter, patterns.getContext());
 }

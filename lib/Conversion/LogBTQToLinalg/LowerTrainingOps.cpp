@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LowerGradUtils.h"
+#include "Patterns.h"
 #include "logbtq/Conversion/LogBTQToLinalg/LogBTQToLinalg.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -16,7 +16,7 @@ using namespace mlir;
 
 void mlir::logbtq::populateLogBTQTrainingToLinalgPatterns(
     TypeConverter &converter, RewritePatternSet &patterns) {
-  using namespace gradlowering;
+  using namespace lowering;
   populateElementwiseGradPatterns(converter, patterns);
   populateSoftmaxGradPatterns(converter, patterns);
   populatePoolGradPatterns(converter, patterns);

@@ -1,4 +1,4 @@
-//===- LoweringUtils.cpp - Shared pieces of the graph-op lowering ---------===//
+//===- LoweringUtils.cpp - The toolkit of the logbtq lowering -------------===//
 
 #include "LoweringUtils.h"
 
@@ -37,13 +37,14 @@ LogicalResult lowering::checkStaticF32(Operation *op, PatternRewriter &rewriter,
   return success();
 }
 
-ArrayRef<int64_t> lowering::shapeOf(Value value) {
-  return cast<RankedTensorType>(value.getType()).getShape();
-}
-
 Value lowering::createFloatConstant(OpBuilder &b, Location loc, Type type,
                                     double value) {
   return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+}
+
+Value lowering::createIndexConstant(OpBuilder &b, Location loc,
+                                    int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
 }
 
 Value lowering::createNegInf(OpBuilder &b, Location loc, Type type) {
@@ -63,8 +64,20 @@ Value lowering::createFilled(OpBuilder &b, Location loc,
       .getResult(0);
 }
 
-SmallVector<utils::IteratorType> lowering::getParallelIterators(unsigned n) {
-  return SmallVector<utils::IteratorType>(n, utils::IteratorType::parallel);
+SmallVector<utils::IteratorType>
+lowering::getIteratorTypes(unsigned rank, ArrayRef<unsigned> reduced) {
+  SmallVector<utils::IteratorType> types(rank, utils::IteratorType::parallel);
+  for (unsigned d : reduced)
+    types[d] = utils::IteratorType::reduction;
+  return types;
+}
+
+AffineMap lowering::getProjectionMap(MLIRContext *ctx, unsigned rank,
+                                     ArrayRef<unsigned> dims) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned d : dims)
+    exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, /*symbolCount=*/0, exprs, ctx);
 }
 
 AffineMap lowering::getBroadcastMap(MLIRContext *ctx,
@@ -85,16 +98,16 @@ AffineMap lowering::getBroadcastMap(MLIRContext *ctx,
 
 AffineMap lowering::getDropDimMap(MLIRContext *ctx, unsigned rank,
                                   unsigned dim) {
-  SmallVector<AffineExpr> exprs;
+  SmallVector<unsigned> kept;
   for (unsigned d = 0; d < rank; ++d)
     if (d != dim)
-      exprs.push_back(getAffineDimExpr(d, ctx));
-  return AffineMap::get(rank, /*symbolCount=*/0, exprs, ctx);
+      kept.push_back(d);
+  return getProjectionMap(ctx, rank, kept);
 }
 
 AffineMap lowering::getSingleDimMap(MLIRContext *ctx, unsigned rank,
                                     unsigned dim) {
-  return AffineMap::get(rank, /*symbolCount=*/0, getAffineDimExpr(dim, ctx));
+  return getProjectionMap(ctx, rank, {dim});
 }
 
 /// Wraps a BodyFn as the region builder of linalg::GenericOp.
@@ -113,8 +126,20 @@ Value lowering::createElementwise(OpBuilder &b, Location loc,
   SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(b.getMultiDimIdentityMap(rank));
   return createGeneric(b, loc, inputs, ValueRange{init}, maps,
-                       getParallelIterators(rank), body)
+                       getIteratorTypes(rank), body)
       .front();
+}
+
+Value lowering::createElementwise(
+    OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  SmallVector<AffineMap> maps(inputs.size(),
+                              b.getMultiDimIdentityMap(resultType.getRank()));
+  return createElementwise(
+      b, loc, resultType, inputs, maps,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        return SmallVector<Value>{body(nb, nloc, args.drop_back())};
+      });
 }
 
 SmallVector<Value>
@@ -139,7 +164,7 @@ Value lowering::createAxisReduction(OpBuilder &b, Location loc,
     if (d != dim)
       shape.push_back(type.getDimSize(d));
   Value init = createFilled(b, loc, shape, initValue);
-  SmallVector<utils::IteratorType> iterators = getParallelIterators(rank);
+  SmallVector<utils::IteratorType> iterators = getIteratorTypes(rank);
   iterators[dim] = utils::IteratorType::reduction;
   MLIRContext *ctx = b.getContext();
   AffineMap identity = b.getMultiDimIdentityMap(rank);

@@ -1,11 +1,13 @@
-//===- LoweringUtils.h - Shared pieces of the graph-op lowering -*- C++ -*-===//
+//===- LoweringUtils.h - The toolkit of the logbtq lowering -----*- C++ -*-===//
 //
-// What the patterns of LowerLinear.cpp, LowerElementwise.cpp,
-// LowerPooling.cpp, LowerDataMovement.cpp, LowerNormalization.cpp and
-// LowerLoss.cpp have in common: the f32 contract check, destination tensors
-// (tensor.empty + linalg.fill), indexing maps for broadcasting and
-// reductions, elementwise and reduction `linalg.generic` builders, and the
-// NCHW padding of the window ops.
+// The one shared helper layer of lib/Conversion/LogBTQToLinalg: what the
+// patterns of every family (graph ops, gradients, optimizer, MU8) have in
+// common. The f32 contract check, constants, destination tensors
+// (tensor.empty + linalg.fill), iterator types and indexing maps,
+// elementwise and reduction `linalg.generic` builders, and the NCHW padding
+// of the window ops. The builders of one concept live beside it, in the same
+// namespace: Im2Col.h (convolutions as products), MU8Kernels.h (MU8 scalar
+// arithmetic); Patterns.h lists the pattern families.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +19,7 @@
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::logbtq::lowering {
@@ -33,11 +36,14 @@ using BodyFn =
 LogicalResult checkStaticF32(Operation *op, PatternRewriter &rewriter,
                              ArrayRef<unsigned> i32Operands = {});
 
-/// The shape of `value`, a ranked tensor.
-ArrayRef<int64_t> shapeOf(Value value);
-
 /// An `arith.constant` of a float type.
 Value createFloatConstant(OpBuilder &b, Location loc, Type type, double value);
+/// An f32 `arith.constant`.
+inline Value createF32Constant(OpBuilder &b, Location loc, double value) {
+  return createFloatConstant(b, loc, b.getF32Type(), value);
+}
+/// An index `arith.constant`.
+Value createIndexConstant(OpBuilder &b, Location loc, int64_t value);
 /// -inf of a float type: the neutral element of a max.
 Value createNegInf(OpBuilder &b, Location loc, Type type);
 
@@ -49,8 +55,14 @@ Value createEmpty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 Value createFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                    Value value);
 
-/// `n` parallel iterators.
-SmallVector<utils::IteratorType> getParallelIterators(unsigned n);
+/// Iterator types: `rank` parallel ones, with the `reduced` dims marked as
+/// reductions.
+SmallVector<utils::IteratorType>
+getIteratorTypes(unsigned rank, ArrayRef<unsigned> reduced = {});
+
+/// The map from `rank` loops to the loop dims in `dims`.
+AffineMap getProjectionMap(MLIRContext *ctx, unsigned rank,
+                           ArrayRef<unsigned> dims);
 
 /// The map that reads an operand of `operandShape` broadcast numpy-style to
 /// `resultShape`: missing leading dims are dropped, size-1 dims that the
@@ -70,6 +82,13 @@ AffineMap getSingleDimMap(MLIRContext *ctx, unsigned rank, unsigned dim);
 Value createElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                         ValueRange inputs, ArrayRef<AffineMap> inputMaps,
                         BodyFn body);
+
+/// The common case of createElementwise: inputs of the result's shape, read
+/// with identity maps; `body` computes one result element from the input
+/// elements (the output argument is not passed).
+Value createElementwise(
+    OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body);
 
 /// A `linalg.generic` over `iterators` that reads `inputs` and writes (or
 /// accumulates into) `inits` through `maps` (inputs first); its results.
@@ -97,25 +116,6 @@ Value extractScalar(OpBuilder &b, Location loc, Value tensor);
 /// `[v0, v1]` as the `tensor<2xi64>` attribute of the named conv and
 /// pooling ops (strides, dilations).
 DenseIntElementsAttr getI64VectorAttr(OpBuilder &b, ArrayRef<int64_t> values);
-
-// The pattern families; populateLogBTQGraphToLinalgPatterns adds them all.
-void populateLinearPatterns(TypeConverter &converter,
-                            RewritePatternSet &patterns);
-void populateElementwisePatterns(TypeConverter &converter,
-                                 RewritePatternSet &patterns);
-void populatePoolingPatterns(TypeConverter &converter,
-                             RewritePatternSet &patterns);
-void populateDataMovementPatterns(TypeConverter &converter,
-                                  RewritePatternSet &patterns);
-void populateNormalizationPatterns(TypeConverter &converter,
-                                   RewritePatternSet &patterns);
-void populateLossPatterns(TypeConverter &converter,
-                          RewritePatternSet &patterns);
-/// MU8 tensors, encode/decode/quantize/range_exponent, integer kernels, and
-/// the retyping of other ops that carry MU8 tensors.
-void populateMU8Patterns(TypeConverter &converter, RewritePatternSet &patterns);
-void populateIntegerKernelPatterns(TypeConverter &converter,
-                                   RewritePatternSet &patterns);
 
 /// `tensor<... x !logbtq.mu8<e>>` -> `tensor<... x i8>`; other types as is.
 Type convertMU8Type(Type type);

@@ -15,7 +15,7 @@
 
 using namespace mlir;
 using namespace mlir::logbtq;
-using namespace mlir::logbtq::mu8lowering;
+using namespace mlir::logbtq::lowering;
 namespace mu8 = ::logbtq::mu8;
 
 namespace {
@@ -109,7 +109,7 @@ struct TableData {
 };
 } // namespace
 
-Tables mu8lowering::createTables(OpBuilder &b, Location loc) {
+Tables lowering::createTables(OpBuilder &b, Location loc) {
   static const TableData data;
   return {tableConstant<float>(b, loc, b.getF32Type(), data.decodeF32),
           tableConstant<int16_t>(b, loc, b.getI16Type(), data.grid),
@@ -120,7 +120,7 @@ Tables mu8lowering::createTables(OpBuilder &b, Location loc) {
           tableConstant<int8_t>(b, loc, b.getI8Type(), data.levelBuckets)};
 }
 
-Value mu8lowering::createExp2(OpBuilder &b, Location loc, Value e,
+Value lowering::createExp2(OpBuilder &b, Location loc, Value e,
                               FloatType type) {
   bool f64 = type.isF64();
   Type intType = f64 ? b.getI64Type() : b.getI32Type();
@@ -134,7 +134,7 @@ Value mu8lowering::createExp2(OpBuilder &b, Location loc, Value e,
   return arith::BitcastOp::create(b, loc, type, bits);
 }
 
-Value mu8lowering::createTableLookup(OpBuilder &b, Location loc, Value table,
+Value lowering::createTableLookup(OpBuilder &b, Location loc, Value table,
                                      Value code) {
   Value index = arith::IndexCastOp::create(
       b, loc, b.getIndexType(),
@@ -142,7 +142,7 @@ Value mu8lowering::createTableLookup(OpBuilder &b, Location loc, Value table,
   return tensor::ExtractOp::create(b, loc, table, ValueRange{index});
 }
 
-Value mu8lowering::createDecodedTensor(OpBuilder &b, Location loc,
+Value lowering::createDecodedTensor(OpBuilder &b, Location loc,
                                        const Tables &tables, Value codes,
                                        Value exponent) {
   auto type = cast<RankedTensorType>(codes.getType());
@@ -156,7 +156,7 @@ Value mu8lowering::createDecodedTensor(OpBuilder &b, Location loc,
       });
 }
 
-Value mu8lowering::createSaturates(OpBuilder &b, Location loc, Value x,
+Value lowering::createSaturates(OpBuilder &b, Location loc, Value x,
                                    Value invScale) {
   Value a = arith::ExtFOp::create(b, loc, b.getF64Type(),
                                   math::AbsFOp::create(b, loc, x).getResult());
@@ -166,7 +166,7 @@ Value mu8lowering::createSaturates(OpBuilder &b, Location loc, Value x,
   return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UGT, m, one);
 }
 
-Value mu8lowering::createSplitMix64(OpBuilder &b, Location loc, Value seed,
+Value lowering::createSplitMix64(OpBuilder &b, Location loc, Value seed,
                                     Value index) {
   auto mix = [&](Value z, unsigned shift, uint64_t mul) -> Value {
     Value s = arith::ShRUIOp::create(b, loc, z, i64Constant(b, loc, shift));
@@ -185,7 +185,7 @@ Value mu8lowering::createSplitMix64(OpBuilder &b, Location loc, Value seed,
   return mix(z, 31, 0);
 }
 
-Value mu8lowering::createEncode(OpBuilder &b, Location loc,
+Value lowering::createEncode(OpBuilder &b, Location loc,
                                 const Tables &tables, Value x, Value invScale,
                                 Value seed, Value linearIndex) {
   Type i32 = b.getI32Type(), f64 = b.getF64Type();

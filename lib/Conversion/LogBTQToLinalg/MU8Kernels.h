@@ -13,7 +13,7 @@
 
 #include "mlir/IR/Builders.h"
 
-namespace mlir::logbtq::mu8lowering {
+namespace mlir::logbtq::lowering {
 
 /// The tables a kernel reads, as `arith.constant` tensors.
 struct Tables {
@@ -61,6 +61,6 @@ Value createSaturates(OpBuilder &b, Location loc, Value x, Value invScale);
 /// SplitMix64 of docs/MU8.md: the `index + 1`-th output started at `seed`.
 Value createSplitMix64(OpBuilder &b, Location loc, Value seed, Value index);
 
-} // namespace mlir::logbtq::mu8lowering
+} // namespace mlir::logbtq::lowering
 
 #endif // LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_MU8KERNELS_H
