@@ -18,10 +18,6 @@ using namespace mlir;
 using namespace mlir::logbtq;
 using namespace mlir::logbtq::raise;
 
-static ArrayRef<int64_t> shapeOf(Value value) {
-  return cast<RankedTensorType>(value.getType()).getShape();
-}
-
 //===----------------------------------------------------------------------===//
 // Matmul
 //===----------------------------------------------------------------------===//

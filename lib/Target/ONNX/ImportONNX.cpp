@@ -8,6 +8,7 @@
 #include "Importer.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/ShapeInference.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/AsmState.h"
@@ -261,14 +262,14 @@ LogicalResult GraphImporter::buildForward(const onnx::GraphProto &graph,
         type, name,
         HeapAsmResourceBlob::allocateAndCopyInferAlign(
             ArrayRef<float>(tensor.floats)));
-    SmallVector<NamedAttribute> attrs{
-        builder.getNamedAttr("logbtq.param", builder.getStringAttr(name)),
-        builder.getNamedAttr("logbtq.init", init)};
+    SmallVector<NamedAttribute> paramAttrs{
+        builder.getNamedAttr(attrs::kParam, builder.getStringAttr(name)),
+        builder.getNamedAttr(attrs::kInit, init)};
     if (frozen.contains(name))
-      attrs.push_back(
-          builder.getNamedAttr("logbtq.frozen", builder.getUnitAttr()));
+      paramAttrs.push_back(
+          builder.getNamedAttr(attrs::kFrozen, builder.getUnitAttr()));
     argTypes.push_back(type);
-    argAttrs.push_back(builder.getDictionaryAttr(attrs));
+    argAttrs.push_back(builder.getDictionaryAttr(paramAttrs));
     argLocs.push_back(NameLoc::get(builder.getStringAttr(name), fileLoc()));
   }
   SmallVector<std::string> inputs;
@@ -285,7 +286,7 @@ LogicalResult GraphImporter::buildForward(const onnx::GraphProto &graph,
     argLocs.push_back(
         NameLoc::get(builder.getStringAttr(info.name()), fileLoc()));
     argAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
-        "logbtq.input", builder.getStringAttr(info.name()))));
+        attrs::kInput, builder.getStringAttr(info.name()))));
     inputs.push_back(info.name());
   }
   if (inputs.empty())
@@ -321,7 +322,7 @@ LogicalResult GraphImporter::buildForward(const onnx::GraphProto &graph,
       return failure();
     results.push_back(it->second);
     resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
-        "logbtq.output", builder.getStringAttr(info.name()))));
+        attrs::kOutput, builder.getStringAttr(info.name()))));
   }
   if (results.empty())
     return emitError(fileLoc()) << "graph has no outputs";
@@ -348,8 +349,8 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
     return nullptr;
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc());
-  (*module)->setAttr("logbtq.source", builder.getStringAttr(fileName));
-  (*module)->setAttr("logbtq.opset", builder.getI64IntegerAttr(opset));
+  (*module)->setAttr(attrs::kSource, builder.getStringAttr(fileName));
+  (*module)->setAttr(attrs::kOpset, builder.getI64IntegerAttr(opset));
   if (failed(buildForward(graph, *module)))
     return nullptr;
   // The node importers check shapes as they go; this catches what they miss.

@@ -1,8 +1,8 @@
 // RUN: logbtq-opt %s -split-input-file -logbtq-build-training -logbtq-quantize | FileCheck %s
 // RUN: logbtq-opt %s -split-input-file -logbtq-build-training -logbtq-quantize="activation-range=3 output-range=5 weight-range=-1" | FileCheck %s --check-prefix=RANGES
-// RUN: logbtq-opt %s -split-input-file -logbtq-build-training -logbtq-quantize="dynamic-activations=true" | FileCheck %s --check-prefix=DYN
+// RUN: logbtq-opt %s -split-input-file -logbtq-build-training -logbtq-quantize="dynamic-ranges=true" | FileCheck %s --check-prefix=DYN
 // RUN: logbtq-opt %s -split-input-file -logbtq-build-training -logbtq-quantize="integer-kernels=false" | FileCheck %s --check-prefix=NOINT
-// RUN: logbtq-opt %s -split-input-file -logbtq-build-training -logbtq-quantize="format=f32" | FileCheck %s --check-prefix=F32
+// RUN: logbtq-opt %s -split-input-file -logbtq-build-training -logbtq-quantize="quant=f32" | FileCheck %s --check-prefix=F32
 
 // A hidden layer (matmul + bias + relu) and a logits layer without bias.
 func.func @forward(%w1: tensor<8x6xf32> {logbtq.param = "w1"}, %b1: tensor<8xf32> {logbtq.param = "b1"},
@@ -26,7 +26,7 @@ func.func @forward(%w1: tensor<8x6xf32> {logbtq.param = "w1"}, %b1: tensor<8xf32
 // CHECK: %[[E1:.+]] = tensor.extract %[[RG]][%{{.+}}] : tensor<3xi32>
 // CHECK: logbtq.decode %[[M1]] exponent %[[E1]] : tensor<8x6x!logbtq.mu8<?>> -> tensor<8x6xf32>
 // The input is quantized on entry.
-// CHECK: %[[XQ:[a-z0-9_]+]], %{{.+}}, %{{.+}} = logbtq.quantize %[[X]] : tensor<2x6xf32> -> tensor<2x6x!logbtq.mu8>
+// CHECK: %[[XQ:[a-z0-9_]+]], %[[XSAT:[a-z0-9_]+]], %[[XZERO:[a-z0-9_]+]] = logbtq.quantize %[[X]] : tensor<2x6xf32> -> tensor<2x6x!logbtq.mu8>
 // The product of decoded operands is an integer kernel; it feeds the bias
 // add, so it is stored only after the bias.
 // CHECK: %[[P1:[a-z0-9_]+]], %{{.+}} = logbtq.integer_kernel ins(%[[XQ]], %[[W1]] : tensor<2x6x!logbtq.mu8>, tensor<8x6x!logbtq.mu8>) -> tensor<2x8xf32> {
@@ -45,25 +45,52 @@ func.func @forward(%w1: tensor<8x6xf32> {logbtq.param = "w1"}, %b1: tensor<8xf32
 // Gradients take the range of their largest magnitude, each step.
 // CHECK: %[[G:.+]] = logbtq.softmax_cross_entropy_grad
 // CHECK-NEXT: %[[GE:.+]] = logbtq.range_exponent %[[G]] : tensor<2x3xf32>
-// CHECK-NEXT: %[[GQ:[a-z0-9_]+]], %{{.+}}, %{{.+}} = logbtq.quantize %[[G]] exponent %[[GE]] : tensor<2x3xf32> -> tensor<2x3x!logbtq.mu8<?>>
+// CHECK-NEXT: %[[GQ:[a-z0-9_]+]], %[[GSAT:[a-z0-9_]+]], %{{.+}} = logbtq.quantize %[[G]] exponent %[[GE]] : tensor<2x3xf32> -> tensor<2x3x!logbtq.mu8<?>>
 // CHECK: logbtq.integer_kernel ins(%[[GQ]], %{{.+}} : tensor<2x3x!logbtq.mu8<?>>, tensor<3x8x!logbtq.mu8>) exponents(%[[GE]])
-// The updates round stochastically, seeded by step * 65536 + stream.
+// The updates round stochastically, seeded by step * 65536 + stream: stream
+// 2i for parameter i, 2i + 1 for its momentum.
 // CHECK: %[[NP:[a-z0-9_]+]], %[[NM:[a-z0-9_]+]] = logbtq.sgd_update
-// CHECK: %[[S:.+]] = arith.muli %[[STEP]], %{{.+}} : i64
-// CHECK: %[[SEED:.+]] = arith.addi %[[S]], %{{.+}} : i64
-// CHECK: logbtq.quantize %[[NP]] seed %[[SEED]] : tensor<8x6xf32> -> tensor<8x6x!logbtq.mu8>
-// CHECK: %[[ME:.+]] = logbtq.range_exponent %[[NM]]
-// CHECK: logbtq.quantize %[[NM]] exponent %[[ME]] seed %{{.+}} : tensor<8x6xf32> -> tensor<8x6x!logbtq.mu8<?>>
+// CHECK: %[[K:.+]] = arith.constant 65536 : i64
+// CHECK-NEXT: %[[S:.+]] = arith.muli %[[STEP]], %[[K]] : i64
+// CHECK-NEXT: %[[ST0:.+]] = arith.constant 0 : i64
+// CHECK-NEXT: %[[SEED:.+]] = arith.addi %[[S]], %[[ST0]] : i64
+// CHECK-NEXT: %{{[a-z0-9_]+}}, %[[WSAT:[a-z0-9_]+]], %{{.+}} = logbtq.quantize %[[NP]] seed %[[SEED]] : tensor<8x6xf32> -> tensor<8x6x!logbtq.mu8>
+// CHECK-NEXT: %[[ME:.+]] = logbtq.range_exponent %[[NM]]
+// CHECK-NEXT: %[[K1:.+]] = arith.constant 65536 : i64
+// CHECK-NEXT: %[[S1:.+]] = arith.muli %[[STEP]], %[[K1]] : i64
+// CHECK-NEXT: %[[ST1:.+]] = arith.constant 1 : i64
+// CHECK-NEXT: %[[MSEED:.+]] = arith.addi %[[S1]], %[[ST1]] : i64
+// CHECK-NEXT: %{{[a-z0-9_]+}}, %[[MSAT:[a-z0-9_]+]], %{{.+}} = logbtq.quantize %[[NM]] exponent %[[ME]] seed %[[MSEED]] : tensor<8x6xf32> -> tensor<8x6x!logbtq.mu8<?>>
+// The second parameter (b1) draws from streams 2 and 3.
+// CHECK: arith.constant 2 : i64
+// CHECK: logbtq.quantize %{{.+}} seed
+// CHECK: arith.constant 3 : i64
+// CHECK: logbtq.quantize %{{.+}} exponent %{{.+}} seed
 // CHECK: tensor.from_elements %[[ME]], %{{.+}}, %{{.+}} : tensor<3xi32>
-// The stats: loss, correct, ce, penalty, 4 saturation counts, overflows, 4
-// encode counts (weights 80, activations 2*6 + 2*8 + 2*8 + 2*3 = 50,
-// gradients 130, momenta 80), accumulators 122, zero activation codes.
-// CHECK: %[[C9:.+]] = arith.constant 8.000000e+01 : f32
-// CHECK-NEXT: %[[C10:.+]] = arith.constant 5.000000e+01 : f32
-// CHECK-NEXT: %[[C11:.+]] = arith.constant 1.300000e+02 : f32
-// CHECK-NEXT: %[[C12:.+]] = arith.constant 8.000000e+01 : f32
-// CHECK-NEXT: %[[C13:.+]] = arith.constant 1.220000e+02 : f32
-// CHECK: tensor.from_elements {{.+}}, %[[C9]], %[[C10]], %[[C11]], %[[C12]], %[[C13]], %{{.+}}, %{{.+}} : tensor<16xf32>
+// The stats, in the slots of TrainerABI.h: 0-3 from the training step; the
+// saturations of weights (4), activations (5), gradients (6) and momenta
+// (7), each a sum that starts with the first tensor of its kind; int32
+// overflows (8); the encode counts (weights 80, activations 2*6 + 2*8 + 2*8
+// + 2*3 = 50, gradients 130, momenta 80: 9-12); accumulators 122 (13); zero
+// activation codes, starting with the input's (14); 15 is reserved (0).
+// CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: arith.addi %{{.+}}, %[[WSAT]] : i32
+// CHECK: %[[SATW:.+]] = arith.sitofp %{{.+}} : i32 to f32
+// CHECK-NEXT: %[[ENCW:.+]] = arith.constant 8.000000e+01 : f32
+// CHECK: arith.addi %{{.+}}, %[[XSAT]] : i32
+// CHECK: %[[SATA:.+]] = arith.sitofp %{{.+}} : i32 to f32
+// CHECK-NEXT: %[[ENCA:.+]] = arith.constant 5.000000e+01 : f32
+// CHECK: arith.addi %{{.+}}, %[[GSAT]] : i32
+// CHECK: %[[SATG:.+]] = arith.sitofp %{{.+}} : i32 to f32
+// CHECK-NEXT: %[[ENCG:.+]] = arith.constant 1.300000e+02 : f32
+// CHECK: arith.addi %{{.+}}, %[[MSAT]] : i32
+// CHECK: %[[SATM:.+]] = arith.sitofp %{{.+}} : i32 to f32
+// CHECK-NEXT: %[[ENCM:.+]] = arith.constant 8.000000e+01 : f32
+// CHECK: %[[OVF:.+]] = arith.sitofp %{{.+}} : i32 to f32
+// CHECK-NEXT: %[[ACC:.+]] = arith.constant 1.220000e+02 : f32
+// CHECK: arith.addi %{{.+}}, %[[XZERO]] : i32
+// CHECK: %[[ZEROS:.+]] = arith.sitofp %{{.+}} : i32 to f32
+// CHECK-NEXT: tensor.from_elements %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[SATW]], %[[SATA]], %[[SATG]], %[[SATM]], %[[OVF]], %[[ENCW]], %[[ENCA]], %[[ENCG]], %[[ENCM]], %[[ACC]], %[[ZEROS]], %[[ZERO]] : tensor<16xf32>
 
 // Gradients leave the grad step as f32 (decoded).
 // CHECK-LABEL: func.func @grad_step(

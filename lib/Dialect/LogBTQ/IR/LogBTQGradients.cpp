@@ -13,7 +13,6 @@
 
 using namespace mlir;
 using namespace mlir::logbtq;
-using checks::shapeOf;
 
 namespace {
 

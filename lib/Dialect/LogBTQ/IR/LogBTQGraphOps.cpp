@@ -14,9 +14,8 @@
 using namespace mlir;
 using namespace mlir::logbtq;
 
-using checks::shapeOf;
 
-LogicalResult checks::verifyElementKinds(Operation *op) {
+LogicalResult mlir::logbtq::verifySameElementKind(Operation *op) {
   Type resultType = op->getResult(0).getType();
   bool resultMU8 = static_cast<bool>(getMU8ElementType(resultType));
   for (Value operand : op->getOperands()) {
@@ -38,7 +37,7 @@ LogicalResult checks::verifyShapeOf(Operation *op, Value value,
     return op->emitOpError("result type ")
            << value.getType() << " does not match the inferred shape "
            << shape::format(*expected);
-  return verifyElementKinds(op);
+  return success();
 }
 
 LogicalResult checks::verifyAxisInRange(Operation *op, int64_t axis,
@@ -48,8 +47,6 @@ LogicalResult checks::verifyAxisInRange(Operation *op, int64_t axis,
            << axis << " is out of range for rank " << rank;
   return success();
 }
-
-using checks::verifyElementKinds;
 
 /// The shared tail of every graph op verifier.
 static LogicalResult verifyResultShape(Operation *op,
@@ -77,21 +74,18 @@ LogicalResult Conv2DOp::verify() {
 }
 
 // Unary ops: the shape is checked by SameOperandsAndResultShape.
-LogicalResult ReluOp::verify() { return verifyElementKinds(*this); }
-LogicalResult SigmoidOp::verify() { return verifyElementKinds(*this); }
-LogicalResult TanhOp::verify() { return verifyElementKinds(*this); }
 LogicalResult DropoutOp::verify() {
   double ratio = getRatio().convertToDouble();
   if (!(ratio >= 0 && ratio < 1))
     return emitOpError("ratio must be in [0, 1), got ") << ratio;
-  return verifyElementKinds(*this);
+  return success();
 }
 LogicalResult ClipOp::verify() {
   if (getMin().convertToDouble() > getMax().convertToDouble())
     return emitOpError("min ") << getMin().convertToDouble()
                                << " is greater than max "
                                << getMax().convertToDouble();
-  return verifyElementKinds(*this);
+  return success();
 }
 
 template <typename BinaryOp> static LogicalResult verifyBinary(BinaryOp op) {
@@ -123,7 +117,7 @@ LogicalResult ReshapeOp::verify() {
     return emitOpError("cannot reshape ")
            << in.getNumElements() << " elements (" << in << ") into "
            << out.getNumElements() << " (" << out << ")";
-  return verifyElementKinds(*this);
+  return success();
 }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor) {
@@ -153,10 +147,8 @@ LogicalResult ConcatOp::verify() {
 
 template <typename SoftmaxLikeOp>
 static LogicalResult verifySoftmaxLike(SoftmaxLikeOp op) {
-  if (failed(checks::verifyAxisInRange(op, op.getAxis(),
-                                       shapeOf(op.getInput()).size())))
-    return failure();
-  return verifyElementKinds(op);
+  return checks::verifyAxisInRange(op, op.getAxis(),
+                                   shapeOf(op.getInput()).size());
 }
 LogicalResult SoftmaxOp::verify() { return verifySoftmaxLike(*this); }
 LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxLike(*this); }

@@ -10,8 +10,6 @@
 
 using namespace mlir;
 using namespace mlir::logbtq;
-using checks::shapeOf;
-using checks::verifyElementKinds;
 
 /// Logits are [N, C] and labels [N].
 static LogicalResult verifyLogitsAndLabels(Operation *op, Value logits,
@@ -41,28 +39,20 @@ LogicalResult SoftmaxCrossEntropyGradOp::verify() {
                                shape::Shape(shapeOf(getLogits())));
 }
 
-LogicalResult ReluGradOp::verify() { return verifyElementKinds(*this); }
-LogicalResult SigmoidGradOp::verify() { return verifyElementKinds(*this); }
-LogicalResult TanhGradOp::verify() { return verifyElementKinds(*this); }
-
 LogicalResult ClipGradOp::verify() {
   if (getMin().convertToDouble() > getMax().convertToDouble())
     return emitOpError("min is greater than max");
-  return verifyElementKinds(*this);
+  return success();
 }
 
 LogicalResult SoftmaxGradOp::verify() {
-  if (failed(checks::verifyAxisInRange(*this, getAxis(),
-                                       shapeOf(getValue()).size())))
-    return failure();
-  return verifyElementKinds(*this);
+  return checks::verifyAxisInRange(*this, getAxis(),
+                                   shapeOf(getValue()).size());
 }
 
 LogicalResult LogSoftmaxGradOp::verify() {
-  if (failed(checks::verifyAxisInRange(*this, getAxis(),
-                                       shapeOf(getValue()).size())))
-    return failure();
-  return verifyElementKinds(*this);
+  return checks::verifyAxisInRange(*this, getAxis(),
+                                   shapeOf(getValue()).size());
 }
 
 #define LOGBTQ_EMIT_ERROR [&] { return emitOpError(); }
@@ -117,7 +107,7 @@ LogicalResult BatchNormGradOp::verify() {
     if (failed(verifyCompatibleShape(shapeOf(v), ArrayRef<int64_t>{x[1]})))
       return emitOpError("per-channel values must have shape ")
              << shape::format(x[1]) << ", got " << v.getType();
-  return verifyElementKinds(*this);
+  return success();
 }
 
 LogicalResult ReduceSumOp::verify() {
@@ -150,7 +140,7 @@ LogicalResult SliceOp::verify() {
              << out[d] << " at offset " << offsets[d]
              << " does not fit dimension " << d << " of size " << in[d];
   }
-  return verifyElementKinds(*this);
+  return success();
 }
 
 LogicalResult BarrierGradOp::verify() {

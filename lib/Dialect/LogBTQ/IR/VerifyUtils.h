@@ -14,16 +14,7 @@
 
 namespace mlir::logbtq::checks {
 
-inline ArrayRef<int64_t> shapeOf(Value v) {
-  return cast<ShapedType>(v.getType()).getShape();
-}
-
-/// f32 graphs stay f32 and MU8 graphs stay MU8: a mix would hide a missing
-/// encode or decode. Only tensors of f32 or MU8 take part (labels do not).
-LogicalResult verifyElementKinds(Operation *op);
-
-/// Checks that the type of `value` (a result) has the `expected` shape, then
-/// the element kinds of `op`.
+/// Checks that the type of `value` (a result) has the `expected` shape.
 LogicalResult verifyShapeOf(Operation *op, Value value,
                             FailureOr<shape::Shape> expected);
 

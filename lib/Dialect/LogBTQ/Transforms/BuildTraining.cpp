@@ -1,9 +1,11 @@
 //===- BuildTraining.cpp - Training and evaluation steps from @forward ----===//
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Autodiff.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/TrainingOptions.h"
+#include "logbtq/Runtime/TrainerABI.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -40,13 +42,13 @@ FailureOr<ForwardSignature> ForwardSignature::analyze(func::FuncOp func) {
   sig.func = func;
   std::optional<unsigned> input;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-    if (auto name = func.getArgAttrOfType<StringAttr>(i, "logbtq.param")) {
+    if (auto name = func.getArgAttrOfType<StringAttr>(i, attrs::kParam)) {
       sig.params.push_back(i);
       sig.paramNames.push_back(name.str());
-      sig.trainable.push_back(!func.getArgAttr(i, "logbtq.frozen"));
-    } else if (func.getArgAttr(i, "logbtq.barrier_t")) {
+      sig.trainable.push_back(!func.getArgAttr(i, attrs::kFrozen));
+    } else if (func.getArgAttr(i, attrs::kBarrierT)) {
       sig.t = i;
-    } else if (func.getArgAttr(i, "logbtq.input")) {
+    } else if (func.getArgAttr(i, attrs::kInput)) {
       if (input)
         return func.emitError("training needs a model with one input, "
                               "@forward has several");
@@ -62,7 +64,7 @@ FailureOr<ForwardSignature> ForwardSignature::analyze(func::FuncOp func) {
   sig.input = *input;
   std::optional<unsigned> logits;
   for (unsigned i = 0; i < func.getNumResults(); ++i) {
-    if (func.getResultAttr(i, "logbtq.barrier_penalty")) {
+    if (func.getResultAttr(i, attrs::kBarrierPenalty)) {
       sig.penalty = i;
       continue;
     }
@@ -135,9 +137,16 @@ StepBuilder::Forward StepBuilder::inlineForward(ArrayRef<Value> params,
 
 Value StepBuilder::stats(Location loc, Value loss, Value correct, Value ce,
                          Value penalty) {
+  // The first entries of the runtime's stats vector; -logbtq-quantize adds
+  // the MU8 counters after them.
+  SmallVector<Value> entries(LOGBTQ_STAT_BARRIER + 1);
+  entries[LOGBTQ_STAT_LOSS] = loss;
+  entries[LOGBTQ_STAT_CORRECT] = correct;
+  entries[LOGBTQ_STAT_CE] = ce;
+  entries[LOGBTQ_STAT_BARRIER] = penalty;
   return tensor::FromElementsOp::create(
-      b, loc, RankedTensorType::get({4}, b.getF32Type()),
-      ValueRange{loss, correct, ce, penalty});
+      b, loc, RankedTensorType::get({int64_t(entries.size())}, b.getF32Type()),
+      entries);
 }
 
 LogicalResult StepBuilder::buildStep(Kind kind) {
@@ -162,19 +171,19 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
     for (auto [i, index] : llvm::enumerate(sig.params)) {
       argTypes.push_back(fwd.getArgument(index).getType());
       argAttrs.push_back(
-          named("logbtq.momentum", b.getStringAttr(sig.paramNames[i])));
+          named(attrs::kMomentum, b.getStringAttr(sig.paramNames[i])));
     }
   argTypes.push_back(fwd.getArgument(sig.input).getType());
   argAttrs.push_back(sig.func.getArgAttrDict(sig.input));
   argTypes.push_back(labelsType);
-  argAttrs.push_back(named("logbtq.labels", b.getUnitAttr()));
+  argAttrs.push_back(named(attrs::kLabels, b.getUnitAttr()));
   if (kind == Kind::Train) {
     argTypes.push_back(f32);
-    argAttrs.push_back(named("logbtq.lr", b.getUnitAttr()));
+    argAttrs.push_back(named(attrs::kLr, b.getUnitAttr()));
   }
   if (kind != Kind::Eval) {
     argTypes.push_back(f32);
-    argAttrs.push_back(named("logbtq.barrier_t", b.getUnitAttr()));
+    argAttrs.push_back(named(attrs::kBarrierT, b.getUnitAttr()));
   }
 
   StringRef name = kind == Kind::Train  ? "train_step"
@@ -263,7 +272,7 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
       b.getFunctionType(argTypes, ValueRange(results).getTypes()));
   SmallVector<DictionaryAttr> resultAttrs(results.size(),
                                           DictionaryAttr::get(ctx));
-  resultAttrs.back() = named("logbtq.stats", b.getUnitAttr());
+  resultAttrs.back() = named(attrs::kStats, b.getUnitAttr());
   func.setAllResultAttrs(resultAttrs);
   return success();
 }
@@ -277,12 +286,6 @@ struct BuildTrainingPass
     auto forward = module.lookupSymbol<func::FuncOp>("forward");
     if (!forward) {
       module.emitError("-logbtq-build-training needs a func.func @forward");
-      return signalPassFailure();
-    }
-    if (loss != "softmax-cross-entropy" || optimizer != "sgd") {
-      forward.emitError("unsupported training options: loss '")
-          << loss << "', optimizer '" << optimizer
-          << "' (supported: softmax-cross-entropy with sgd)";
       return signalPassFailure();
     }
     if (momentum < 0 || momentum >= 1 || weightDecay < 0) {

@@ -3,6 +3,7 @@
 #include "Layers.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/TrainingOptions.h"
 
@@ -19,12 +20,6 @@ using namespace mlir::logbtq;
 
 namespace {
 
-/// Ops whose result holds the same values as their input: a barrier on both
-/// would count the same tensor twice.
-bool repeatsInput(Operation *op) {
-  return isa<ReshapeOp, TransposeOp, DropoutOp>(op);
-}
-
 struct InsertBarriersPass
     : logbtq::impl::LogBTQInsertBarriersBase<InsertBarriersPass> {
   using Base::Base;
@@ -36,23 +31,24 @@ struct InsertBarriersPass
       module.emitError("-logbtq-insert-barriers needs a func.func @forward");
       return signalPassFailure();
     }
-    if (lambda < 0 || !(bound > 0) || !(outputBound > 0)) {
+    if (barrierLambda < 0 || !(barrierBound > 0) ||
+        !(barrierOutputBound > 0)) {
       forward.emitError("barrier lambda must be >= 0 and bounds > 0");
       return signalPassFailure();
     }
-    recordTrainingOption(module, "barrier_lambda", lambda);
-    recordTrainingOption(module, "barrier_bound", bound);
-    if (lambda == 0)
+    recordTrainingOption(module, "barrier_lambda", barrierLambda);
+    recordTrainingOption(module, "barrier_bound", barrierBound);
+    if (barrierLambda == 0)
       return; // Disabled: no t argument, no penalty result.
     for (unsigned i = 0; i < forward.getNumArguments(); ++i)
-      if (forward.getArgAttr(i, "logbtq.barrier_t")) {
+      if (forward.getArgAttr(i, attrs::kBarrierT)) {
         forward.emitError("@forward already has barrier terms");
         return signalPassFailure();
       }
 
-    bool weights = targets.empty(), activations = targets.empty(),
-         inputs = targets.empty();
-    for (const std::string &target : targets) {
+    bool weights = barrierTargets.empty(),
+         activations = barrierTargets.empty(), inputs = barrierTargets.empty();
+    for (const std::string &target : barrierTargets) {
       if (target == "weights")
         weights = true;
       else if (target == "activations")
@@ -76,27 +72,29 @@ struct InsertBarriersPass
     SmallVector<std::pair<Value, double>> terms;
     for (BlockArgument arg : body.getArguments()) {
       bool isParam = static_cast<bool>(forward.getArgAttr(
-                         arg.getArgNumber(), "logbtq.param")) &&
-                     !forward.getArgAttr(arg.getArgNumber(), "logbtq.frozen");
+                         arg.getArgNumber(), attrs::kParam)) &&
+                     !forward.getArgAttr(arg.getArgNumber(), attrs::kFrozen);
       bool isInput = static_cast<bool>(
-          forward.getArgAttr(arg.getArgNumber(), "logbtq.input"));
+          forward.getArgAttr(arg.getArgNumber(), attrs::kInput));
       if ((weights && isParam) || (inputs && isInput))
-        terms.push_back({arg, bound});
+        terms.push_back({arg, barrierBound});
     }
     llvm::SmallPtrSet<Value, 4> outputs(ret.operand_begin(), ret.operand_end());
     auto isParameter = [&](Value v) {
       auto arg = dyn_cast<BlockArgument>(v);
       return arg && arg.getOwner() == &body &&
-             forward.getArgAttr(arg.getArgNumber(), "logbtq.param");
+             forward.getArgAttr(arg.getArgNumber(), attrs::kParam);
     };
     if (activations)
       for (Operation &op : body.without_terminator())
-        if (isa<LogBTQDialect>(op.getDialect()) && !repeatsInput(&op))
+        if (isa<LogBTQDialect>(op.getDialect()) &&
+            !op.hasTrait<OpTrait::logbtq::RepeatsInputValues>())
           for (Value result : op.getResults())
             if (isa<RankedTensorType>(result.getType()) &&
                 !feedsBiasAdd(result, isParameter))
-              terms.push_back(
-                  {result, outputs.contains(result) ? outputBound : bound});
+              terms.push_back({result, outputs.contains(result)
+                                           ? barrierOutputBound
+                                           : barrierBound});
 
     Value t = body.addArgument(f32, loc);
     Value sum;
@@ -108,7 +106,7 @@ struct InsertBarriersPass
     if (!sum)
       sum = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
     Value lambdaValue =
-        arith::ConstantOp::create(b, loc, b.getF32FloatAttr(lambda));
+        arith::ConstantOp::create(b, loc, b.getF32FloatAttr(barrierLambda));
     Value penalty = arith::MulFOp::create(b, loc, lambdaValue, sum);
     ret->insertOperands(ret.getNumOperands(), penalty);
 
@@ -119,9 +117,9 @@ struct InsertBarriersPass
     forward.getAllArgAttrs(argAttrs);
     forward.getAllResultAttrs(resultAttrs);
     argAttrs.push_back(b.getDictionaryAttr(
-        b.getNamedAttr("logbtq.barrier_t", b.getUnitAttr())));
+        b.getNamedAttr(attrs::kBarrierT, b.getUnitAttr())));
     resultAttrs.push_back(b.getDictionaryAttr(
-        b.getNamedAttr("logbtq.barrier_penalty", b.getUnitAttr())));
+        b.getNamedAttr(attrs::kBarrierPenalty, b.getUnitAttr())));
     forward.setFunctionType(b.getFunctionType(argTypes, resultTypes));
     forward.setAllArgAttrs(argAttrs);
     forward.setAllResultAttrs(resultAttrs);

@@ -11,8 +11,10 @@
 #include "Layers.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
 #include "logbtq/Numerics/MU8.h"
+#include "logbtq/Runtime/TrainerABI.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -34,12 +36,35 @@ namespace {
 /// Kinds of stored tensors, as the stats vector counts them.
 enum class Kind { Weight, Activation, Gradient, Momentum };
 
-/// Results that only move or select values of their input: codes of the
-/// input's range already, so rounding them again would change nothing (or,
-/// for a per-tensor range, shrink the range and round twice).
-bool preservesValues(Operation *op) {
-  return isa<ReshapeOp, TransposeOp, ReluOp, MaxPool2DOp, ConcatOp, SliceOp>(
-      op);
+/// Where the stats vector (TrainerABI.h) counts the saturated encodes of a
+/// kind.
+LogbtqStat saturationStat(Kind kind) {
+  switch (kind) {
+  case Kind::Weight:
+    return LOGBTQ_STAT_SAT_WEIGHTS;
+  case Kind::Activation:
+    return LOGBTQ_STAT_SAT_ACTIVATIONS;
+  case Kind::Gradient:
+    return LOGBTQ_STAT_SAT_GRADIENTS;
+  case Kind::Momentum:
+    return LOGBTQ_STAT_SAT_MOMENTUM;
+  }
+  llvm_unreachable("unknown kind");
+}
+
+/// Where the stats vector counts all encodes of a kind.
+LogbtqStat encodeStat(Kind kind) {
+  switch (kind) {
+  case Kind::Weight:
+    return LOGBTQ_STAT_ENC_WEIGHTS;
+  case Kind::Activation:
+    return LOGBTQ_STAT_ENC_ACTIVATIONS;
+  case Kind::Gradient:
+    return LOGBTQ_STAT_ENC_GRADIENTS;
+  case Kind::Momentum:
+    return LOGBTQ_STAT_ENC_MOMENTUM;
+  }
+  llvm_unreachable("unknown kind");
 }
 
 /// Ops whose results are not stored tensors: losses, counts, penalties,
@@ -72,34 +97,56 @@ struct Counters {
 class StepQuantizer {
 public:
   StepQuantizer(func::FuncOp func, const LogBTQQuantizeOptions &options)
-      : func(func), options(options), b(func.getContext()) {}
+      : func(func), body(func.getBody().front()), options(options),
+        b(func.getContext()), isTrain(func.getSymName() == "train_step") {}
 
   LogicalResult run();
 
 private:
+  LogicalResult findArguments();
+  void quantizeParameters();
+  void quantizeMomenta();
+  void quantizeInput();
+  void quantizeComputedTensors();
+  LogicalResult quantizeUpdates();
+  void returnUnchangedArguments();
+  void formIntegerKernels();
+  void rebuildReturn();
+
   /// q = quantize(v) at the range its kind needs, then decode; returns the
   /// decoded value.
   Value store(Location loc, Value v, Kind kind, bool logits);
   void count(Kind kind, Value saturated, Value zeros, Value v);
-  void formIntegerKernels();
   Value buildStats(Location loc, Value oldStats);
   /// A decoded parameter argument.
   bool isParameter(Value v) {
     auto decode = v.getDefiningOp<DecodeOp>();
     auto arg = decode ? dyn_cast<BlockArgument>(decode.getInput()) : nullptr;
-    return arg && arg.getOwner() == &func.getBody().front() &&
-           func.getArgAttr(arg.getArgNumber(), "logbtq.param");
+    return arg && arg.getOwner() == &body &&
+           func.getArgAttr(arg.getArgNumber(), attrs::kParam);
   }
   Value constantI32(Location loc, int64_t v) {
     return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
   }
 
   func::FuncOp func;
+  Block &body;
   const LogBTQQuantizeOptions &options;
   OpBuilder b;
+  bool isTrain;
   Counters counters;
   DenseSet<Value> gradients;
   DenseSet<Value> logits;
+
+  // Arguments by role (indices), found by findArguments.
+  SmallVector<unsigned> params, momenta;
+  unsigned input = 0;
+  // Per parameter: its fixed range exponent and its decoded value.
+  SmallVector<int> paramRanges;
+  SmallVector<Value> paramDecoded;
+  // train_step only: the momentum range exponents in and out, the step.
+  Value rangesArg, stepArg;
+  SmallVector<Value> momentumExponents, newMomentumExponents;
 };
 
 void StepQuantizer::count(Kind kind, Value saturated, Value zeros, Value v) {
@@ -116,7 +163,7 @@ Value StepQuantizer::store(Location loc, Value v, Kind kind, bool isLogits) {
   Value exponent;
   MU8Type element;
   bool dynamic = kind == Kind::Gradient ||
-                 (kind == Kind::Activation && options.dynamicActivations);
+                 (kind == Kind::Activation && options.dynamicRanges);
   if (dynamic) {
     exponent = RangeExponentOp::create(b, loc, b.getI32Type(), v);
     element = MU8Type::getDynamic(ctx);
@@ -172,14 +219,14 @@ void StepQuantizer::formIntegerKernels() {
 
 Value StepQuantizer::buildStats(Location loc, Value oldStats) {
   Type f32 = b.getF32Type();
-  SmallVector<Value> entries;
-  auto statsType = cast<RankedTensorType>(oldStats.getType());
-  for (int64_t i = 0; i < statsType.getDimSize(0) && i < 4; ++i) {
-    Value index = arith::ConstantIndexOp::create(b, loc, i);
-    entries.push_back(tensor::ExtractOp::create(b, loc, oldStats, index));
-  }
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-  entries.resize(4, zero);
+  SmallVector<Value> entries(LOGBTQ_NUM_STATS, zero);
+  // Loss, correct, cross-entropy and barrier come from -logbtq-build-training.
+  auto statsType = cast<RankedTensorType>(oldStats.getType());
+  for (int64_t i = 0; i < statsType.getDimSize(0) && i <= LOGBTQ_STAT_BARRIER;
+       ++i)
+    entries[i] = tensor::ExtractOp::create(
+        b, loc, oldStats, ValueRange{arith::ConstantIndexOp::create(b, loc, i)});
   auto sum = [&](ArrayRef<Value> values) -> Value {
     Value total = constantI32(loc, 0);
     for (Value v : values)
@@ -189,108 +236,108 @@ Value StepQuantizer::buildStats(Location loc, Value oldStats) {
   auto constant = [&](int64_t v) -> Value {
     return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(float(v)));
   };
-  for (unsigned k = 0; k < 4; ++k)
-    entries.push_back(sum(counters.saturated[k]));
-  entries.push_back(sum(counters.overflows));
-  for (unsigned k = 0; k < 4; ++k)
-    entries.push_back(constant(counters.encoded[k]));
-  entries.push_back(constant(counters.accumulators));
-  entries.push_back(sum(counters.zeros));
-  entries.push_back(zero);
+  for (Kind kind :
+       {Kind::Weight, Kind::Activation, Kind::Gradient, Kind::Momentum}) {
+    unsigned k = static_cast<unsigned>(kind);
+    entries[saturationStat(kind)] = sum(counters.saturated[k]);
+    entries[encodeStat(kind)] = constant(counters.encoded[k]);
+  }
+  entries[LOGBTQ_STAT_ACC_OVERFLOW] = sum(counters.overflows);
+  entries[LOGBTQ_STAT_ACC_OUTPUTS] = constant(counters.accumulators);
+  entries[LOGBTQ_STAT_ZERO_ACTIVATIONS] = sum(counters.zeros);
   return tensor::FromElementsOp::create(
       b, loc, RankedTensorType::get({int64_t(entries.size())}, f32), entries);
 }
 
-LogicalResult StepQuantizer::run() {
-  MLIRContext *ctx = func.getContext();
-  Block &body = func.getBody().front();
-  Location loc = func.getLoc();
-  auto ret = cast<func::ReturnOp>(body.getTerminator());
-  bool isTrain = func.getSymName() == "train_step";
-
-  // Arguments by role.
-  SmallVector<unsigned> params, momenta;
-  std::optional<unsigned> input;
+LogicalResult StepQuantizer::findArguments() {
+  std::optional<unsigned> found;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-    if (func.getArgAttr(i, "logbtq.param"))
+    if (func.getArgAttr(i, attrs::kParam))
       params.push_back(i);
-    else if (func.getArgAttr(i, "logbtq.momentum"))
+    else if (func.getArgAttr(i, attrs::kMomentum))
       momenta.push_back(i);
-    else if (func.getArgAttr(i, "logbtq.input"))
-      input = i;
+    else if (func.getArgAttr(i, attrs::kInput))
+      found = i;
   }
-  if (!input)
+  if (!found)
     return func.emitError("-logbtq-quantize: @")
-           << func.getSymName() << " has no logbtq.input argument";
-  for (auto ce : body.getOps<SoftmaxCrossEntropyOp>())
-    logits.insert(ce.getLogits());
+           << func.getSymName() << " has no " << attrs::kInput << " argument";
+  input = *found;
+  return success();
+}
 
-  b.setInsertionPointToStart(&body);
-  // Parameters: MU8 at a fixed range, decoded once at entry.
-  SmallVector<int> paramRanges;
-  SmallVector<Value> paramDecoded;
+/// Parameters: MU8 at a fixed range, decoded once at entry.
+void StepQuantizer::quantizeParameters() {
+  MLIRContext *ctx = func.getContext();
+  Location loc = func.getLoc();
   for (unsigned index : params) {
     BlockArgument arg = body.getArgument(index);
     auto type = cast<RankedTensorType>(arg.getType());
     int e = options.weightRange;
     if (auto init = func.getArgAttrOfType<DenseF32ResourceElementsAttr>(
-            index, "logbtq.init"))
+            index, attrs::kInit))
       if (std::optional<ArrayRef<float>> data = init.tryGetAsArrayRef())
         e = rangeFor(*data, e);
     paramRanges.push_back(e);
-    func.setArgAttr(index, "logbtq.range", b.getI32IntegerAttr(e));
+    func.setArgAttr(index, attrs::kRange, b.getI32IntegerAttr(e));
     arg.setType(RankedTensorType::get(type.getShape(), MU8Type::get(ctx, e)));
     Value decoded = DecodeOp::create(b, loc, type, arg, Value());
     arg.replaceAllUsesExcept(decoded, decoded.getDefiningOp());
     paramDecoded.push_back(decoded);
   }
-  // Momenta: MU8 of a dynamic range; the exponents come in one i32 tensor.
-  Value ranges, step;
-  SmallVector<Value> momentumExponents;
-  if (isTrain) {
-    auto rangesType =
-        RankedTensorType::get({int64_t(momenta.size())}, b.getI32Type());
-    ranges = body.addArgument(rangesType, loc);
-    step = body.addArgument(b.getI64Type(), loc);
-    for (auto [i, index] : llvm::enumerate(momenta)) {
-      BlockArgument arg = body.getArgument(index);
-      auto type = cast<RankedTensorType>(arg.getType());
-      Value e = tensor::ExtractOp::create(
-          b, loc, ranges, ValueRange{arith::ConstantIndexOp::create(b, loc, i)});
-      momentumExponents.push_back(e);
-      arg.setType(RankedTensorType::get(type.getShape(),
-                                        MU8Type::getDynamic(ctx)));
-      Value decoded = DecodeOp::create(b, loc, type, arg, e);
-      arg.replaceAllUsesExcept(decoded, decoded.getDefiningOp());
-    }
-  }
-  // The data input: quantized on entry (its barrier reads the raw values).
-  {
-    BlockArgument x = body.getArgument(*input);
-    Value decoded = store(loc, x, Kind::Activation, false);
-    x.replaceUsesWithIf(decoded, [&](OpOperand &use) {
-      Operation *user = use.getOwner();
-      return !isa<QuantizeOp, RangeExponentOp, BarrierOp>(user) &&
-             user->getBlock() == &body;
-    });
-  }
+}
 
-  // Every computed tensor, in program order.
+/// Momenta: MU8 of a dynamic range; the exponents come in one i32 tensor.
+void StepQuantizer::quantizeMomenta() {
+  MLIRContext *ctx = func.getContext();
+  Location loc = func.getLoc();
+  auto rangesType =
+      RankedTensorType::get({int64_t(momenta.size())}, b.getI32Type());
+  rangesArg = body.addArgument(rangesType, loc);
+  stepArg = body.addArgument(b.getI64Type(), loc);
+  for (auto [i, index] : llvm::enumerate(momenta)) {
+    BlockArgument arg = body.getArgument(index);
+    auto type = cast<RankedTensorType>(arg.getType());
+    Value e = tensor::ExtractOp::create(
+        b, loc, rangesArg,
+        ValueRange{arith::ConstantIndexOp::create(b, loc, i)});
+    momentumExponents.push_back(e);
+    arg.setType(
+        RankedTensorType::get(type.getShape(), MU8Type::getDynamic(ctx)));
+    Value decoded = DecodeOp::create(b, loc, type, arg, e);
+    arg.replaceAllUsesExcept(decoded, decoded.getDefiningOp());
+  }
+  newMomentumExponents = momentumExponents;
+}
+
+/// The data input: quantized on entry (its barrier reads the raw values).
+void StepQuantizer::quantizeInput() {
+  BlockArgument x = body.getArgument(input);
+  Value decoded = store(func.getLoc(), x, Kind::Activation, false);
+  x.replaceUsesWithIf(decoded, [&](OpOperand &use) {
+    Operation *user = use.getOwner();
+    return !isa<QuantizeOp, RangeExponentOp, BarrierOp>(user) &&
+           user->getBlock() == &body;
+  });
+}
+
+/// Every computed tensor, in program order.
+void StepQuantizer::quantizeComputedTensors() {
   SmallVector<Operation *> ops;
   for (Operation &op : body.without_terminator())
     if (isa<LogBTQDialect>(op.getDialect()) && !isExempt(&op))
       ops.push_back(&op);
   for (Operation *op : ops) {
     bool isGradient =
-        isa<SoftmaxCrossEntropyGradOp, ReduceSumOp>(op) ||
-        op->getName().getStringRef().ends_with("_grad") ||
+        op->hasTrait<OpTrait::logbtq::ComputesGradient>() ||
         llvm::any_of(op->getOperands(),
                      [&](Value v) { return gradients.contains(v); });
+    Kind kind = isGradient ? Kind::Gradient : Kind::Activation;
     b.setInsertionPointAfter(op);
     DecodeOp source = op->getNumOperands() == 1
                           ? op->getOperand(0).getDefiningOp<DecodeOp>()
                           : DecodeOp();
-    if (preservesValues(op) && source) {
+    if (op->hasTrait<OpTrait::logbtq::SelectsInputValues>() && source) {
       // Codes of the input's range already: encoding them again at that
       // range is exact, and gives the integer kernels codes to read.
       Value r = op->getResult(0);
@@ -299,8 +346,7 @@ LogicalResult StepQuantizer::run() {
       auto q = QuantizeOp::create(
           b, op->getLoc(), RankedTensorType::get(type.getShape(), element),
           b.getI32Type(), b.getI32Type(), r, source.getExponent(), Value());
-      count(isGradient ? Kind::Gradient : Kind::Activation, q.getSaturated(),
-            q.getZeros(), r);
+      count(kind, q.getSaturated(), q.getZeros(), r);
       Value decoded = DecodeOp::create(b, op->getLoc(), type, q.getResult(),
                                        source.getExponent());
       if (isGradient)
@@ -317,87 +363,97 @@ LogicalResult StepQuantizer::run() {
       if (!type || !type.getElementType().isF32() ||
           feedsBiasAdd(r, [&](Value bias) { return isParameter(bias); }))
         continue;
-      Value decoded = store(op->getLoc(), r,
-                            isGradient ? Kind::Gradient : Kind::Activation,
-                            logits.contains(r));
+      Value decoded = store(op->getLoc(), r, kind, logits.contains(r));
       r.replaceUsesWithIf(decoded, [&](OpOperand &use) {
         return !isa<QuantizeOp, RangeExponentOp, BarrierOp>(use.getOwner());
       });
     }
   }
-  // Updates: stochastic rounding of weights and momenta, keyed by the step.
-  SmallVector<Value> newRanges(momentumExponents);
-  if (isTrain) {
-    Type i64 = b.getI64Type();
-    auto seedFor = [&](Location l, int64_t stream) -> Value {
-      Value scaled = arith::MulIOp::create(
-          b, l, step, arith::ConstantIntOp::create(b, l, i64, 65536));
-      return arith::AddIOp::create(
-          b, l, scaled, arith::ConstantIntOp::create(b, l, i64, stream));
-    };
-    for (auto update : llvm::to_vector(body.getOps<SGDUpdateOp>())) {
-      Location l = update.getLoc();
-      b.setInsertionPointAfter(update);
-      // Which parameter: the update reads its decoded value.
-      auto it = llvm::find(paramDecoded, update.getParam());
-      if (it == paramDecoded.end())
-        return update.emitError("-logbtq-quantize: the update's parameter is "
-                                "not a parameter argument");
-      unsigned i = it - paramDecoded.begin();
-      auto paramType = cast<RankedTensorType>(update.getNewParam().getType());
-      auto wq = QuantizeOp::create(
-          b, l,
-          RankedTensorType::get(paramType.getShape(),
-                                MU8Type::get(ctx, paramRanges[i])),
-          b.getI32Type(), b.getI32Type(), update.getNewParam(), Value(),
-          seedFor(l, 2 * i));
-      count(Kind::Weight, wq.getSaturated(), wq.getZeros(),
-            update.getNewParam());
-      Value me = RangeExponentOp::create(b, l, b.getI32Type(), update.getNewMomentum());
-      auto mq = QuantizeOp::create(
-          b, l,
-          RankedTensorType::get(paramType.getShape(), MU8Type::getDynamic(ctx)),
-          b.getI32Type(), b.getI32Type(), update.getNewMomentum(), me,
-          seedFor(l, 2 * i + 1));
-      count(Kind::Momentum, mq.getSaturated(), mq.getZeros(),
-            update.getNewMomentum());
-      newRanges[i] = me;
-      // The returned values: codes, not floats.
-      for (OpOperand &operand : ret->getOpOperands()) {
-        if (operand.get() == update.getNewParam())
-          operand.set(wq.getResult());
-        else if (operand.get() == update.getNewMomentum())
-          operand.set(mq.getResult());
-      }
+}
+
+/// Updates: stochastic rounding of weights and momenta, keyed by the step.
+/// The seed of stream `s` at step `n` is `n * 65536 + s`; parameter `i` draws
+/// from stream `2i`, its momentum from `2i + 1` (docs/Quantization.md).
+LogicalResult StepQuantizer::quantizeUpdates() {
+  MLIRContext *ctx = func.getContext();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  Type i64 = b.getI64Type();
+  auto seedFor = [&](Location l, int64_t stream) -> Value {
+    Value scaled = arith::MulIOp::create(
+        b, l, stepArg, arith::ConstantIntOp::create(b, l, i64, 65537));
+    return arith::AddIOp::create(
+        b, l, scaled, arith::ConstantIntOp::create(b, l, i64, stream));
+  };
+  for (auto update : llvm::to_vector(body.getOps<SGDUpdateOp>())) {
+    Location l = update.getLoc();
+    b.setInsertionPointAfter(update);
+    // Which parameter: the update reads its decoded value.
+    auto it = llvm::find(paramDecoded, update.getParam());
+    if (it == paramDecoded.end())
+      return update.emitError("-logbtq-quantize: the update's parameter is "
+                              "not a parameter argument");
+    unsigned i = it - paramDecoded.begin();
+    auto paramType = cast<RankedTensorType>(update.getNewParam().getType());
+    auto wq = QuantizeOp::create(
+        b, l,
+        RankedTensorType::get(paramType.getShape(),
+                              MU8Type::get(ctx, paramRanges[i])),
+        b.getI32Type(), b.getI32Type(), update.getNewParam(), Value(),
+        seedFor(l, 2 * i));
+    count(Kind::Weight, wq.getSaturated(), wq.getZeros(),
+          update.getNewParam());
+    Value me = RangeExponentOp::create(b, l, b.getI32Type(),
+                                       update.getNewMomentum());
+    auto mq = QuantizeOp::create(
+        b, l,
+        RankedTensorType::get(paramType.getShape(), MU8Type::getDynamic(ctx)),
+        b.getI32Type(), b.getI32Type(), update.getNewMomentum(), me,
+        seedFor(l, 2 * i + 1));
+    count(Kind::Momentum, mq.getSaturated(), mq.getZeros(),
+          update.getNewMomentum());
+    newMomentumExponents[i] = me;
+    // The returned values: codes, not floats.
+    for (OpOperand &operand : ret->getOpOperands()) {
+      if (operand.get() == update.getNewParam())
+        operand.set(wq.getResult());
+      else if (operand.get() == update.getNewMomentum())
+        operand.set(mq.getResult());
     }
   }
-  // Frozen parameters and momenta are returned as they came in.
+  return success();
+}
+
+/// Frozen parameters and momenta are returned as the codes that came in.
+void StepQuantizer::returnUnchangedArguments() {
+  if (func.getSymName() == "grad_step")
+    return;
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
   for (OpOperand &operand : ret->getOpOperands())
     if (auto decode = operand.get().getDefiningOp<DecodeOp>())
       if (isa<BlockArgument>(decode.getInput()) &&
-          isa<MU8Type>(
-              cast<ShapedType>(decode.getInput().getType()).getElementType()) &&
-          func.getSymName() != "grad_step")
+          getMU8ElementType(decode.getInput().getType()))
         operand.set(decode.getInput());
+}
 
-  if (options.integerKernels)
-    formIntegerKernels();
-
-  // Results: [params, momenta, ranges,] stats.
+/// Results: [params, momenta, ranges,] stats; and the signature to match.
+void StepQuantizer::rebuildReturn() {
+  MLIRContext *ctx = func.getContext();
+  Location loc = func.getLoc();
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
   b.setInsertionPoint(ret);
   SmallVector<Value> results(ret.getOperands());
   Value oldStats = results.pop_back_val();
   if (isTrain)
     results.push_back(tensor::FromElementsOp::create(
         b, loc,
-        RankedTensorType::get({int64_t(newRanges.size())}, b.getI32Type()),
-        newRanges));
+        RankedTensorType::get({int64_t(newMomentumExponents.size())},
+                              b.getI32Type()),
+        newMomentumExponents));
   bool isEval = func.getSymName() == "eval_step";
   results.push_back(isEval ? oldStats : buildStats(loc, oldStats));
   func::ReturnOp::create(b, ret.getLoc(), results);
   ret.erase();
 
-  // The signature.
   SmallVector<Type> argTypes(body.getArgumentTypes());
   SmallVector<Type> resultTypes(ValueRange(results).getTypes());
   SmallVector<DictionaryAttr> argAttrs, resultAttrs;
@@ -405,17 +461,36 @@ LogicalResult StepQuantizer::run() {
   func.getAllResultAttrs(resultAttrs);
   func.setFunctionType(FunctionType::get(ctx, argTypes, resultTypes));
   if (isTrain) {
-    argAttrs.push_back(b.getDictionaryAttr(
-        b.getNamedAttr("logbtq.ranges", b.getUnitAttr())));
     argAttrs.push_back(
-        b.getDictionaryAttr(b.getNamedAttr("logbtq.step", b.getUnitAttr())));
+        b.getDictionaryAttr(b.getNamedAttr(attrs::kRanges, b.getUnitAttr())));
+    argAttrs.push_back(
+        b.getDictionaryAttr(b.getNamedAttr(attrs::kStep, b.getUnitAttr())));
     DictionaryAttr statsAttr = resultAttrs.back();
-    resultAttrs.back() = b.getDictionaryAttr(
-        b.getNamedAttr("logbtq.ranges", b.getUnitAttr()));
+    resultAttrs.back() =
+        b.getDictionaryAttr(b.getNamedAttr(attrs::kRanges, b.getUnitAttr()));
     resultAttrs.push_back(statsAttr);
   }
   func.setAllArgAttrs(argAttrs);
   func.setAllResultAttrs(resultAttrs);
+}
+
+LogicalResult StepQuantizer::run() {
+  if (failed(findArguments()))
+    return failure();
+  for (auto ce : body.getOps<SoftmaxCrossEntropyOp>())
+    logits.insert(ce.getLogits());
+  b.setInsertionPointToStart(&body);
+  quantizeParameters();
+  if (isTrain)
+    quantizeMomenta();
+  quantizeInput();
+  quantizeComputedTensors();
+  if (isTrain && failed(quantizeUpdates()))
+    return failure();
+  returnUnchangedArguments();
+  if (options.integerKernels)
+    formIntegerKernels();
+  rebuildReturn();
   return success();
 }
 
@@ -424,13 +499,8 @@ struct QuantizePass : mlir::logbtq::impl::LogBTQQuantizeBase<QuantizePass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (format == "f32")
+    if (quant == NumberFormat::F32)
       return;
-    if (format != "mu8") {
-      module.emitError("-logbtq-quantize: unknown format '")
-          << format << "' (mu8 or f32)";
-      return signalPassFailure();
-    }
     for (int e : {int(weightRange), int(activationRange), int(outputRange)})
       if (!mu8::isValidExponent(e)) {
         module.emitError("-logbtq-quantize: range exponent ")
@@ -438,8 +508,8 @@ struct QuantizePass : mlir::logbtq::impl::LogBTQQuantizeBase<QuantizePass> {
             << mu8::kMaxExponent << "]";
         return signalPassFailure();
       }
-    LogBTQQuantizeOptions options{format, weightRange, activationRange,
-                                  outputRange, dynamicActivations,
+    LogBTQQuantizeOptions options{quant, weightRange, activationRange,
+                                  outputRange, dynamicRanges,
                                   integerKernels};
     bool any = false;
     for (StringRef name : {"train_step", "grad_step", "eval_step"}) {
@@ -456,8 +526,8 @@ struct QuantizePass : mlir::logbtq::impl::LogBTQQuantizeBase<QuantizePass> {
                        "-logbtq-build-training");
       return signalPassFailure();
     }
-    module->setAttr("logbtq.quant", StringAttr::get(&getContext(), "mu8"));
-    module->setAttr("logbtq.weight_range",
+    module->setAttr(attrs::kQuant, StringAttr::get(&getContext(), "mu8"));
+    module->setAttr(attrs::kWeightRange,
                     IntegerAttr::get(IntegerType::get(&getContext(), 32),
                                      int(weightRange)));
   }

@@ -1,12 +1,13 @@
 //===- TrainingOptions.cpp - Training settings carried in the IR ----------===//
 
 #include "logbtq/Dialect/LogBTQ/Transforms/TrainingOptions.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
 
 #include "mlir/IR/Builders.h"
 
 using namespace mlir;
 
-static constexpr StringLiteral kTrainingAttr = "logbtq.training";
+static constexpr StringLiteral kTrainingAttr = logbtq::attrs::kTraining;
 
 void mlir::logbtq::recordTrainingOption(ModuleOp module, StringRef key,
                                         double value) {

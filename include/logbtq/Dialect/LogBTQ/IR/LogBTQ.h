@@ -12,6 +12,8 @@
 
 #include <limits>
 
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQTraits.h"
+
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQDialect.h.inc"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQInterfaces.h.inc"
@@ -26,6 +28,11 @@ namespace mlir::logbtq {
 
 /// The MU8 element type of `type` (a shaped type), or null.
 MU8Type getMU8ElementType(Type type);
+
+/// The shape of `value`, which must have a shaped type.
+inline ArrayRef<int64_t> shapeOf(Value value) {
+  return cast<ShapedType>(value.getType()).getShape();
+}
 
 } // namespace mlir::logbtq
 

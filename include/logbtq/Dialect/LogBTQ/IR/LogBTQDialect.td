@@ -19,6 +19,37 @@ def LogBTQ_Dialect : Dialect {
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect"];
   let useDefaultTypePrinterParser = 1;
+
+  // The attributes the front ends and passes attach to modules, and to the
+  // arguments and results of functions (LogBTQAttributes.h says where each
+  // may stand and what it means). The dialect verifies every `logbtq.*`
+  // attribute: a misspelt name or a wrong kind of value is a diagnostic.
+  let discardableAttrs = (ins
+    "::mlir::StringAttr":$param,
+    "::mlir::ElementsAttr":$init,
+    "::mlir::UnitAttr":$frozen,
+    "::mlir::StringAttr":$input,
+    "::mlir::StringAttr":$output,
+    "::mlir::UnitAttr":$labels,
+    "::mlir::UnitAttr":$lr,
+    "::mlir::UnitAttr":$barrier_t,
+    "::mlir::UnitAttr":$barrier_penalty,
+    "::mlir::StringAttr":$momentum,
+    "::mlir::IntegerAttr":$range,
+    "::mlir::UnitAttr":$ranges,
+    "::mlir::UnitAttr":$step,
+    "::mlir::UnitAttr":$stats,
+    "::mlir::StringAttr":$quant,
+    "::mlir::IntegerAttr":$weight_range,
+    "::mlir::StringAttr":$source,
+    "::mlir::IntegerAttr":$opset,
+    "::mlir::DictionaryAttr":$training,
+    "::mlir::StringAttr":$model_info,
+    "::mlir::ElementsAttr":$initial_params
+  );
+  let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
+  let hasRegionResultAttrVerify = 1;
   let hasConstantMaterializer = 1;
   let extraClassDeclaration = [{
   private:

@@ -12,7 +12,7 @@
 #define LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQGRAPHOPS_TD
 
 class LogBTQ_GraphOp<string mnemonic, list<Trait> traits = []>
-    : LogBTQ_Op<mnemonic, !listconcat([Pure,
+    : LogBTQ_Op<mnemonic, !listconcat([Pure, LogBTQ_SameElementKind,
         DeclareOpInterfaceMethods<LogBTQ_DifferentiableOpInterface>], traits)> {
   let hasVerifier = 1;
 }
@@ -77,7 +77,8 @@ class LogBTQ_UnaryOp<string mnemonic, list<Trait> traits = []>
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def LogBTQ_ReluOp : LogBTQ_UnaryOp<"relu"> {
+def LogBTQ_ReluOp : LogBTQ_UnaryOp<"relu", [LogBTQ_SelectsInputValues]> {
+  let hasVerifier = 0;
   let summary = "max(x, 0), elementwise";
   let description = [{
     ```mlir
@@ -87,6 +88,7 @@ def LogBTQ_ReluOp : LogBTQ_UnaryOp<"relu"> {
 }
 
 def LogBTQ_SigmoidOp : LogBTQ_UnaryOp<"sigmoid"> {
+  let hasVerifier = 0;
   let summary = "1 / (1 + exp(-x)), elementwise";
   let description = [{
     ```mlir
@@ -96,6 +98,7 @@ def LogBTQ_SigmoidOp : LogBTQ_UnaryOp<"sigmoid"> {
 }
 
 def LogBTQ_TanhOp : LogBTQ_UnaryOp<"tanh"> {
+  let hasVerifier = 0;
   let summary = "tanh(x), elementwise";
   let description = [{
     ```mlir
@@ -116,7 +119,7 @@ def LogBTQ_ClipOp : LogBTQ_UnaryOp<"clip"> {
   let arguments = (ins LogBTQ_Tensor:$input, F32Attr:$min, F32Attr:$max);
 }
 
-def LogBTQ_DropoutOp : LogBTQ_UnaryOp<"dropout"> {
+def LogBTQ_DropoutOp : LogBTQ_UnaryOp<"dropout", [LogBTQ_RepeatsInputValues]> {
   let summary = "Dropout, the identity in logbtq's training graphs";
   let description = [{
     Kept so that the graph says where the model had dropout; it computes the
@@ -170,12 +173,14 @@ def LogBTQ_MulOp : LogBTQ_BinaryOp<"mul", [Commutative]> {
 // Pooling
 //===----------------------------------------------------------------------===//
 
-class LogBTQ_Pool2DOp<string mnemonic> : LogBTQ_GraphOp<mnemonic> {
+class LogBTQ_Pool2DOp<string mnemonic, list<Trait> traits = []>
+    : LogBTQ_GraphOp<mnemonic, traits> {
   let results = (outs LogBTQ_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def LogBTQ_MaxPool2DOp : LogBTQ_Pool2DOp<"max_pool2d"> {
+def LogBTQ_MaxPool2DOp
+    : LogBTQ_Pool2DOp<"max_pool2d", [LogBTQ_SelectsInputValues]> {
   let summary = "2-D max pooling over NCHW";
   let description = [{
     Window `kernel`, `strides` (default 1), `pads` `[top, left, bottom, right]`
@@ -214,7 +219,8 @@ def LogBTQ_AvgPool2DOp : LogBTQ_Pool2DOp<"avg_pool2d"> {
 // Data movement
 //===----------------------------------------------------------------------===//
 
-def LogBTQ_ReshapeOp : LogBTQ_GraphOp<"reshape"> {
+def LogBTQ_ReshapeOp : LogBTQ_GraphOp<"reshape",
+    [LogBTQ_RepeatsInputValues, LogBTQ_SelectsInputValues]> {
   let summary = "The same elements in row-major order, another static shape";
   let description = [{
     ONNX `Reshape`, `Flatten`, `Squeeze` and `Unsqueeze` all import as this op,
@@ -230,7 +236,8 @@ def LogBTQ_ReshapeOp : LogBTQ_GraphOp<"reshape"> {
   let hasFolder = 1;
 }
 
-def LogBTQ_TransposeOp : LogBTQ_GraphOp<"transpose"> {
+def LogBTQ_TransposeOp : LogBTQ_GraphOp<"transpose",
+    [LogBTQ_RepeatsInputValues, LogBTQ_SelectsInputValues]> {
   let summary = "Permutes dimensions: result dim i is input dim perm[i]";
   let description = [{
     ```mlir
@@ -242,7 +249,8 @@ def LogBTQ_TransposeOp : LogBTQ_GraphOp<"transpose"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def LogBTQ_ConcatOp : LogBTQ_GraphOp<"concat"> {
+def LogBTQ_ConcatOp
+    : LogBTQ_GraphOp<"concat", [LogBTQ_SelectsInputValues]> {
   let summary = "Joins tensors along one axis";
   let description = [{
     ```mlir

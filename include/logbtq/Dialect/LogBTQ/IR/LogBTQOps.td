@@ -4,6 +4,7 @@
 #define LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQOPS_TD
 
 include "logbtq/Dialect/LogBTQ/IR/LogBTQInterfaces.td"
+include "logbtq/Dialect/LogBTQ/IR/LogBTQTraits.td"
 include "logbtq/Dialect/LogBTQ/IR/LogBTQTypes.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/CommonAttrConstraints.td"

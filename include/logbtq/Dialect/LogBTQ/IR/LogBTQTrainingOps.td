@@ -58,7 +58,8 @@ def LogBTQ_CountCorrectOp : LogBTQ_Op<"count_correct", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 class LogBTQ_GradOp<string mnemonic, list<Trait> traits = []>
-    : LogBTQ_Op<mnemonic, !listconcat([Pure], traits)> {
+    : LogBTQ_Op<mnemonic, !listconcat([Pure, LogBTQ_SameElementKind,
+                                       LogBTQ_ComputesGradient], traits)> {
   let hasVerifier = 1;
 }
 
@@ -90,6 +91,7 @@ class LogBTQ_PointwiseGradOp<string mnemonic>
 }
 
 def LogBTQ_ReluGradOp : LogBTQ_PointwiseGradOp<"relu_grad"> {
+  let hasVerifier = 0;
   let summary = "grad where input > 0, else 0";
   let description = [{
     `value` is the relu's input.
@@ -102,6 +104,7 @@ def LogBTQ_ReluGradOp : LogBTQ_PointwiseGradOp<"relu_grad"> {
 }
 
 def LogBTQ_SigmoidGradOp : LogBTQ_PointwiseGradOp<"sigmoid_grad"> {
+  let hasVerifier = 0;
   let summary = "grad * y * (1 - y), y being the sigmoid's output";
   let description = [{
     ```mlir
@@ -112,6 +115,7 @@ def LogBTQ_SigmoidGradOp : LogBTQ_PointwiseGradOp<"sigmoid_grad"> {
 }
 
 def LogBTQ_TanhGradOp : LogBTQ_PointwiseGradOp<"tanh_grad"> {
+  let hasVerifier = 0;
   let summary = "grad * (1 - y^2), y being the tanh's output";
   let description = [{
     ```mlir
@@ -277,7 +281,8 @@ def LogBTQ_ReduceSumOp : LogBTQ_GradOp<"reduce_sum"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def LogBTQ_SliceOp : LogBTQ_GradOp<"slice"> {
+def LogBTQ_SliceOp
+    : LogBTQ_GradOp<"slice", [LogBTQ_SelectsInputValues]> {
   let summary = "A static box of a tensor (unit strides)";
   let description = [{
     ```mlir
