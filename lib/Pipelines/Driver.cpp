@@ -134,88 +134,87 @@ mlir::logbtq::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
   return llvmModule;
 }
 
-LogicalResult mlir::logbtq::emitObjectFile(llvm::Module &module,
+LogicalResult mlir::logbtq::emitObjectFile(MLIRContext &context,
+                                           llvm::Module &module,
                                            StringRef path) {
   std::unique_ptr<llvm::TargetMachine> machine = createHostTargetMachine();
   std::error_code ec;
   llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
-  if (ec) {
-    llvm::errs() << "logbtq-compile: error: cannot write " << path << ": "
-                 << ec.message() << "\n";
-    return failure();
-  }
+  if (ec)
+    return emitError(fileLoc(context, path))
+           << "cannot write the object file: " << ec.message();
   llvm::legacy::PassManager codegen;
   if (!machine || machine->addPassesToEmitFile(codegen, out.os(), nullptr,
-                                               llvm::CodeGenFileType::ObjectFile)) {
-    llvm::errs() << "logbtq-compile: error: this host cannot emit objects\n";
-    return failure();
-  }
+                                               llvm::CodeGenFileType::ObjectFile))
+    return emitError(fileLoc(context, path))
+           << "this host cannot emit object files";
   codegen.run(module);
   out.keep();
   return success();
 }
 
-LogicalResult mlir::logbtq::linkTrainer(StringRef objectPath,
+LogicalResult mlir::logbtq::linkTrainer(MLIRContext &context,
+                                        StringRef objectPath,
                                         StringRef outputPath,
                                         const CompileOptions &options) {
+  Location loc = fileLoc(context, outputPath);
   std::string runtimeDir =
       options.runtimeDir.empty() ? LOGBTQ_DEFAULT_RUNTIME_DIR : options.runtimeDir;
-  SmallString<256> runtime(runtimeDir), runtimeMain(runtimeDir);
+  SmallString<256> runtime(runtimeDir), runtimeMain(runtimeDir),
+      numerics(runtimeDir);
   llvm::sys::path::append(runtime, "liblogbtq_runtime.a");
   llvm::sys::path::append(runtimeMain, "liblogbtq_runtime_main.a");
-  for (StringRef lib : {StringRef(runtime), StringRef(runtimeMain)})
-    if (!llvm::sys::fs::exists(lib)) {
-      llvm::errs() << "logbtq-compile: error: runtime library " << lib
-                   << " not found (build it, or pass --runtime-dir)\n";
-      return failure();
-    }
+  llvm::sys::path::append(numerics, "liblogbtq_numerics.a");
+  for (StringRef lib :
+       {StringRef(runtime), StringRef(runtimeMain), StringRef(numerics)})
+    if (!llvm::sys::fs::exists(lib))
+      return emitError(loc) << "runtime library " << lib
+                            << " not found (build it, or pass --runtime-dir)";
   auto linker = llvm::sys::findProgramByName(options.linker);
-  if (!linker) {
-    llvm::errs() << "logbtq-compile: error: linker '" << options.linker
-                 << "' not found on PATH\n";
-    return failure();
-  }
-  SmallVector<StringRef> args{*linker,     objectPath, runtimeMain, runtime,
-                              "-lz",       "-lm",      "-o",        outputPath};
+  if (!linker)
+    return emitError(loc) << "linker '" << options.linker
+                          << "' not found on PATH";
+  SmallVector<StringRef> args{*linker, objectPath, runtimeMain, runtime,
+                              numerics, "-lz",      "-lm",       "-o",
+                              outputPath};
   std::string message;
   int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                          &message);
-  if (status != 0) {
-    llvm::errs() << "logbtq-compile: error: linking " << outputPath
-                 << " failed (" << *linker << " exited with " << status
-                 << (message.empty() ? "" : ": " + message) << ")\n";
-    return failure();
-  }
+  if (status != 0)
+    return emitError(loc) << "linking failed (" << *linker << " exited with "
+                          << status << (message.empty() ? "" : ": " + message)
+                          << ")";
   return success();
 }
 
-/// Writes MLIR to the output (or stdout for "-").
-static LogicalResult writeMLIR(ModuleOp module, StringRef path) {
+/// Writes `print`'s text to `path` (or stdout for "-").
+static LogicalResult writeText(MLIRContext &context, StringRef path,
+                               function_ref<void(raw_ostream &)> print) {
   std::error_code ec;
   llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
-  if (ec) {
-    llvm::errs() << "logbtq-compile: error: cannot write " << path << ": "
-                 << ec.message() << "\n";
-    return failure();
-  }
-  module.print(out.os());
+  if (ec)
+    return emitError(fileLoc(context, path))
+           << "cannot write the output: " << ec.message();
+  print(out.os());
   out.keep();
   return success();
+}
+
+static LogicalResult writeMLIR(ModuleOp module, StringRef path) {
+  return writeText(*module.getContext(), path,
+                   [&](raw_ostream &os) { module.print(os); });
 }
 
 LogicalResult mlir::logbtq::compile(MLIRContext &context,
                                     const CompileOptions &options,
                                     const TrainingPipelineOptions &pipeline) {
+  Location inputLoc = fileLoc(context, options.input);
   auto phaseFailed = [&](StringRef phase) {
-    llvm::errs() << "logbtq-compile: error: " << phase << " failed for "
-                 << options.input << "\n";
-    return failure();
+    return emitError(inputLoc) << phase << " failed";
   };
-  if (pipeline.quant != "f32" && pipeline.quant != "mu8") {
-    emitError(fileLoc(context, options.input))
-        << "--quant=" << pipeline.quant << " is not a number format (mu8 or f32)";
+  if (failed(verifyTrainingOptions(pipeline,
+                                   [&] { return emitError(inputLoc); })))
     return failure();
-  }
   OwningOpRef<ModuleOp> module = loadModel(context, options);
   if (!module)
     return phaseFailed("loading the model");
@@ -237,27 +236,20 @@ LogicalResult mlir::logbtq::compile(MLIRContext &context,
       translateToLLVMIR(*module, llvmContext, options.optLevel);
   if (!llvmModule)
     return phaseFailed("translation to LLVM IR");
-  if (options.emit == EmitKind::LLVMIR) {
-    std::error_code ec;
-    llvm::ToolOutputFile out(options.output, ec, llvm::sys::fs::OF_Text);
-    if (ec)
-      return phaseFailed("writing LLVM IR");
-    llvmModule->print(out.os(), nullptr);
-    out.keep();
-    return success();
-  }
+  if (options.emit == EmitKind::LLVMIR)
+    return writeText(context, options.output, [&](raw_ostream &os) {
+      llvmModule->print(os, nullptr);
+    });
 
   if (options.emit == EmitKind::Object)
-    return emitObjectFile(*llvmModule, options.output);
+    return emitObjectFile(context, *llvmModule, options.output);
   SmallString<256> object;
-  if (llvm::sys::fs::createTemporaryFile("logbtq-model", "o", object)) {
-    llvm::errs() << "logbtq-compile: error: cannot create a temporary file\n";
-    return failure();
-  }
+  if (llvm::sys::fs::createTemporaryFile("logbtq-model", "o", object))
+    return emitError(inputLoc) << "cannot create a temporary object file";
   llvm::FileRemover removeObject(object);
-  if (failed(emitObjectFile(*llvmModule, object)))
+  if (failed(emitObjectFile(context, *llvmModule, object)))
     return phaseFailed("emitting the object file");
-  if (failed(linkTrainer(object, options.output, options)))
+  if (failed(linkTrainer(context, object, options.output, options)))
     return phaseFailed("linking the trainer");
   return success();
 }

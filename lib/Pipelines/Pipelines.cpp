@@ -2,60 +2,88 @@
 
 #include "logbtq/Pipelines/Pipelines.h"
 #include "logbtq/Conversion/Passes.h"
+#include "logbtq/Dialect/Linalg/Transforms/Passes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
 
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
-#include "llvm/Support/ErrorHandling.h"
+
+#include <type_traits>
 
 using namespace mlir;
 using namespace mlir::logbtq;
 
-/// Appends a textual pipeline of upstream passes; the strings are fixed, so
-/// a failure is a bug in this file (and caught by the pipeline tests).
-static void addPipeline(OpPassManager &pm, StringRef pipeline) {
-  if (failed(parsePassPipeline(pipeline, pm)))
-    llvm::report_fatal_error("logbtq: invalid built-in pass pipeline: " +
-                             pipeline);
+/// The options of one pass, copied from the pipeline's: Options.def says
+/// which pass each option belongs to, and a field the pass lacks does not
+/// compile.
+template <typename PassOptions>
+static PassOptions passOptions(const TrainingPipelineOptions &options) {
+  PassOptions pass;
+#define LOGBTQ_OPTION(PASS, TYPE, FIELD, ...)                                  \
+  if constexpr (std::is_same_v<PassOptions, LogBTQ##PASS##Options>)            \
+    pass.FIELD = options.FIELD;
+#define LOGBTQ_ENUM_OPTION(PASS, TYPE, FIELD, ...)                             \
+  LOGBTQ_OPTION(PASS, TYPE, FIELD)
+#define LOGBTQ_LIST_OPTION(PASS, TYPE, FIELD, ...)                             \
+  if constexpr (std::is_same_v<PassOptions, LogBTQ##PASS##Options>)            \
+    pass.FIELD.assign(options.FIELD.begin(), options.FIELD.end());
+#include "logbtq/Pipelines/Options.def"
+  return pass;
+}
+
+LogicalResult mlir::logbtq::verifyTrainingOptions(
+    const TrainingPipelineOptions &options,
+    function_ref<InFlightDiagnostic()> emitError) {
+  if (options.barrierLambda < 0 || !(options.barrierBound > 0) ||
+      !(options.barrierOutputBound > 0))
+    return emitError() << "need --barrier-lambda >= 0, --barrier-bound > 0 "
+                          "and --barrier-output-bound > 0";
+  if (!(options.barrierT0 > 0) || options.barrierGamma < 1 ||
+      options.barrierTMax < options.barrierT0)
+    return emitError() << "need --barrier-t0 > 0, --barrier-gamma >= 1 and "
+                          "--barrier-t-max >= --barrier-t0";
+  if (options.momentum < 0 || options.momentum >= 1 ||
+      options.weightDecay < 0)
+    return emitError() << "need 0 <= --momentum < 1 and --weight-decay >= 0";
+  return success();
 }
 
 void mlir::logbtq::buildTrainingPipeline(
     OpPassManager &pm, const TrainingPipelineOptions &options) {
   // Loss terms that keep 8-bit ranges from overflowing.
-  LogBTQInsertBarriersOptions barriers;
-  barriers.lambda = options.barrierLambda;
-  barriers.bound = options.barrierBound;
-  barriers.outputBound = options.barrierOutputBound;
-  barriers.targets.assign(options.barrierTargets.begin(),
-                          options.barrierTargets.end());
-  pm.addPass(createLogBTQInsertBarriers(barriers));
+  pm.addPass(createLogBTQInsertBarriers(
+      passOptions<LogBTQInsertBarriersOptions>(options)));
   // @train_step, @grad_step, @eval_step: loss, autodiff, SGD.
-  LogBTQBuildTrainingOptions training;
-  training.momentum = options.momentum;
-  training.weightDecay = options.weightDecay;
-  pm.addPass(createLogBTQBuildTraining(training));
+  pm.addPass(createLogBTQBuildTraining(
+      passOptions<LogBTQBuildTrainingOptions>(options)));
   // Gradients nobody needs (frozen parameters, the input) disappear here.
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // MU8 storage for every tensor between kernels (a no-op for f32).
-  LogBTQQuantizeOptions quantize;
-  quantize.format = options.quant;
-  quantize.weightRange = options.weightRange;
-  quantize.activationRange = options.activationRange;
-  quantize.outputRange = options.outputRange;
-  quantize.dynamicActivations = options.dynamicActivations;
-  pm.addPass(createLogBTQQuantize(quantize));
+  pm.addPass(
+      createLogBTQQuantize(passOptions<LogBTQQuantizeOptions>(options)));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  // The runtime's flat ABI, the model description and the initial values.
-  LogBTQFlattenABIOptions abi;
-  abi.t0 = options.barrierT0;
-  abi.gamma = options.barrierGamma;
-  abi.tMax = options.barrierTMax;
-  pm.addPass(createLogBTQFlattenABI(abi));
+  // The runtime's flat ABI and the model description.
+  pm.addPass(
+      createLogBTQFlattenABI(passOptions<LogBTQFlattenABIOptions>(options)));
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
   pm.addPass(createCanonicalizerPass());
@@ -69,37 +97,43 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createCSEPass());
   // Tensors -> buffers; step results are new buffers the runtime owns, so
   // arguments are read-only and results are never aliases of them.
-  addPipeline(pm, "one-shot-bufferize{bufferize-function-boundaries "
-                  "function-boundary-type-conversion=identity-layout-map}");
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   // A returned constant is cloned so the runtime may free it: lower clones.
-  addPipeline(pm, "convert-bufferization-to-memref");
+  pm.addPass(createConvertBufferizationToMemRefPass());
   // Reductions with a vectorizable inner loop.
   pm.addPass(createLogBTQOrderLoops());
   // Loops, then the LLVM dialect.
-  addPipeline(pm, "func.func(convert-linalg-to-loops)");
-  addPipeline(pm, "lower-affine");
-  addPipeline(pm, "convert-scf-to-cf");
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createCanonicalizerPass());
-  addPipeline(pm, "expand-strided-metadata");
-  addPipeline(pm, "lower-affine");
-  addPipeline(pm, "finalize-memref-to-llvm");
-  addPipeline(pm, "convert-math-to-llvm");
-  addPipeline(pm, "convert-math-to-libm");
-  addPipeline(pm, "convert-arith-to-llvm");
-  addPipeline(pm, "convert-index-to-llvm");
-  addPipeline(pm, "convert-cf-to-llvm");
-  addPipeline(pm, "convert-func-to-llvm");
-  addPipeline(pm, "convert-arith-to-llvm");
-  addPipeline(pm, "reconcile-unrealized-casts");
+  // Subviews become reinterpret casts; the offsets it computes are
+  // affine.apply ops, lowered once more.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  // The model description and initial parameters the runtime links against.
+  pm.addPass(createConvertLogBTQModelToLLVM());
 }
 
 void mlir::logbtq::registerLogBTQPipelines() {
   PassPipelineRegistration<TrainingPipelineOptions>(
       "logbtq-training-pipeline",
       "Build the flat-ABI training steps of @forward (barriers, loss, "
-      "autodiff, SGD)",
+      "autodiff, SGD, MU8 quantization)",
       buildTrainingPipeline);
   PassPipelineRegistration<>(
       "logbtq-lower-to-llvm",

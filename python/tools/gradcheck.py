@@ -140,10 +140,11 @@ def compiler_terms(tools_dir, model_path, a, log):
     except HarnessError as e:
         # logbtq-compile imported the model: this logbtq-translate is stale.
         return "logbtq-translate failed (%s)" % str(e).splitlines()[-1].strip()
-    opts = ["lambda=%r" % a.barrier_lambda, "bound=%r" % a.barrier_bound,
-            "output-bound=%r" % a.barrier_output_bound]
+    opts = ["barrier-lambda=%r" % a.barrier_lambda,
+            "barrier-bound=%r" % a.barrier_bound,
+            "barrier-output-bound=%r" % a.barrier_output_bound]
     if a.barrier_targets:
-        opts.append("targets=" + ",".join(a.barrier_targets))
+        opts.append("barrier-targets=" + ",".join(a.barrier_targets))
     cmd = [opt, "-logbtq-insert-barriers=" + " ".join(opts)]
     log.write("$ " + " ".join(shlex.quote(c) for c in cmd) + " < (imported)\n")
     try:

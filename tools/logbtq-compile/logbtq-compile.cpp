@@ -40,23 +40,6 @@ static cl::opt<EmitKind> emit(
         clEnumValN(EmitKind::Object, "obj", "a host object file"),
         clEnumValN(EmitKind::Trainer, "exe", "a trainer executable (default)")),
     cl::cat(category));
-static cl::opt<std::string>
-    quant("quant", cl::desc("Number format: mu8 (8-bit training) or f32"),
-          cl::init("mu8"), cl::cat(category));
-static cl::opt<int> weightRange("weight-range",
-                                cl::desc("MU8 range exponent of weights"),
-                                cl::init(0), cl::cat(category));
-static cl::opt<int>
-    activationRange("activation-range",
-                    cl::desc("MU8 range exponent of activations and inputs"),
-                    cl::init(0), cl::cat(category));
-static cl::opt<int> outputRange("output-range",
-                                cl::desc("MU8 range exponent of the logits"),
-                                cl::init(4), cl::cat(category));
-static cl::opt<bool> dynamicRanges(
-    "dynamic-ranges",
-    cl::desc("MU8 activations take a per-tensor range each step"),
-    cl::init(false), cl::cat(category));
 static cl::opt<int64_t> batch("batch",
                               cl::desc("Batch size bound to a symbolic "
                                        "leading input dimension"),
@@ -64,30 +47,20 @@ static cl::opt<int64_t> batch("batch",
 static cl::list<std::string> frozen("frozen",
                                     cl::desc("Parameters not to train"),
                                     cl::CommaSeparated, cl::cat(category));
-static cl::opt<double> barrierLambda("barrier-lambda",
-                                     cl::desc("Barrier weight (0 disables)"),
-                                     cl::init(0.3), cl::cat(category));
-static cl::opt<double> barrierBound("barrier-bound",
-                                    cl::desc("Barrier bound of |x|"),
-                                    cl::init(1.0), cl::cat(category));
-static cl::opt<double> barrierOutputBound(
-    "barrier-output-bound", cl::desc("Barrier bound of the logits"),
-    cl::init(16.0), cl::cat(category));
-static cl::list<std::string>
-    barrierTargets("barrier-targets",
-                   cl::desc("weights,activations,inputs (default: all)"),
-                   cl::CommaSeparated, cl::cat(category));
-static cl::opt<double> barrierT0("barrier-t0", cl::desc("Initial barrier t"),
-                                 cl::init(5.0), cl::cat(category));
-static cl::opt<double> barrierGamma("barrier-gamma",
-                                    cl::desc("Per-epoch growth of t"),
-                                    cl::init(1.1), cl::cat(category));
-static cl::opt<double> barrierTMax("barrier-t-max", cl::desc("Largest t"),
-                                   cl::init(1000.0), cl::cat(category));
-static cl::opt<double> momentum("momentum", cl::desc("SGD momentum"),
-                                cl::init(0.9), cl::cat(category));
-static cl::opt<double> weightDecay("weight-decay", cl::desc("L2 weight decay"),
-                                   cl::init(0.0), cl::cat(category));
+// The options of the training program: declared once, in Options.def.
+#define LOGBTQ_OPTION(PASS, TYPE, FIELD, FLAG, DEFAULT, DESCRIPTION)          \
+  static cl::opt<TYPE> FIELD(FLAG, cl::desc(DESCRIPTION), cl::init(DEFAULT),   \
+                             cl::cat(category));
+#define LOGBTQ_ENUM_OPTION(PASS, TYPE, FIELD, FLAG, DEFAULT, DESCRIPTION,      \
+                           VALUES)                                             \
+  static cl::opt<TYPE, false, ListingParser<TYPE>> FIELD(                      \
+      FLAG, cl::desc(DESCRIPTION), cl::init(DEFAULT), cl::values(VALUES),      \
+      cl::cat(category));
+#define LOGBTQ_LIST_OPTION(PASS, TYPE, FIELD, FLAG, DESCRIPTION)               \
+  static cl::list<TYPE> FIELD(FLAG, cl::desc(DESCRIPTION), cl::CommaSeparated, \
+                              cl::cat(category));
+#include "logbtq/Pipelines/Options.def"
+
 static cl::opt<std::string>
     runtimeDir("runtime-dir",
                cl::desc("Directory of liblogbtq_runtime{,_main}.a"),
@@ -104,14 +77,8 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "logbtq-compile: a model -> a trainer\n");
 
-  if (batch <= 0 || barrierLambda < 0 || barrierBound <= 0 ||
-      barrierT0 <= 0 || barrierGamma < 1 || barrierTMax < barrierT0 ||
-      momentum < 0 || momentum >= 1 || weightDecay < 0) {
-    llvm::errs() << "logbtq-compile: error: invalid option values: need "
-                    "--batch > 0, --barrier-lambda >= 0, --barrier-bound > 0, "
-                    "--barrier-t0 > 0, --barrier-gamma >= 1, "
-                    "--barrier-t-max >= --barrier-t0, 0 <= --momentum < 1, "
-                    "--weight-decay >= 0\n";
+  if (batch <= 0) {
+    llvm::errs() << "logbtq-compile: error: --batch must be positive\n";
     return 1;
   }
 
@@ -135,21 +102,11 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
 
   TrainingPipelineOptions pipeline;
-  pipeline.barrierLambda = barrierLambda;
-  pipeline.barrierBound = barrierBound;
-  pipeline.barrierOutputBound = barrierOutputBound;
-  pipeline.barrierTargets = std::vector<std::string>(barrierTargets.begin(),
-                                                     barrierTargets.end());
-  pipeline.barrierT0 = barrierT0;
-  pipeline.barrierGamma = barrierGamma;
-  pipeline.barrierTMax = barrierTMax;
-  pipeline.momentum = momentum;
-  pipeline.weightDecay = weightDecay;
-  pipeline.quant = quant;
-  pipeline.weightRange = weightRange;
-  pipeline.activationRange = activationRange;
-  pipeline.outputRange = outputRange;
-  pipeline.dynamicActivations = dynamicRanges;
+#define LOGBTQ_OPTION(PASS, TYPE, FIELD, ...) pipeline.FIELD = FIELD;
+#define LOGBTQ_ENUM_OPTION(PASS, TYPE, FIELD, ...) pipeline.FIELD = FIELD;
+#define LOGBTQ_LIST_OPTION(PASS, TYPE, FIELD, ...)                             \
+  pipeline.FIELD = std::vector<TYPE>(FIELD.begin(), FIELD.end());
+#include "logbtq/Pipelines/Options.def"
 
   return failed(compile(context, options, pipeline)) ? 1 : 0;
 }

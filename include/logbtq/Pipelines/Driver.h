@@ -1,8 +1,10 @@
 //===- Driver.h - logbtq-compile as a library of phases ---------*- C++ -*-===//
 //
 // The phases of turning a model file into a trainer executable. The
-// logbtq-compile tool is a thin main over these; each phase reports its own
-// diagnostics and returns failure, so a caller can stop after any of them.
+// logbtq-compile tool is a thin main over these; each phase reports through
+// the context's diagnostics (with the model file's location) and returns
+// failure, so a caller can stop after any of them. Nothing here prints or
+// exits: the tool's main chooses how diagnostics look and the exit code.
 //
 //===----------------------------------------------------------------------===//
 
@@ -59,11 +61,12 @@ std::unique_ptr<llvm::Module> translateToLLVMIR(ModuleOp module,
                                                 unsigned optLevel);
 
 /// Writes `module` as a host object file.
-LogicalResult emitObjectFile(llvm::Module &module, StringRef path);
+LogicalResult emitObjectFile(MLIRContext &context, llvm::Module &module,
+                             StringRef path);
 
 /// Links `objectPath` with the runtime into the executable `outputPath`.
-LogicalResult linkTrainer(StringRef objectPath, StringRef outputPath,
-                          const CompileOptions &options);
+LogicalResult linkTrainer(MLIRContext &context, StringRef objectPath,
+                          StringRef outputPath, const CompileOptions &options);
 
 /// All phases, as requested by `options.emit`.
 LogicalResult compile(MLIRContext &context, const CompileOptions &options,

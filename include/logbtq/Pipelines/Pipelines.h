@@ -10,6 +10,9 @@
 #ifndef LOGBTQ_PIPELINES_PIPELINES_H
 #define LOGBTQ_PIPELINES_PIPELINES_H
 
+#include "logbtq/Dialect/LogBTQ/Transforms/OptionEnums.h"
+
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace mlir {
@@ -17,52 +20,26 @@ class OpPassManager;
 
 namespace logbtq {
 
+/// Every option of the training program, from Options.def: the options of
+/// --logbtq-training-pipeline, and what logbtq-compile's flags fill in.
 struct TrainingPipelineOptions
     : public PassPipelineOptions<TrainingPipelineOptions> {
-  Option<double> barrierLambda{*this, "barrier-lambda",
-                               llvm::cl::desc("Barrier weight (0 disables)"),
-                               llvm::cl::init(0.3)};
-  Option<double> barrierBound{*this, "barrier-bound",
-                              llvm::cl::desc("Barrier bound of |x|"),
-                              llvm::cl::init(1.0)};
-  Option<double> barrierOutputBound{
-      *this, "barrier-output-bound",
-      llvm::cl::desc("Barrier bound of the model outputs (logits)"),
-      llvm::cl::init(16.0)};
-  ListOption<std::string> barrierTargets{
-      *this, "barrier-targets",
-      llvm::cl::desc("weights, activations, inputs (default: all)")};
-  Option<double> barrierT0{*this, "barrier-t0",
-                           llvm::cl::desc("Initial barrier t"),
-                           llvm::cl::init(5.0)};
-  Option<double> barrierGamma{*this, "barrier-gamma",
-                              llvm::cl::desc("Per-epoch growth of t"),
-                              llvm::cl::init(1.1)};
-  Option<double> barrierTMax{*this, "barrier-t-max",
-                             llvm::cl::desc("Largest t"),
-                             llvm::cl::init(1000.0)};
-  Option<double> momentum{*this, "momentum",
-                          llvm::cl::desc("SGD momentum"), llvm::cl::init(0.9)};
-  Option<double> weightDecay{*this, "weight-decay",
-                             llvm::cl::desc("L2 weight decay"),
-                             llvm::cl::init(0.0)};
-  Option<std::string> quant{*this, "quant",
-                            llvm::cl::desc("Number format: mu8 or f32"),
-                            llvm::cl::init("mu8")};
-  Option<int> weightRange{*this, "weight-range",
-                          llvm::cl::desc("MU8 range exponent of weights"),
-                          llvm::cl::init(0)};
-  Option<int> activationRange{
-      *this, "activation-range",
-      llvm::cl::desc("MU8 range exponent of activations"), llvm::cl::init(0)};
-  Option<int> outputRange{*this, "output-range",
-                          llvm::cl::desc("MU8 range exponent of the logits"),
-                          llvm::cl::init(4)};
-  Option<bool> dynamicActivations{
-      *this, "dynamic-activations",
-      llvm::cl::desc("Per-tensor ranges for activations too"),
-      llvm::cl::init(false)};
+#define LOGBTQ_OPTION(PASS, TYPE, FIELD, FLAG, DEFAULT, DESCRIPTION)          \
+  Option<TYPE> FIELD{*this, FLAG, llvm::cl::desc(DESCRIPTION),                 \
+                     llvm::cl::init(DEFAULT)};
+#define LOGBTQ_ENUM_OPTION(PASS, TYPE, FIELD, FLAG, DEFAULT, DESCRIPTION,      \
+                           VALUES)                                             \
+  Option<TYPE> FIELD{*this, FLAG, llvm::cl::desc(DESCRIPTION),                 \
+                     llvm::cl::init(DEFAULT), llvm::cl::values(VALUES)};
+#define LOGBTQ_LIST_OPTION(PASS, TYPE, FIELD, FLAG, DESCRIPTION)               \
+  ListOption<TYPE> FIELD{*this, FLAG, llvm::cl::desc(DESCRIPTION)};
+#include "logbtq/Pipelines/Options.def"
 };
+
+/// Checks the values that no parser can: ranges of numbers, the barrier
+/// schedule. Reports through `emitError`.
+LogicalResult verifyTrainingOptions(const TrainingPipelineOptions &options,
+                                    function_ref<InFlightDiagnostic()> emitError);
 
 /// From `@forward` to the flat-ABI step functions, still logbtq ops on
 /// tensors: barriers, loss and autodiff, optimizer, ABI wrappers, inlining.

@@ -1,5 +1,5 @@
 // RUN: logbtq-opt %s -split-input-file -logbtq-insert-barriers -verify-diagnostics
-// RUN: not logbtq-opt %s -split-input-file -logbtq-insert-barriers="targets=weights,biases" 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: not logbtq-opt %s -split-input-file -logbtq-insert-barriers="barrier-targets=weights,biases" 2>&1 | FileCheck %s --check-prefix=TARGET
 
 // TARGET: unknown barrier target 'biases' (expected weights, activations or inputs)
 

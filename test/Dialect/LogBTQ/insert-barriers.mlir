@@ -1,6 +1,6 @@
 // RUN: logbtq-opt %s -split-input-file -logbtq-insert-barriers | FileCheck %s
-// RUN: logbtq-opt %s -split-input-file -logbtq-insert-barriers="lambda=1.0 bound=0.5 output-bound=8.0 targets=weights" | FileCheck %s --check-prefix=WEIGHTS
-// RUN: logbtq-opt %s -split-input-file -logbtq-insert-barriers="lambda=0" | FileCheck %s --check-prefix=OFF
+// RUN: logbtq-opt %s -split-input-file -logbtq-insert-barriers="barrier-lambda=1.0 barrier-bound=0.5 barrier-output-bound=8.0 barrier-targets=weights" | FileCheck %s --check-prefix=WEIGHTS
+// RUN: logbtq-opt %s -split-input-file -logbtq-insert-barriers="barrier-lambda=0" | FileCheck %s --check-prefix=OFF
 
 // CHECK-LABEL: func.func @forward
 // CHECK-SAME: (%[[W:.+]]: tensor<10x4xf32> {logbtq.param = "w"}, %[[F:.+]]: tensor<10xf32> {logbtq.frozen, logbtq.param = "f"}, %[[X:.+]]: tensor<2x4xf32> {logbtq.input = "x"}, %[[T:.+]]: f32 {logbtq.barrier_t})

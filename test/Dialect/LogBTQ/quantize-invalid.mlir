@@ -1,9 +1,12 @@
-// RUN: not logbtq-opt %s -logbtq-quantize="format=int4" 2>&1 | FileCheck %s --check-prefix=FORMAT
+// RUN: not logbtq-opt %s -logbtq-quantize="quant=int4" 2>&1 | FileCheck %s --check-prefix=FORMAT
 // RUN: not logbtq-opt %s -logbtq-quantize="weight-range=40" 2>&1 | FileCheck %s --check-prefix=RANGE
 // RUN: not logbtq-opt %s -logbtq-quantize 2>&1 | FileCheck %s --check-prefix=STEPS
 
+// A number format the option parser does not know is refused before the
+// pass runs.
+// FORMAT: for the --quant option: Cannot find option named 'int4'!
+
 // Errors name the module's location and exit non-zero.
-// FORMAT: quantize-invalid.mlir:[[@LINE+3]]:1: error: -logbtq-quantize: unknown format 'int4' (mu8 or f32)
 // RANGE: quantize-invalid.mlir:[[@LINE+2]]:1: error: -logbtq-quantize: range exponent 40 is outside [-32, 32]
 // STEPS: quantize-invalid.mlir:[[@LINE+1]]:1: error: -logbtq-quantize needs the steps of -logbtq-build-training
 module {

@@ -1,6 +1,7 @@
 //===- FlattenABI.cpp - The runtime's flat, model-independent ABI ---------===//
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/TrainingOptions.h"
 #include "logbtq/Numerics/MU8.h"
@@ -8,7 +9,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/Support/Format.h"
@@ -52,18 +52,18 @@ FailureOr<Layout> analyze(func::FuncOp forward) {
   Layout layout;
   for (unsigned i = 0; i < forward.getNumArguments(); ++i) {
     auto type = dyn_cast<RankedTensorType>(forward.getArgumentTypes()[i]);
-    if (forward.getArgAttr(i, "logbtq.input")) {
+    if (forward.getArgAttr(i, attrs::kInput)) {
       layout.inputType = type;
       continue;
     }
-    auto name = forward.getArgAttrOfType<StringAttr>(i, "logbtq.param");
+    auto name = forward.getArgAttrOfType<StringAttr>(i, attrs::kParam);
     if (!name)
       continue;
     if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
       return forward.emitError("parameter '")
              << name.getValue() << "' must be a static f32 tensor";
     auto init = forward.getArgAttrOfType<DenseF32ResourceElementsAttr>(
-        i, "logbtq.init");
+        i, attrs::kInit);
     std::optional<ArrayRef<float>> data =
         init ? init.tryGetAsArrayRef() : std::nullopt;
     if (!data)
@@ -71,7 +71,7 @@ FailureOr<Layout> analyze(func::FuncOp forward) {
              << name.getValue()
              << "' has no initial value (a logbtq.init dense_resource)";
     layout.params.push_back({name.str(), type, layout.size,
-                             !forward.getArgAttr(i, "logbtq.frozen"), *data});
+                             !forward.getArgAttr(i, attrs::kFrozen), *data});
     layout.size += type.getNumElements();
   }
   if (!layout.inputType || !layout.inputType.hasStaticShape())
@@ -245,15 +245,10 @@ public:
         b.getDenseI64ArrayAttr({1}));
   }
 
-  void addGlobals(StringRef info) {
-    Location loc = module.getLoc();
-    b.setInsertionPointToEnd(module.getBody());
-    std::string text = info.str();
-    text.push_back('\0');
-    auto textType = LLVM::LLVMArrayType::get(b.getI8Type(), text.size());
-    LLVM::GlobalOp::create(b, loc, textType, /*isConstant=*/true,
-                           LLVM::Linkage::External, "logbtq_model_info",
-                           b.getStringAttr(text));
+  /// Records the model description and the initial parameters on the
+  /// module; -convert-logbtq-model-to-llvm makes them the LLVM globals the
+  /// runtime reads.
+  void recordModel(StringRef info) {
     DenseElementsAttr data;
     if (layout.mu8) {
       // The initial weights as codes at their ranges, rounded to nearest.
@@ -274,10 +269,8 @@ public:
           RankedTensorType::get({layout.size}, b.getF32Type()),
           ArrayRef<float>(init));
     }
-    auto dataType = LLVM::LLVMArrayType::get(layout.storage, layout.size);
-    LLVM::GlobalOp::create(b, loc, dataType, /*isConstant=*/true,
-                           LLVM::Linkage::External, "logbtq_initial_params",
-                           data);
+    module->setAttr(attrs::kModelInfo, b.getStringAttr(info));
+    module->setAttr(attrs::kInitialParams, data);
   }
 
 private:
@@ -304,14 +297,14 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
     if (failed(layout))
       return signalPassFailure();
 
-    layout->mu8 = module->hasAttr("logbtq.quant");
+    layout->mu8 = module->hasAttr(attrs::kQuant);
     layout->storage = layout->mu8 ? Type(IntegerType::get(&getContext(), 8))
                                   : Type(Float32Type::get(&getContext()));
     if (layout->mu8) {
       // The ranges -logbtq-quantize chose, by parameter name.
       for (unsigned i = 0; i < train.getNumArguments(); ++i) {
-        auto name = train.getArgAttrOfType<StringAttr>(i, "logbtq.param");
-        auto range = train.getArgAttrOfType<IntegerAttr>(i, "logbtq.range");
+        auto name = train.getArgAttrOfType<StringAttr>(i, attrs::kParam);
+        auto range = train.getArgAttrOfType<IntegerAttr>(i, attrs::kRange);
         if (!name || !range)
           continue;
         for (Parameter &p : layout->params)
@@ -326,12 +319,12 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
         failed(abi.wrap(eval, "logbtq_eval_step", false, 0, 0)))
       return signalPassFailure();
     forward.setPrivate();
-    abi.addGlobals(describe(module, *layout));
+    abi.recordModel(describe(module, *layout));
   }
 
   /// The weight range the quantize pass used: the smallest parameter range.
   static int weightRange(ModuleOp module) {
-    auto attr = module->getAttrOfType<IntegerAttr>("logbtq.weight_range");
+    auto attr = module->getAttrOfType<IntegerAttr>(attrs::kWeightRange);
     return attr ? attr.getInt() : 0;
   }
 
@@ -366,8 +359,8 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
       os << "\n";
     }
     os << "barrier " << option("barrier_lambda", 0) << " "
-       << option("barrier_bound", 1) << " " << number(t0) << " "
-       << number(gamma) << " " << number(tMax) << "\n";
+       << option("barrier_bound", 1) << " " << number(barrierT0) << " "
+       << number(barrierGamma) << " " << number(barrierTMax) << "\n";
     os << "optimizer sgd " << option("momentum", 0) << " "
        << option("weight_decay", 0) << "\n";
     return text;

@@ -4,6 +4,7 @@
 #define LOGBTQ_DIALECT_LOGBTQ_TRANSFORMS_PASSES_H
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Dialect/LogBTQ/Transforms/OptionEnums.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

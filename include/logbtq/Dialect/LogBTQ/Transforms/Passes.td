@@ -16,7 +16,8 @@ def LogBTQInsertBarriers : Pass<"logbtq-insert-barriers", "ModuleOp"> {
     a matmul or conv2d whose only user adds a bias parameter (the layer's
     output is after the bias), and except
     reshapes, transposes and dropouts, which repeat their input's values) and
-    `inputs`. The model outputs (logits) get `output-bound` instead of `bound`,
+    `inputs`. The model outputs (logits) get `barrier-output-bound` instead of
+    `barrier-bound`,
     since they keep a wider fixed range. `lambda = 0` inserts nothing.
 
     Before:
@@ -42,13 +43,15 @@ def LogBTQInsertBarriers : Pass<"logbtq-insert-barriers", "ModuleOp"> {
     ```
   }];
   let options = [
-    Option<"lambda", "lambda", "double", "0.3",
+    // Declared for the pipeline and logbtq-compile in Pipelines/Options.def;
+    // the same names and defaults here (OptionsTest).
+    Option<"barrierLambda", "barrier-lambda", "double", "0.3",
            "Weight of the barrier terms in the loss (0 disables)">,
-    Option<"bound", "bound", "double", "1.0",
+    Option<"barrierBound", "barrier-bound", "double", "1.0",
            "Bound b of |x| for weights, activations and inputs">,
-    Option<"outputBound", "output-bound", "double", "16.0",
+    Option<"barrierOutputBound", "barrier-output-bound", "double", "16.0",
            "Bound of the model outputs (the logits' range)">,
-    ListOption<"targets", "targets", "std::string",
+    ListOption<"barrierTargets", "barrier-targets", "std::string",
                "Which tensors get a barrier: weights, activations, inputs "
                "(default: all three)">,
   ];
@@ -73,10 +76,12 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
     get zero gradients. `@forward` stays, for inference.
   }];
   let options = [
-    Option<"loss", "loss", "std::string", "\"softmax-cross-entropy\"",
-           "The loss (only softmax-cross-entropy)">,
-    Option<"optimizer", "optimizer", "std::string", "\"sgd\"",
-           "The optimizer (only sgd)">,
+    Option<"loss", "loss", "::mlir::logbtq::LossKind",
+           "::mlir::logbtq::LossKind::SoftmaxCrossEntropy", "The loss",
+           [{::llvm::cl::values(LOGBTQ_LOSS_VALUES)}]>,
+    Option<"optimizer", "optimizer", "::mlir::logbtq::OptimizerKind",
+           "::mlir::logbtq::OptimizerKind::SGD", "The optimizer",
+           [{::llvm::cl::values(LOGBTQ_OPTIMIZER_VALUES)}]>,
     Option<"momentum", "momentum", "double", "0.9", "SGD momentum factor">,
     Option<"weightDecay", "weight-decay", "double", "0.0",
            "L2 weight decay added to the gradients">,
@@ -96,26 +101,30 @@ def LogBTQFlattenABI : Pass<"logbtq-flatten-abi", "ModuleOp"> {
     checkpoint is a copy of two buffers (include/logbtq/Runtime/TrainerABI.h).
     Each wrapper slices and reshapes the flat buffers and calls the step
     built by `-logbtq-build-training`, which becomes private (inline it).
-    Also adds the `logbtq_model_info` text and `logbtq_initial_params` data
-    as LLVM globals, from `@forward`'s `logbtq.init` attributes.
+    Also records the model description (`logbtq.model_info`, the text the
+    runtime parses) and the initial parameters (`logbtq.initial_params`,
+    from `@forward`'s `logbtq.init` attributes, as codes for MU8) on the
+    module; `-convert-logbtq-model-to-llvm` turns them into LLVM globals.
 
     ```mlir
-    func.func @logbtq_train_step(%params: tensor<235146xf32>, %momentum: tensor<235146xf32>,
-        %x: tensor<50176xf32>, %labels: tensor<64xi32>, %lr: f32, %t: f32)
-        -> (tensor<235146xf32>, tensor<235146xf32>, tensor<4xf32>)
+    func.func @logbtq_train_step(%params: tensor<235146xi8>,
+        %momentum: tensor<235146xi8>, %ranges: tensor<6xi32>,
+        %x: tensor<50176xf32>, %labels: tensor<64xi32>, %lr: f32, %t: f32,
+        %step: i64)
+        -> (tensor<235146xi8>, tensor<235146xi8>, tensor<6xi32>,
+            tensor<16xf32>)
         attributes {llvm.emit_c_interface}
     ```
   }];
   let options = [
-    Option<"t0", "barrier-t0", "double", "5.0",
+    Option<"barrierT0", "barrier-t0", "double", "5.0",
            "Initial barrier sharpness t (recorded for the runtime)">,
-    Option<"gamma", "barrier-gamma", "double", "1.1",
+    Option<"barrierGamma", "barrier-gamma", "double", "1.1",
            "Per-epoch growth of t (recorded for the runtime)">,
-    Option<"tMax", "barrier-t-max", "double", "1000.0",
+    Option<"barrierTMax", "barrier-t-max", "double", "1000.0",
            "Largest t (recorded for the runtime)">,
   ];
   let dependentDialects = [
-    "::mlir::LLVM::LLVMDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::tensor::TensorDialect",
   ];
@@ -135,9 +144,10 @@ def LogBTQQuantize : Pass<"logbtq-quantize", "ModuleOp"> {
     - every computed tensor is followed by `logbtq.quantize` and read back
       through `logbtq.decode`: activations at `activation-range` (logits at
       `output-range`), gradients at the per-tensor range of
-      `logbtq.range_exponent`. Ops that only move or select values (reshape,
-      transpose, relu, max pooling, concat, slice) are not requantized: their
-      results are codes of their input already. Barrier penalties read the
+      `logbtq.range_exponent`. A one-operand op that only moves or selects
+      its input's values (trait `SelectsInputValues`: reshape, transpose,
+      relu, max pooling, slice) is re-encoded at its input's range, which is
+      exact: its results are codes of that range already. Barrier penalties read the
       unrounded values; barrier gradients are summed before rounding;
     - updated weights and momenta are rounded stochastically, keyed by an
       `i64` step argument (`logbtq.step`), so no float32 master copy exists;
@@ -145,48 +155,27 @@ def LogBTQQuantize : Pass<"logbtq-quantize", "ModuleOp"> {
       become `logbtq.integer_kernel`s;
     - the stats vector grows to 16 entries with the saturation, encode,
       overflow and zero counters of TrainerABI.h.
-    `format=f32` leaves the module unchanged.
+    `quant=f32` leaves the module unchanged.
   }];
   let options = [
-    Option<"format", "format", "std::string", "\"mu8\"",
-           "mu8, or f32 to leave the program in float32">,
+    Option<"quant", "quant", "::mlir::logbtq::NumberFormat",
+           "::mlir::logbtq::NumberFormat::MU8",
+           "How tensors are stored (f32 leaves the module unchanged)",
+           [{::llvm::cl::values(LOGBTQ_NUMBER_FORMAT_VALUES)}]>,
     Option<"weightRange", "weight-range", "int", "0",
            "Range exponent of weights (range 2^e)">,
     Option<"activationRange", "activation-range", "int", "0",
            "Range exponent of activations and inputs">,
     Option<"outputRange", "output-range", "int", "4",
            "Range exponent of the logits">,
-    Option<"dynamicActivations", "dynamic-activations", "bool", "false",
-           "Give activations and logits a per-tensor range each step "
+    Option<"dynamicRanges", "dynamic-ranges", "bool", "false",
+           "Give MU8 activations and logits a per-tensor range each step "
            "instead of a fixed one">,
     Option<"integerKernels", "integer-kernels", "bool", "true",
            "Form logbtq.integer_kernel for matmuls and convolutions">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::tensor::TensorDialect"];
-}
-
-def LogBTQOrderLoops : Pass<"logbtq-order-loops"> {
-  let summary = "Order the loops of Linalg reductions so LLVM vectorizes them";
-  let description = [{
-    `convert-linalg-to-loops` nests loops in the order of a Linalg op's
-    iteration dims, and the named contractions put their reductions
-    innermost: a float reduction is a serial chain that LLVM does not
-    vectorize, which made convolutions run at scalar latency. For every
-    Linalg op with a reduction iterator this pass
-    1. generalizes it to `linalg.generic`;
-    2. moves the parallel dim that is the output's last (contiguous) index
-       innermost when an input reads it contiguously too (matmul `(m, n, k)`
-       becomes `(m, k, n)`, conv NCHW `(n, f, oh, ow, c, kh, kw)` becomes
-       `(n, f, oh, c, kh, kw, ow)`): the inner loop is then a vector loop;
-    3. marks the float arithmetic of its body `fastmath<reassoc, contract>`
-       so that a reduction that stays innermost (a dot product along a
-       contiguous dim) may be vectorized and fused into FMAs.
-    Step 3 reorders float sums: results may differ from the sequential sum
-    in the last bits (the gradient checks allow 1e-4). Integer bodies are
-    exact under any order.
-  }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
 #endif // LOGBTQ_DIALECT_LOGBTQ_TRANSFORMS_PASSES_TD
