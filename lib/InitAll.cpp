@@ -3,6 +3,7 @@
 #include "logbtq/InitAll.h"
 #include "logbtq/Conversion/Passes.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Dialect/Linalg/Transforms/Passes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
 #include "logbtq/Pipelines/Pipelines.h"
 #include "logbtq/Target/ONNX/ImportONNX.h"
@@ -23,6 +24,7 @@ void mlir::logbtq::registerAllPasses() {
   mlir::registerAllPasses();
   registerLogBTQConversionPasses();
   registerLogBTQPasses();
+  registerLogBTQLinalgPasses();
   registerLogBTQPipelines();
 }
 

@@ -4,6 +4,7 @@
 #define LOGBTQ_CONVERSION_PASSES_H
 
 #include "logbtq/Conversion/LinalgToLogBTQ/LinalgToLogBTQ.h"
+#include "logbtq/Conversion/LogBTQToLLVM/ModelToLLVM.h"
 #include "logbtq/Conversion/LogBTQToLinalg/LogBTQToLinalg.h"
 
 #include "mlir/Pass/Pass.h"

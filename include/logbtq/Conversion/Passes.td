@@ -84,4 +84,29 @@ def ConvertLogBTQToLinalg : Pass<"convert-logbtq-to-linalg", "ModuleOp"> {
   ];
 }
 
+def ConvertLogBTQModelToLLVM
+    : Pass<"convert-logbtq-model-to-llvm", "ModuleOp"> {
+  let summary = "Emit the model description and initial parameters as LLVM "
+                "globals";
+  let description = [{
+    `-logbtq-flatten-abi` records what the runtime needs besides the step
+    functions as module attributes; this pass, part of the lowering to LLVM,
+    turns them into the two globals the runtime links against
+    (include/logbtq/Runtime/TrainerABI.h) and removes the attributes:
+    `logbtq.model_info` becomes `@logbtq_model_info`, a NUL-terminated
+    string, and `logbtq.initial_params` becomes `@logbtq_initial_params`, an
+    array of the flat buffer's elements (MU8 codes or f32). A module without
+    them is left alone.
+
+    ```mlir
+    module attributes {logbtq.model_info = "logbtq-model 2\0A...",
+                       logbtq.initial_params = dense<[1, -3]> : tensor<2xi8>}
+    // becomes
+    llvm.mlir.global external constant @logbtq_model_info("logbtq-model 2\0A...\00")
+    llvm.mlir.global external constant @logbtq_initial_params(dense<[1, -3]> : tensor<2xi8>) : !llvm.array<2 x i8>
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // LOGBTQ_CONVERSION_PASSES_TD

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
+#include "logbtq/Dialect/Linalg/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -14,7 +14,7 @@
 
 namespace mlir::logbtq {
 #define GEN_PASS_DEF_LOGBTQORDERLOOPS
-#include "logbtq/Dialect/LogBTQ/Transforms/Passes.h.inc"
+#include "logbtq/Dialect/Linalg/Transforms/Passes.h.inc"
 } // namespace mlir::logbtq
 
 using namespace mlir;
