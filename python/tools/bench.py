@@ -378,8 +378,8 @@ def run_program(a, model, threads, key, repeat, work, runs_dir, cores, threads_f
 
 
 def trainer_has_threads_flag(exe):
-    return supports_threads(subprocess.run([exe, "--help"], capture_output=True,
-                                           text=True).stdout)
+    return supports_threads(subprocess.run([exe, "--help"], stdout=subprocess.PIPE,
+                                           stderr=subprocess.STDOUT, text=True).stdout)
 
 
 def write_results(out, doc):
