@@ -1,0 +1,20 @@
+"""Fails unless every examples/*.mlir is named by a test in test/Examples.
+
+    examples_tested.py SRC_ROOT
+"""
+import os
+import sys
+
+root = sys.argv[1]
+examples = sorted(f for f in os.listdir(os.path.join(root, "examples")) if f.endswith(".mlir"))
+tests_dir = os.path.join(root, "test", "Examples")
+texts = []
+for f in sorted(os.listdir(tests_dir)):
+    if f.endswith((".mlir", ".test")):
+        with open(os.path.join(tests_dir, f)) as t:
+            texts.append(t.read())
+untested = [e for e in examples if not any("examples/" + e in t for t in texts)]
+for e in untested:
+    print("examples/%s: no test in test/Examples runs it" % e)
+print("examples: %d, untested: %d" % (len(examples), len(untested)))
+sys.exit(1 if untested or not examples else 0)
