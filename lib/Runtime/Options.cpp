@@ -131,6 +131,8 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
       {"--barrier-gamma", positive(o.barrierGamma)},
       {"--barrier-tmax", positive(o.barrierTMax)},
       {"--dump", text(o.dumpDir)},
+      {"--dump-step", optionalCount(o.dumpStep)},
+      {"--dump-steps", optionalCount(o.dumpSteps)},
   };
   // Flags without a value.
   std::map<std::string, bool *> switches = {
@@ -194,8 +196,14 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
     if (!o.savePath.empty() || !o.resumePath.empty())
       return makeError("--save and --resume go with --data, not the step "
                        "dump");
+    if (o.dumpSteps && (*o.dumpSteps < 1 || *o.dumpSteps > 1000))
+      return makeError("--dump-steps: expected 1 to 1000 steps, got ",
+                       *o.dumpSteps);
     return o;
   }
+  if (o.dumpStep || o.dumpSteps)
+    return makeError("--dump-step and --dump-steps go with the step dump "
+                     "(--step-inputs X.npy Y.npy --dump DIR)");
   if (o.dataDir.empty())
     return makeError("missing --data DIR (or --step-inputs X.npy Y.npy "
                      "--dump DIR); see --help");
@@ -220,7 +228,8 @@ std::string usage(const std::string &program) {
   return "usage: " + program + R"( --data DIR [options]
        )" +
          program +
-         R"( --step-inputs X.npy Y.npy --dump DIR [--lr X --barrier-t0 T]
+         R"( --step-inputs X.npy Y.npy --dump DIR [--lr X --barrier-t0 T
+           --dump-step N --dump-steps K]
        )" +
          program + R"( --model-info
 
@@ -262,6 +271,12 @@ Step dump:
   --dump DIR            run grad_step on the batch and write DIR/loss.npy and
                         DIR/grad.<name>.npy per trainable parameter, then one
                         train_step and DIR/param.<name>.npy for every parameter
+  --dump-step N         the step number of that train step (default 0): with
+                        the seed it keys the stochastic rounding
+  --dump-steps K        run K train steps on the batch and write the raw state
+                        before and after each to DIR/state.0 ... DIR/state.K
+                        (parameter and momentum codes, momentum ranges, the
+                        gradients, and the stats of the step)
 
   --model-info          print the model's description and exit
   -h, --help            this text

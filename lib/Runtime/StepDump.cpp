@@ -67,6 +67,82 @@ Error loadStepInputs(Model &model, const std::string &xPath,
   return Error::success();
 }
 
+namespace {
+
+/// Writes `grads` (param-count values) as DIR/grad.<name>.npy per trainable
+/// parameter; returns how many files it wrote.
+Expected<int> writeGradients(const ModelInfo &info, const std::string &dir,
+                             const std::vector<float> &grads) {
+  int written = 0;
+  for (const ParamInfo &p : info.params) {
+    if (!p.trainable)
+      continue;
+    if (Error e = writeNpy(dir + "grad." + fileNameOf(p.name) + ".npy",
+                           NpyType::F32, p.shape, grads.data() + p.offset))
+      return e;
+    ++written;
+  }
+  return written;
+}
+
+/// One flat state buffer (parameters or momentum) as DIR/<kind>.<name>.npy
+/// per parameter, undecoded: MU8 codes widened to int32 (the .npy writer
+/// has no int8), f32 values as they are.
+Error writeRawBuffer(const ModelInfo &info, const std::string &dir,
+                     const std::string &kind, const unsigned char *bytes) {
+  for (const ParamInfo &p : info.params) {
+    std::string path = dir + kind + "." + fileNameOf(p.name) + ".npy";
+    Error e = Error::success();
+    if (info.quant == QuantKind::MU8) {
+      const auto *codes = reinterpret_cast<const int8_t *>(bytes) + p.offset;
+      std::vector<int32_t> wide(codes, codes + p.numElements());
+      e = writeNpy(path, NpyType::I32, p.shape, wide.data());
+    } else {
+      e = writeNpy(path, NpyType::F32, p.shape,
+                   bytes + p.offset * int64_t(sizeof(float)));
+    }
+    if (e)
+      return e;
+  }
+  return Error::success();
+}
+
+/// DIR/state.<i>/: what a reference needs to replay the next train step
+/// from exactly this state (the raw parameters, momentum and momentum
+/// ranges, and the gradients of the batch here), plus the stats of the
+/// train step that led to it.
+Error writeState(Model &model, float t, const std::string &dir,
+                 const StepStats *stats) {
+  const ModelInfo &info = model.info();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec)
+    return makeError("--dump ", dir, ": cannot create: ", ec.message());
+  std::string prefix = dir + "/";
+  if (Error e = writeRawBuffer(info, prefix, "param", model.paramBytes()))
+    return e;
+  if (Error e =
+          writeRawBuffer(info, prefix, "momentum", model.momentumBytes()))
+    return e;
+  if (Error e = writeNpy(prefix + "ranges.npy", NpyType::I32,
+                         {model.rangeCount()}, model.rangeValues()))
+    return e;
+  std::vector<float> grads;
+  Expected<StepStats> gradStats = model.gradStep(t, grads);
+  if (!gradStats)
+    return gradStats.error();
+  if (Expected<int> n = writeGradients(info, prefix, grads); !n)
+    return n.error();
+  if (!stats)
+    return Error::success();
+  // Every entry is an f32 the model returned, so the cast is exact.
+  std::vector<float> values(stats->values.begin(), stats->values.end());
+  return writeNpy(prefix + "stats.npy", NpyType::F32,
+                  {int64_t(values.size())}, values.data());
+}
+
+} // namespace
+
 Error runStepDump(Model &model, const TrainerOptions &options,
                   std::ostream &out) {
   const ModelInfo &info = model.info();
@@ -95,27 +171,36 @@ Error runStepDump(Model &model, const TrainerOptions &options,
   float loss = float(stats->loss);
   if (Error e = writeNpy(dir + "loss.npy", NpyType::F32, {}, &loss))
     return e;
-  int written = 0;
-  for (const ParamInfo &p : info.params) {
-    if (!p.trainable)
-      continue;
-    if (Error e = writeNpy(dir + "grad." + fileNameOf(p.name) + ".npy",
-                           NpyType::F32, p.shape, grads.data() + p.offset))
-      return e;
-    ++written;
-  }
+  Expected<int> written = writeGradients(info, dir, grads);
+  if (!written)
+    return written.error();
 
-  // Step 0 of a run: zero momentum and ranges, the first stochastic
-  // rounding draws. MU8 codes are decoded, so every dump is f32.
-  Expected<StepStats> trained =
-      model.trainStep(float(options.lr), t, /*step=*/0);
-  if (!trained)
-    return trained.error();
-  std::vector<float> params = model.paramValues();
-  for (const ParamInfo &p : info.params)
-    if (Error e = writeNpy(dir + "param." + fileNameOf(p.name) + ".npy",
-                           NpyType::F32, p.shape, params.data() + p.offset))
+  // From zero momentum and ranges, as step --dump-step (0: the first step of
+  // a run and its stochastic rounding draws). MU8 codes are decoded, so
+  // every param.*.npy is f32.
+  int64_t firstStep = options.dumpStep.value_or(0);
+  int64_t steps = options.dumpSteps.value_or(1);
+  auto stateDir = [&](int64_t i) { return dir + "state." + std::to_string(i); };
+  if (options.dumpSteps)
+    if (Error e = writeState(model, t, stateDir(0), nullptr))
       return e;
+  for (int64_t i = 0; i < steps; ++i) {
+    Expected<StepStats> trained =
+        model.trainStep(float(options.lr), t, firstStep + i);
+    if (!trained)
+      return trained.error();
+    if (i == 0) {
+      std::vector<float> params = model.paramValues();
+      for (const ParamInfo &p : info.params)
+        if (Error e =
+                writeNpy(dir + "param." + fileNameOf(p.name) + ".npy",
+                         NpyType::F32, p.shape, params.data() + p.offset))
+          return e;
+    }
+    if (options.dumpSteps)
+      if (Error e = writeState(model, t, stateDir(i + 1), &*trained))
+        return e;
+  }
 
   out << formatString("step dump: t %g, lr %g: loss %.6g (ce %.6g, barrier "
                       "%.6g), %lld correct of %lld",
@@ -123,8 +208,12 @@ Error runStepDump(Model &model, const TrainerOptions &options,
                       stats->barrier, (long long)std::llround(stats->correct),
                       (long long)info.batch)
       << "\n"
-      << "wrote " << dir << "loss.npy, " << written << " grad.*.npy, "
-      << info.params.size() << " param.*.npy\n";
+      << "wrote " << dir << "loss.npy, " << *written << " grad.*.npy, "
+      << info.params.size() << " param.*.npy";
+  if (options.dumpSteps)
+    out << ", state.0 to state." << steps << " (steps " << firstStep << " to "
+        << firstStep + steps - 1 << ")";
+  out << "\n";
   return Error::success();
 }
 

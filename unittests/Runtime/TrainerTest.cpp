@@ -386,6 +386,126 @@ TEST(StepDump, AcceptsFlatInputsAndInt32Labels) {
   EXPECT_EQ(r.code, 0) << r.err;
 }
 
+/// The raw state the dump writes with --dump-steps.
+struct DumpedState {
+  NpyArray weight, bias, scale, momentum, ranges, gradWeight;
+};
+
+DumpedState readState(const std::string &dir) {
+  DumpedState s;
+  auto read = [&](const std::string &file, NpyArray &into) {
+    Expected<NpyArray> a = readNpy(dir + "/" + file);
+    EXPECT_TRUE(a) << a.error().message();
+    if (a)
+      into = *a;
+  };
+  read("param.fc.weight.npy", s.weight);
+  read("param.fc.bias.npy", s.bias);
+  read("param.input_scale.npy", s.scale);
+  read("momentum.fc.weight.npy", s.momentum);
+  read("ranges.npy", s.ranges);
+  read("grad.fc.weight.npy", s.gradWeight);
+  return s;
+}
+
+TEST(StepDump, WritesTheRawMU8StateAroundEachStep) {
+  TempDir dir;
+  writeStepInputs(dir, {16, 1, 28, 28});
+  std::string out = dir.file("dump");
+  RunResult r = run({"--step-inputs", dir.file("x.npy"), dir.file("y.npy"),
+                     "--dump", out, "--lr", "0.5", "--dump-step", "7",
+                     "--dump-steps", "2"},
+                    fake::mu8EntryPoints());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "state.0 to state.2 (steps 7 to 8)")) << r.out;
+
+  DumpedState s0 = readState(out + "/state.0");
+  DumpedState s1 = readState(out + "/state.1");
+  DumpedState s2 = readState(out + "/state.2");
+  // Codes as int32 in the parameter's shape; one range per param record.
+  EXPECT_EQ(s1.weight.type, NpyType::I32);
+  EXPECT_EQ(s1.weight.shape, (std::vector<int64_t>{784, 10}));
+  EXPECT_EQ(s1.momentum.type, NpyType::I32);
+  EXPECT_EQ(s1.ranges.type, NpyType::I32);
+  EXPECT_EQ(s1.ranges.shape, std::vector<int64_t>{fake::kParamRecords});
+  // Before the first step: the initial codes, zero momentum and ranges.
+  EXPECT_EQ(s0.scale.at<int32_t>(0), 127);
+  for (int64_t i = 0; i < 7840; ++i) {
+    ASSERT_EQ(s0.weight.at<int32_t>(i), 0) << i;
+    ASSERT_EQ(s0.momentum.at<int32_t>(i), 0) << i;
+  }
+  for (int64_t i = 0; i < fake::kParamRecords; ++i)
+    EXPECT_EQ(s0.ranges.at<int32_t>(i), 0);
+  // state.1 is what param.*.npy decodes; state.0's gradients are the top
+  // level ones; the step moved the momentum.
+  Expected<NpyArray> decoded = readNpy(out + "/param.fc.weight.npy");
+  Expected<NpyArray> grad = readNpy(out + "/grad.fc.weight.npy");
+  ASSERT_TRUE(decoded && grad);
+  int moved = 0;
+  for (int64_t i = 0; i < 7840; ++i) {
+    int32_t code = s1.weight.at<int32_t>(i);
+    ASSERT_TRUE(code >= -127 && code <= 127) << i;
+    ASSERT_EQ(mu8::decode(int8_t(code), fake::kWeightExponent),
+              decoded->at<float>(i))
+        << i;
+    ASSERT_EQ(s0.gradWeight.at<float>(i), grad->at<float>(i)) << i;
+    moved += s1.momentum.at<int32_t>(i) != 0;
+  }
+  EXPECT_GT(moved, 100);
+  // The second step started from the first one's state: other gradients.
+  int differ = 0;
+  for (int64_t i = 0; i < 7840; ++i)
+    differ += s1.gradWeight.at<float>(i) != s0.gradWeight.at<float>(i);
+  EXPECT_GT(differ, 0);
+  // Stats after each step, not before the first.
+  EXPECT_FALSE(std::filesystem::exists(out + "/state.0/stats.npy"));
+  for (const char *state : {"/state.1", "/state.2"}) {
+    Expected<NpyArray> stats = readNpy(out + state + "/stats.npy");
+    ASSERT_TRUE(stats) << stats.error().message();
+    EXPECT_EQ(stats->type, NpyType::F32);
+    EXPECT_EQ(stats->shape, std::vector<int64_t>{LOGBTQ_NUM_STATS});
+    // The MU8 fake model fills every counter: weights were encoded.
+    EXPECT_EQ(stats->at<float>(LOGBTQ_STAT_ENC_WEIGHTS),
+              float(fake::kParamCount - 1))
+        << state;
+  }
+  EXPECT_FALSE(std::filesystem::exists(out + "/state.3"));
+
+  // The step number keys the stochastic rounding: step 8 instead of 7
+  // rounds the same first update differently.
+  std::string other = dir.file("other");
+  r = run({"--step-inputs", dir.file("x.npy"), dir.file("y.npy"), "--dump",
+           other, "--lr", "0.5", "--dump-step", "8", "--dump-steps", "1"},
+          fake::mu8EntryPoints());
+  ASSERT_EQ(r.code, 0) << r.err;
+  DumpedState o1 = readState(other + "/state.1");
+  int rounded = 0;
+  for (int64_t i = 0; i < 7840; ++i)
+    rounded += o1.weight.at<int32_t>(i) != s1.weight.at<int32_t>(i);
+  EXPECT_GT(rounded, 0);
+}
+
+TEST(StepDump, WritesTheRawFloatState) {
+  TempDir dir;
+  writeStepInputs(dir, {16, 1, 28, 28});
+  std::string out = dir.file("dump");
+  RunResult r = run({"--step-inputs", dir.file("x.npy"), dir.file("y.npy"),
+                     "--dump", out, "--dump-steps=1"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  DumpedState s1 = readState(out + "/state.1");
+  Expected<NpyArray> decoded = readNpy(out + "/param.fc.weight.npy");
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(s1.weight.type, NpyType::F32);
+  EXPECT_EQ(s1.momentum.type, NpyType::F32);
+  EXPECT_EQ(s1.weight.bytes, decoded->bytes);
+  // Without --dump-steps no state is written (gradcheck.py counts files).
+  std::string plain = dir.file("plain");
+  r = run({"--step-inputs", dir.file("x.npy"), dir.file("y.npy"), "--dump",
+           plain, "--dump-step", "3"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(plain + "/state.0"));
+}
+
 TEST(StepDump, RejectsBadBatches) {
   TempDir dir;
   std::vector<std::string> args = {"--step-inputs", dir.file("x.npy"),
@@ -490,6 +610,13 @@ TEST(TrainerErrors, BadFlagsAndDataExitWithTwo) {
       {{"--data", dir.path(), "--save"}, "--save: missing value"},
       {{"--step-inputs", "x", "y", "--dump", "d", "--save", "c"},
        "--save and --resume go with --data, not the step dump"},
+      {{"--step-inputs", "x", "y", "--dump", "d", "--dump-steps", "0"},
+       "--dump-steps: expected 1 to 1000 steps, got 0"},
+      {{"--step-inputs", "x", "y", "--dump", "d", "--dump-step", "-1"},
+       "--dump-step: expected a non-negative integer, got '-1'"},
+      {{"--data", dir.path(), "--dump-step", "3"},
+       "--dump-step and --dump-steps go with the step dump (--step-inputs "
+       "X.npy Y.npy --dump DIR)"},
       {{"--data", dir.path(), "--resume", dir.file("none.ck")},
        "checkpoint " + dir.file("none.ck") +
            ": cannot open: No such file or directory"},
@@ -593,7 +720,7 @@ TEST(TrainerCommandLine, HelpAndModelInfo) {
         "--quiet", "--barrier-t0", "--barrier-gamma", "--barrier-tmax",
         "--lr-decay-last", "--lr-decay-epochs E1,E2,...", "--lr-decay-factor F",
         "--save FILE", "--resume FILE", "--metrics FILE", "--step-inputs",
-        "--dump DIR"})
+        "--dump DIR", "--dump-step N", "--dump-steps K"})
     EXPECT_TRUE(contains(r.out, flag)) << flag;
 
   r = run({"--model-info"});

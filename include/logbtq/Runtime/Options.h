@@ -50,6 +50,12 @@ struct TrainerOptions {
   std::string stepInputs;
   std::string stepLabels;
   std::string dumpDir;
+  /// --dump-step N: the step number of the dump's (first) train step, which
+  /// keys its stochastic rounding (default 0).
+  std::optional<int64_t> dumpStep;
+  /// --dump-steps K: run K train steps on the batch and write the model's
+  /// raw state before and after each (StepDump.h).
+  std::optional<int64_t> dumpSteps;
 
   bool isStepDump() const { return !dumpDir.empty(); }
 };

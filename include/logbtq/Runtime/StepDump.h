@@ -9,6 +9,15 @@
 // parameter's shape and are float32 whatever the model's quant: gradients
 // are f32 in the ABI, MU8 parameter codes are decoded at the weight exponent.
 //
+// `--dump-step N` numbers that train step N (its stochastic rounding draws).
+// `--dump-steps K` runs K train steps on the batch (N, N+1, ...) and writes
+// the raw state before and after each, DIR/state.0 ... DIR/state.K, so that
+// a reference can replay every step from exactly the compiled state before
+// it: the undecoded parameters and momentum (int32 MU8 codes, or f32), the
+// momentum ranges, the gradients there, and the stats vector of the step
+// that led to it. Decoded values alone hide the codes, the momentum ranges
+// and the counters, which are what an MU8 step test compares.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef LOGBTQ_RUNTIME_STEPDUMP_H
