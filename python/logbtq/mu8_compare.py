@@ -95,13 +95,21 @@ def explain_draws(compiled_codes, value, exponent, step, stream, streams):
               ((step + 1) * STREAM_STRIDE + stream, "step %d instead of %d" % (step + 1, step)),
               ((step - 1) * STREAM_STRIDE + stream, "step %d instead of %d" % (step - 1, step)),
               (stream, "step 0 instead of %d" % step)]
+    # Several mistakes can give one seed (step 6 * 65537 + 0 is stream 6 of
+    # step 6): name them all.
+    names = {}
     for seed, what in tried:
-        if seed < 0:
-            continue
+        if seed >= 0:
+            names.setdefault(seed, []).append(what)
+    # A small tensor may match more than one seed by chance: name every match.
+    found = []
+    for seed, what in names.items():
         codes, _, _ = mu8.encode_stochastic(value, exponent, seed)
         if np.array_equal(codes, compiled_codes):
-            return "the trainer's codes are the draws of seed %d (%s)" % (seed, what)
-    return None
+            found.append("seed %d (%s)" % (seed, ", or ".join(what)))
+    if not found:
+        return None
+    return "the trainer's codes are the draws of " + "; or of ".join(found)
 
 
 def decided_by_draw(value, exponent):
@@ -112,7 +120,10 @@ def decided_by_draw(value, exponent):
 
 
 def explain_stat(index, compiled_value, reference):
-    """Which other reference entries equal the trainer's value of entry `index`."""
+    """Which other reference entries equal the trainer's value of entry `index` (not
+    for 0, which many counters hold)."""
+    if compiled_value == 0:
+        return None
     same = [STAT_NAMES[i] for i, v in reference.items()
             if i != index and v == compiled_value and not isinstance(v, set)]
     if not same:

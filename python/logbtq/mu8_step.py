@@ -31,19 +31,18 @@ rounding: parameter i at its range with seed step * 65536 + 2i, its momentum
 at range_exponent(m') with seed step * 65536 + 2i + 1; the draw of element
 j is uniform24(seed, j).
 
-Sums the compiler may reorder (reassociated.py) make the cross-entropy
-gradient and the bias gradients Intervals: `Step.ce_candidates` lists the
-codes the cross-entropy gradient can take where it is not certain, and
-every parameter gradient comes with the lowest and highest codes it can
-have.
+Sums the compiler may reorder (reassociated.py) make the convolutions' bias
+gradients Intervals, so every parameter gradient comes with the lowest and
+highest codes it can have. The cross-entropy gradient's sums are in order;
+were its codes ever open, Step raises Ambiguous rather than guess.
 """
 from collections import OrderedDict
 
 import numpy as np
 
 from logbtq import mu8, mu8_kernels as kernels, mu8_loss as loss, reassociated
-from logbtq.mu8_store import (ACTIVATION, GRADIENT, MOMENTUM, WEIGHT, Counters, Stored,
-                              range_exponent, store, store_interval)
+from logbtq.mu8_store import (ACTIVATION, GRADIENT, MOMENTUM, WEIGHT, Ambiguous, Counters,
+                              Stored, range_exponent, store, store_interval)
 
 F32 = np.float32
 STREAM_STRIDE = 65536
@@ -109,11 +108,13 @@ class Step:
         self.counters = Counters()
         self._forward(np.asarray(x, dtype=F32))
         s = loss.cross_entropy_grad(self.logits.stored.value, self.labels)
-        self.ce_interval = s
         self.ce_stored, lo, hi = store_interval(self.counters, s, GRADIENT)
+        if np.any(lo != hi):
+            # Everything downstream reads these codes: no comparison would be exact.
+            raise Ambiguous("%d codes of the cross-entropy gradient lie within the bound "
+                            "of a reassociated sum of a threshold"
+                            % int(np.count_nonzero(lo != hi)))
         self.forward_counters = self.counters.copy()
-        self.ce_candidates = [(idx, list(range(int(lo[idx]), int(hi[idx]) + 1)))
-                              for idx in zip(*np.nonzero(lo != hi))]
 
     # ------------------------------------------------------------------ forward
     def _forward(self, x):
@@ -203,12 +204,11 @@ class Step:
                                     reassociated.sum_f32(dy.value, axes, width), GRADIENT)
         return self._param_grad(name, rs, lo, hi)
 
-    def backward(self, ce_codes=None):
-        """Gradients (name -> Gradient) with the cross-entropy gradient's codes
-        `ce_codes` (default: the reference's own) and the step's counters so far."""
+    def backward(self):
+        """Gradients (name -> Gradient); the counters then hold the forward's and
+        the backward's stores and kernels."""
         self.counters = self.forward_counters.copy()
-        ce = self.ce_stored if ce_codes is None else Stored(ce_codes, self.ce_stored.exponent)
-        g = self._accumulate(self.logits, ce, self.config.output_bound)
+        g = self._accumulate(self.logits, self.ce_stored, self.config.output_bound)
         grads = OrderedDict()
         for layer, a, out in reversed(self.values):
             g_in = self._layer_grad(layer, a, out, g, grads)
