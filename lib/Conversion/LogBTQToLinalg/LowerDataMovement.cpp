@@ -48,27 +48,23 @@ getReassociation(RankedTensorType large, RankedTensorType small) {
 
 namespace {
 
-struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ReshapeLowering : F32OpLowering<ReshapeOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(ReshapeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
     auto from = cast<RankedTensorType>(input.getType());
     auto to = cast<RankedTensorType>(op.getType());
     if (from == to) {
-      rewriter.replaceOp(op, input);
-      return success();
+      return SmallVector<Value>{input};
     }
     bool collapse = from.getRank() >= to.getRank();
     if (auto direct = collapse ? getReassociation(from, to)
                                : getReassociation(to, from)) {
-      rewriter.replaceOp(op, reshapeWith(rewriter, loc, input, to, *direct));
-      return success();
+      return SmallVector<Value>{reshapeWith(rewriter, loc, input, to, *direct)};
     }
     // Through 1-D: every dim of each side folds into the single one.
     auto flat =
@@ -83,44 +79,37 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
       input = reshapeWith(rewriter, loc, input, flat, allDims(from.getRank()));
     if (to.getRank() != 1)
       input = reshapeWith(rewriter, loc, input, to, allDims(to.getRank()));
-    rewriter.replaceOp(op, input);
-    return success();
+    return SmallVector<Value>{input};
   }
 };
 
-struct TransposeLowering : OpConversionPattern<TransposeOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct TransposeLowering : F32OpLowering<TransposeOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     Value init =
         createEmpty(rewriter, loc, type.getShape(), type.getElementType());
     auto transpose = linalg::TransposeOp::create(
         rewriter, loc, adaptor.getInput(), init, op.getPerm());
-    rewriter.replaceOp(op, transpose.getResult());
-    return success();
+    return SmallVector<Value>{transpose.getResult()};
   }
 };
 
-struct ConcatLowering : OpConversionPattern<ConcatOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ConcatLowering : F32OpLowering<ConcatOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     ValueRange inputs = adaptor.getInputs();
     if (inputs.size() == 1) {
-      rewriter.replaceOp(op, inputs.front());
-      return success();
+      return SmallVector<Value>{inputs.front()};
     }
     int64_t axis = op.getAxis();
     Value result =
@@ -139,8 +128,7 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
                                              offsets, sizes, strides);
       offset += inputType.getDimSize(axis);
     }
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 

@@ -52,15 +52,13 @@ static Value computeUnary(ClipOp op, OpBuilder &b, Location loc, Value x) {
 namespace {
 
 template <typename OpTy>
-struct UnaryLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
+struct UnaryLowering : F32OpLowering<OpTy> {
+  using F32OpLowering<OpTy>::F32OpLowering;
   using OpAdaptor = typename OpTy::Adaptor;
 
-  LogicalResult
-  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     auto type = cast<RankedTensorType>(op.getType());
     Value result = createElementwise(
         rewriter, op.getLoc(), type, ValueRange{adaptor.getInput()},
@@ -68,22 +66,18 @@ struct UnaryLowering : OpConversionPattern<OpTy> {
         [&](OpBuilder &b, Location loc, ValueRange args) {
           return SmallVector<Value>{computeUnary(op, b, loc, args[0])};
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 
 /// logbtq trains without dropout: the op only marks where the model had it.
-struct DropoutLowering : OpConversionPattern<DropoutOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct DropoutLowering : F32OpLowering<DropoutOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(DropoutOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(DropoutOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
-    rewriter.replaceOp(op, adaptor.getInput());
-    return success();
+    return SmallVector<Value>{adaptor.getInput()};
   }
 };
 
@@ -92,15 +86,13 @@ struct DropoutLowering : OpConversionPattern<DropoutOp> {
 //===----------------------------------------------------------------------===//
 
 template <typename OpTy, typename ArithOp>
-struct BinaryLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
+struct BinaryLowering : F32OpLowering<OpTy> {
+  using F32OpLowering<OpTy>::F32OpLowering;
   using OpAdaptor = typename OpTy::Adaptor;
 
-  LogicalResult
-  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     auto type = cast<RankedTensorType>(op.getType());
     MLIRContext *ctx = rewriter.getContext();
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
@@ -115,8 +107,7 @@ struct BinaryLowering : OpConversionPattern<OpTy> {
           return SmallVector<Value>{
               ArithOp::create(b, loc, args[0], args[1]).getResult()};
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 

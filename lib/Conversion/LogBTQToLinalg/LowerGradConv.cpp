@@ -139,21 +139,18 @@ namespace {
 /// createConvGradInput or createConvGradFilter, `Second` reads the operand
 /// beside the output gradient (the filter, or the input).
 template <typename OpTy, auto Build, auto Second>
-struct ConvGradLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
+struct ConvGradLowering : F32OpLowering<OpTy> {
+  using F32OpLowering<OpTy>::F32OpLowering;
   using OpAdaptor = typename OpTy::Adaptor;
 
-  LogicalResult
-  matchAndRewrite(OpTy op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
+  FailureOr<SmallVector<Value>>
+  lower(OpTy op, OpAdaptor adaptor,
+        ConversionPatternRewriter &rewriter) const override {
     Value zero = createF32Constant(rewriter, op.getLoc(), 0.0);
-    rewriter.replaceOp(
-        op, Build(rewriter, op.getLoc(), adaptor.getGrad(), (adaptor.*Second)(),
-                  shapeOf(op.getResult()), op.getStrides(), op.getPads(),
-                  op.getDilations(), zero, zero, lowering::floatMac));
-    return success();
+    return SmallVector<Value>{
+        Build(rewriter, op.getLoc(), adaptor.getGrad(), (adaptor.*Second)(),
+              shapeOf(op.getResult()), op.getStrides(), op.getPads(),
+              op.getDilations(), zero, zero, lowering::floatMac)};
   }
 };
 

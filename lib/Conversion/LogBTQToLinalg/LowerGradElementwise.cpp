@@ -66,36 +66,31 @@ Value pointwiseGrad(ClipGradOp op, OpBuilder &b, Location loc, Value grad,
 
 /// The (grad, value) pointwise gradients.
 template <typename OpTy>
-struct PointwiseGradLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
+struct PointwiseGradLowering : F32OpLowering<OpTy> {
+  using F32OpLowering<OpTy>::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Value result = createElementwise(
         rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
         {adaptor.getGrad(), adaptor.getValue()},
         [&](OpBuilder &b, Location loc, ValueRange args) {
           return pointwiseGrad(op, b, loc, args[0], args[1]);
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 
 /// `scale * sign(x) * psi_t'(|x| - bound) / n` (docs/MU8.md), with
 /// `psi_t'(z) = -1/(t z)` for `z <= -1/t^2` and `t` beyond; `sign(0) = 0`
 /// and a NaN stays NaN.
-struct BarrierGradLowering : OpConversionPattern<BarrierGradOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct BarrierGradLowering : F32OpLowering<BarrierGradOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(BarrierGradOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(BarrierGradOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     Value t = adaptor.getT();
@@ -135,8 +130,7 @@ struct BarrierGradLowering : OpConversionPattern<BarrierGradOp> {
           return arith::MulFOp::create(
               b, l, coefficient, arith::MulFOp::create(b, l, sign, slope));
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 

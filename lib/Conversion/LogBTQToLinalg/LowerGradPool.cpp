@@ -241,14 +241,12 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
 }
 
 /// Each output gradient goes to its window's (first) maximum.
-struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct MaxPool2DGradLowering : F32OpLowering<MaxPool2DGradOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(MaxPool2DGradOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(MaxPool2DGradOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     Value grad = adaptor.getGrad();
     auto resultType = cast<RankedTensorType>(op.getType());
@@ -271,8 +269,7 @@ struct MaxPool2DGradLowering : OpConversionPattern<MaxPool2DGradOp> {
               arith::CmpIOp::create(b, l, CmpIPredicate::eq, best, offset);
           return {isMax, tensor::ExtractOp::create(b, l, grad, at)};
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 
@@ -293,14 +290,12 @@ SmallVector<int64_t> windowDivisors(const PoolAxis &a, bool countIncludePad) {
 
 /// Each window's gradient, divided by its divisor, goes to every real
 /// position of the window.
-struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct AvgPool2DGradLowering : F32OpLowering<AvgPool2DGradOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(AvgPool2DGradOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(AvgPool2DGradOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Value grad = adaptor.getGrad();
@@ -357,8 +352,7 @@ struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
                   tensor::ExtractOp::create(b, l, scaled,
                                             SmallVector<Value>{n, c, oh, ow})};
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 

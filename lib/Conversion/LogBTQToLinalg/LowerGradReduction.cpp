@@ -23,14 +23,12 @@ namespace {
 /// With `inv = 1 / sqrt(variance + epsilon)` per channel (dim 1):
 /// `dx = grad * (inv * scale)`, `dscale = sum(grad * (x - mean)) * inv`,
 /// `dbias = sum(grad)`, sums over every dim but the channel.
-struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct BatchNormGradLowering : F32OpLowering<BatchNormGradOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(BatchNormGradOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(BatchNormGradOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     Value grad = adaptor.getGrad(), x = adaptor.getInput();
@@ -71,7 +69,7 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
         reduced.push_back(d);
     Value zero = createF32Constant(rewriter, loc, 0.0);
     Value dotInit = lowering::createFilled(rewriter, loc, channelType.getShape(), zero);
-    Value sumInit = lowering::createEmpty(rewriter, loc, channelType.getShape(), rewriter.getF32Type());
+    Value sumInit = lowering::createFilled(rewriter, loc, channelType.getShape(), zero);
     auto sums = linalg::GenericOp::create(
         rewriter, loc, TypeRange{channelType, channelType},
         ValueRange{grad, x, adaptor.getMean()}, ValueRange{dotInit, sumInit},
@@ -91,28 +89,24 @@ struct BatchNormGradLowering : OpConversionPattern<BatchNormGradOp> {
         [](OpBuilder &b, Location l, ValueRange args) -> Value {
           return arith::MulFOp::create(b, l, args[0], args[1]);
         });
-    rewriter.replaceOp(op, {dx, dscale, sums.getResult(1)});
-    return success();
+    return SmallVector<Value>{{dx, dscale, sums.getResult(1)}};
   }
 };
 
 /// A linalg.reduce (addf) over the axes, which the result drops.
-struct ReduceSumLowering : OpConversionPattern<ReduceSumOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct ReduceSumLowering : F32OpLowering<ReduceSumOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(ReduceSumOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(ReduceSumOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     SmallVector<int64_t> axes(op.getAxes());
     llvm::sort(axes);
     if (axes.empty()) {
       // Nothing to reduce: the result is the input.
-      rewriter.replaceOp(op, adaptor.getInput());
-      return success();
+      return SmallVector<Value>{adaptor.getInput()};
     }
     Value init = lowering::createFilled(rewriter, loc, resultType.getShape(),
                               createF32Constant(rewriter, loc, 0.0));
@@ -122,29 +116,26 @@ struct ReduceSumLowering : OpConversionPattern<ReduceSumOp> {
           linalg::YieldOp::create(
               b, l, ValueRange{arith::AddFOp::create(b, l, args[0], args[1])});
         });
-    rewriter.replaceOp(op, reduce.getResult(0));
-    return success();
+    return SmallVector<Value>{reduce.getResult(0)};
   }
 };
 
 /// A unit-stride tensor.extract_slice.
-struct SliceLowering : OpConversionPattern<SliceOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct SliceLowering : F32OpLowering<SliceOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(SliceOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
+  FailureOr<SmallVector<Value>>
+  lower(SliceOp op, OpAdaptor adaptor,
+        ConversionPatternRewriter &rewriter) const override {
     MLIRContext *ctx = getContext();
     auto resultType = cast<RankedTensorType>(op.getType());
     SmallVector<int64_t> ones(resultType.getRank(), 1);
-    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
-        op, resultType, adaptor.getInput(),
+    Value slice = tensor::ExtractSliceOp::create(
+        rewriter, op.getLoc(), resultType, adaptor.getInput(),
         getAsIndexOpFoldResult(ctx, op.getOffsets()),
         getAsIndexOpFoldResult(ctx, resultType.getShape()),
         getAsIndexOpFoldResult(ctx, ones));
-    return success();
+    return SmallVector<Value>{slice};
   }
 };
 

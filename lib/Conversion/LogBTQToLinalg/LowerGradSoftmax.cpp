@@ -109,14 +109,12 @@ Value broadcastElementwise(
 }
 
 /// `y * (grad - sum_axis(grad * y))`, y being the softmax.
-struct SoftmaxGradLowering : OpConversionPattern<SoftmaxGradOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct SoftmaxGradLowering : F32OpLowering<SoftmaxGradOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(SoftmaxGradOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(SoftmaxGradOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     unsigned axis = op.getAxis();
     Value grad = adaptor.getGrad(), y = adaptor.getValue();
@@ -130,20 +128,17 @@ struct SoftmaxGradLowering : OpConversionPattern<SoftmaxGradOp> {
           return arith::MulFOp::create(
               b, l, args[1], arith::SubFOp::create(b, l, args[0], args[2]));
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 
 /// `grad - exp(y) * sum_axis(grad)`, y being the log-softmax.
-struct LogSoftmaxGradLowering : OpConversionPattern<LogSoftmaxGradOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct LogSoftmaxGradLowering : F32OpLowering<LogSoftmaxGradOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(LogSoftmaxGradOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(LogSoftmaxGradOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     unsigned axis = op.getAxis();
     Value grad = adaptor.getGrad(), y = adaptor.getValue();
@@ -155,8 +150,7 @@ struct LogSoftmaxGradLowering : OpConversionPattern<LogSoftmaxGradOp> {
           return arith::SubFOp::create(
               b, l, args[0], arith::MulFOp::create(b, l, p, args[2]));
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 
@@ -164,14 +158,15 @@ struct LogSoftmaxGradLowering : OpConversionPattern<LogSoftmaxGradOp> {
 /// log_softmax + nll_loss backward does: `p = exp(x - max - log(sum))`, then
 /// `p * k`, minus `k` at the label, with `k = scale / N`.
 struct SoftmaxCrossEntropyGradLowering
-    : OpConversionPattern<SoftmaxCrossEntropyGradOp> {
-  using OpConversionPattern::OpConversionPattern;
+    : F32OpLowering<SoftmaxCrossEntropyGradOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(SoftmaxCrossEntropyGradOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter, /*i32Operands=*/{1})))
-      return failure();
+  /// The labels.
+  SmallVector<unsigned> i32Operands() const override { return {1}; }
+
+  FailureOr<SmallVector<Value>>
+  lower(SoftmaxCrossEntropyGradOp op, OpAdaptor adaptor,
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value logits = adaptor.getLogits();
     int64_t rows = shapeOf(logits)[0];
@@ -207,8 +202,7 @@ struct SoftmaxCrossEntropyGradLowering
           return arith::SelectOp::create(
               b, l, isLabel, arith::SubFOp::create(b, l, scaled, k), scaled);
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 

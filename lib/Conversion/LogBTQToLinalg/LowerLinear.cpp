@@ -22,14 +22,12 @@ using namespace mlir::logbtq::lowering;
 
 namespace {
 
-struct MatmulLowering : OpConversionPattern<MatmulOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct MatmulLowering : F32OpLowering<MatmulOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(MatmulOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(MatmulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     Type f32 = resultType.getElementType();
@@ -50,19 +48,16 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       matmul.setIndexingMapsAttr(
           rewriter.getAffineMapArrayAttr({lhs, rhs, map(m, n)}));
     }
-    rewriter.replaceOp(op, matmul.getResult(0));
-    return success();
+    return SmallVector<Value>{matmul.getResult(0)};
   }
 };
 
-struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct Conv2DLowering : F32OpLowering<Conv2DOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(Conv2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     Type f32 = resultType.getElementType();
@@ -90,8 +85,7 @@ struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
                 arith::AddFOp::create(b, loc, args[0], args[1])};
           });
     }
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 

@@ -51,21 +51,18 @@ static Value getColumnIndex(OpBuilder &b, Location loc) {
 
 namespace {
 
-struct BarrierLowering : OpConversionPattern<BarrierOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct BarrierLowering : F32OpLowering<BarrierOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(BarrierOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(BarrierOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(adaptor.getInput().getType());
     Type f32 = rewriter.getF32Type(), f64 = rewriter.getF64Type();
     int64_t n = type.getNumElements();
     if (n == 0) { // The penalty of an empty tensor is 0.
-      rewriter.replaceOp(op, createFloatConstant(rewriter, loc, f32, 0.0));
-      return success();
+      return SmallVector<Value>{createFloatConstant(rewriter, loc, f32, 0.0)};
     }
 
     // The per-call constants of psi_t, in f64 like the numerics library.
@@ -112,20 +109,20 @@ struct BarrierLowering : OpConversionPattern<BarrierOp> {
         });
     Value mean = arith::DivFOp::create(rewriter, loc, sum,
                                        f64Const(static_cast<double>(n)));
-    rewriter.replaceOp(op, arith::TruncFOp::create(rewriter, loc, f32, mean));
-    return success();
+    return SmallVector<Value>{arith::TruncFOp::create(rewriter, loc, f32, mean)};
   }
 };
 
 struct SoftmaxCrossEntropyLowering
-    : OpConversionPattern<SoftmaxCrossEntropyOp> {
-  using OpConversionPattern::OpConversionPattern;
+    : F32OpLowering<SoftmaxCrossEntropyOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(SoftmaxCrossEntropyOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter, /*i32Operands=*/{1})))
-      return failure();
+  /// The labels.
+  SmallVector<unsigned> i32Operands() const override { return {1}; }
+
+  FailureOr<SmallVector<Value>>
+  lower(SoftmaxCrossEntropyOp op, OpAdaptor adaptor,
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value logits = adaptor.getLogits(), labels = adaptor.getLabels();
     auto type = cast<RankedTensorType>(logits.getType());
@@ -174,19 +171,19 @@ struct SoftmaxCrossEntropyLowering
     Value rows = createFloatConstant(rewriter, loc, f64,
                                      static_cast<double>(type.getDimSize(0)));
     Value mean = arith::DivFOp::create(rewriter, loc, total, rows);
-    rewriter.replaceOp(op, arith::TruncFOp::create(rewriter, loc, f32, mean));
-    return success();
+    return SmallVector<Value>{arith::TruncFOp::create(rewriter, loc, f32, mean)};
   }
 };
 
-struct CountCorrectLowering : OpConversionPattern<CountCorrectOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct CountCorrectLowering : F32OpLowering<CountCorrectOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(CountCorrectOp op, OpAdaptor adaptor,
+  /// The labels.
+  SmallVector<unsigned> i32Operands() const override { return {1}; }
+
+  FailureOr<SmallVector<Value>>
+  lower(CountCorrectOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter, /*i32Operands=*/{1})))
-      return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Value logits = adaptor.getLogits();
@@ -247,8 +244,7 @@ struct CountCorrectLowering : OpConversionPattern<CountCorrectOp> {
           return SmallVector<Value>{arith::AddIOp::create(
               b, loc, args[2], arith::ExtUIOp::create(b, loc, i32, hit))};
         });
-    rewriter.replaceOp(op, arith::SIToFPOp::create(rewriter, loc, f32, count));
-    return success();
+    return SmallVector<Value>{arith::SIToFPOp::create(rewriter, loc, f32, count)};
   }
 };
 

@@ -25,15 +25,13 @@ using namespace mlir::logbtq::lowering;
 namespace {
 
 template <typename OpTy, bool isLog>
-struct SoftmaxLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
+struct SoftmaxLowering : F32OpLowering<OpTy> {
+  using F32OpLowering<OpTy>::F32OpLowering;
   using OpAdaptor = typename OpTy::Adaptor;
 
-  LogicalResult
-  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     Type f32 = type.getElementType();
@@ -70,19 +68,16 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
                 b, loc, math::ExpOp::create(b, loc, shifted), args[2]);
           return SmallVector<Value>{y};
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 
-struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct BatchNormLowering : F32OpLowering<BatchNormOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(BatchNormOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(BatchNormOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());
@@ -118,8 +113,7 @@ struct BatchNormLowering : OpConversionPattern<BatchNormOp> {
           return SmallVector<Value>{
               arith::AddFOp::create(b, loc, scaled, args[3])};
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 

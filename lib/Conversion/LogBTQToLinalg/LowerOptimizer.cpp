@@ -20,14 +20,12 @@ using namespace mlir::logbtq::lowering;
 
 namespace {
 
-struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct SGDUpdateLowering : F32OpLowering<SGDUpdateOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(SGDUpdateOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(SGDUpdateOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getNewParam().getType());
     unsigned rank = type.getRank();
@@ -67,8 +65,7 @@ struct SGDUpdateLowering : OpConversionPattern<SGDUpdateOp> {
               b, l,
               ValueRange{arith::SubFOp::create(b, l, param, step), momentum});
         });
-    rewriter.replaceOp(op, generic.getResults());
-    return success();
+    return SmallVector<Value>{generic.getResults()};
   }
 };
 

@@ -95,34 +95,29 @@ static Value createNamedPool(OpBuilder &b, Location loc, const PoolGeometry &g,
 
 namespace {
 
-struct MaxPool2DLowering : OpConversionPattern<MaxPool2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct MaxPool2DLowering : F32OpLowering<MaxPool2DOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(MaxPool2DOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(MaxPool2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     PoolGeometry g = PoolGeometry::get(op);
     Value negInf = createNegInf(rewriter, loc, resultType.getElementType());
     Value padded = g.pad(rewriter, loc, adaptor.getInput(), negInf);
     Value init = createFilled(rewriter, loc, resultType.getShape(), negInf);
-    rewriter.replaceOp(op, createNamedPool<linalg::PoolingNchwMaxOp>(
-                               rewriter, loc, g, resultType, padded, init));
-    return success();
+    return SmallVector<Value>{createNamedPool<linalg::PoolingNchwMaxOp>(
+                               rewriter, loc, g, resultType, padded, init)};
   }
 };
 
-struct AvgPool2DLowering : OpConversionPattern<AvgPool2DOp> {
-  using OpConversionPattern::OpConversionPattern;
+struct AvgPool2DLowering : F32OpLowering<AvgPool2DOp> {
+  using F32OpLowering::F32OpLowering;
 
-  LogicalResult
-  matchAndRewrite(AvgPool2DOp op, OpAdaptor adaptor,
+  FailureOr<SmallVector<Value>>
+  lower(AvgPool2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (failed(checkStaticF32(op, rewriter)))
-      return failure();
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     Type f32 = resultType.getElementType();
@@ -162,8 +157,7 @@ struct AvgPool2DLowering : OpConversionPattern<AvgPool2DOp> {
           Value d = uniform ? divisor : args[1];
           return SmallVector<Value>{arith::DivFOp::create(b, loc, args[0], d)};
         });
-    rewriter.replaceOp(op, result);
-    return success();
+    return SmallVector<Value>{result};
   }
 };
 

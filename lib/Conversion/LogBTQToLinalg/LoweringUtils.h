@@ -36,6 +36,37 @@ using BodyFn =
 LogicalResult checkStaticF32(Operation *op, PatternRewriter &rewriter,
                              ArrayRef<unsigned> i32Operands = {});
 
+/// The skeleton of every pattern that lowers an op on f32 tensors: it
+/// declines what checkStaticF32 refuses (saying why), then replaces the op
+/// with the values `lower` builds.
+template <typename OpTy>
+class F32OpLowering : public OpConversionPattern<OpTy> {
+public:
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  using OpAdaptor = typename OpTy::Adaptor;
+
+  LogicalResult
+  matchAndRewrite(OpTy op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const final {
+    if (failed(checkStaticF32(op, rewriter, i32Operands())))
+      return failure();
+    FailureOr<SmallVector<Value>> results = lower(op, adaptor, rewriter);
+    if (failed(results))
+      return failure();
+    rewriter.replaceOp(op, *results);
+    return success();
+  }
+
+protected:
+  /// The operands (by index) that may be i32 tensors.
+  virtual SmallVector<unsigned> i32Operands() const { return {}; }
+  /// The values that replace `op`'s results; or failure, after telling the
+  /// rewriter why.
+  virtual FailureOr<SmallVector<Value>>
+  lower(OpTy op, OpAdaptor adaptor,
+        ConversionPatternRewriter &rewriter) const = 0;
+};
+
 /// An `arith.constant` of a float type.
 Value createFloatConstant(OpBuilder &b, Location loc, Type type, double value);
 /// An f32 `arith.constant`.

@@ -36,33 +36,21 @@ namespace {
 /// Kinds of stored tensors, as the stats vector counts them.
 enum class Kind { Weight, Activation, Gradient, Momentum };
 
-/// Where the stats vector (TrainerABI.h) counts the saturated encodes of a
-/// kind.
-LogbtqStat saturationStat(Kind kind) {
+/// Where the stats vector (TrainerABI.h) counts the encodes of each kind:
+/// the saturated ones, and all of them.
+struct StatSlots {
+  LogbtqStat saturated, encoded;
+};
+StatSlots statSlots(Kind kind) {
   switch (kind) {
   case Kind::Weight:
-    return LOGBTQ_STAT_SAT_WEIGHTS;
+    return {LOGBTQ_STAT_SAT_WEIGHTS, LOGBTQ_STAT_ENC_WEIGHTS};
   case Kind::Activation:
-    return LOGBTQ_STAT_SAT_ACTIVATIONS;
+    return {LOGBTQ_STAT_SAT_ACTIVATIONS, LOGBTQ_STAT_ENC_ACTIVATIONS};
   case Kind::Gradient:
-    return LOGBTQ_STAT_SAT_GRADIENTS;
+    return {LOGBTQ_STAT_SAT_GRADIENTS, LOGBTQ_STAT_ENC_GRADIENTS};
   case Kind::Momentum:
-    return LOGBTQ_STAT_SAT_MOMENTUM;
-  }
-  llvm_unreachable("unknown kind");
-}
-
-/// Where the stats vector counts all encodes of a kind.
-LogbtqStat encodeStat(Kind kind) {
-  switch (kind) {
-  case Kind::Weight:
-    return LOGBTQ_STAT_ENC_WEIGHTS;
-  case Kind::Activation:
-    return LOGBTQ_STAT_ENC_ACTIVATIONS;
-  case Kind::Gradient:
-    return LOGBTQ_STAT_ENC_GRADIENTS;
-  case Kind::Momentum:
-    return LOGBTQ_STAT_ENC_MOMENTUM;
+    return {LOGBTQ_STAT_SAT_MOMENTUM, LOGBTQ_STAT_ENC_MOMENTUM};
   }
   llvm_unreachable("unknown kind");
 }
@@ -239,10 +227,10 @@ Value StepQuantizer::buildStats(Location loc, Value oldStats) {
   for (Kind kind :
        {Kind::Weight, Kind::Activation, Kind::Gradient, Kind::Momentum}) {
     unsigned k = static_cast<unsigned>(kind);
-    entries[saturationStat(kind)] = sum(counters.saturated[k]);
-    entries[encodeStat(kind)] = constant(counters.encoded[k]);
+    entries[statSlots(kind).saturated] = sum(counters.saturated[k]);
+    entries[statSlots(kind).encoded] = constant(counters.encoded[k]);
   }
-  entries[LOGBTQ_STAT_ACC_OVERFLOW] = sum(counters.overflows);
+  entries[LOGBTQ_STAT_ACC_OVERFLOW] = sum(counters.zeros);
   entries[LOGBTQ_STAT_ACC_OUTPUTS] = constant(counters.accumulators);
   entries[LOGBTQ_STAT_ZERO_ACTIVATIONS] = sum(counters.zeros);
   return tensor::FromElementsOp::create(
@@ -380,7 +368,7 @@ LogicalResult StepQuantizer::quantizeUpdates() {
   Type i64 = b.getI64Type();
   auto seedFor = [&](Location l, int64_t stream) -> Value {
     Value scaled = arith::MulIOp::create(
-        b, l, stepArg, arith::ConstantIntOp::create(b, l, i64, 65537));
+        b, l, stepArg, arith::ConstantIntOp::create(b, l, i64, 65536));
     return arith::AddIOp::create(
         b, l, scaled, arith::ConstantIntOp::create(b, l, i64, stream));
   };
