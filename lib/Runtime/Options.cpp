@@ -129,7 +129,7 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
        }},
       {"--barrier-t0", positive(o.barrierT0)},
       {"--barrier-gamma", positive(o.barrierGamma)},
-      {"--barrier-tmax", positive(o.barrierTMax)},
+      {"--barrier-t-max", positive(o.barrierTMax)},
       {"--dump", text(o.dumpDir)},
       {"--dump-step", optionalCount(o.dumpStep)},
       {"--dump-steps", optionalCount(o.dumpSteps)},
@@ -252,7 +252,7 @@ Training:
   --seed S              seed of the per-epoch shuffle (default 0)
   --barrier-t0 T        barrier t in the first epoch (default: the model's)
   --barrier-gamma G     t grows by G each epoch: t = min(t_max, t0 * G^epoch)
-  --barrier-tmax T      largest t (default: the model's)
+  --barrier-t-max T     largest t (default: the model's)
 
 Checkpoints:
   --save FILE           write a checkpoint to FILE after every epoch (atomically)

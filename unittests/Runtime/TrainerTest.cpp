@@ -182,7 +182,7 @@ TEST(Trainer, PrintsPlanProgressAndMetrics) {
   RunResult r = run(
       {"--data", dir.path(), "--epochs=3", "--lr", "0.1", "--train-limit",
        "330", "--test-limit", "100", "--barrier-t0", "2", "--barrier-gamma",
-       "2", "--barrier-tmax", "5", "--lr-decay-last", "--metrics", metrics});
+       "2", "--barrier-t-max", "5", "--lr-decay-last", "--metrics", metrics});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_TRUE(contains(r.out, "model: batch 16, input 1,28,28, 10 classes, "
@@ -717,7 +717,7 @@ TEST(TrainerCommandLine, HelpAndModelInfo) {
       << r.out;
   for (const char *flag :
        {"--epochs N", "--lr X", "--seed S", "--train-limit N", "--test-limit N",
-        "--quiet", "--barrier-t0", "--barrier-gamma", "--barrier-tmax",
+        "--quiet", "--barrier-t0", "--barrier-gamma", "--barrier-t-max",
         "--lr-decay-last", "--lr-decay-epochs E1,E2,...", "--lr-decay-factor F",
         "--save FILE", "--resume FILE", "--metrics FILE", "--step-inputs",
         "--dump DIR", "--dump-step N", "--dump-steps K"})
