@@ -63,7 +63,8 @@ static cl::list<std::string> frozen("frozen",
 
 static cl::opt<std::string>
     runtimeDir("runtime-dir",
-               cl::desc("Directory of liblogbtq_runtime{,_main}.a"),
+               cl::desc("Directory of liblogbtq_runtime{,_main}.a and "
+                        "liblogbtq_numerics.a"),
                cl::cat(category));
 static cl::opt<std::string> linker("linker",
                                    cl::desc("C++ compiler used to link"),
