@@ -29,7 +29,7 @@ func.func @forward(%w1: tensor<8x6xf32> {logbtq.param = "w1"}, %b1: tensor<8xf32
 // CHECK: %[[XQ:[a-z0-9_]+]], %[[XSAT:[a-z0-9_]+]], %[[XZERO:[a-z0-9_]+]] = logbtq.quantize %[[X]] : tensor<2x6xf32> -> tensor<2x6x!logbtq.mu8>
 // The product of decoded operands is an integer kernel; it feeds the bias
 // add, so it is stored only after the bias.
-// CHECK: %[[P1:[a-z0-9_]+]], %{{.+}} = logbtq.integer_kernel ins(%[[XQ]], %[[W1]] : tensor<2x6x!logbtq.mu8>, tensor<8x6x!logbtq.mu8>) -> tensor<2x8xf32> {
+// CHECK: %[[P1:[a-z0-9_]+]], %[[OVF1:[a-z0-9_]+]] = logbtq.integer_kernel ins(%[[XQ]], %[[W1]] : tensor<2x6x!logbtq.mu8>, tensor<8x6x!logbtq.mu8>) -> tensor<2x8xf32> {
 // CHECK: logbtq.matmul %{{.+}}, %{{.+}} {transpose_rhs}
 // CHECK: logbtq.yield
 // CHECK-NEXT: }
@@ -61,16 +61,37 @@ func.func @forward(%w1: tensor<8x6xf32> {logbtq.param = "w1"}, %b1: tensor<8xf32
 // CHECK-NEXT: %[[ST1:.+]] = arith.constant 1 : i64
 // CHECK-NEXT: %[[MSEED:.+]] = arith.addi %[[S1]], %[[ST1]] : i64
 // CHECK-NEXT: %{{[a-z0-9_]+}}, %[[MSAT:[a-z0-9_]+]], %{{.+}} = logbtq.quantize %[[NM]] exponent %[[ME]] seed %[[MSEED]] : tensor<8x6xf32> -> tensor<8x6x!logbtq.mu8<?>>
-// The second parameter (b1) draws from streams 2 and 3.
-// CHECK: arith.constant 2 : i64
-// CHECK: logbtq.quantize %{{.+}} seed
-// CHECK: arith.constant 3 : i64
-// CHECK: logbtq.quantize %{{.+}} exponent %{{.+}} seed
-// CHECK: tensor.from_elements %[[ME]], %{{.+}}, %{{.+}} : tensor<3xi32>
+// The second parameter (b1) draws from streams 2 and 3, the third (w2)
+// from 4 and 5.
+// CHECK: %[[NPB:[a-z0-9_]+]], %[[NMB:[a-z0-9_]+]] = logbtq.sgd_update
+// CHECK-NEXT: %[[KB:.+]] = arith.constant 65536 : i64
+// CHECK-NEXT: %[[SB:.+]] = arith.muli %[[STEP]], %[[KB]] : i64
+// CHECK-NEXT: %[[STB:.+]] = arith.constant 2 : i64
+// CHECK-NEXT: %[[SEEDB:.+]] = arith.addi %[[SB]], %[[STB]] : i64
+// CHECK-NEXT: logbtq.quantize %[[NPB]] seed %[[SEEDB]] : tensor<8xf32> -> tensor<8x!logbtq.mu8>
+// CHECK-NEXT: %[[MEB:.+]] = logbtq.range_exponent %[[NMB]]
+// CHECK-NEXT: %[[KMB:.+]] = arith.constant 65536 : i64
+// CHECK-NEXT: %[[SMB:.+]] = arith.muli %[[STEP]], %[[KMB]] : i64
+// CHECK-NEXT: %[[STMB:.+]] = arith.constant 3 : i64
+// CHECK-NEXT: %[[MSEEDB:.+]] = arith.addi %[[SMB]], %[[STMB]] : i64
+// CHECK-NEXT: logbtq.quantize %[[NMB]] exponent %[[MEB]] seed %[[MSEEDB]] : tensor<8xf32> -> tensor<8x!logbtq.mu8<?>>
+// CHECK: %[[NPC:[a-z0-9_]+]], %[[NMC:[a-z0-9_]+]] = logbtq.sgd_update
+// CHECK-NEXT: %[[KC:.+]] = arith.constant 65536 : i64
+// CHECK-NEXT: %[[SC:.+]] = arith.muli %[[STEP]], %[[KC]] : i64
+// CHECK-NEXT: %[[STC:.+]] = arith.constant 4 : i64
+// CHECK-NEXT: %[[SEEDC:.+]] = arith.addi %[[SC]], %[[STC]] : i64
+// CHECK-NEXT: logbtq.quantize %[[NPC]] seed %[[SEEDC]] : tensor<3x8xf32> -> tensor<3x8x!logbtq.mu8>
+// CHECK-NEXT: %[[MEC:.+]] = logbtq.range_exponent %[[NMC]]
+// CHECK-NEXT: %[[KMC:.+]] = arith.constant 65536 : i64
+// CHECK-NEXT: %[[SMC:.+]] = arith.muli %[[STEP]], %[[KMC]] : i64
+// CHECK-NEXT: %[[STMC:.+]] = arith.constant 5 : i64
+// CHECK-NEXT: %[[MSEEDC:.+]] = arith.addi %[[SMC]], %[[STMC]] : i64
+// CHECK-NEXT: logbtq.quantize %[[NMC]] exponent %[[MEC]] seed %[[MSEEDC]] : tensor<3x8xf32> -> tensor<3x8x!logbtq.mu8<?>>
+// CHECK-NEXT: tensor.from_elements %[[ME]], %[[MEB]], %[[MEC]] : tensor<3xi32>
 // The stats, in the slots of TrainerABI.h: 0-3 from the training step; the
 // saturations of weights (4), activations (5), gradients (6) and momenta
 // (7), each a sum that starts with the first tensor of its kind; int32
-// overflows (8); the encode counts (weights 80, activations 2*6 + 2*8 + 2*8
+// overflows (8), starting with the first product's; the encode counts (weights 80, activations 2*6 + 2*8 + 2*8
 // + 2*3 = 50, gradients 130, momenta 80: 9-12); accumulators 122 (13); zero
 // activation codes, starting with the input's (14); 15 is reserved (0).
 // CHECK: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
@@ -86,6 +107,7 @@ func.func @forward(%w1: tensor<8x6xf32> {logbtq.param = "w1"}, %b1: tensor<8xf32
 // CHECK: arith.addi %{{.+}}, %[[MSAT]] : i32
 // CHECK: %[[SATM:.+]] = arith.sitofp %{{.+}} : i32 to f32
 // CHECK-NEXT: %[[ENCM:.+]] = arith.constant 8.000000e+01 : f32
+// CHECK: arith.addi %{{.+}}, %[[OVF1]] : i32
 // CHECK: %[[OVF:.+]] = arith.sitofp %{{.+}} : i32 to f32
 // CHECK-NEXT: %[[ACC:.+]] = arith.constant 1.220000e+02 : f32
 // CHECK: arith.addi %{{.+}}, %[[XZERO]] : i32
