@@ -105,6 +105,12 @@ private:
   };
 
   LogicalResult buildStep(Kind kind);
+  FailureOr<func::FuncOp> createStepFunction(Kind kind);
+  FailureOr<SmallVector<Value>> gradients(Location loc, Value loss,
+                                          ArrayRef<Value> params);
+  SmallVector<Value> updates(Location loc, ArrayRef<Value> params,
+                             ArrayRef<Value> grads, ArrayRef<Value> momenta,
+                             Value lr);
   Forward inlineForward(ArrayRef<Value> params, Value x, Value t,
                         IRMapping &mapping);
   Value stats(Location loc, Value loss, Value correct, Value ce,
@@ -149,42 +155,35 @@ Value StepBuilder::stats(Location loc, Value loss, Value correct, Value ce,
       entries);
 }
 
-LogicalResult StepBuilder::buildStep(Kind kind) {
+/// The step's function, with its signature:
+/// params..., [momenta...], x, labels, [lr], [t].
+FailureOr<func::FuncOp> StepBuilder::createStepFunction(Kind kind) {
   Location loc = sig.func.getLoc();
-  MLIRContext *ctx = module.getContext();
   Type f32 = b.getF32Type();
   int64_t batch = sig.logitsType.getDimSize(0);
-  auto labelsType = RankedTensorType::get({batch}, b.getI32Type());
   Block &fwd = sig.func.getBody().front();
-
-  // Signature: params..., [momenta...], x, labels, [lr], [t].
   SmallVector<Type> argTypes;
   SmallVector<DictionaryAttr> argAttrs;
+  auto add = [&](Type type, DictionaryAttr attrs) {
+    argTypes.push_back(type);
+    argAttrs.push_back(attrs);
+  };
   auto named = [&](StringRef key, Attribute value) {
     return b.getDictionaryAttr(b.getNamedAttr(key, value));
   };
-  for (auto [i, index] : llvm::enumerate(sig.params)) {
-    argTypes.push_back(fwd.getArgument(index).getType());
-    argAttrs.push_back(sig.func.getArgAttrDict(index));
-  }
+  for (unsigned index : sig.params)
+    add(fwd.getArgument(index).getType(), sig.func.getArgAttrDict(index));
   if (kind == Kind::Train)
-    for (auto [i, index] : llvm::enumerate(sig.params)) {
-      argTypes.push_back(fwd.getArgument(index).getType());
-      argAttrs.push_back(
+    for (auto [i, index] : llvm::enumerate(sig.params))
+      add(fwd.getArgument(index).getType(),
           named(attrs::kMomentum, b.getStringAttr(sig.paramNames[i])));
-    }
-  argTypes.push_back(fwd.getArgument(sig.input).getType());
-  argAttrs.push_back(sig.func.getArgAttrDict(sig.input));
-  argTypes.push_back(labelsType);
-  argAttrs.push_back(named(attrs::kLabels, b.getUnitAttr()));
-  if (kind == Kind::Train) {
-    argTypes.push_back(f32);
-    argAttrs.push_back(named(attrs::kLr, b.getUnitAttr()));
-  }
-  if (kind != Kind::Eval) {
-    argTypes.push_back(f32);
-    argAttrs.push_back(named(attrs::kBarrierT, b.getUnitAttr()));
-  }
+  add(fwd.getArgument(sig.input).getType(), sig.func.getArgAttrDict(sig.input));
+  add(RankedTensorType::get({batch}, b.getI32Type()),
+      named(attrs::kLabels, b.getUnitAttr()));
+  if (kind == Kind::Train)
+    add(f32, named(attrs::kLr, b.getUnitAttr()));
+  if (kind != Kind::Eval)
+    add(f32, named(attrs::kBarrierT, b.getUnitAttr()));
 
   StringRef name = kind == Kind::Train  ? "train_step"
                    : kind == Kind::Grad ? "grad_step"
@@ -192,9 +191,63 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
   if (module.lookupSymbol(name))
     return module.emitError("the module already has a @") << name;
   b.setInsertionPointToEnd(module.getBody());
-  auto func = func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
+  auto func =
+      func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
   func.setAllArgAttrs(argAttrs);
-  Block *body = func.addEntryBlock();
+  return func;
+}
+
+/// Gradients of `loss` for every parameter: zeros for frozen ones.
+FailureOr<SmallVector<Value>>
+StepBuilder::gradients(Location loc, Value loss, ArrayRef<Value> params) {
+  SmallVector<Value> wrt;
+  for (auto [i, p] : llvm::enumerate(params))
+    if (sig.trainable[i])
+      wrt.push_back(p);
+  FailureOr<SmallVector<Value>> grads = buildGradients(b, loss, wrt);
+  if (failed(grads))
+    return failure();
+  SmallVector<Value> all;
+  auto next = grads->begin();
+  for (auto [i, p] : llvm::enumerate(params))
+    all.push_back(sig.trainable[i]
+                      ? *next++
+                      : arith::ConstantOp::create(
+                            b, loc, p.getType(),
+                            DenseElementsAttr::get(
+                                cast<ShapedType>(p.getType()), 0.0f))
+                            .getResult());
+  return all;
+}
+
+/// The SGD step: new parameters, then new momenta; frozen parameters keep
+/// their values and momenta.
+SmallVector<Value> StepBuilder::updates(Location loc, ArrayRef<Value> params,
+                                        ArrayRef<Value> grads,
+                                        ArrayRef<Value> momenta, Value lr) {
+  SmallVector<Value> newParams, newMomenta;
+  for (auto [i, p] : llvm::enumerate(params)) {
+    if (!sig.trainable[i]) {
+      newParams.push_back(p);
+      newMomenta.push_back(momenta[i]);
+      continue;
+    }
+    auto update = SGDUpdateOp::create(b, loc, p, grads[i], momenta[i], lr,
+                                      momentum, weightDecay);
+    newParams.push_back(update.getNewParam());
+    newMomenta.push_back(update.getNewMomentum());
+  }
+  newParams.append(newMomenta);
+  return newParams;
+}
+
+LogicalResult StepBuilder::buildStep(Kind kind) {
+  FailureOr<func::FuncOp> func = createStepFunction(kind);
+  if (failed(func))
+    return failure();
+  Location loc = sig.func.getLoc();
+  Type f32 = b.getF32Type();
+  Block *body = func->addEntryBlock();
   b.setInsertionPointToStart(body);
 
   size_t numParams = sig.params.size();
@@ -226,54 +279,24 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
   Value statsValue = stats(loc, loss, correct, ce, penalty);
 
   SmallVector<Value> results;
-  if (kind == Kind::Eval) {
-    results.push_back(statsValue);
-  } else {
-    SmallVector<Value> wrt;
-    for (auto [i, p] : llvm::enumerate(params))
-      if (sig.trainable[i])
-        wrt.push_back(p);
-    FailureOr<SmallVector<Value>> grads = buildGradients(b, loss, wrt);
+  if (kind != Kind::Eval) {
+    FailureOr<SmallVector<Value>> grads = gradients(loc, loss, params);
     if (failed(grads))
       return failure();
-    // Frozen parameters get zero gradients and keep their values.
-    SmallVector<Value> allGrads;
-    auto nextGrad = grads->begin();
-    for (auto [i, p] : llvm::enumerate(params))
-      allGrads.push_back(sig.trainable[i]
-                             ? *nextGrad++
-                             : arith::ConstantOp::create(
-                                   b, loc, p.getType(),
-                                   DenseElementsAttr::get(
-                                       cast<ShapedType>(p.getType()), 0.0f))
-                                   .getResult());
-    if (kind == Kind::Grad) {
-      results.append(allGrads);
-    } else {
-      SmallVector<Value> newParams, newMomenta;
-      for (auto [i, p] : llvm::enumerate(params)) {
-        if (!sig.trainable[i]) {
-          newParams.push_back(p);
-          newMomenta.push_back(momenta[i]);
-          continue;
-        }
-        auto update = SGDUpdateOp::create(b, loc, p, allGrads[i], momenta[i],
-                                          lr, momentum, weightDecay);
-        newParams.push_back(update.getNewParam());
-        newMomenta.push_back(update.getNewMomentum());
-      }
-      results.append(newParams);
-      results.append(newMomenta);
-    }
-    results.push_back(statsValue);
+    if (kind == Kind::Grad)
+      results.append(*grads);
+    else
+      results.append(updates(loc, params, *grads, momenta, lr));
   }
+  results.push_back(statsValue);
   func::ReturnOp::create(b, loc, results);
-  func.setFunctionType(
-      b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func->setFunctionType(b.getFunctionType(
+      func->getArgumentTypes(), ValueRange(results).getTypes()));
   SmallVector<DictionaryAttr> resultAttrs(results.size(),
-                                          DictionaryAttr::get(ctx));
-  resultAttrs.back() = named(attrs::kStats, b.getUnitAttr());
-  func.setAllResultAttrs(resultAttrs);
+                                          DictionaryAttr::get(b.getContext()));
+  resultAttrs.back() = b.getDictionaryAttr(
+      b.getNamedAttr(attrs::kStats, b.getUnitAttr()));
+  func->setAllResultAttrs(resultAttrs);
   return success();
 }
 
