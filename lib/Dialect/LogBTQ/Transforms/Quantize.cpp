@@ -230,7 +230,7 @@ Value StepQuantizer::buildStats(Location loc, Value oldStats) {
     entries[statSlots(kind).saturated] = sum(counters.saturated[k]);
     entries[statSlots(kind).encoded] = constant(counters.encoded[k]);
   }
-  entries[LOGBTQ_STAT_ACC_OVERFLOW] = sum(counters.zeros);
+  entries[LOGBTQ_STAT_ACC_OVERFLOW] = sum(counters.overflows);
   entries[LOGBTQ_STAT_ACC_OUTPUTS] = constant(counters.accumulators);
   entries[LOGBTQ_STAT_ZERO_ACTIVATIONS] = sum(counters.zeros);
   return tensor::FromElementsOp::create(
