@@ -61,19 +61,19 @@ def test_parse_args_over_environment():
         bench.parse_args(["--repeats", "0"], {})
 
 
-def test_read_metrics(tmp_path):
+def test_run_figures(tmp_path):
     path = tmp_path / "run.jsonl"
     records = [{"epoch": 1, "samples_per_s": 100.0, "test_acc": 0.5},
                {"epoch": 2, "samples_per_s": 300.0, "test_acc": 0.6},
                {"final": True, "test_acc": 0.6125, "peak_rss_mib": 64.0}]
     path.write_text("".join(json.dumps(r) + "\n" for r in records) + "\n")
-    assert bench.read_metrics(path) == {"samples_per_s": 300.0, "test_acc": 0.6125}
+    assert bench.run_figures(path) == {"samples_per_s": 300.0, "test_acc": 0.6125}
     # Without evaluation the final record has no test_acc.
     path.write_text(json.dumps(records[0]) + "\n" + json.dumps({"final": True}) + "\n")
-    assert bench.read_metrics(path) == {"samples_per_s": 100.0, "test_acc": None}
+    assert bench.run_figures(path) == {"samples_per_s": 100.0, "test_acc": None}
     path.write_text(json.dumps(records[0]) + "\n")
     with pytest.raises(ValueError, match="no final record"):
-        bench.read_metrics(path)
+        bench.run_figures(path)
 
 
 def test_parse_max_rss_mib():

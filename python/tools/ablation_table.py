@@ -11,25 +11,18 @@ activation codes, training samples per second (mean of the epochs after the
 first), peak RSS. A float32 run has no rates ("-").
 """
 import argparse
-import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from logbtq.metrics import read_metrics  # noqa: E402
 
 
 def load(path):
-    epochs, final = [], None
-    with open(path) as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            record = json.loads(line)
-            if record.get("final"):
-                final = record
-            else:
-                epochs.append(record)
-    if not epochs or final is None:
-        raise SystemExit(f"{path}: no epoch records or no final record")
-    return epochs, final
+    try:
+        return read_metrics(path)
+    except ValueError as e:
+        raise SystemExit(str(e))
 
 
 def pct(v, digits=2):

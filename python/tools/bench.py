@@ -33,6 +33,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from logbtq.metrics import read_metrics  # noqa: E402
+
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 COMPILE = os.path.join(ROOT, "build", "bin", "logbtq-compile")
 PYTORCH = os.path.join(ROOT, "python", "tools", "bench_pytorch.py")
@@ -131,19 +134,9 @@ def parse_args(argv, environ):
 
 # --- measurements ---------------------------------------------------------------
 
-def read_metrics(path):
+def run_figures(path):
     """samples/s of the last epoch and the final test accuracy of a --metrics file."""
-    epochs, final = [], None
-    with open(path) as f:
-        for line in f:
-            if line.strip():
-                record = json.loads(line)
-                if record.get("final"):
-                    final = record
-                else:
-                    epochs.append(record)
-    if not epochs or final is None:
-        raise ValueError(f"{path}: no epoch record or no final record")
+    epochs, final = read_metrics(path)
     return {"samples_per_s": epochs[-1]["samples_per_s"], "test_acc": final.get("test_acc")}
 
 
@@ -232,7 +225,7 @@ def train_once(cmd, stem, cores, threads):
                env=thread_env(threads, os.environ))
     with open(stem + ".time") as f:
         rss = parse_max_rss_mib(f.read())
-    return dict(read_metrics(stem + ".jsonl"), peak_rss_mib=rss)
+    return dict(run_figures(stem + ".jsonl"), peak_rss_mib=rss)
 
 
 # --- summary ------------------------------------------------------------------------

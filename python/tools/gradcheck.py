@@ -31,7 +31,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC_ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -41,12 +40,9 @@ import numpy as np  # noqa: E402
 import onnx  # noqa: E402
 
 from logbtq import models, torch_reference as tr  # noqa: E402
+from logbtq.harness import HarnessError, run as run_tool  # noqa: E402
 
 FLOOR = 1e-12
-
-
-class HarnessError(Exception):
-    """Something other than a numeric mismatch went wrong (exit status 2)."""
 
 
 def rel_err(a, b):
@@ -97,26 +93,6 @@ def find_tool(spec, name):
     return os.path.abspath(path)
 
 
-def run(cmd, what, timeout, log):
-    log.write("$ " + " ".join(shlex.quote(c) for c in cmd) + "\n")
-    start = time.time()
-    try:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise HarnessError("%s timed out after %d s" % (what, timeout))
-    except OSError as e:
-        raise HarnessError("%s could not run: %s" % (what, e))
-    log.write(proc.stdout.decode(errors="replace"))
-    log.write(proc.stderr.decode(errors="replace"))
-    log.write("(exit %d, %.1f s)\n" % (proc.returncode, time.time() - start))
-    if proc.returncode != 0:
-        err = proc.stderr.decode(errors="replace").strip().splitlines()
-        tail = "\n  ".join(err[-15:])
-        raise HarnessError("%s failed with exit status %d:\n  %s" % (what, proc.returncode, tail))
-    return proc
-
-
 # ----------------------------------------------------------------------------
 # The barrier terms the compiler inserts
 # ----------------------------------------------------------------------------
@@ -136,7 +112,7 @@ def compiler_terms(tools_dir, model_path, a, log):
     if a.frozen:
         imp.append("--frozen=" + ",".join(a.frozen))
     try:
-        mlir = run(imp, "logbtq-translate --import-onnx", 300, log).stdout
+        mlir = run_tool(imp, "logbtq-translate --import-onnx", 300, log.write).stdout
     except HarnessError as e:
         # logbtq-compile imported the model: this logbtq-translate is stale.
         return "logbtq-translate failed (%s)" % str(e).splitlines()[-1].strip()
@@ -260,12 +236,13 @@ def check(a, log):
     if a.frozen:
         cmd.append("--frozen=" + ",".join(a.frozen))
     cmd += a.compiler_arg
-    run(cmd, "logbtq-compile", a.timeout, log)
+    run_tool(cmd, "logbtq-compile", a.timeout, log.write)
     dump = os.path.join(workdir, "dump")
     if os.path.isdir(dump):
         shutil.rmtree(dump)
-    run([trainer, "--step-inputs", x_path, y_path, "--dump", dump, "--lr", repr(a.lr),
-         "--barrier-t0", repr(a.barrier_t0)], "the trainer's step dump", a.timeout, log)
+    run_tool([trainer, "--step-inputs", x_path, y_path, "--dump", dump, "--lr",
+              repr(a.lr), "--barrier-t0", repr(a.barrier_t0)],
+             "the trainer's step dump", a.timeout, log.write)
 
     # The reference.
     r = tr.loss_and_grads(ref, x, y, a.barrier_lambda, a.barrier_bound,

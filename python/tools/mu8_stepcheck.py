@@ -32,11 +32,8 @@ error. docs/MU8StepTest.md has the results and the mutation experiments.
 """
 import argparse
 import os
-import shlex
 import shutil
-import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC_ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -47,28 +44,7 @@ import onnx  # noqa: E402
 
 from logbtq import models, mu8, mu8_chain, mu8_compare as cmp, mu8_step  # noqa: E402
 from logbtq.mu8_store import STAT_NAMES, Ambiguous  # noqa: E402
-
-
-class HarnessError(Exception):
-    """Something other than a mismatch went wrong (exit status 2)."""
-
-
-def run(cmd, what, timeout, log):
-    log.append("$ " + " ".join(shlex.quote(c) for c in cmd))
-    start = time.time()
-    try:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise HarnessError("%s timed out after %d s" % (what, timeout))
-    except OSError as e:
-        raise HarnessError("%s could not run: %s" % (what, e))
-    log.append(proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
-               + "(exit %d, %.1f s)" % (proc.returncode, time.time() - start))
-    if proc.returncode != 0:
-        raise HarnessError("%s failed with exit status %d:\n  %s" % (
-            what, proc.returncode, proc.stderr.decode(errors="replace").strip()))
-    return proc.stdout.decode(errors="replace")
+from logbtq.harness import HarnessError, run as run_tool  # noqa: E402
 
 
 def find_tool(spec):
@@ -262,6 +238,9 @@ def parse_args(argv):
 
 
 def check(a, log):
+    def log_line(text):
+        log.append(text.rstrip("\n"))
+
     workdir = os.path.abspath(a.workdir) if a.workdir else None
     if workdir is None:
         import tempfile
@@ -284,9 +263,10 @@ def check(a, log):
             raise HarnessError("--reuse: %s holds another batch (other --seed or --batch?)"
                                % workdir)
     else:
-        run([find_tool(a.compiler), model_path, "-o", trainer, "--batch", str(a.batch)],
-            "logbtq-compile", a.timeout, log)
-        info = run([trainer, "--model-info"], "trainer --model-info", 60, log)
+        run_tool([find_tool(a.compiler), model_path, "-o", trainer, "--batch",
+                  str(a.batch)], "logbtq-compile", a.timeout, log_line)
+        info = run_tool([trainer, "--model-info"], "trainer --model-info", 60,
+                        log_line).stdout.decode(errors="replace")
         expected = "barrier: lambda %g, bound %g, t0 %g," % (cfg.lam, cfg.bound, cfg.t)
         if expected not in info:
             raise HarnessError("the trainer's defaults are not the reference's (%s):\n%s"
@@ -294,9 +274,9 @@ def check(a, log):
         np.save(x_path, x)
         np.save(y_path, y)
         shutil.rmtree(dump, ignore_errors=True)
-        run([trainer, "--step-inputs", x_path, y_path, "--dump", dump, "--lr", repr(a.lr),
-             "--dump-step", str(a.step), "--dump-steps", str(a.steps)],
-            "the trainer's step dump", a.timeout, log)
+        run_tool([trainer, "--step-inputs", x_path, y_path, "--dump", dump, "--lr",
+                  repr(a.lr), "--dump-step", str(a.step), "--dump-steps", str(a.steps)],
+                 "the trainer's step dump", a.timeout, log_line)
     states = [State(os.path.join(dump, "state.%d" % i), chain) for i in range(a.steps + 1)]
 
     report = Report(a.verbose)
