@@ -53,7 +53,7 @@ struct ReshapeLowering : F32OpLowering<ReshapeOp> {
 
   FailureOr<SmallVector<Value>>
   lower(ReshapeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value input = adaptor.getInput();
     auto from = cast<RankedTensorType>(input.getType());
@@ -88,7 +88,7 @@ struct TransposeLowering : F32OpLowering<TransposeOp> {
 
   FailureOr<SmallVector<Value>>
   lower(TransposeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     Value init =
@@ -104,7 +104,7 @@ struct ConcatLowering : F32OpLowering<ConcatOp> {
 
   FailureOr<SmallVector<Value>>
   lower(ConcatOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     ValueRange inputs = adaptor.getInputs();

@@ -58,7 +58,7 @@ struct UnaryLowering : F32OpLowering<OpTy> {
 
   FailureOr<SmallVector<Value>>
   lower(OpTy op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
     Value result = createElementwise(
         rewriter, op.getLoc(), type, ValueRange{adaptor.getInput()},
@@ -76,7 +76,7 @@ struct DropoutLowering : F32OpLowering<DropoutOp> {
 
   FailureOr<SmallVector<Value>>
   lower(DropoutOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     return SmallVector<Value>{adaptor.getInput()};
   }
 };
@@ -92,7 +92,7 @@ struct BinaryLowering : F32OpLowering<OpTy> {
 
   FailureOr<SmallVector<Value>>
   lower(OpTy op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
     MLIRContext *ctx = rewriter.getContext();
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();

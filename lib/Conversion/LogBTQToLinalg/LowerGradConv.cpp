@@ -39,10 +39,11 @@ Value flipAndSwapChannels(OpBuilder &b, Location loc, Value filter) {
   SmallVector<int64_t> swapped = {shape[1], shape[0], shape[2], shape[3]};
   AffineExpr c, f, kh, kw;
   bindDims(ctx, c, f, kh, kw);
-  AffineMap read = AffineMap::get(
-      4, 0, {f, c, shape[2] - 1 - kh, shape[3] - 1 - kw}, ctx);
+  AffineMap read =
+      AffineMap::get(4, 0, {f, c, shape[2] - 1 - kh, shape[3] - 1 - kw}, ctx);
   Value init = lowering::createEmpty(
-      b, loc, swapped, cast<RankedTensorType>(filter.getType()).getElementType());
+      b, loc, swapped,
+      cast<RankedTensorType>(filter.getType()).getElementType());
   return linalg::GenericOp::create(
              b, loc, TypeRange{init.getType()}, ValueRange{filter},
              ValueRange{init},
@@ -95,10 +96,8 @@ Value lowering::createConvGradInput(OpBuilder &b, Location loc, Value grad,
       getAsIndexOpFoldResult(ctx, at), getAsIndexOpFoldResult(ctx, count),
       getAsIndexOpFoldResult(ctx, step));
   Value flipped = flipAndSwapChannels(b, loc, filter);
-  ConvGeometry geometry{{w[2], w[3]},
-                        {x[2], x[3]},
-                        {1, 1},
-                        {dilations.begin(), dilations.end()}};
+  ConvGeometry geometry{
+      {w[2], w[3]}, {x[2], x[3]}, {1, 1}, {dilations.begin(), dilations.end()}};
   return createIm2ColConv(b, loc, buffer, flipped, geometry, accZero, mac);
 }
 
@@ -164,7 +163,7 @@ using Conv2DGradFilterLowering =
 } // namespace
 
 void lowering::populateConvGradPatterns(TypeConverter &converter,
-                                            RewritePatternSet &patterns) {
+                                        RewritePatternSet &patterns) {
   patterns.add<Conv2DGradInputLowering, Conv2DGradFilterLowering>(
       converter, patterns.getContext());
 }

@@ -26,8 +26,7 @@ namespace {
 Value pointwiseGrad(ReluGradOp, OpBuilder &b, Location loc, Value grad,
                     Value value) {
   Value zero = createF32Constant(b, loc, 0.0);
-  Value pass =
-      arith::CmpFOp::create(b, loc, CmpFPredicate::UGT, value, zero);
+  Value pass = arith::CmpFOp::create(b, loc, CmpFPredicate::UGT, value, zero);
   return arith::SelectOp::create(b, loc, pass, grad, zero);
 }
 
@@ -71,7 +70,7 @@ struct PointwiseGradLowering : F32OpLowering<OpTy> {
 
   FailureOr<SmallVector<Value>>
   lower(OpTy op, typename OpTy::Adaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Value result = createElementwise(
         rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
         {adaptor.getGrad(), adaptor.getValue()},
@@ -90,7 +89,7 @@ struct BarrierGradLowering : F32OpLowering<BarrierGradOp> {
 
   FailureOr<SmallVector<Value>>
   lower(BarrierGradOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     Value t = adaptor.getT();
@@ -102,7 +101,8 @@ struct BarrierGradLowering : F32OpLowering<BarrierGradOp> {
                               arith::MulFOp::create(rewriter, loc, t, t)));
     Value coefficient = arith::DivFOp::create(
         rewriter, loc, adaptor.getScale(),
-        createF32Constant(rewriter, loc, static_cast<double>(type.getNumElements())));
+        createF32Constant(rewriter, loc,
+                          static_cast<double>(type.getNumElements())));
     Value bound = arith::ConstantOp::create(rewriter, loc, op.getBoundAttr());
 
     Value result = createElementwise(
@@ -110,8 +110,8 @@ struct BarrierGradLowering : F32OpLowering<BarrierGradOp> {
         [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value x = args[0];
           Value zero = createF32Constant(b, l, 0.0);
-          Value z = arith::SubFOp::create(b, l, math::AbsFOp::create(b, l, x),
-                                          bound);
+          Value z =
+              arith::SubFOp::create(b, l, math::AbsFOp::create(b, l, x), bound);
           Value onLog =
               arith::CmpFOp::create(b, l, CmpFPredicate::OLE, z, switchPoint);
           Value logSlope = arith::NegFOp::create(
@@ -136,8 +136,8 @@ struct BarrierGradLowering : F32OpLowering<BarrierGradOp> {
 
 } // namespace
 
-void lowering::populateElementwiseGradPatterns(
-    TypeConverter &converter, RewritePatternSet &patterns) {
+void lowering::populateElementwiseGradPatterns(TypeConverter &converter,
+                                               RewritePatternSet &patterns) {
   patterns.add<PointwiseGradLowering<ReluGradOp>,
                PointwiseGradLowering<SigmoidGradOp>,
                PointwiseGradLowering<TanhGradOp>,

@@ -53,12 +53,11 @@ std::pair<Value, Value> windowCovering(OpBuilder &b, Location loc,
   // relative to the start of the window that has `i` at offset `k`.
   Value shifted = i;
   if (axis.padBegin != 0)
-    shifted =
-        arith::AddIOp::create(b, loc, i, createIndexConstant(b, loc, axis.padBegin));
+    shifted = arith::AddIOp::create(b, loc, i,
+                                    createIndexConstant(b, loc, axis.padBegin));
   Value p = arith::SubIOp::create(b, loc, shifted, k);
   Value zero = createIndexConstant(b, loc, 0);
-  Value valid =
-      arith::CmpIOp::create(b, loc, CmpIPredicate::sge, p, zero);
+  Value valid = arith::CmpIOp::create(b, loc, CmpIPredicate::sge, p, zero);
   Value o = p;
   if (axis.stride != 1) {
     Value stride = createIndexConstant(b, loc, axis.stride);
@@ -108,12 +107,12 @@ Value gatherWindows(OpBuilder &b, Location loc, RankedTensorType resultType,
   Value init = lowering::createFilled(b, loc, resultType.getShape(), zero);
   // A shape-only operand that gives the window loops their extent.
   Value window = lowering::createEmpty(b, loc, {axes[0].kernel, axes[1].kernel},
-                             b.getF32Type());
+                                       b.getF32Type());
   SmallVector<AffineMap> maps = {getProjectionMap(ctx, 6, {4, 5}),
                                  getProjectionMap(ctx, 6, {0, 1, 2, 3})};
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, ValueRange{window}, ValueRange{init},
-      maps, getIteratorTypes(6, {4, 5}),
+      b, loc, TypeRange{resultType}, ValueRange{window}, ValueRange{init}, maps,
+      getIteratorTypes(6, {4, 5}),
       [&](OpBuilder &nb, Location l, ValueRange args) {
         SmallVector<Value> iv;
         for (unsigned d = 0; d < 6; ++d)
@@ -149,8 +148,8 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
   for (int i = 0; i < 2; ++i) {
     const PoolAxis &a = axes[i];
     low[2 + i] = a.padBegin;
-    high[2 + i] = std::max<int64_t>(
-        0, (a.outSize - 1) * a.stride + a.kernel - a.size - a.padBegin);
+    high[2 + i] = std::max<int64_t>(0, (a.outSize - 1) * a.stride + a.kernel -
+                                           a.size - a.padBegin);
     padded[2 + i] += low[2 + i] + high[2 + i];
   }
   Value negInf =
@@ -166,9 +165,10 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
   int64_t kernelW = axes[1].kernel;
   int64_t none = axes[0].kernel * kernelW; // after every real offset
   Value values = lowering::createFilled(b, loc, outShape, negInf);
-  Value offsets = lowering::createFilled(b, loc, outShape, createIndexConstant(b, loc, none));
-  Value window = lowering::createEmpty(b, loc, {axes[0].kernel, kernelW},
-                             b.getF32Type());
+  Value offsets = lowering::createFilled(b, loc, outShape,
+                                         createIndexConstant(b, loc, none));
+  Value window =
+      lowering::createEmpty(b, loc, {axes[0].kernel, kernelW}, b.getF32Type());
   // Loops (n, c, oh, ow, kh, kw); the input is read at oh * s + kh.
   AffineExpr d[6];
   bindDims(ctx, d[0], d[1], d[2], d[3], d[4], d[5]);
@@ -191,7 +191,8 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
         Value kw = linalg::IndexOp::create(nb, l, 5);
         Value offset = arith::AddIOp::create(
             nb, l,
-            arith::MulIOp::create(nb, l, kh, createIndexConstant(nb, l, kernelW)),
+            arith::MulIOp::create(nb, l, kh,
+                                  createIndexConstant(nb, l, kernelW)),
             kw);
         // Is the element a real input position (not padding)? Only the
         // bounds that padding can cross are checked.
@@ -200,7 +201,8 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
           const PoolAxis &a = axes[i];
           Value p = arith::AddIOp::create(
               nb, l,
-              arith::MulIOp::create(nb, l, o, createIndexConstant(nb, l, a.stride)),
+              arith::MulIOp::create(nb, l, o,
+                                    createIndexConstant(nb, l, a.stride)),
               k);
           if (a.padBegin > 0)
             inBounds.push_back(
@@ -216,8 +218,8 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
         Value vNaN = arith::CmpFOp::create(nb, l, CmpFPredicate::UNO, v, v);
         Value bestNotNaN =
             arith::CmpFOp::create(nb, l, CmpFPredicate::ORD, best, best);
-        Value earlier = arith::CmpIOp::create(nb, l, CmpIPredicate::ult,
-                                              offset, bestOffset);
+        Value earlier = arith::CmpIOp::create(nb, l, CmpIPredicate::ult, offset,
+                                              bestOffset);
         Value later = arith::CmpIOp::create(nb, l, CmpIPredicate::ugt, offset,
                                             bestOffset);
         Value larger =
@@ -233,9 +235,9 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
           take = arith::AndIOp::create(nb, l, take, inBound);
         linalg::YieldOp::create(
             nb, l,
-            ValueRange{arith::SelectOp::create(nb, l, take, v, best),
-                       arith::SelectOp::create(nb, l, take, offset,
-                                               bestOffset)});
+            ValueRange{
+                arith::SelectOp::create(nb, l, take, v, best),
+                arith::SelectOp::create(nb, l, take, offset, bestOffset)});
       });
   return generic.getResult(1);
 }
@@ -246,7 +248,7 @@ struct MaxPool2DGradLowering : F32OpLowering<MaxPool2DGradOp> {
 
   FailureOr<SmallVector<Value>>
   lower(MaxPool2DGradOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     Value grad = adaptor.getGrad();
     auto resultType = cast<RankedTensorType>(op.getType());
@@ -262,7 +264,9 @@ struct MaxPool2DGradLowering : F32OpLowering<MaxPool2DGradOp> {
             Value kh, Value kw) -> std::pair<Value, Value> {
           SmallVector<Value> at = {n, c, oh, ow};
           Value offset = arith::AddIOp::create(
-              b, l, arith::MulIOp::create(b, l, kh, createIndexConstant(b, l, kernelW)),
+              b, l,
+              arith::MulIOp::create(b, l, kh,
+                                    createIndexConstant(b, l, kernelW)),
               kw);
           Value best = tensor::ExtractOp::create(b, l, argmax, at);
           Value isMax =
@@ -295,7 +299,7 @@ struct AvgPool2DGradLowering : F32OpLowering<AvgPool2DGradOp> {
 
   FailureOr<SmallVector<Value>>
   lower(AvgPool2DGradOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Value grad = adaptor.getGrad();
@@ -307,8 +311,10 @@ struct AvgPool2DGradLowering : F32OpLowering<AvgPool2DGradOp> {
 
     // grad / divisor: by one constant when every window has the same
     // divisor, else through an [OH, OW] table of them.
-    SmallVector<int64_t> rows = windowDivisors(axes[0], op.getCountIncludePad());
-    SmallVector<int64_t> cols = windowDivisors(axes[1], op.getCountIncludePad());
+    SmallVector<int64_t> rows =
+        windowDivisors(axes[0], op.getCountIncludePad());
+    SmallVector<int64_t> cols =
+        windowDivisors(axes[1], op.getCountIncludePad());
     SmallVector<float> table;
     for (int64_t r : rows)
       for (int64_t c : cols)
@@ -323,34 +329,33 @@ struct AvgPool2DGradLowering : F32OpLowering<AvgPool2DGradOp> {
             return arith::DivFOp::create(b, l, args[0], divisor);
           });
     } else {
-      auto tableType =
-          RankedTensorType::get({outShape[2], outShape[3]}, rewriter.getF32Type());
+      auto tableType = RankedTensorType::get({outShape[2], outShape[3]},
+                                             rewriter.getF32Type());
       Value divisors = arith::ConstantOp::create(
           rewriter, loc, DenseElementsAttr::get(tableType, ArrayRef(table)));
       SmallVector<AffineMap> maps = {rewriter.getMultiDimIdentityMap(4),
                                      getProjectionMap(ctx, 4, {2, 3}),
                                      rewriter.getMultiDimIdentityMap(4)};
-      Value init = lowering::createEmpty(rewriter, loc, outShape, rewriter.getF32Type());
-      scaled = linalg::GenericOp::create(
-                   rewriter, loc, TypeRange{gradType},
-                   ValueRange{grad, divisors}, ValueRange{init}, maps,
-                   getIteratorTypes(4),
-                   [](OpBuilder &b, Location l, ValueRange args) {
-                     linalg::YieldOp::create(
-                         b, l,
-                         ValueRange{arith::DivFOp::create(b, l, args[0],
-                                                          args[1])});
-                   })
-                   .getResult(0);
+      Value init =
+          lowering::createEmpty(rewriter, loc, outShape, rewriter.getF32Type());
+      scaled =
+          linalg::GenericOp::create(
+              rewriter, loc, TypeRange{gradType}, ValueRange{grad, divisors},
+              ValueRange{init}, maps, getIteratorTypes(4),
+              [](OpBuilder &b, Location l, ValueRange args) {
+                linalg::YieldOp::create(
+                    b, l,
+                    ValueRange{arith::DivFOp::create(b, l, args[0], args[1])});
+              })
+              .getResult(0);
     }
 
     Value result = gatherWindows(
         rewriter, loc, resultType, axes,
         [&](OpBuilder &b, Location l, Value n, Value c, Value oh, Value ow,
             Value, Value) -> std::pair<Value, Value> {
-          return {Value(),
-                  tensor::ExtractOp::create(b, l, scaled,
-                                            SmallVector<Value>{n, c, oh, ow})};
+          return {Value(), tensor::ExtractOp::create(
+                               b, l, scaled, SmallVector<Value>{n, c, oh, ow})};
         });
     return SmallVector<Value>{result};
   }
@@ -359,7 +364,7 @@ struct AvgPool2DGradLowering : F32OpLowering<AvgPool2DGradOp> {
 } // namespace
 
 void lowering::populatePoolGradPatterns(TypeConverter &converter,
-                                            RewritePatternSet &patterns) {
+                                        RewritePatternSet &patterns) {
   patterns.add<MaxPool2DGradLowering, AvgPool2DGradLowering>(
       converter, patterns.getContext());
 }

@@ -28,7 +28,7 @@ struct BatchNormGradLowering : F32OpLowering<BatchNormGradOp> {
 
   FailureOr<SmallVector<Value>>
   lower(BatchNormGradOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
     Value grad = adaptor.getGrad(), x = adaptor.getInput();
@@ -37,7 +37,8 @@ struct BatchNormGradLowering : F32OpLowering<BatchNormGradOp> {
     unsigned rank = inputType.getRank();
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     AffineMap channel = getProjectionMap(ctx, rank, {1});
-    Value epsilon = arith::ConstantOp::create(rewriter, loc, op.getEpsilonAttr());
+    Value epsilon =
+        arith::ConstantOp::create(rewriter, loc, op.getEpsilonAttr());
 
     Value inv = createElementwise(
         rewriter, loc, channelType, {adaptor.getVariance()},
@@ -48,7 +49,7 @@ struct BatchNormGradLowering : F32OpLowering<BatchNormGradOp> {
         });
 
     Value dxInit = lowering::createEmpty(rewriter, loc, inputType.getShape(),
-                               rewriter.getF32Type());
+                                         rewriter.getF32Type());
     Value dx =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{inputType},
@@ -68,8 +69,10 @@ struct BatchNormGradLowering : F32OpLowering<BatchNormGradOp> {
       if (d != 1)
         reduced.push_back(d);
     Value zero = createF32Constant(rewriter, loc, 0.0);
-    Value dotInit = lowering::createFilled(rewriter, loc, channelType.getShape(), zero);
-    Value sumInit = lowering::createFilled(rewriter, loc, channelType.getShape(), zero);
+    Value dotInit =
+        lowering::createFilled(rewriter, loc, channelType.getShape(), zero);
+    Value sumInit =
+        lowering::createFilled(rewriter, loc, channelType.getShape(), zero);
     auto sums = linalg::GenericOp::create(
         rewriter, loc, TypeRange{channelType, channelType},
         ValueRange{grad, x, adaptor.getMean()}, ValueRange{dotInit, sumInit},
@@ -99,7 +102,7 @@ struct ReduceSumLowering : F32OpLowering<ReduceSumOp> {
 
   FailureOr<SmallVector<Value>>
   lower(ReduceSumOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     SmallVector<int64_t> axes(op.getAxes());
@@ -109,7 +112,7 @@ struct ReduceSumLowering : F32OpLowering<ReduceSumOp> {
       return SmallVector<Value>{adaptor.getInput()};
     }
     Value init = lowering::createFilled(rewriter, loc, resultType.getShape(),
-                              createF32Constant(rewriter, loc, 0.0));
+                                        createF32Constant(rewriter, loc, 0.0));
     auto reduce = linalg::ReduceOp::create(
         rewriter, loc, ValueRange{adaptor.getInput()}, ValueRange{init}, axes,
         [](OpBuilder &b, Location l, ValueRange args) {
@@ -142,7 +145,7 @@ struct SliceLowering : F32OpLowering<SliceOp> {
 } // namespace
 
 void lowering::populateReductionGradPatterns(TypeConverter &converter,
-                                                 RewritePatternSet &patterns) {
+                                             RewritePatternSet &patterns) {
   patterns.add<BatchNormGradLowering, ReduceSumLowering, SliceLowering>(
       converter, patterns.getContext());
 }

@@ -49,9 +49,10 @@ Value sumAlong(OpBuilder &b, Location loc, ValueRange full, ValueRange reduced,
                function_ref<Value(OpBuilder &, Location, ValueRange)> term) {
   ArrayRef<int64_t> shape = shapeOf(full[0]);
   unsigned rank = shape.size();
-  AffineMap dropped = getProjectionMap(b.getContext(), rank, allBut(rank, axis));
-  Value init =
-      lowering::createFilled(b, loc, dropDim(shape, axis), createF32Constant(b, loc, 0.0));
+  AffineMap dropped =
+      getProjectionMap(b.getContext(), rank, allBut(rank, axis));
+  Value init = lowering::createFilled(b, loc, dropDim(shape, axis),
+                                      createF32Constant(b, loc, 0.0));
   SmallVector<Value> inputs(full);
   llvm::append_range(inputs, reduced);
   SmallVector<AffineMap> maps(full.size(), b.getMultiDimIdentityMap(rank));
@@ -73,7 +74,7 @@ template <typename Combine>
 Value reduceAlong(OpBuilder &b, Location loc, Value input, unsigned axis,
                   double initValue) {
   Value init = lowering::createFilled(b, loc, dropDim(shapeOf(input), axis),
-                            createF32Constant(b, loc, initValue));
+                                      createF32Constant(b, loc, initValue));
   auto reduce = linalg::ReduceOp::create(
       b, loc, ValueRange{input}, ValueRange{init},
       ArrayRef<int64_t>{static_cast<int64_t>(axis)},
@@ -98,10 +99,11 @@ Value broadcastElementwise(
               getProjectionMap(b.getContext(), rank, allBut(rank, axis)));
   maps.push_back(b.getMultiDimIdentityMap(rank));
   Value init = lowering::createEmpty(b, loc, resultType.getShape(),
-                           resultType.getElementType());
+                                     resultType.getElementType());
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
-      getIteratorTypes(rank), [&](OpBuilder &nb, Location nloc, ValueRange args) {
+      getIteratorTypes(rank),
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
         linalg::YieldOp::create(nb, nloc,
                                 ValueRange{body(nb, nloc, args.drop_back())});
       });
@@ -114,14 +116,15 @@ struct SoftmaxGradLowering : F32OpLowering<SoftmaxGradOp> {
 
   FailureOr<SmallVector<Value>>
   lower(SoftmaxGradOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     unsigned axis = op.getAxis();
     Value grad = adaptor.getGrad(), y = adaptor.getValue();
-    Value dot = sumAlong(rewriter, loc, {grad, y}, {}, axis,
-                         [](OpBuilder &b, Location l, ValueRange args) -> Value {
-                           return arith::MulFOp::create(b, l, args[0], args[1]);
-                         });
+    Value dot =
+        sumAlong(rewriter, loc, {grad, y}, {}, axis,
+                 [](OpBuilder &b, Location l, ValueRange args) -> Value {
+                   return arith::MulFOp::create(b, l, args[0], args[1]);
+                 });
     Value result = broadcastElementwise(
         rewriter, loc, cast<RankedTensorType>(op.getType()), {grad, y}, {dot},
         axis, [](OpBuilder &b, Location l, ValueRange args) -> Value {
@@ -138,7 +141,7 @@ struct LogSoftmaxGradLowering : F32OpLowering<LogSoftmaxGradOp> {
 
   FailureOr<SmallVector<Value>>
   lower(LogSoftmaxGradOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     unsigned axis = op.getAxis();
     Value grad = adaptor.getGrad(), y = adaptor.getValue();
@@ -147,8 +150,8 @@ struct LogSoftmaxGradLowering : F32OpLowering<LogSoftmaxGradOp> {
         rewriter, loc, cast<RankedTensorType>(op.getType()), {grad, y}, {sum},
         axis, [](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value p = math::ExpOp::create(b, l, args[1]);
-          return arith::SubFOp::create(
-              b, l, args[0], arith::MulFOp::create(b, l, p, args[2]));
+          return arith::SubFOp::create(b, l, args[0],
+                                       arith::MulFOp::create(b, l, p, args[2]));
         });
     return SmallVector<Value>{result};
   }
@@ -172,12 +175,12 @@ struct SoftmaxCrossEntropyGradLowering
     int64_t rows = shapeOf(logits)[0];
     Value max = reduceAlong<arith::MaximumFOp>(
         rewriter, loc, logits, 1, -std::numeric_limits<double>::infinity());
-    Value sum = sumAlong(
-        rewriter, loc, {logits}, {max}, 1,
-        [](OpBuilder &b, Location l, ValueRange args) -> Value {
-          return math::ExpOp::create(
-              b, l, arith::SubFOp::create(b, l, args[0], args[1]));
-        });
+    Value sum =
+        sumAlong(rewriter, loc, {logits}, {max}, 1,
+                 [](OpBuilder &b, Location l, ValueRange args) -> Value {
+                   return math::ExpOp::create(
+                       b, l, arith::SubFOp::create(b, l, args[0], args[1]));
+                 });
     Value logSum = createElementwise(
         rewriter, loc, cast<RankedTensorType>(sum.getType()), {sum},
         [](OpBuilder &b, Location l, ValueRange args) -> Value {
@@ -197,8 +200,8 @@ struct SoftmaxCrossEntropyGradLowering
               arith::MulFOp::create(b, l, math::ExpOp::create(b, l, logp), k);
           Value column = arith::IndexCastOp::create(
               b, l, b.getI32Type(), linalg::IndexOp::create(b, l, 1));
-          Value isLabel = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::eq, column, label);
+          Value isLabel = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
+                                                column, label);
           return arith::SelectOp::create(
               b, l, isLabel, arith::SubFOp::create(b, l, scaled, k), scaled);
         });
@@ -209,7 +212,7 @@ struct SoftmaxCrossEntropyGradLowering
 } // namespace
 
 void lowering::populateSoftmaxGradPatterns(TypeConverter &converter,
-                                               RewritePatternSet &patterns) {
+                                           RewritePatternSet &patterns) {
   patterns.add<SoftmaxGradLowering, LogSoftmaxGradLowering,
                SoftmaxCrossEntropyGradLowering>(converter,
                                                 patterns.getContext());

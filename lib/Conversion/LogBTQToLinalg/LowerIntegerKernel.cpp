@@ -12,8 +12,8 @@
 
 #include "Im2Col.h"
 #include "LoweringUtils.h"
-#include "Patterns.h"
 #include "MU8Kernels.h"
+#include "Patterns.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
@@ -42,13 +42,12 @@ Value integerMac(OpBuilder &b, Location loc, Value lhs, Value rhs, Value acc) {
 Value toGrid(OpBuilder &b, Location loc, const Tables &tables, Value codes) {
   auto type = cast<RankedTensorType>(codes.getType());
   auto gridType = RankedTensorType::get(type.getShape(), b.getI16Type());
-  return createElementwise(
-      b, loc, gridType, ValueRange{codes},
-      {b.getMultiDimIdentityMap(type.getRank())},
-      [&](OpBuilder &nb, Location l, ValueRange args) {
-        return SmallVector<Value>{
-            createTableLookup(nb, l, tables.decodeGrid, args[0])};
-      });
+  return createElementwise(b, loc, gridType, ValueRange{codes},
+                           {b.getMultiDimIdentityMap(type.getRank())},
+                           [&](OpBuilder &nb, Location l, ValueRange args) {
+                             return SmallVector<Value>{createTableLookup(
+                                 nb, l, tables.decodeGrid, args[0])};
+                           });
 }
 
 Value matmulProduct(OpBuilder &b, Location loc, MatmulOp op, Value lhs,
@@ -91,16 +90,14 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
     // Grid values and range exponents of the inputs, by body argument.
     SmallVector<Value> grids, exponents;
     unsigned nextDynamic = 0;
-    for (auto [input, codes] :
-         llvm::zip(op.getInputs(), adaptor.getInputs())) {
+    for (auto [input, codes] : llvm::zip(op.getInputs(), adaptor.getInputs())) {
       grids.push_back(toGrid(rewriter, loc, tables, codes));
       MU8Type type = getMU8ElementType(input.getType());
-      exponents.push_back(
-          type.isDynamic()
-              ? adaptor.getExponents()[nextDynamic++]
-              : arith::ConstantIntOp::create(rewriter, loc, i32,
-                                             type.getExponent())
-                    .getResult());
+      exponents.push_back(type.isDynamic()
+                              ? adaptor.getExponents()[nextDynamic++]
+                              : arith::ConstantIntOp::create(rewriter, loc, i32,
+                                                             type.getExponent())
+                                    .getResult());
     }
     auto gridOf = [&](Value bodyArg) {
       return grids[cast<BlockArgument>(bodyArg).getArgNumber()];
@@ -120,16 +117,16 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
       eb = exponentOf(mm.getRhs());
     } else if (auto conv = dyn_cast<Conv2DOp>(kernel)) {
       ArrayRef<int64_t> pads = conv.getPads();
-      Value input = padSpatial(rewriter, loc, gridOf(conv.getInput()),
-                               pads.take_front(2), pads.drop_front(2),
-                               gridZero);
+      Value input =
+          padSpatial(rewriter, loc, gridOf(conv.getInput()), pads.take_front(2),
+                     pads.drop_front(2), gridZero);
       ArrayRef<int64_t> window = shapeOf(conv.getFilter()).drop_front(2);
       ArrayRef<int64_t> out = resultType.getShape().drop_front(2);
-      ConvGeometry geometry{{window.begin(), window.end()},
-                            {out.begin(), out.end()},
-                            {conv.getStrides().begin(), conv.getStrides().end()},
-                            {conv.getDilations().begin(),
-                             conv.getDilations().end()}};
+      ConvGeometry geometry{
+          {window.begin(), window.end()},
+          {out.begin(), out.end()},
+          {conv.getStrides().begin(), conv.getStrides().end()},
+          {conv.getDilations().begin(), conv.getDilations().end()}};
       acc = createIm2ColConv(rewriter, loc, input, gridOf(conv.getFilter()),
                              geometry, accZero, integerMac);
       ea = exponentOf(conv.getInput());
@@ -137,19 +134,17 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
       if (Value b = conv.getBias())
         bias = b;
     } else if (auto gi = dyn_cast<Conv2DGradInputOp>(kernel)) {
-      acc = createConvGradInput(rewriter, loc, gridOf(gi.getGrad()),
-                                gridOf(gi.getFilter()), resultType.getShape(),
-                                gi.getStrides(), gi.getPads(),
-                                gi.getDilations(), gridZero, accZero,
-                                integerMac);
+      acc = createConvGradInput(
+          rewriter, loc, gridOf(gi.getGrad()), gridOf(gi.getFilter()),
+          resultType.getShape(), gi.getStrides(), gi.getPads(),
+          gi.getDilations(), gridZero, accZero, integerMac);
       ea = exponentOf(gi.getGrad());
       eb = exponentOf(gi.getFilter());
     } else if (auto gf = dyn_cast<Conv2DGradFilterOp>(kernel)) {
-      acc = createConvGradFilter(rewriter, loc, gridOf(gf.getGrad()),
-                                 gridOf(gf.getInput()), resultType.getShape(),
-                                 gf.getStrides(), gf.getPads(),
-                                 gf.getDilations(), gridZero, accZero,
-                                 integerMac);
+      acc = createConvGradFilter(
+          rewriter, loc, gridOf(gf.getGrad()), gridOf(gf.getInput()),
+          resultType.getShape(), gf.getStrides(), gf.getPads(),
+          gf.getDilations(), gridZero, accZero, integerMac);
       ea = exponentOf(gf.getGrad());
       eb = exponentOf(gf.getInput());
     } else {
@@ -167,21 +162,21 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
     Value countInit = createFilled(
         rewriter, loc, {}, arith::ConstantIntOp::create(rewriter, loc, i32, 0));
     Value overflowTensor =
-        createGeneric(
-            rewriter, loc, ValueRange{acc}, ValueRange{countInit},
-            {rewriter.getMultiDimIdentityMap(rank),
-             AffineMap::get(rank, 0, {}, ctx)},
-            SmallVector<utils::IteratorType>(rank,
-                                             utils::IteratorType::reduction),
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value hi = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt,
-                                               args[0], limitHi);
-              Value lo = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
-                                               args[0], limitLo);
-              Value out = arith::ExtUIOp::create(
-                  b, l, i32, arith::OrIOp::create(b, l, hi, lo));
-              return SmallVector<Value>{arith::AddIOp::create(b, l, args[1], out)};
-            })
+        createGeneric(rewriter, loc, ValueRange{acc}, ValueRange{countInit},
+                      {rewriter.getMultiDimIdentityMap(rank),
+                       AffineMap::get(rank, 0, {}, ctx)},
+                      SmallVector<utils::IteratorType>(
+                          rank, utils::IteratorType::reduction),
+                      [&](OpBuilder &b, Location l, ValueRange args) {
+                        Value hi = arith::CmpIOp::create(
+                            b, l, arith::CmpIPredicate::sgt, args[0], limitHi);
+                        Value lo = arith::CmpIOp::create(
+                            b, l, arith::CmpIPredicate::slt, args[0], limitLo);
+                        Value out = arith::ExtUIOp::create(
+                            b, l, i32, arith::OrIOp::create(b, l, hi, lo));
+                        return SmallVector<Value>{
+                            arith::AddIOp::create(b, l, args[1], out)};
+                      })
             .front();
     Value overflows =
         tensor::ExtractOp::create(rewriter, loc, overflowTensor, ValueRange{});
@@ -195,7 +190,8 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
     SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank)};
     if (bias) {
       // The bias is an MU8 input too: its f32 value, added per channel.
-      Value codes = adaptor.getInputs()[cast<BlockArgument>(bias).getArgNumber()];
+      Value codes =
+          adaptor.getInputs()[cast<BlockArgument>(bias).getArgNumber()];
       Value e = exponentOf(bias);
       Value decoded = createDecodedTensor(rewriter, loc, tables, codes, e);
       inputs.push_back(decoded);
@@ -206,8 +202,7 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value clamped = arith::MinSIOp::create(
               b, l, arith::MaxSIOp::create(b, l, args[0], limitLo), limitHi);
-          Value wide =
-              arith::SIToFPOp::create(b, l, b.getF64Type(), clamped);
+          Value wide = arith::SIToFPOp::create(b, l, b.getF64Type(), clamped);
           Value scaled = arith::TruncFOp::create(
               b, l, b.getF32Type(), arith::MulFOp::create(b, l, wide, scale));
           if (args.size() > 2)

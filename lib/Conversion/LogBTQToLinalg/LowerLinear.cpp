@@ -27,7 +27,7 @@ struct MatmulLowering : F32OpLowering<MatmulOp> {
 
   FailureOr<SmallVector<Value>>
   lower(MatmulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     Type f32 = resultType.getElementType();
@@ -57,7 +57,7 @@ struct Conv2DLowering : F32OpLowering<Conv2DOp> {
 
   FailureOr<SmallVector<Value>>
   lower(Conv2DOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     Type f32 = resultType.getElementType();
@@ -67,11 +67,11 @@ struct Conv2DLowering : F32OpLowering<Conv2DOp> {
     Value input = padSpatial(rewriter, loc, adaptor.getInput(),
                              pads.take_front(2), pads.drop_front(2), zero);
     ArrayRef<int64_t> window = shapeOf(adaptor.getFilter()).drop_front(2);
-    ConvGeometry geometry{{window.begin(), window.end()},
-                          {resultType.getShape().begin() + 2,
-                           resultType.getShape().end()},
-                          {op.getStrides().begin(), op.getStrides().end()},
-                          {op.getDilations().begin(), op.getDilations().end()}};
+    ConvGeometry geometry{
+        {window.begin(), window.end()},
+        {resultType.getShape().begin() + 2, resultType.getShape().end()},
+        {op.getStrides().begin(), op.getStrides().end()},
+        {op.getDilations().begin(), op.getDilations().end()}};
     Value result = createIm2ColConv(rewriter, loc, input, adaptor.getFilter(),
                                     geometry, zero, floatMac);
 

@@ -56,7 +56,7 @@ struct BarrierLowering : F32OpLowering<BarrierOp> {
 
   FailureOr<SmallVector<Value>>
   lower(BarrierOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(adaptor.getInput().getType());
     Type f32 = rewriter.getF32Type(), f64 = rewriter.getF64Type();
@@ -109,12 +109,12 @@ struct BarrierLowering : F32OpLowering<BarrierOp> {
         });
     Value mean = arith::DivFOp::create(rewriter, loc, sum,
                                        f64Const(static_cast<double>(n)));
-    return SmallVector<Value>{arith::TruncFOp::create(rewriter, loc, f32, mean)};
+    return SmallVector<Value>{
+        arith::TruncFOp::create(rewriter, loc, f32, mean)};
   }
 };
 
-struct SoftmaxCrossEntropyLowering
-    : F32OpLowering<SoftmaxCrossEntropyOp> {
+struct SoftmaxCrossEntropyLowering : F32OpLowering<SoftmaxCrossEntropyOp> {
   using F32OpLowering::F32OpLowering;
 
   /// The labels.
@@ -171,7 +171,8 @@ struct SoftmaxCrossEntropyLowering
     Value rows = createFloatConstant(rewriter, loc, f64,
                                      static_cast<double>(type.getDimSize(0)));
     Value mean = arith::DivFOp::create(rewriter, loc, total, rows);
-    return SmallVector<Value>{arith::TruncFOp::create(rewriter, loc, f32, mean)};
+    return SmallVector<Value>{
+        arith::TruncFOp::create(rewriter, loc, f32, mean)};
   }
 };
 
@@ -183,7 +184,7 @@ struct CountCorrectLowering : F32OpLowering<CountCorrectOp> {
 
   FailureOr<SmallVector<Value>>
   lower(CountCorrectOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Value logits = adaptor.getLogits();
@@ -244,7 +245,8 @@ struct CountCorrectLowering : F32OpLowering<CountCorrectOp> {
           return SmallVector<Value>{arith::AddIOp::create(
               b, loc, args[2], arith::ExtUIOp::create(b, loc, i32, hit))};
         });
-    return SmallVector<Value>{arith::SIToFPOp::create(rewriter, loc, f32, count)};
+    return SmallVector<Value>{
+        arith::SIToFPOp::create(rewriter, loc, f32, count)};
   }
 };
 

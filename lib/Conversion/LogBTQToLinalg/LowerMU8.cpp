@@ -9,8 +9,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "LoweringUtils.h"
-#include "Patterns.h"
 #include "MU8Kernels.h"
+#include "Patterns.h"
 
 #include "logbtq/Conversion/LogBTQToLinalg/LogBTQToLinalg.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
@@ -29,8 +29,7 @@ namespace {
 
 /// The range exponent of an MU8 value as an i32: from its type when static,
 /// else the op's `exponent` operand (already converted).
-Value rangeExponent(OpBuilder &b, Location loc, Type mu8Tensor,
-                    Value operand) {
+Value rangeExponent(OpBuilder &b, Location loc, Type mu8Tensor, Value operand) {
   MU8Type type = getMU8ElementType(mu8Tensor);
   if (!type.isDynamic())
     return arith::ConstantIntOp::create(b, loc, b.getI32Type(),
@@ -48,8 +47,8 @@ Value linearIndex(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
   Type i64 = b.getI64Type();
   Value index = arith::ConstantIntOp::create(b, loc, i64, 0);
   for (auto [d, size] : llvm::enumerate(shape)) {
-    Value i = arith::IndexCastOp::create(
-        b, loc, i64, linalg::IndexOp::create(b, loc, d));
+    Value i = arith::IndexCastOp::create(b, loc, i64,
+                                         linalg::IndexOp::create(b, loc, d));
     index = arith::AddIOp::create(
         b, loc,
         arith::MulIOp::create(b, loc, index,
@@ -96,8 +95,8 @@ struct DecodeLowering : OpConversionPattern<DecodeOp> {
     Tables tables = createTables(rewriter, loc);
     Value e = rangeExponent(rewriter, loc, op.getInput().getType(),
                             adaptor.getExponent());
-    rewriter.replaceOp(op, createDecodedTensor(rewriter, loc, tables,
-                                               adaptor.getInput(), e));
+    rewriter.replaceOp(
+        op, createDecodedTensor(rewriter, loc, tables, adaptor.getInput(), e));
     return success();
   }
 };
@@ -136,8 +135,8 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
 
     // The counters: one pass over the values and their codes.
     Type i32 = rewriter.getI32Type();
-    Value invScale =
-        createExp2(rewriter, loc, negate(rewriter, loc, e), rewriter.getF64Type());
+    Value invScale = createExp2(rewriter, loc, negate(rewriter, loc, e),
+                                rewriter.getF64Type());
     Value zero = arith::ConstantIntOp::create(rewriter, loc, i32, 0);
     Value init = createFilled(rewriter, loc, {}, zero);
     unsigned rank = type.getRank();
@@ -157,8 +156,9 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
               arith::CmpIOp::create(
                   b, l, arith::CmpIPredicate::eq, args[1],
                   arith::ConstantIntOp::create(b, l, b.getI8Type(), 0)));
-          return SmallVector<Value>{arith::AddIOp::create(b, l, args[2], sat),
-                                    arith::AddIOp::create(b, l, args[3], isZero)};
+          return SmallVector<Value>{
+              arith::AddIOp::create(b, l, args[2], sat),
+              arith::AddIOp::create(b, l, args[3], isZero)};
         });
     rewriter.replaceOp(op, {codes, countOf(rewriter, loc, counts[0]),
                             countOf(rewriter, loc, counts[1])});
@@ -182,16 +182,16 @@ struct RangeExponentLowering : OpConversionPattern<RangeExponentOp> {
                               createFloatConstant(rewriter, loc, f32, 0.0));
     // maxnumf skips NaNs.
     Value maxTensor =
-        createGeneric(rewriter, loc, ValueRange{adaptor.getInput()},
-                      ValueRange{init},
-                      {rewriter.getMultiDimIdentityMap(rank),
-                       AffineMap::get(rank, 0, {}, getContext())},
-                      SmallVector<utils::IteratorType>(
-                          rank, utils::IteratorType::reduction),
-                      [](OpBuilder &b, Location l, ValueRange args) {
-                        return SmallVector<Value>{arith::MaxNumFOp::create(
-                            b, l, args[1], math::AbsFOp::create(b, l, args[0]))};
-                      })
+        createGeneric(
+            rewriter, loc, ValueRange{adaptor.getInput()}, ValueRange{init},
+            {rewriter.getMultiDimIdentityMap(rank),
+             AffineMap::get(rank, 0, {}, getContext())},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::reduction),
+            [](OpBuilder &b, Location l, ValueRange args) {
+              return SmallVector<Value>{arith::MaxNumFOp::create(
+                  b, l, args[1], math::AbsFOp::create(b, l, args[0]))};
+            })
             .front();
     Value m = tensor::ExtractOp::create(rewriter, loc, maxTensor, ValueRange{});
     // m = 1.f * 2^(E - 127): the exponent E - 127 if f is 0, else one more.
@@ -201,9 +201,8 @@ struct RangeExponentLowering : OpConversionPattern<RangeExponentOp> {
     Value bits = arith::BitcastOp::create(rewriter, loc, i32, m);
     Value biased = arith::ShRUIOp::create(rewriter, loc, bits, c(23));
     Value fraction = arith::AndIOp::create(rewriter, loc, bits, c(0x7fffff));
-    Value isPower = arith::CmpIOp::create(rewriter, loc,
-                                          arith::CmpIPredicate::eq, fraction,
-                                          c(0));
+    Value isPower = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::eq, fraction, c(0));
     Value e = arith::SubIOp::create(
         rewriter, loc, biased,
         arith::SelectOp::create(rewriter, loc, isPower, c(127), c(126)));
@@ -278,8 +277,8 @@ Type lowering::convertMU8Type(Type type) {
 
 void lowering::populateMU8Patterns(TypeConverter &converter,
                                    RewritePatternSet &patterns) {
-  patterns.add<DecodeLowering, EncodeLowering, QuantizeLowering,
-               RangeExponentLowering, ConstantLowering, BitcastLowering,
-               RetypeOp>(
-      converter, patterns.getContext());
+  patterns
+      .add<DecodeLowering, EncodeLowering, QuantizeLowering,
+           RangeExponentLowering, ConstantLowering, BitcastLowering, RetypeOp>(
+          converter, patterns.getContext());
 }

@@ -31,7 +31,7 @@ struct SoftmaxLowering : F32OpLowering<OpTy> {
 
   FailureOr<SmallVector<Value>>
   lower(OpTy op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     Type f32 = type.getElementType();
@@ -77,7 +77,7 @@ struct BatchNormLowering : F32OpLowering<BatchNormOp> {
 
   FailureOr<SmallVector<Value>>
   lower(BatchNormOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());

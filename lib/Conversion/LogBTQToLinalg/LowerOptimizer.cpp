@@ -25,7 +25,7 @@ struct SGDUpdateLowering : F32OpLowering<SGDUpdateOp> {
 
   FailureOr<SmallVector<Value>>
   lower(SGDUpdateOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getNewParam().getType());
     unsigned rank = type.getRank();
@@ -39,9 +39,9 @@ struct SGDUpdateLowering : F32OpLowering<SGDUpdateOp> {
       factor = arith::ConstantOp::create(rewriter, loc, op.getMomentumAttr());
 
     Value paramInit = lowering::createEmpty(rewriter, loc, type.getShape(),
-                                  rewriter.getF32Type());
+                                            rewriter.getF32Type());
     Value momentumInit = lowering::createEmpty(rewriter, loc, type.getShape(),
-                                     rewriter.getF32Type());
+                                               rewriter.getF32Type());
     // Without momentum the old buffer is not read.
     SmallVector<Value> inputs = {adaptor.getParam(), adaptor.getGrad()};
     if (hasMomentum)
@@ -72,6 +72,6 @@ struct SGDUpdateLowering : F32OpLowering<SGDUpdateOp> {
 } // namespace
 
 void lowering::populateOptimizerPatterns(TypeConverter &converter,
-                                             RewritePatternSet &patterns) {
+                                         RewritePatternSet &patterns) {
   patterns.add<SGDUpdateLowering>(converter, patterns.getContext());
 }

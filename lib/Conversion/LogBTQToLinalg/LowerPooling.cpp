@@ -100,7 +100,7 @@ struct MaxPool2DLowering : F32OpLowering<MaxPool2DOp> {
 
   FailureOr<SmallVector<Value>>
   lower(MaxPool2DOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     PoolGeometry g = PoolGeometry::get(op);
@@ -108,7 +108,7 @@ struct MaxPool2DLowering : F32OpLowering<MaxPool2DOp> {
     Value padded = g.pad(rewriter, loc, adaptor.getInput(), negInf);
     Value init = createFilled(rewriter, loc, resultType.getShape(), negInf);
     return SmallVector<Value>{createNamedPool<linalg::PoolingNchwMaxOp>(
-                               rewriter, loc, g, resultType, padded, init)};
+        rewriter, loc, g, resultType, padded, init)};
   }
 };
 
@@ -117,7 +117,7 @@ struct AvgPool2DLowering : F32OpLowering<AvgPool2DOp> {
 
   FailureOr<SmallVector<Value>>
   lower(AvgPool2DOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     Type f32 = resultType.getElementType();

@@ -42,8 +42,7 @@ Value lowering::createFloatConstant(OpBuilder &b, Location loc, Type type,
   return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
 }
 
-Value lowering::createIndexConstant(OpBuilder &b, Location loc,
-                                    int64_t value) {
+Value lowering::createIndexConstant(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
 }
 
@@ -135,11 +134,11 @@ Value lowering::createElementwise(
     function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   SmallVector<AffineMap> maps(inputs.size(),
                               b.getMultiDimIdentityMap(resultType.getRank()));
-  return createElementwise(
-      b, loc, resultType, inputs, maps,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        return SmallVector<Value>{body(nb, nloc, args.drop_back())};
-      });
+  return createElementwise(b, loc, resultType, inputs, maps,
+                           [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                             return SmallVector<Value>{
+                                 body(nb, nloc, args.drop_back())};
+                           });
 }
 
 SmallVector<Value>

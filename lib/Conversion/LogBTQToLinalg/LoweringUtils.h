@@ -14,12 +14,12 @@
 #ifndef LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_LOWERINGUTILS_H
 #define LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_LOWERINGUTILS_H
 
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/AffineMap.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
-#include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::logbtq::lowering {
@@ -32,7 +32,8 @@ using BodyFn =
 /// Succeeds if every tensor operand and result of `op` is a ranked tensor
 /// with a static shape, of f32 (or of i32 for the `i32Operands` named by
 /// index, the labels of the loss ops). Otherwise tells the rewriter why.
-/// MU8 values reach these patterns decoded (LowerMU8.cpp, LowerIntegerKernel.cpp).
+/// MU8 values reach these patterns decoded (LowerMU8.cpp,
+/// LowerIntegerKernel.cpp).
 LogicalResult checkStaticF32(Operation *op, PatternRewriter &rewriter,
                              ArrayRef<unsigned> i32Operands = {});
 

@@ -24,7 +24,8 @@ template <typename T>
 Value tableConstant(OpBuilder &b, Location loc, Type element,
                     ArrayRef<T> values) {
   auto type = RankedTensorType::get({int64_t(values.size())}, element);
-  return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, values));
 }
 
 Value i64Constant(OpBuilder &b, Location loc, uint64_t v) {
@@ -32,8 +33,7 @@ Value i64Constant(OpBuilder &b, Location loc, uint64_t v) {
 }
 
 Value extract(OpBuilder &b, Location loc, Value table, Value i32Index) {
-  Value index =
-      arith::IndexCastOp::create(b, loc, b.getIndexType(), i32Index);
+  Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), i32Index);
   return tensor::ExtractOp::create(b, loc, table, ValueRange{index});
 }
 
@@ -45,9 +45,9 @@ SmallVector<int8_t> bucketCounts(ArrayRef<double> thresholds) {
     uint32_t bits = uint32_t(bucket) << 16;
     float low;
     std::memcpy(&low, &bits, sizeof(low));
-    counts[bucket] = int8_t(std::upper_bound(thresholds.begin(),
-                                             thresholds.end(), double(low)) -
-                            thresholds.begin());
+    counts[bucket] = int8_t(
+        std::upper_bound(thresholds.begin(), thresholds.end(), double(low)) -
+        thresholds.begin());
   }
   return counts;
 }
@@ -69,12 +69,11 @@ Value countAtOrBelow(OpBuilder &b, Location loc, Value buckets,
       b, loc, arith::ShRUIOp::create(b, loc, bits, c(16)), c(kBuckets - 1));
   Value base = arith::ExtUIOp::create(
       b, loc, i32,
-      tensor::ExtractOp::create(
-          b, loc, buckets,
-          ValueRange{arith::IndexCastOp::create(b, loc, b.getIndexType(),
-                                                bucket)}));
-  Value next = extract(b, loc, thresholds,
-                       arith::MinSIOp::create(b, loc, base, c(126)));
+      tensor::ExtractOp::create(b, loc, buckets,
+                                ValueRange{arith::IndexCastOp::create(
+                                    b, loc, b.getIndexType(), bucket)}));
+  Value next =
+      extract(b, loc, thresholds, arith::MinSIOp::create(b, loc, base, c(126)));
   Value more = arith::AndIOp::create(
       b, loc,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, base, c(127)),
@@ -121,7 +120,7 @@ Tables lowering::createTables(OpBuilder &b, Location loc) {
 }
 
 Value lowering::createExp2(OpBuilder &b, Location loc, Value e,
-                              FloatType type) {
+                           FloatType type) {
   bool f64 = type.isF64();
   Type intType = f64 ? b.getI64Type() : b.getI32Type();
   Value wide = f64 ? arith::ExtSIOp::create(b, loc, intType, e).getResult() : e;
@@ -135,7 +134,7 @@ Value lowering::createExp2(OpBuilder &b, Location loc, Value e,
 }
 
 Value lowering::createTableLookup(OpBuilder &b, Location loc, Value table,
-                                     Value code) {
+                                  Value code) {
   Value index = arith::IndexCastOp::create(
       b, loc, b.getIndexType(),
       arith::ExtUIOp::create(b, loc, b.getI32Type(), code));
@@ -143,8 +142,8 @@ Value lowering::createTableLookup(OpBuilder &b, Location loc, Value table,
 }
 
 Value lowering::createDecodedTensor(OpBuilder &b, Location loc,
-                                       const Tables &tables, Value codes,
-                                       Value exponent) {
+                                    const Tables &tables, Value codes,
+                                    Value exponent) {
   auto type = cast<RankedTensorType>(codes.getType());
   Value scale = createExp2(b, loc, exponent, b.getF32Type());
   return lowering::createElementwise(
@@ -157,7 +156,7 @@ Value lowering::createDecodedTensor(OpBuilder &b, Location loc,
 }
 
 Value lowering::createSaturates(OpBuilder &b, Location loc, Value x,
-                                   Value invScale) {
+                                Value invScale) {
   Value a = arith::ExtFOp::create(b, loc, b.getF64Type(),
                                   math::AbsFOp::create(b, loc, x).getResult());
   Value m = arith::MulFOp::create(b, loc, a, invScale);
@@ -167,7 +166,7 @@ Value lowering::createSaturates(OpBuilder &b, Location loc, Value x,
 }
 
 Value lowering::createSplitMix64(OpBuilder &b, Location loc, Value seed,
-                                    Value index) {
+                                 Value index) {
   auto mix = [&](Value z, unsigned shift, uint64_t mul) -> Value {
     Value s = arith::ShRUIOp::create(b, loc, z, i64Constant(b, loc, shift));
     Value x = arith::XOrIOp::create(b, loc, z, s);
@@ -185,12 +184,13 @@ Value lowering::createSplitMix64(OpBuilder &b, Location loc, Value seed,
   return mix(z, 31, 0);
 }
 
-Value lowering::createEncode(OpBuilder &b, Location loc,
-                                const Tables &tables, Value x, Value invScale,
-                                Value seed, Value linearIndex) {
+Value lowering::createEncode(OpBuilder &b, Location loc, const Tables &tables,
+                             Value x, Value invScale, Value seed,
+                             Value linearIndex) {
   Type i32 = b.getI32Type(), f64 = b.getF64Type();
   // The magnitude in units of the range, exactly (f32 -> f64, times 2^-e).
-  Value a = arith::ExtFOp::create(b, loc, f64, math::AbsFOp::create(b, loc, x).getResult());
+  Value a = arith::ExtFOp::create(b, loc, f64,
+                                  math::AbsFOp::create(b, loc, x).getResult());
   Value m = arith::MulFOp::create(b, loc, a, invScale);
   Value k;
   if (!seed) {
@@ -209,17 +209,17 @@ Value lowering::createEncode(OpBuilder &b, Location loc,
                               arith::ConstantIntOp::create(b, loc, i32, 1)),
         maxK);
     Value upper = extract(b, loc, tables.levels, upperK);
-    Value p = arith::DivFOp::create(
-        b, loc, arith::SubFOp::create(b, loc, m, lower),
-        arith::SubFOp::create(b, loc, upper, lower));
+    Value p =
+        arith::DivFOp::create(b, loc, arith::SubFOp::create(b, loc, m, lower),
+                              arith::SubFOp::create(b, loc, upper, lower));
     Value bits = arith::ShRUIOp::create(
         b, loc, createSplitMix64(b, loc, seed, linearIndex),
         i64Constant(b, loc, 40));
     Value u = arith::MulFOp::create(
         b, loc, arith::UIToFPOp::create(b, loc, f64, bits),
         arith::ConstantOp::create(b, loc, b.getF64FloatAttr(0x1p-24)));
-    Value exact = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
-                                        lower, m);
+    Value exact =
+        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, lower, m);
     Value up = arith::AndIOp::create(
         b, loc,
         arith::XOrIOp::create(
@@ -239,9 +239,10 @@ Value lowering::createEncode(OpBuilder &b, Location loc,
   k = arith::SelectOp::create(b, loc, isNaN,
                               arith::ConstantIntOp::create(b, loc, i32, 0), k);
   // The sign bit of x (so -0.0 and negative values alike).
-  Value negative = arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::slt, arith::BitcastOp::create(b, loc, i32, x),
-      arith::ConstantIntOp::create(b, loc, i32, 0));
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                            arith::BitcastOp::create(b, loc, i32, x),
+                            arith::ConstantIntOp::create(b, loc, i32, 0));
   Value negated = arith::SubIOp::create(
       b, loc, arith::ConstantIntOp::create(b, loc, i32, 0), k);
   Value code = arith::SelectOp::create(b, loc, negative, negated, k);

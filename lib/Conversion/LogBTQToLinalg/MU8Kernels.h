@@ -17,10 +17,10 @@ namespace mlir::logbtq::lowering {
 
 /// The tables a kernel reads, as `arith.constant` tensors.
 struct Tables {
-  Value decodeF32;  ///< tensor<256xf32>: decode(c, 0) at index uint8(c)
-  Value decodeGrid; ///< tensor<256xi16>: the 13-fraction-bit grid
-  Value midpoints;  ///< tensor<127xf64>: thresholds of round to nearest
-  Value levels;     ///< tensor<128xf64>: the levels at range 1
+  Value decodeF32;   ///< tensor<256xf32>: decode(c, 0) at index uint8(c)
+  Value decodeGrid;  ///< tensor<256xi16>: the 13-fraction-bit grid
+  Value midpoints;   ///< tensor<127xf64>: thresholds of round to nearest
+  Value levels;      ///< tensor<128xf64>: the levels at range 1
   Value upperLevels; ///< tensor<127xf64>: levels 1..127
   /// tensor<kBuckets x i8>: for the magnitudes whose f32 bit pattern starts
   /// with the 16 bits `b`, how many thresholds (levels 1..127) lie at or

@@ -7,21 +7,21 @@
 
 using namespace mlir;
 
-static constexpr StringLiteral kTrainingAttr = logbtq::attrs::kTraining;
-
 void mlir::logbtq::recordTrainingOption(ModuleOp module, StringRef key,
                                         double value) {
   Builder b(module.getContext());
   NamedAttrList entries;
-  if (auto dict = module->getAttrOfType<DictionaryAttr>(kTrainingAttr))
+  if (auto dict =
+          module->getAttrOfType<DictionaryAttr>(logbtq::attrs::kTraining))
     entries.assign(dict.getValue());
   entries.set(key, b.getF64FloatAttr(value));
-  module->setAttr(kTrainingAttr, entries.getDictionary(module.getContext()));
+  module->setAttr(logbtq::attrs::kTraining,
+                  entries.getDictionary(module.getContext()));
 }
 
 std::optional<double> mlir::logbtq::getTrainingOption(ModuleOp module,
                                                       StringRef key) {
-  auto dict = module->getAttrOfType<DictionaryAttr>(kTrainingAttr);
+  auto dict = module->getAttrOfType<DictionaryAttr>(logbtq::attrs::kTraining);
   if (!dict)
     return std::nullopt;
   if (auto value = dict.getAs<FloatAttr>(key))
