@@ -33,4 +33,43 @@ def LogBTQOrderLoops : Pass<"logbtq-order-loops"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def LogBTQVectorize : Pass<"logbtq-vectorize"> {
+  let summary = "Vectorize Linalg ops on tensors whose results do not "
+                "depend on the order of evaluation";
+  let description = [{
+    The MU8 program spends most of its time in elementwise bodies that LLVM
+    does not vectorize (table lookups, f64 comparisons, the counter-based
+    random draws of stochastic rounding): LLVM's loop vectorizer cannot
+    bound the accesses of the loops `convert-linalg-to-loops` emits. This
+    pass vectorizes them in MLIR, before bufferization, for every static
+    `linalg.generic` whose result is the same under any evaluation order:
+    - all loops parallel (elementwise maps, broadcasts, table lookups
+      through `tensor.extract`, which become `vector.gather`), or
+    - reductions whose combiners are exact under reassociation: integer
+      `addi`/`ori`/`andi`/`xori`/`min`/`max` and float `maxnumf`/
+      `minnumf`/`maximumf`/`minimumf` (counters and range maxima).
+    Float sums are left alone: vectorizing them would change the last
+    bits of the loss (`-logbtq-order-loops` relaxes them explicitly).
+
+    An op of only identity maps and no `linalg.index` is first collapsed
+    to one dim. The innermost dim is then split at the largest multiple of
+    `vector-width` (the remainder stays scalar), tiled by `vector-width`
+    (all other dims by 1) and each tile vectorized with upstream
+    `linalg::vectorize`. The vector ops compute what the scalar body
+    computes lane by lane, so results are bit for bit those of the scalar
+    loops (test/Integration/MU8 and the MU8 step test check it).
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Elements per vector (an innermost dim smaller than this stays "
+           "scalar)">,
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect",
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::ub::UBDialect"
+  ];
+}
+
 #endif // LOGBTQ_DIALECT_LINALG_TRANSFORMS_PASSES_TD

@@ -1,0 +1,175 @@
+//===- Vectorize.cpp - Order-independent Linalg ops to vectors ------------===//
+//
+// See the pass description in Passes.td: collapse, split off the remainder,
+// tile the innermost dim by the vector width and vectorize each tile with
+// upstream linalg::vectorize, for the ops whose results cannot depend on the
+// order in which their elements are computed.
+//
+//===----------------------------------------------------------------------===//
+
+#include "logbtq/Dialect/Linalg/Transforms/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/TilingInterface.h"
+
+namespace mlir::logbtq {
+#define GEN_PASS_DEF_LOGBTQVECTORIZE
+#include "logbtq/Dialect/Linalg/Transforms/Passes.h.inc"
+} // namespace mlir::logbtq
+
+using namespace mlir;
+
+namespace {
+
+/// Whether `op` combines the accumulator `acc` with a value so that the
+/// result of a whole reduction is the same in any order: exact integer
+/// operations, and the float min/max (which pick one of their operands).
+bool isOrderIndependentCombiner(Operation *op, Value acc) {
+  if (!op || op->getNumOperands() != 2 ||
+      !llvm::is_contained(op->getOperands(), acc))
+    return false;
+  return isa<arith::AddIOp, arith::OrIOp, arith::AndIOp, arith::XOrIOp,
+             arith::MaxSIOp, arith::MinSIOp, arith::MaxUIOp, arith::MinUIOp,
+             arith::MaxNumFOp, arith::MinNumFOp, arith::MaximumFOp,
+             arith::MinimumFOp>(op);
+}
+
+/// Whether the result of `op` does not depend on the evaluation order: all
+/// loops are parallel, or every reduced output is combined exactly.
+bool isOrderIndependent(linalg::GenericOp op) {
+  if (op.getNumReductionLoops() == 0)
+    return true;
+  auto yield = cast<linalg::YieldOp>(op.getBody()->getTerminator());
+  for (OpOperand &init : op.getDpsInitsMutable()) {
+    Value acc = op.getMatchingBlockArgument(&init);
+    Value yielded = yield.getOperand(init.getOperandNumber() -
+                                     op.getNumDpsInputs());
+    if (!isOrderIndependentCombiner(yielded.getDefiningOp(), acc))
+      return false;
+    // The accumulator must feed only its combiner.
+    if (!acc.hasOneUse())
+      return false;
+  }
+  return true;
+}
+
+/// Whether every operand reads the innermost loop `inner` with unit stride
+/// (as its last index) or not at all (a broadcast along it).
+bool isContiguousIn(linalg::GenericOp op, unsigned inner) {
+  for (AffineMap map : op.getIndexingMapsArray()) {
+    for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+      if (!expr.isFunctionOfDim(inner))
+        continue;
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      if (!dim || i + 1 != map.getNumResults())
+        return false;
+    }
+  }
+  return true;
+}
+
+bool isCandidate(linalg::GenericOp op) {
+  if (!op.hasPureTensorSemantics() || op.getNumLoops() == 0 ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
+    return false;
+  if (llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
+    return false;
+  return isOrderIndependent(op);
+}
+
+/// An op of identity maps without `linalg.index`, collapsed to one loop.
+linalg::GenericOp collapseIfElementwise(RewriterBase &rewriter,
+                                        linalg::GenericOp op) {
+  unsigned rank = op.getNumLoops();
+  if (rank < 2 || op.getNumReductionLoops() != 0 || op.hasIndexSemantics() ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return op;
+  ReassociationIndices all =
+      llvm::to_vector<2>(llvm::seq<int64_t>(0, rank));
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(op, {all}, rewriter);
+  if (failed(collapsed))
+    return op;
+  rewriter.replaceOp(op, collapsed->results);
+  return cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
+}
+
+/// Tiles `op` by 1 x ... x 1 x width and vectorizes the tile.
+LogicalResult tileAndVectorize(RewriterBase &rewriter, linalg::GenericOp op,
+                               int64_t width) {
+  unsigned rank = op.getNumLoops();
+  SmallVector<OpFoldResult> sizes(rank, rewriter.getIndexAttr(1));
+  sizes.back() = rewriter.getIndexAttr(width);
+  scf::SCFTilingOptions options;
+  options.setTileSizes(sizes);
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return failure();
+  rewriter.replaceOp(op, tiled->replacements);
+  Operation *tile = tiled->tiledOps.back();
+  rewriter.setInsertionPoint(tile);
+  FailureOr<linalg::VectorizationResult> vectorized =
+      linalg::vectorize(rewriter, tile, /*inputVectorSizes=*/{},
+                        /*inputScalableVecDims=*/{},
+                        /*vectorizeNDExtract=*/true);
+  if (failed(vectorized))
+    return failure();
+  rewriter.replaceOp(tile, vectorized->replacements);
+  return success();
+}
+
+struct VectorizePass : logbtq::impl::LogBTQVectorizeBase<VectorizePass> {
+  using LogBTQVectorizeBase::LogBTQVectorizeBase;
+
+  void runOnOperation() override {
+    if (vectorWidth < 1) {
+      emitError(getOperation()->getLoc())
+          << "vector-width must be positive, not " << int64_t(vectorWidth);
+      return signalPassFailure();
+    }
+    SmallVector<linalg::GenericOp> candidates;
+    getOperation()->walk([&](linalg::GenericOp op) {
+      // Check before touching anything: a tile the vectorizer rejects
+      // would only leave an extra loop nest behind.
+      if (isCandidate(op) && succeeded(linalg::vectorizeOpPrecondition(
+                                 op, {}, {}, /*vectorizeNDExtract=*/true)))
+        candidates.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::GenericOp op : candidates) {
+      op = collapseIfElementwise(rewriter, op);
+      unsigned inner = op.getNumLoops() - 1;
+      if (!isContiguousIn(op, inner))
+        continue;
+      int64_t size = op.getStaticLoopRanges()[inner];
+      int64_t full = size / vectorWidth * vectorWidth;
+      if (full == 0)
+        continue;
+      if (full != size) {
+        // The remainder (fewer than vector-width elements) stays scalar.
+        rewriter.setInsertionPoint(op);
+        auto [head, tail] = linalg::splitOp(
+            rewriter, cast<TilingInterface>(op.getOperation()), inner,
+            rewriter.getIndexAttr(full));
+        if (!head)
+          continue;
+        op = cast<linalg::GenericOp>(head.getOperation());
+      }
+      Location loc = op.getLoc();
+      if (failed(tileAndVectorize(rewriter, op, vectorWidth))) {
+        emitError(loc) << "logbtq-vectorize: could not vectorize a "
+                                  "tile of an op that passed the checks";
+        return signalPassFailure();
+      }
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,109 @@
+// RUN: logbtq-opt %s -split-input-file -logbtq-vectorize -canonicalize | FileCheck %s
+
+// An elementwise table lookup: collapsed to one dim, tiled by 16, the
+// lookup a gather.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @lookup
+//       CHECK:   tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<4x32xi8> into tensor<128xi8>
+//       CHECK:   scf.for %{{.*}} = %c0 to %c128 step %c16
+//       CHECK:     vector.transfer_read {{.*}} : tensor<16xi8>, vector<16xi8>
+//       CHECK:     vector.gather {{.*}} : tensor<4xf32>, vector<16xindex>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+//   CHECK-NOT:   linalg.generic
+//       CHECK:   tensor.expand_shape
+func.func @lookup(%codes: tensor<4x32xi8>) -> tensor<4x32xf32> {
+  %table = arith.constant dense<[0.0, 1.0, 2.0, 3.0]> : tensor<4xf32>
+  %init = tensor.empty() : tensor<4x32xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%codes : tensor<4x32xi8>) outs(%init : tensor<4x32xf32>) {
+  ^bb0(%c: i8, %out: f32):
+    %i = arith.index_castui %c : i8 to index
+    %v = tensor.extract %table[%i] : tensor<4xf32>
+    linalg.yield %v : f32
+  } -> tensor<4x32xf32>
+  return %r : tensor<4x32xf32>
+}
+
+// -----
+
+// A remainder below the vector width stays a scalar op.
+#id1 = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @remainder
+//       CHECK:   scf.for %{{.*}} = %c0 to %c32 step %c16
+//       CHECK:     arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>
+//       CHECK:   linalg.generic {{.*}} ins(%{{.*}} : tensor<8xf32>)
+//       CHECK:     arith.mulf %{{.*}}, %{{.*}} : f32
+func.func @remainder(%x: tensor<40xf32>) -> tensor<40xf32> {
+  %init = tensor.empty() : tensor<40xf32>
+  %r = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel"]}
+      ins(%x : tensor<40xf32>) outs(%init : tensor<40xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %m = arith.mulf %a, %a : f32
+    linalg.yield %m : f32
+  } -> tensor<40xf32>
+  return %r : tensor<40xf32>
+}
+
+// -----
+
+// Integer counters are exact in any order: vectorized.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#scalar = affine_map<(d0, d1) -> ()>
+// CHECK-LABEL: func.func @count
+//       CHECK:   scf.for
+//       CHECK:     scf.for %{{.*}} step %c16
+//       CHECK:       vector.multi_reduction <add>, %{{.*}}, %{{.*}} [0, 1] : vector<1x16xi32> to i32
+//   CHECK-NOT:   linalg.generic
+func.func @count(%x: tensor<8x64xi8>, %init: tensor<i32>) -> tensor<i32> {
+  %z = arith.constant 0 : i8
+  %r = linalg.generic {indexing_maps = [#id, #scalar], iterator_types = ["reduction", "reduction"]}
+      ins(%x : tensor<8x64xi8>) outs(%init : tensor<i32>) {
+  ^bb0(%a: i8, %acc: i32):
+    %e = arith.cmpi eq, %a, %z : i8
+    %one = arith.extui %e : i1 to i32
+    %s = arith.addi %acc, %one : i32
+    linalg.yield %s : i32
+  } -> tensor<i32>
+  return %r : tensor<i32>
+}
+
+// -----
+
+// A float sum depends on the order: left alone.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#scalar = affine_map<(d0, d1) -> ()>
+// CHECK-LABEL: func.func @float_sum
+//   CHECK-NOT:   vector.
+//       CHECK:   linalg.generic
+func.func @float_sum(%x: tensor<8x64xf32>, %init: tensor<f32>) -> tensor<f32> {
+  %r = linalg.generic {indexing_maps = [#id, #scalar], iterator_types = ["reduction", "reduction"]}
+      ins(%x : tensor<8x64xf32>) outs(%init : tensor<f32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %s = arith.addf %acc, %a : f32
+    linalg.yield %s : f32
+  } -> tensor<f32>
+  return %r : tensor<f32>
+}
+
+// -----
+
+// A transposed read is not contiguous in the innermost dim: left alone.
+#in = affine_map<(d0, d1) -> (d1, d0)>
+#out = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @transpose
+//   CHECK-NOT:   vector.
+//       CHECK:   linalg.generic
+func.func @transpose(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
+  %init = tensor.empty() : tensor<32x32xf32>
+  %r = linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<32x32xf32>) outs(%init : tensor<32x32xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    linalg.yield %a : f32
+  } -> tensor<32x32xf32>
+  return %r : tensor<32x32xf32>
+}
+
+// -----
+
+// The invalid option.
+// RUN: not logbtq-opt %s -split-input-file -logbtq-vectorize=vector-width=0 2>&1 | FileCheck %s --check-prefix=WIDTH
+// WIDTH: vector-width must be positive, not 0
