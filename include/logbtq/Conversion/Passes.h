@@ -7,6 +7,8 @@
 #include "logbtq/Conversion/LogBTQToLLVM/ModelToLLVM.h"
 #include "logbtq/Conversion/LogBTQToLinalg/LogBTQToLinalg.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::logbtq {

@@ -1,6 +1,7 @@
 //===- Im2Col.cpp - Convolutions as matrix products -----------------------===//
 
 #include "Im2Col.h"
+#include "PackedProduct.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -13,6 +14,94 @@ static Value collapse(OpBuilder &b, Location loc, Value v,
                       ArrayRef<ReassociationIndices> groups) {
   return tensor::CollapseShapeOp::create(b, loc, v, groups);
 }
+
+
+namespace {
+
+Value indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// `input[n, c, oh*s + kh*d, ow*s + kw*d]` of the padded NCHW `input`, for
+/// the tap `k = (c, kh, kw)` and the output pixel `p = (oh, ow)`: the
+/// element im2col would have copied, read in place.
+Value readWindow(OpBuilder &b, Location loc, Value input, const ConvGeometry &g,
+                 Value n, Value k, Value p) {
+  auto div = [&](Value v, int64_t d) {
+    return arith::DivUIOp::create(b, loc, v, indexConst(b, loc, d)).getResult();
+  };
+  auto rem = [&](Value v, int64_t d) {
+    return arith::RemUIOp::create(b, loc, v, indexConst(b, loc, d)).getResult();
+  };
+  auto at = [&](Value out, int64_t stride, Value tap, int64_t dilation) {
+    return arith::AddIOp::create(
+               b, loc,
+               arith::MulIOp::create(b, loc, out, indexConst(b, loc, stride)),
+               arith::MulIOp::create(b, loc, tap,
+                                     indexConst(b, loc, dilation)))
+        .getResult();
+  };
+  int64_t taps = g.window[0] * g.window[1];
+  Value c = div(k, taps);
+  Value kh = div(rem(k, taps), g.window[1]);
+  Value kw = rem(k, g.window[1]);
+  Value oh = div(p, g.output[1]);
+  Value ow = rem(p, g.output[1]);
+  return tensor::ExtractOp::create(
+      b, loc, input,
+      ValueRange{n, c, at(oh, g.strides[0], kh, g.dilations[0]),
+                 at(ow, g.strides[1], kw, g.dilations[1])});
+}
+
+/// The packed integer kernel's form of createIm2ColConv: `[N, F, OH*OW]`
+/// exact int64 sums, the windows read straight into the panels.
+Value packedConv(OpBuilder &b, Location loc, Value input, Value filter,
+                 const ConvGeometry &g) {
+  ArrayRef<int64_t> x = shapeOf(input), w = shapeOf(filter);
+  int64_t taps = w[1] * w[2] * w[3];
+  Value weights = collapse(b, loc, filter, {{0}, {1, 2, 3}});
+  ProductShape shape{x[0], w[0], g.output[0] * g.output[1], taps};
+  auto readFilter = [&](OpBuilder &nb, Location l, Value, Value f, Value k) {
+    return tensor::ExtractOp::create(nb, l, weights, ValueRange{f, k})
+        .getResult();
+  };
+  auto readInput = [&](OpBuilder &nb, Location l, Value n, Value p, Value k) {
+    return readWindow(nb, l, input, g, n, k, p);
+  };
+  return createPackedProduct(b, loc, shape, /*lhsBatched=*/false, readFilter,
+                             readInput);
+}
+
+/// The packed integer kernel's form of createIm2ColFilterGrad: `[F, C*KH*KW]`
+/// exact int64 sums over r = (n, oh, ow).
+Value packedFilterGrad(OpBuilder &b, Location loc, Value grad, Value input,
+                       const ConvGeometry &g) {
+  ArrayRef<int64_t> x = shapeOf(input);
+  int64_t filters = shapeOf(grad)[1];
+  int64_t pixels = g.output[0] * g.output[1];
+  int64_t taps = x[1] * g.window[0] * g.window[1];
+  Value dy = collapse(b, loc, grad, {{0}, {1}, {2, 3}});
+  ProductShape shape{1, filters, taps, x[0] * pixels};
+  auto split = [&](OpBuilder &nb, Location l, Value r) {
+    Value size = indexConst(nb, l, pixels);
+    return std::pair<Value, Value>(arith::DivUIOp::create(nb, l, r, size),
+                                   arith::RemUIOp::create(nb, l, r, size));
+  };
+  auto readGrad = [&](OpBuilder &nb, Location l, Value, Value f, Value r) {
+    auto [n, p] = split(nb, l, r);
+    return tensor::ExtractOp::create(nb, l, dy, ValueRange{n, f, p})
+        .getResult();
+  };
+  auto readInput = [&](OpBuilder &nb, Location l, Value, Value k, Value r) {
+    auto [n, p] = split(nb, l, r);
+    return readWindow(nb, l, input, g, n, k, p);
+  };
+  Value product = createPackedProduct(b, loc, shape, /*lhsBatched=*/false,
+                                      readGrad, readInput);
+  return collapse(b, loc, product, {{0, 1}, {2}});
+}
+
+} // namespace
 
 Value lowering::createIm2Col(OpBuilder &b, Location loc, Value input,
                              const ConvGeometry &g) {
@@ -40,11 +129,21 @@ Value lowering::createIm2ColConv(OpBuilder &b, Location loc, Value input,
                                  Value filter, const ConvGeometry &g,
                                  Value zero, MacFn mac) {
   MLIRContext *ctx = b.getContext();
-  Value col = createIm2Col(b, loc, input, g);
-  Value weights = collapse(b, loc, filter, {{0}, {1, 2, 3}});
   int64_t batch = shapeOf(input)[0];
   int64_t filters = shapeOf(filter)[0];
   int64_t pixels = g.output[0] * g.output[1];
+  auto expand = [&](Value out) -> Value {
+    auto resultType = RankedTensorType::get(
+        {batch, filters, g.output[0], g.output[1]},
+        cast<RankedTensorType>(out.getType()).getElementType());
+    return tensor::ExpandShapeOp::create(
+        b, loc, resultType, out,
+        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+  };
+  if (!mac)
+    return expand(packedConv(b, loc, input, filter, g));
+  Value col = createIm2Col(b, loc, input, g);
+  Value weights = collapse(b, loc, filter, {{0}, {1, 2, 3}});
   // Loops (n, f, k, p): the reduction k outside the contiguous p.
   AffineExpr n, f, k, p;
   bindDims(ctx, n, f, k, p);
@@ -63,21 +162,26 @@ Value lowering::createIm2ColConv(OpBuilder &b, Location loc, Value input,
                           mac(nb, l, args[0], args[1], args[2])};
                     })
           .front();
-  auto resultType = RankedTensorType::get(
-      {batch, filters, g.output[0], g.output[1]},
-      cast<RankedTensorType>(out.getType()).getElementType());
-  return tensor::ExpandShapeOp::create(b, loc, resultType, out,
-                                       ArrayRef<ReassociationIndices>{
-                                           {0}, {1}, {2, 3}});
+  return expand(out);
 }
 
 Value lowering::createIm2ColFilterGrad(OpBuilder &b, Location loc, Value grad,
                                        Value input, const ConvGeometry &g,
                                        Value zero, MacFn mac) {
   MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> x = shapeOf(input);
+  auto expand = [&](Value out) -> Value {
+    auto resultType = RankedTensorType::get(
+        {shapeOf(grad)[1], x[1], g.window[0], g.window[1]},
+        cast<RankedTensorType>(out.getType()).getElementType());
+    return tensor::ExpandShapeOp::create(
+        b, loc, resultType, out,
+        ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
+  };
+  if (!mac)
+    return expand(packedFilterGrad(b, loc, grad, input, g));
   Value col = createIm2Col(b, loc, input, g);
   Value dy = collapse(b, loc, grad, {{0}, {1}, {2, 3}});
-  ArrayRef<int64_t> x = shapeOf(input);
   int64_t filters = shapeOf(grad)[1];
   int64_t taps = x[1] * g.window[0] * g.window[1];
   // Loops (f, k, n, p): a dot product along the contiguous p.
@@ -98,12 +202,7 @@ Value lowering::createIm2ColFilterGrad(OpBuilder &b, Location loc, Value grad,
                           mac(nb, l, args[0], args[1], args[2])};
                     })
           .front();
-  auto resultType = RankedTensorType::get(
-      {filters, x[1], g.window[0], g.window[1]},
-      cast<RankedTensorType>(out.getType()).getElementType());
-  return tensor::ExpandShapeOp::create(b, loc, resultType, out,
-                                       ArrayRef<ReassociationIndices>{
-                                           {0}, {1, 2, 3}});
+  return expand(out);
 }
 
 Value lowering::floatMac(OpBuilder &b, Location loc, Value lhs, Value rhs,

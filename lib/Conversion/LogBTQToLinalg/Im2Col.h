@@ -29,7 +29,10 @@ Value createIm2Col(OpBuilder &b, Location loc, Value input,
                    const ConvGeometry &geometry);
 
 /// How a product accumulates: `mac(b, loc, lhs, rhs, acc)` returns the new
-/// accumulator (a multiply-add of f32, or of integers widened first).
+/// accumulator (a multiply-add of f32). A null `mac` selects the integer
+/// kernels' packed product (PackedProduct.h): the operands are int16 grid
+/// values, the windows are read straight into its panels (no column
+/// tensor), and the result holds the exact int64 sums.
 using MacFn = function_ref<Value(OpBuilder &, Location, Value, Value, Value)>;
 
 /// `out[n, f, oh, ow] = sum_k filter[f, k] * col[n, k, (oh, ow)]`, the

@@ -11,7 +11,9 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::logbtq {
@@ -47,7 +49,8 @@ struct ConvertLogBTQToLinalgPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<LogBTQDialect>();
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect>();
+                           math::MathDialect, scf::SCFDialect,
+                           vector::VectorDialect>();
     target.addDynamicallyLegalDialect<tensor::TensorDialect, func::FuncDialect>(
         isLegal);
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {

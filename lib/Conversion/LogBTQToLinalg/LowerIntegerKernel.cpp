@@ -1,10 +1,11 @@
 //===- LowerIntegerKernel.cpp - MU8 products in integers ------------------===//
 //
 // `logbtq.integer_kernel` (LogBTQQuantOps.td): codes become int16 on the
-// 13-fraction-bit grid through a 256-entry table, the product or convolution
-// multiplies int16 x int16 -> int32 and sums in int64, so that an int32
-// overflow is detected exactly rather than wrapping silently; each output
-// beyond the int32 range is counted and saturated. The epilogue scales the
+// 13-fraction-bit grid through a 256-entry table, and the product or
+// convolution runs in the packed vector kernel of PackedProduct.h, whose
+// int64 sums are exact, so that an int32 overflow is detected rather than
+// wrapping silently; each output beyond the int32 range is counted and
+// saturated. The epilogue scales the
 // int32 accumulator by 2^(e_a + e_b - 26) into f32 for the quantize that
 // follows. The product's loops hold no float operation.
 //
@@ -13,6 +14,7 @@
 #include "Im2Col.h"
 #include "LoweringUtils.h"
 #include "MU8Kernels.h"
+#include "PackedProduct.h"
 #include "Patterns.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
@@ -28,16 +30,6 @@ using namespace mlir::logbtq::lowering;
 
 namespace {
 
-/// int16 x int16 -> int32 product, summed into an int64 accumulator.
-Value integerMac(OpBuilder &b, Location loc, Value lhs, Value rhs, Value acc) {
-  Type i32 = b.getI32Type();
-  Value product =
-      arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, i32, lhs),
-                            arith::ExtSIOp::create(b, loc, i32, rhs));
-  return arith::AddIOp::create(
-      b, loc, acc, arith::ExtSIOp::create(b, loc, b.getI64Type(), product));
-}
-
 /// The i8 codes as int16 grid values.
 Value toGrid(OpBuilder &b, Location loc, const Tables &tables, Value codes) {
   auto type = cast<RankedTensorType>(codes.getType());
@@ -50,27 +42,28 @@ Value toGrid(OpBuilder &b, Location loc, const Tables &tables, Value codes) {
                            });
 }
 
+/// The exact int64 products of a matmul of grid values, through the packed
+/// vector kernel.
 Value matmulProduct(OpBuilder &b, Location loc, MatmulOp op, Value lhs,
-                    Value rhs, Value zero) {
-  MLIRContext *ctx = b.getContext();
-  AffineExpr m, n, k;
-  bindDims(ctx, m, n, k);
-  auto map = [&](AffineExpr x, AffineExpr y) {
-    return AffineMap::get(3, 0, {x, y}, ctx);
+                    Value rhs) {
+  ArrayRef<int64_t> out = shapeOf(op.getResult());
+  bool lhsT = op.getTransposeLhs(), rhsT = op.getTransposeRhs();
+  int64_t depth = shapeOf(lhs)[lhsT ? 0 : 1];
+  ProductShape shape{1, out[0], out[1], depth};
+  auto readLhs = [&](OpBuilder &nb, Location l, Value, Value row, Value r) {
+    return tensor::ExtractOp::create(
+               nb, l, lhs, lhsT ? ValueRange{r, row} : ValueRange{row, r})
+        .getResult();
   };
-  AffineMap lhsMap = op.getTransposeLhs() ? map(k, m) : map(m, k);
-  AffineMap rhsMap = op.getTransposeRhs() ? map(n, k) : map(k, n);
-  Value init = createFilled(b, loc, shapeOf(op.getResult()), zero);
-  return createGeneric(b, loc, ValueRange{lhs, rhs}, ValueRange{init},
-                       {lhsMap, rhsMap, map(m, n)},
-                       {utils::IteratorType::parallel,
-                        utils::IteratorType::parallel,
-                        utils::IteratorType::reduction},
-                       [&](OpBuilder &nb, Location l, ValueRange args) {
-                         return SmallVector<Value>{
-                             integerMac(nb, l, args[0], args[1], args[2])};
-                       })
-      .front();
+  auto readRhs = [&](OpBuilder &nb, Location l, Value, Value col, Value r) {
+    return tensor::ExtractOp::create(
+               nb, l, rhs, rhsT ? ValueRange{col, r} : ValueRange{r, col})
+        .getResult();
+  };
+  Value product =
+      createPackedProduct(b, loc, shape, /*lhsBatched=*/false, readLhs, readRhs);
+  return tensor::CollapseShapeOp::create(
+      b, loc, product, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 }
 
 struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
@@ -112,7 +105,7 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
     Value acc, ea, eb, bias;
     if (auto mm = dyn_cast<MatmulOp>(kernel)) {
       acc = matmulProduct(rewriter, loc, mm, gridOf(mm.getLhs()),
-                          gridOf(mm.getRhs()), accZero);
+                          gridOf(mm.getRhs()));
       ea = exponentOf(mm.getLhs());
       eb = exponentOf(mm.getRhs());
     } else if (auto conv = dyn_cast<Conv2DOp>(kernel)) {
@@ -128,7 +121,7 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
           {conv.getStrides().begin(), conv.getStrides().end()},
           {conv.getDilations().begin(), conv.getDilations().end()}};
       acc = createIm2ColConv(rewriter, loc, input, gridOf(conv.getFilter()),
-                             geometry, accZero, integerMac);
+                             geometry, accZero, /*mac=*/nullptr);
       ea = exponentOf(conv.getInput());
       eb = exponentOf(conv.getFilter());
       if (Value b = conv.getBias())
@@ -137,14 +130,14 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
       acc = createConvGradInput(
           rewriter, loc, gridOf(gi.getGrad()), gridOf(gi.getFilter()),
           resultType.getShape(), gi.getStrides(), gi.getPads(),
-          gi.getDilations(), gridZero, accZero, integerMac);
+          gi.getDilations(), gridZero, accZero, /*mac=*/nullptr);
       ea = exponentOf(gi.getGrad());
       eb = exponentOf(gi.getFilter());
     } else if (auto gf = dyn_cast<Conv2DGradFilterOp>(kernel)) {
       acc = createConvGradFilter(
           rewriter, loc, gridOf(gf.getGrad()), gridOf(gf.getInput()),
           resultType.getShape(), gf.getStrides(), gf.getPads(),
-          gf.getDilations(), gridZero, accZero, integerMac);
+          gf.getDilations(), gridZero, accZero, /*mac=*/nullptr);
       ea = exponentOf(gf.getGrad());
       eb = exponentOf(gf.getInput());
     } else {

@@ -1,8 +1,10 @@
 // RUN: logbtq-opt %s -split-input-file -convert-logbtq-to-linalg -mlir-print-local-scope | FileCheck %s
 
-// An integer kernel: codes -> int16 grid through a table, then a product
-// whose body holds integer operations only (no float arithmetic inside the
-// matmul), an overflow count, and an epilogue scaling by 2^(e_a + e_b - 26).
+// An integer kernel: codes -> int16 grid through a table; A packed into
+// int16 pairs (one i32 each), B into a 16-lane panel of K pairs; the product
+// in 16 x i32 lanes (the vpdpwssd pattern), widened to i64 every 15 steps;
+// no float operation until the epilogue. Then an overflow count, and an
+// epilogue scaling by 2^(e_a + e_b - 26).
 // CHECK-LABEL: func.func @matmul_kernel(
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<4x8xi8>, %[[W:[a-z0-9]+]]: tensor<3x8xi8>, %[[E:[a-z0-9]+]]: i32) -> (tensor<4x3xf32>, i32)
 // CHECK: %[[GRID:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<256xi16>
@@ -10,16 +12,37 @@
 // CHECK: arith.extui %{{.+}} : i8 to i32
 // CHECK: tensor.extract %[[GRID]][%{{.+}}] : tensor<256xi16>
 // CHECK: %[[WG:.+]] = linalg.generic {{.+}} ins(%[[W]] : tensor<3x8xi8>) outs(%{{.+}} : tensor<3x8xi16>)
-// CHECK: %[[ACC:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[XG]], %[[WG]] : tensor<4x8xi16>, tensor<3x8xi16>) outs(%{{.+}} : tensor<4x3xi64>) {
-// CHECK-NEXT: ^bb0(%{{.+}}: i16, %{{.+}}: i16, %{{.+}}: i64):
-// CHECK-NOT: f32
-// CHECK-NOT: f64
+// A's pairs: 4 rows of 4 pairs, the odd element in the high half.
+// CHECK: %[[PAIRS:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x4xi32>)
+// CHECK: tensor.extract %[[XG]]
+// CHECK: arith.shli %{{.+}}, %{{.+}} : i32
+// CHECK: tensor.extract %[[XG]]
+// CHECK: arith.ori
+// B's panel: one block of 16 columns (3 real, the rest zero) by 4 pairs.
+// CHECK: %[[PANEL:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x1x4x16x2xi16>)
+// CHECK: tensor.extract %[[WG]]
+// CHECK: arith.select %{{.+}}, %{{.+}}, %{{.+}} : i16
+// CHECK: %[[PANELS:.+]] = tensor.collapse_shape %[[PANEL]] {{\[\[}}0], [1], [2], [3, 4]] : tensor<1x1x4x16x2xi16> into tensor<1x1x4x32xi16>
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: scf.for {{.+}} -> (tensor<1x4x16xi64>)
+// CHECK: scf.for {{.+}} iter_args(%[[ACC64:.+]] = %{{.+}}) -> (vector<16xi64>)
+// CHECK: %[[SUM32:.+]] = scf.for {{.+}} iter_args(%[[ACC32:.+]] = %{{.+}}) -> (vector<16xi32>)
 // CHECK-NOT: arith.{{[a-z]+}}f
-// CHECK: arith.muli %{{.+}}, %{{.+}} : i32
-// CHECK-NOT: arith.{{[a-z]+}}f
-// CHECK: arith.addi %{{.+}}, %{{.+}} : i64
-// CHECK-NEXT: linalg.yield %{{.+}} : i64
-// CHECK-NEXT: } -> tensor<4x3xi64>
+// CHECK: %[[A:.+]] = tensor.extract %[[PAIRS]]
+// CHECK: %[[AB:.+]] = vector.broadcast %[[A]] : i32 to vector<16xi32>
+// CHECK: vector.bitcast %[[AB]] : vector<16xi32> to vector<32xi16>
+// CHECK: vector.transfer_read %[[PANELS]]{{.+}} : tensor<1x1x4x32xi16>, vector<32xi16>
+// CHECK: arith.muli %{{.+}}, %{{.+}} : vector<32xi32>
+// CHECK: vector.shuffle {{.+}} [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// CHECK: vector.shuffle {{.+}} [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]
+// CHECK: arith.addi %{{.+}}, %{{.+}} : vector<16xi32>
+// CHECK: arith.addi %[[ACC32]], %{{.+}} : vector<16xi32>
+// CHECK: %[[WIDE:.+]] = arith.extsi %[[SUM32]] : vector<16xi32> to vector<16xi64>
+// CHECK: arith.addi %[[ACC64]], %[[WIDE]] : vector<16xi64>
+// CHECK: vector.transfer_write
+// CHECK: %[[SLICE:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0] [1, 4, 3] [1, 1, 1] : tensor<1x4x16xi64> to tensor<1x4x3xi64>
+// CHECK: %[[ACC:.+]] = tensor.collapse_shape %[[SLICE]] {{\[\[}}0, 1], [2]] : tensor<1x4x3xi64> into tensor<4x3xi64>
 // Outputs beyond int32 are counted ...
 // CHECK: %[[OVF:.+]] = linalg.generic {{.+}} iterator_types = ["reduction", "reduction"]} ins(%[[ACC]] : tensor<4x3xi64>) outs(%{{.+}} : tensor<i32>)
 // CHECK: arith.cmpi sgt, %{{.+}}, %{{.+}} : i64
@@ -44,16 +67,23 @@ func.func @matmul_kernel(%x: tensor<4x8x!logbtq.mu8>, %w: tensor<3x8x!logbtq.mu8
 
 // -----
 
-// A convolution kernel: im2col of the int16 grid (padded with grid zeros),
-// then an integer product.
+// A convolution kernel: the int16 grid padded with grid zeros, its windows
+// read straight into the panels (no column tensor): the filter [4, 27] as
+// pairs, the input as 3 panels of 16 of the 36 pixels, per image.
 // CHECK-LABEL: func.func @conv_kernel(
 // CHECK: tensor.pad %{{.+}} low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: tensor.yield %{{.+}} : i16
 // CHECK: } : tensor<2x3x6x6xi16> to tensor<2x3x8x8xi16>
-// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<2x3x3x3x6x6xi16>)
-// CHECK: linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<4x27xi16>, tensor<2x27x36xi16>) outs(%{{.+}} : tensor<2x4x36xi64>) {
+// CHECK-NOT: tensor<2x3x3x3x6x6xi16>
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x14xi32>)
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<2x3x14x16x2xi16>)
+// CHECK: arith.divui
+// CHECK: arith.remui
+// CHECK: tensor.extract %{{.+}} : tensor<2x3x8x8xi16>
+// CHECK: scf.for {{.+}} -> (tensor<2x4x48xi64>)
 // CHECK-NOT: arith.{{[a-z]+}}f
-// CHECK: linalg.yield %{{.+}} : i64
+// CHECK: arith.muli %{{.+}}, %{{.+}} : vector<32xi32>
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0] [2, 4, 36] [1, 1, 1] : tensor<2x4x48xi64> to tensor<2x4x36xi64>
 func.func @conv_kernel(%x: tensor<2x3x6x6x!logbtq.mu8>, %w: tensor<4x3x3x3x!logbtq.mu8>) -> (tensor<2x4x6x6xf32>, i32) {
   %y, %ovf = logbtq.integer_kernel ins(%x, %w : tensor<2x3x6x6x!logbtq.mu8>, tensor<4x3x3x3x!logbtq.mu8>) -> tensor<2x4x6x6xf32> {
   ^bb0(%a: tensor<2x3x6x6xf32>, %b: tensor<4x3x3x3xf32>):

@@ -277,6 +277,31 @@ def test_integer_kernels(m, rng):
     y, o = finish(acc, 0, 0)
     kernel(m, "matmul overflow", [(a, 0), (b, 0)], [0, 0],
            "logbtq.matmul %a0, %a1 : tensor<2x40xf32>, tensor<40x2xf32> -> tensor<2x2xf32>", [2, 2], y, o)
+    # The packed kernel's edges: a depth that is odd and spans several
+    # int32 chunks (15 pairs each), columns that do not fill a 16-lane panel.
+    a, b = rand_codes(rng, (6, 97)), rand_codes(rng, (19, 97))
+    acc = grid(a) @ grid(b).T
+    y, o = finish(acc, -1, 1)
+    kernel(m, "matmul panel edges", [(a, -1), (b, 1)], [-1, 1],
+           "logbtq.matmul %a0, %a1 {transpose_rhs} : tensor<6x97xf32>, tensor<19x97xf32> -> tensor<6x19xf32>",
+           [6, 19], y, o)
+    # All +-127 at the int32 boundary: 31 full-scale products of one sign fit
+    # (31 * 2^26), 32 reach 2^31 (one past int32: an overflow), and 32 of
+    # opposite signs reach -2^31 exactly (no overflow). Row r uses depth
+    # 30 + r through zero codes beyond it.
+    depth = 34
+    a = np.zeros((5, depth), np.int8)
+    for r, k in enumerate((30, 31, 32, 33, 32)):
+        a[r, :k] = 127
+    b = np.full((depth, 3), 127, np.int8)
+    b[:, 1] = -127
+    b[::2, 2] = -127
+    acc = grid(a) @ grid(b)
+    y, o = finish(acc, 0, 0)
+    assert o == 4, o  # +2^31 and more in rows 2, 3, 4; -33 * 2^26 in row 3
+    kernel(m, "matmul int32 boundary", [(a, 0), (b, 0)], [0, 0],
+           f"logbtq.matmul %a0, %a1 : tensor<5x{depth}xf32>, tensor<{depth}x3xf32> -> tensor<5x3xf32>",
+           [5, 3], y, o)
     # conv2d: strides, pads, dilations
     x, w = rand_codes(rng, (2, 3, 7, 6)), rand_codes(rng, (4, 3, 3, 2))
     stride, pad, dil = (2, 1), (1, 0, 2, 1), (1, 2)

@@ -1,0 +1,231 @@
+//===- PackedProduct.cpp - Exact int16 products on packed panels ----------===//
+
+#include "PackedProduct.h"
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace mlir::logbtq;
+using namespace mlir::logbtq::lowering;
+
+namespace {
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// The grid value of an operand at (batch, outer, r), or 0 where `outer` or
+/// `r` is padding (beyond `outerSize` or `depth`).
+Value readOrZero(OpBuilder &b, Location loc, GridElementFn read, Value batch,
+                 Value outer, int64_t outerSize, Value r, int64_t depth) {
+  auto clamp = [&](Value v, int64_t size) {
+    Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, v,
+                                         indexConstant(b, loc, size));
+    return std::pair<Value, Value>(
+        arith::MinUIOp::create(b, loc, v, indexConstant(b, loc, size - 1)),
+        inside);
+  };
+  auto [o, oInside] = clamp(outer, outerSize);
+  auto [k, kInside] = clamp(r, depth);
+  Value value = read(b, loc, batch, o, k);
+  Value inside = arith::AndIOp::create(b, loc, oInside, kInside);
+  return arith::SelectOp::create(
+      b, loc, inside, value,
+      arith::ConstantIntOp::create(b, loc, b.getI16Type(), 0));
+}
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// A as `tensor<batches x rows x pairs x i32>`: pair p holds A(.., 2p) in its
+/// low half and A(.., 2p + 1) in its high half (as a little-endian pair of
+/// int16 lanes).
+Value packPairs(OpBuilder &b, Location loc, int64_t batches,
+                const ProductShape &shape, int64_t pairs, GridElementFn read) {
+  Type i32 = b.getI32Type();
+  SmallVector<int64_t> dims = {batches, shape.rows, pairs};
+  return createGeneric(
+             b, loc, ValueRange{}, ValueRange{createEmpty(b, loc, dims, i32)},
+             {b.getMultiDimIdentityMap(3)}, getIteratorTypes(3),
+             [&](OpBuilder &nb, Location l, ValueRange) {
+               Value batch = linalg::IndexOp::create(nb, l, 0);
+               Value row = linalg::IndexOp::create(nb, l, 1);
+               Value pair = linalg::IndexOp::create(nb, l, 2);
+               auto half = [&](int64_t t) {
+                 Value r = arith::AddIOp::create(
+                     nb, l,
+                     arith::MulIOp::create(nb, l, pair,
+                                           indexConstant(nb, l, 2)),
+                     indexConstant(nb, l, t));
+                 Value v = readOrZero(nb, l, read, batch, row, shape.rows, r,
+                                      shape.depth);
+                 return arith::ExtUIOp::create(nb, l, i32, v).getResult();
+               };
+               Value high = arith::ShLIOp::create(
+                   nb, l, half(1),
+                   arith::ConstantIntOp::create(nb, l, i32, 16));
+               return SmallVector<Value>{
+                   arith::OrIOp::create(nb, l, half(0), high)};
+             })
+      .front();
+}
+
+/// B as K-pair interleaved panels `tensor<batch x blocks x pairs x 32 x i16>`:
+/// element (block, p, 2 jj + t) is B(.., 2p + t, 16 block + jj).
+Value packPanels(OpBuilder &b, Location loc, const ProductShape &shape,
+                 int64_t blocks, int64_t pairs, GridElementFn read) {
+  Type i16 = b.getI16Type();
+  SmallVector<int64_t> dims = {shape.batch, blocks, pairs, kPanelWidth, 2};
+  Value panels =
+      createGeneric(
+          b, loc, ValueRange{}, ValueRange{createEmpty(b, loc, dims, i16)},
+          {b.getMultiDimIdentityMap(5)}, getIteratorTypes(5),
+          [&](OpBuilder &nb, Location l, ValueRange) {
+            Value batch = linalg::IndexOp::create(nb, l, 0);
+            Value block = linalg::IndexOp::create(nb, l, 1);
+            Value pair = linalg::IndexOp::create(nb, l, 2);
+            Value lane = linalg::IndexOp::create(nb, l, 3);
+            Value t = linalg::IndexOp::create(nb, l, 4);
+            Value col = arith::AddIOp::create(
+                nb, l,
+                arith::MulIOp::create(nb, l, block,
+                                      indexConstant(nb, l, kPanelWidth)),
+                lane);
+            Value r = arith::AddIOp::create(
+                nb, l,
+                arith::MulIOp::create(nb, l, pair, indexConstant(nb, l, 2)),
+                t);
+            return SmallVector<Value>{readOrZero(nb, l, read, batch, col,
+                                                 shape.cols, r, shape.depth)};
+          })
+          .front();
+  return tensor::CollapseShapeOp::create(
+      b, loc, panels,
+      ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+}
+
+/// `acc + a[0::2] * b[0::2] + a[1::2] * b[1::2]` on int32 lanes: the
+/// `vpdpwssd` pattern (no lane can wrap within kStepsPerWidening steps).
+Value dotPairs(OpBuilder &b, Location loc, Value acc, Value a, Value bv) {
+  auto wide = VectorType::get({2 * kPanelWidth}, b.getI32Type());
+  Value product =
+      arith::MulIOp::create(b, loc, arith::ExtSIOp::create(b, loc, wide, a),
+                            arith::ExtSIOp::create(b, loc, wide, bv));
+  SmallVector<int64_t> even, odd;
+  for (int64_t lane = 0; lane < kPanelWidth; ++lane) {
+    even.push_back(2 * lane);
+    odd.push_back(2 * lane + 1);
+  }
+  Value evens = vector::ShuffleOp::create(b, loc, product, product, even);
+  Value odds = vector::ShuffleOp::create(b, loc, product, product, odd);
+  return arith::AddIOp::create(b, loc, acc,
+                               arith::AddIOp::create(b, loc, evens, odds));
+}
+
+} // namespace
+
+Value lowering::createPackedProduct(OpBuilder &b, Location loc,
+                                    ProductShape shape, bool lhsBatched,
+                                    GridElementFn lhs, GridElementFn rhs) {
+  Type i16 = b.getI16Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
+  int64_t pairs = ceilDiv(shape.depth, 2);
+  int64_t blocks = ceilDiv(shape.cols, kPanelWidth);
+  int64_t chunks = ceilDiv(pairs, kStepsPerWidening);
+  Value lhsPairs =
+      packPairs(b, loc, lhsBatched ? shape.batch : 1, shape, pairs, lhs);
+  Value rhsPanels = packPanels(b, loc, shape, blocks, pairs, rhs);
+
+  auto lanes32 = VectorType::get({kPanelWidth}, i32);
+  auto lanes64 = VectorType::get({kPanelWidth}, i64);
+  auto halves = VectorType::get({2 * kPanelWidth}, i16);
+  Value zero32 = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(lanes32, b.getI32IntegerAttr(0)));
+  Value zero64 = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(lanes64, b.getI64IntegerAttr(0)));
+  Value padding16 = arith::ConstantIntOp::create(b, loc, i16, 0);
+  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1);
+  auto upTo = [&](int64_t n) { return indexConstant(b, loc, n); };
+
+  SmallVector<int64_t> outDims = {shape.batch, shape.rows,
+                                  blocks * kPanelWidth};
+  Value out = createEmpty(b, loc, outDims, i64);
+  // Loops (batch, block, row): a block's panel stays in cache while every
+  // row of A passes over it.
+  auto batchLoop = scf::ForOp::create(
+      b, loc, c0, upTo(shape.batch), c1, ValueRange{out},
+      [&](OpBuilder &b1, Location l1, Value batch, ValueRange iter1) {
+        auto blockLoop = scf::ForOp::create(
+            b1, l1, c0, upTo(blocks), c1, iter1,
+            [&](OpBuilder &b2, Location l2, Value block, ValueRange iter2) {
+              Value lhsBatch = lhsBatched ? batch : c0;
+              auto rowLoop = scf::ForOp::create(
+                  b2, l2, c0, upTo(shape.rows), c1, iter2,
+                  [&](OpBuilder &b3, Location l3, Value row,
+                      ValueRange iter3) {
+                    auto chunkLoop = scf::ForOp::create(
+                        b3, l3, c0, upTo(chunks), c1, ValueRange{zero64},
+                        [&](OpBuilder &b4, Location l4, Value chunk,
+                            ValueRange acc64) {
+                          Value first = arith::MulIOp::create(
+                              b4, l4, chunk,
+                              indexConstant(b4, l4, kStepsPerWidening));
+                          Value last = arith::MinUIOp::create(
+                              b4, l4,
+                              arith::AddIOp::create(
+                                  b4, l4, first,
+                                  indexConstant(b4, l4, kStepsPerWidening)),
+                              indexConstant(b4, l4, pairs));
+                          auto pairLoop = scf::ForOp::create(
+                              b4, l4, first, last, c1, ValueRange{zero32},
+                              [&](OpBuilder &b5, Location l5, Value pair,
+                                  ValueRange acc32) {
+                                Value a = tensor::ExtractOp::create(
+                                    b5, l5, lhsPairs,
+                                    ValueRange{lhsBatch, row, pair});
+                                Value av = vector::BitCastOp::create(
+                                    b5, l5, halves,
+                                    vector::BroadcastOp::create(b5, l5,
+                                                                lanes32, a));
+                                Value bv = vector::TransferReadOp::create(
+                                    b5, l5, halves, rhsPanels,
+                                    ValueRange{batch, block, pair, c0},
+                                    padding16, ArrayRef<bool>{true});
+                                scf::YieldOp::create(
+                                    b5, l5,
+                                    dotPairs(b5, l5, acc32[0], av, bv));
+                              });
+                          Value widened = arith::ExtSIOp::create(
+                              b4, l4, lanes64, pairLoop.getResult(0));
+                          scf::YieldOp::create(
+                              b4, l4,
+                              ValueRange{arith::AddIOp::create(
+                                  b4, l4, acc64[0], widened)});
+                        });
+                    Value col = arith::MulIOp::create(
+                        b3, l3, block, indexConstant(b3, l3, kPanelWidth));
+                    Value written = vector::TransferWriteOp::create(
+                                        b3, l3, chunkLoop.getResult(0),
+                                        iter3[0], ValueRange{batch, row, col},
+                                        ArrayRef<bool>{true})
+                                        .getResult();
+                    scf::YieldOp::create(b3, l3, written);
+                  });
+              scf::YieldOp::create(b2, l2, rowLoop.getResults());
+            });
+        scf::YieldOp::create(b1, l1, blockLoop.getResults());
+      });
+  Value full = batchLoop.getResult(0);
+  if (blocks * kPanelWidth == shape.cols)
+    return full;
+  MLIRContext *ctx = b.getContext();
+  return tensor::ExtractSliceOp::create(
+      b, loc, full,
+      getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{0, 0, 0}),
+      getAsIndexOpFoldResult(
+          ctx, SmallVector<int64_t>{shape.batch, shape.rows, shape.cols}),
+      getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{1, 1, 1}));
+}

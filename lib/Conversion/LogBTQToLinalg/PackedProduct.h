@@ -1,0 +1,56 @@
+//===- PackedProduct.h - Exact int16 products on packed panels --*- C++ -*-===//
+//
+// The integer kernels' matrix products (dense layers and the im2col form of
+// convolutions) as explicit vector code:
+//
+//   out[b, i, j] = sum_r A(b, i, r) * B(b, r, j)     (int16 x int16, exact)
+//
+// A is packed into pairs of int16 along r (one i32 per pair, broadcast to
+// every lane), B into K-pair interleaved panels `[J/16][R/2][16][2]` (the
+// layout of a `vpdpwssd` operand): one step multiplies a pair of A with 16
+// columns of B and adds both products to 16 int32 lanes. `extsi`, `muli`,
+// an even/odd `vector.shuffle` and `addi` on `vector<32xi32>` are the
+// pattern LLVM selects `vpdpwssd` for (with AVX-512 VNNI; plain multiplies
+// and adds elsewhere), so the same IR is the portable kernel.
+//
+// Exactness: a step adds at most 2 * 2^26 to a lane, so 15 steps cannot
+// leave int32 (16 could reach 2^31). Every 15 steps the int32 lanes are
+// widened into int64 accumulators: the int64 result is the exact sum, and
+// the caller counts and saturates the outputs beyond int32 as before.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_PACKEDPRODUCT_H
+#define LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_PACKEDPRODUCT_H
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::logbtq::lowering {
+
+/// The sizes of a batched product: `batch` independent products of
+/// `rows x depth` by `depth x cols`.
+struct ProductShape {
+  int64_t batch, rows, cols, depth;
+};
+
+/// Reads one int16 grid value of an operand: `(batch, outer, r)` are index
+/// values inside the operand's bounds (`outer` is the row i of A, or the
+/// column j of B).
+using GridElementFn =
+    function_ref<Value(OpBuilder &, Location, Value, Value, Value)>;
+
+/// The exact products as a `tensor<batch x rows x cols x i64>`. `lhs` does
+/// not depend on the batch when `lhsBatched` is false (a convolution's
+/// filter): it is packed once.
+Value createPackedProduct(OpBuilder &b, Location loc, ProductShape shape,
+                          bool lhsBatched, GridElementFn lhs,
+                          GridElementFn rhs);
+
+/// Lanes of the product's accumulators (int32 lanes of a 512-bit vector).
+constexpr int64_t kPanelWidth = 16;
+/// `vpdpwssd` steps an int32 lane takes before it is widened to int64.
+constexpr int64_t kStepsPerWidening = 15;
+
+} // namespace mlir::logbtq::lowering
+
+#endif // LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_PACKEDPRODUCT_H
