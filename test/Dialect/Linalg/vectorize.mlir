@@ -45,14 +45,18 @@ func.func @remainder(%x: tensor<40xf32>) -> tensor<40xf32> {
 
 // -----
 
-// Integer counters are exact in any order: vectorized.
+// Integer counters are exact in any order: collapsed, counted in 16 lanes
+// (a vector accumulator through the loop), the lanes summed once after it.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #scalar = affine_map<(d0, d1) -> ()>
 // CHECK-LABEL: func.func @count
-//       CHECK:   scf.for
-//       CHECK:     scf.for %{{.*}} step %c16
-//       CHECK:       vector.multi_reduction <add>, %{{.*}}, %{{.*}} [0, 1] : vector<1x16xi32> to i32
+//       CHECK:   tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<8x64xi8> into tensor<512xi8>
+//       CHECK:   %[[ZERO:.+]] = linalg.fill ins(%{{.*}} : i32) outs(%{{.*}} : tensor<16xi32>)
+//       CHECK:   %[[LANES:.+]] = scf.for %{{.*}} = %c0 to %c512 step %c16 iter_args(%[[ACC:.+]] = %[[ZERO]]) -> (tensor<16xi32>)
+//       CHECK:     %[[OLD:.+]] = vector.transfer_read %[[ACC]]
+//       CHECK:     arith.addi %[[OLD]], %{{.*}} : vector<16xi32>
 //   CHECK-NOT:   linalg.generic
+//       CHECK:   linalg.reduce ins(%[[LANES]] : tensor<16xi32>) outs(%{{.*}} : tensor<i32>) dimensions = [0]
 func.func @count(%x: tensor<8x64xi8>, %init: tensor<i32>) -> tensor<i32> {
   %z = arith.constant 0 : i8
   %r = linalg.generic {indexing_maps = [#id, #scalar], iterator_types = ["reduction", "reduction"]}
@@ -82,6 +86,29 @@ func.func @float_sum(%x: tensor<8x64xf32>, %init: tensor<f32>) -> tensor<f32> {
     linalg.yield %s : f32
   } -> tensor<f32>
   return %r : tensor<f32>
+}
+
+// -----
+
+// A float sum that allows reassociation, and a float maximum: vectorized.
+#id = affine_map<(d0) -> (d0)>
+#scalar = affine_map<(d0) -> ()>
+// CHECK-LABEL: func.func @reassoc_sum_and_max
+//       CHECK:   scf.for %{{.*}} step %c16 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<16xf64>, tensor<16xf32>)
+//       CHECK:     arith.addf %{{.*}}, %{{.*}} fastmath<reassoc> : vector<16xf64>
+//       CHECK:     arith.maxnumf %{{.*}}, %{{.*}} : vector<16xf32>
+//       CHECK:   linalg.reduce
+func.func @reassoc_sum_and_max(%x: tensor<64xf32>, %s: tensor<f64>, %m: tensor<f32>) -> (tensor<f64>, tensor<f32>) {
+  %r:2 = linalg.generic {indexing_maps = [#id, #scalar, #scalar], iterator_types = ["reduction"]}
+      ins(%x : tensor<64xf32>) outs(%s, %m : tensor<f64>, tensor<f32>) {
+  ^bb0(%a: f32, %acc: f64, %mx: f32):
+    %w = arith.extf %a : f32 to f64
+    %sum = arith.addf %acc, %w fastmath<reassoc> : f64
+    %abs = math.absf %a : f32
+    %max = arith.maxnumf %mx, %abs : f32
+    linalg.yield %sum, %max : f64, f32
+  } -> (tensor<f64>, tensor<f32>)
+  return %r#0, %r#1 : tensor<f64>, tensor<f32>
 }
 
 // -----

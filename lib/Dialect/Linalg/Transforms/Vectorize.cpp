@@ -24,12 +24,18 @@ using namespace mlir;
 namespace {
 
 /// Whether `op` combines the accumulator `acc` with a value so that the
-/// result of a whole reduction is the same in any order: exact integer
-/// operations, and the float min/max (which pick one of their operands).
+/// result of a whole reduction may be computed in any order: exact integer
+/// operations, the float min/max (which pick one of their operands), and
+/// float sums and products whose producer allowed reassociation.
 bool isOrderIndependentCombiner(Operation *op, Value acc) {
   if (!op || op->getNumOperands() != 2 ||
       !llvm::is_contained(op->getOperands(), acc))
     return false;
+  if (isa<arith::AddFOp, arith::MulFOp>(op))
+    return arith::bitEnumContainsAll(
+        cast<arith::ArithFastMathInterface>(op).getFastMathFlagsAttr()
+            .getValue(),
+        arith::FastMathFlags::reassoc);
   return isa<arith::AddIOp, arith::OrIOp, arith::AndIOp, arith::XOrIOp,
              arith::MaxSIOp, arith::MinSIOp, arith::MaxUIOp, arith::MinUIOp,
              arith::MaxNumFOp, arith::MinNumFOp, arith::MaximumFOp,
@@ -80,14 +86,24 @@ bool isCandidate(linalg::GenericOp op) {
   return isOrderIndependent(op);
 }
 
-/// An op of identity maps without `linalg.index`, collapsed to one loop.
-linalg::GenericOp collapseIfElementwise(RewriterBase &rewriter,
-                                        linalg::GenericOp op) {
+/// An op without `linalg.index` whose loops are all parallel (identity
+/// maps) or all reductions (identity inputs, 0-d outputs), collapsed to one
+/// loop: one long vector loop instead of a short one per row.
+linalg::GenericOp collapseIfUniform(RewriterBase &rewriter,
+                                    linalg::GenericOp op) {
   unsigned rank = op.getNumLoops();
-  if (rank < 2 || op.getNumReductionLoops() != 0 || op.hasIndexSemantics() ||
-      !llvm::all_of(op.getIndexingMapsArray(),
-                    [](AffineMap m) { return m.isIdentity(); }))
+  if (rank < 2 || op.hasIndexSemantics())
     return op;
+  bool reduction = op.getNumReductionLoops() == rank;
+  if (!reduction && op.getNumReductionLoops() != 0)
+    return op;
+  for (OpOperand &operand : op->getOpOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    bool scalarOutput = reduction && op.isDpsInit(&operand) &&
+                        map.getNumResults() == 0;
+    if (!map.isIdentity() && !scalarOutput)
+      return op;
+  }
   ReassociationIndices all =
       llvm::to_vector<2>(llvm::seq<int64_t>(0, rank));
   rewriter.setInsertionPoint(op);
@@ -99,7 +115,9 @@ linalg::GenericOp collapseIfElementwise(RewriterBase &rewriter,
   return cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
 }
 
-/// Tiles `op` by 1 x ... x 1 x width and vectorizes the tile.
+/// Tiles `op` by 1 x ... x 1 x width and vectorizes the tile. Reductions
+/// are tiled into a partial result of one tile's shape, combined lane by
+/// lane in the loop (a vector accumulator) and reduced once after it.
 LogicalResult tileAndVectorize(RewriterBase &rewriter, linalg::GenericOp op,
                                int64_t width) {
   unsigned rank = op.getNumLoops();
@@ -107,6 +125,13 @@ LogicalResult tileAndVectorize(RewriterBase &rewriter, linalg::GenericOp op,
   sizes.back() = rewriter.getIndexAttr(width);
   scf::SCFTilingOptions options;
   options.setTileSizes(sizes);
+  SmallVector<unsigned> reductionDims;
+  op.getReductionDims(reductionDims);
+  if (!reductionDims.empty()) {
+    options.setReductionTilingStrategy(
+        ReductionTilingStrategy::PartialReductionOuterReduction);
+    options.setReductionDims(reductionDims);
+  }
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
       rewriter, cast<TilingInterface>(op.getOperation()), options);
@@ -144,7 +169,7 @@ struct VectorizePass : logbtq::impl::LogBTQVectorizeBase<VectorizePass> {
     });
     IRRewriter rewriter(&getContext());
     for (linalg::GenericOp op : candidates) {
-      op = collapseIfElementwise(rewriter, op);
+      op = collapseIfUniform(rewriter, op);
       unsigned inner = op.getNumLoops() - 1;
       if (!isContiguousIn(op, inner))
         continue;

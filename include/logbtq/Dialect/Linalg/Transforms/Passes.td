@@ -47,9 +47,11 @@ def LogBTQVectorize : Pass<"logbtq-vectorize"> {
       through `tensor.extract`, which become `vector.gather`), or
     - reductions whose combiners are exact under reassociation: integer
       `addi`/`ori`/`andi`/`xori`/`min`/`max` and float `maxnumf`/
-      `minnumf`/`maximumf`/`minimumf` (counters and range maxima).
-    Float sums are left alone: vectorizing them would change the last
-    bits of the loss (`-logbtq-order-loops` relaxes them explicitly).
+      `minnumf`/`maximumf`/`minimumf` (counters and range maxima), or
+      float `addf`/`mulf` that carry the `reassoc` flag (the barrier's
+      sum, whose order only the reported loss sees).
+    Other float sums are left alone: vectorizing them would change the
+    last bits of results the tests pin down.
 
     An op of only identity maps and no `linalg.index` is first collapsed
     to one dim. The innermost dim is then split at the largest multiple of
@@ -57,7 +59,8 @@ def LogBTQVectorize : Pass<"logbtq-vectorize"> {
     (all other dims by 1) and each tile vectorized with upstream
     `linalg::vectorize`. The vector ops compute what the scalar body
     computes lane by lane, so results are bit for bit those of the scalar
-    loops (test/Integration/MU8 and the MU8 step test check it).
+    loops (test/Integration/MU8 and the MU8 step test check it), except
+    the order of a `reassoc` sum.
   }];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
