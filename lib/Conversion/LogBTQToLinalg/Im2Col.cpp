@@ -24,32 +24,42 @@ Value indexConst(OpBuilder &b, Location loc, int64_t v) {
 
 /// `input[n, c, oh*s + kh*d, ow*s + kw*d]` of the padded NCHW `input`, for
 /// the tap `k = (c, kh, kw)` and the output pixel `p = (oh, ow)`: the
-/// element im2col would have copied, read in place.
+/// element im2col would have copied, read in place. The index arithmetic
+/// is in i32 (the sizes are far below 2^31): divisions by constants of
+/// 32-bit lanes vectorize, 64-bit ones do not.
 Value readWindow(OpBuilder &b, Location loc, Value input, const ConvGeometry &g,
                  Value n, Value k, Value p) {
+  Type i32 = b.getI32Type();
+  auto c32 = [&](int64_t v) {
+    return arith::ConstantIntOp::create(b, loc, i32, v).getResult();
+  };
+  auto to32 = [&](Value v) {
+    return arith::IndexCastOp::create(b, loc, i32, v).getResult();
+  };
+  auto toIndex = [&](Value v) {
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), v).getResult();
+  };
   auto div = [&](Value v, int64_t d) {
-    return arith::DivUIOp::create(b, loc, v, indexConst(b, loc, d)).getResult();
+    return arith::DivUIOp::create(b, loc, v, c32(d)).getResult();
   };
   auto rem = [&](Value v, int64_t d) {
-    return arith::RemUIOp::create(b, loc, v, indexConst(b, loc, d)).getResult();
+    return arith::RemUIOp::create(b, loc, v, c32(d)).getResult();
   };
   auto at = [&](Value out, int64_t stride, Value tap, int64_t dilation) {
-    return arith::AddIOp::create(
-               b, loc,
-               arith::MulIOp::create(b, loc, out, indexConst(b, loc, stride)),
-               arith::MulIOp::create(b, loc, tap,
-                                     indexConst(b, loc, dilation)))
-        .getResult();
+    return toIndex(arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, out, c32(stride)),
+        arith::MulIOp::create(b, loc, tap, c32(dilation))));
   };
+  Value k32 = to32(k), p32 = to32(p);
   int64_t taps = g.window[0] * g.window[1];
-  Value c = div(k, taps);
-  Value kh = div(rem(k, taps), g.window[1]);
-  Value kw = rem(k, g.window[1]);
-  Value oh = div(p, g.output[1]);
-  Value ow = rem(p, g.output[1]);
+  Value c = div(k32, taps);
+  Value kh = div(rem(k32, taps), g.window[1]);
+  Value kw = rem(k32, g.window[1]);
+  Value oh = div(p32, g.output[1]);
+  Value ow = rem(p32, g.output[1]);
   return tensor::ExtractOp::create(
       b, loc, input,
-      ValueRange{n, c, at(oh, g.strides[0], kh, g.dilations[0]),
+      ValueRange{n, toIndex(c), at(oh, g.strides[0], kh, g.dilations[0]),
                  at(ow, g.strides[1], kw, g.dilations[1])});
 }
 

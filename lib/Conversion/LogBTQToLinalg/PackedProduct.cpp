@@ -41,71 +41,72 @@ Value readOrZero(OpBuilder &b, Location loc, GridElementFn read, Value batch,
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-/// A as `tensor<batches x rows x pairs x i32>`: pair p holds A(.., 2p) in its
-/// low half and A(.., 2p + 1) in its high half (as a little-endian pair of
-/// int16 lanes).
-Value packPairs(OpBuilder &b, Location loc, int64_t batches,
-                const ProductShape &shape, int64_t pairs, GridElementFn read) {
+/// The int16 grid values of an operand at r = 2 pair and 2 pair + 1, as one
+/// i32: the first in the low half, so that the pair reads as two int16
+/// lanes (little-endian) of a `vpdpwssd` operand.
+Value readPair(OpBuilder &b, Location loc, GridElementFn read, Value batch,
+               Value outer, int64_t outerSize, Value pair, int64_t depth) {
   Type i32 = b.getI32Type();
-  SmallVector<int64_t> dims = {batches, shape.rows, pairs};
+  auto half = [&](int64_t t) {
+    Value r = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, pair, indexConstant(b, loc, 2)),
+        indexConstant(b, loc, t));
+    Value v = readOrZero(b, loc, read, batch, outer, outerSize, r, depth);
+    return arith::ExtUIOp::create(b, loc, i32, v).getResult();
+  };
+  Value high = arith::ShLIOp::create(
+      b, loc, half(1), arith::ConstantIntOp::create(b, loc, i32, 16));
+  return arith::OrIOp::create(b, loc, half(0), high);
+}
+
+/// A generic with no inputs that fills a tensor of `dims` i32 with
+/// `element(indices)`: the packing loops, which -logbtq-vectorize runs 16
+/// lanes wide along the last dim.
+Value createPacked(OpBuilder &b, Location loc, ArrayRef<int64_t> dims,
+                   function_ref<Value(OpBuilder &, Location, ValueRange)>
+                       element) {
+  unsigned rank = dims.size();
   return createGeneric(
-             b, loc, ValueRange{}, ValueRange{createEmpty(b, loc, dims, i32)},
-             {b.getMultiDimIdentityMap(3)}, getIteratorTypes(3),
+             b, loc, ValueRange{},
+             ValueRange{createEmpty(b, loc, dims, b.getI32Type())},
+             {b.getMultiDimIdentityMap(rank)}, getIteratorTypes(rank),
              [&](OpBuilder &nb, Location l, ValueRange) {
-               Value batch = linalg::IndexOp::create(nb, l, 0);
-               Value row = linalg::IndexOp::create(nb, l, 1);
-               Value pair = linalg::IndexOp::create(nb, l, 2);
-               auto half = [&](int64_t t) {
-                 Value r = arith::AddIOp::create(
-                     nb, l,
-                     arith::MulIOp::create(nb, l, pair,
-                                           indexConstant(nb, l, 2)),
-                     indexConstant(nb, l, t));
-                 Value v = readOrZero(nb, l, read, batch, row, shape.rows, r,
-                                      shape.depth);
-                 return arith::ExtUIOp::create(nb, l, i32, v).getResult();
-               };
-               Value high = arith::ShLIOp::create(
-                   nb, l, half(1),
-                   arith::ConstantIntOp::create(nb, l, i32, 16));
-               return SmallVector<Value>{
-                   arith::OrIOp::create(nb, l, half(0), high)};
+               SmallVector<Value> indices;
+               for (unsigned d = 0; d < rank; ++d)
+                 indices.push_back(linalg::IndexOp::create(nb, l, d));
+               return SmallVector<Value>{element(nb, l, indices)};
              })
       .front();
 }
 
-/// B as K-pair interleaved panels `tensor<batch x blocks x pairs x 32 x i16>`:
-/// element (block, p, 2 jj + t) is B(.., 2p + t, 16 block + jj).
+/// A as `tensor<batches x rows x pairs x i32>`: a pair of A, broadcast to
+/// every lane, is the other operand of a step.
+Value packPairs(OpBuilder &b, Location loc, int64_t batches,
+                const ProductShape &shape, int64_t pairs, GridElementFn read) {
+  return createPacked(
+      b, loc, {batches, shape.rows, pairs},
+      [&](OpBuilder &nb, Location l, ValueRange at) {
+        return readPair(nb, l, read, at[0], at[1], shape.rows, at[2],
+                        shape.depth);
+      });
+}
+
+/// B as K-pair interleaved panels `tensor<batch x blocks x pairs x 16 x
+/// i32>`: lane jj of (block, pair) holds B(.., 2 pair + {0, 1}, 16 block +
+/// jj), so one 64-byte load is a step's 16 columns.
 Value packPanels(OpBuilder &b, Location loc, const ProductShape &shape,
                  int64_t blocks, int64_t pairs, GridElementFn read) {
-  Type i16 = b.getI16Type();
-  SmallVector<int64_t> dims = {shape.batch, blocks, pairs, kPanelWidth, 2};
-  Value panels =
-      createGeneric(
-          b, loc, ValueRange{}, ValueRange{createEmpty(b, loc, dims, i16)},
-          {b.getMultiDimIdentityMap(5)}, getIteratorTypes(5),
-          [&](OpBuilder &nb, Location l, ValueRange) {
-            Value batch = linalg::IndexOp::create(nb, l, 0);
-            Value block = linalg::IndexOp::create(nb, l, 1);
-            Value pair = linalg::IndexOp::create(nb, l, 2);
-            Value lane = linalg::IndexOp::create(nb, l, 3);
-            Value t = linalg::IndexOp::create(nb, l, 4);
-            Value col = arith::AddIOp::create(
-                nb, l,
-                arith::MulIOp::create(nb, l, block,
-                                      indexConstant(nb, l, kPanelWidth)),
-                lane);
-            Value r = arith::AddIOp::create(
-                nb, l,
-                arith::MulIOp::create(nb, l, pair, indexConstant(nb, l, 2)),
-                t);
-            return SmallVector<Value>{readOrZero(nb, l, read, batch, col,
-                                                 shape.cols, r, shape.depth)};
-          })
-          .front();
-  return tensor::CollapseShapeOp::create(
-      b, loc, panels,
-      ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
+  return createPacked(
+      b, loc, {shape.batch, blocks, pairs, kPanelWidth},
+      [&](OpBuilder &nb, Location l, ValueRange at) {
+        Value col = arith::AddIOp::create(
+            nb, l,
+            arith::MulIOp::create(nb, l, at[1],
+                                  indexConstant(nb, l, kPanelWidth)),
+            at[3]);
+        return readPair(nb, l, read, at[0], col, shape.cols, at[2],
+                        shape.depth);
+      });
 }
 
 /// `acc + a[0::2] * b[0::2] + a[1::2] * b[1::2]` on int32 lanes: the
@@ -146,7 +147,7 @@ Value lowering::createPackedProduct(OpBuilder &b, Location loc,
       b, loc, DenseElementsAttr::get(lanes32, b.getI32IntegerAttr(0)));
   Value zero64 = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(lanes64, b.getI64IntegerAttr(0)));
-  Value padding16 = arith::ConstantIntOp::create(b, loc, i16, 0);
+  Value padding32 = arith::ConstantIntOp::create(b, loc, i32, 0);
   Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1);
   auto upTo = [&](int64_t n) { return indexConstant(b, loc, n); };
 
@@ -190,10 +191,12 @@ Value lowering::createPackedProduct(OpBuilder &b, Location loc,
                                     b5, l5, halves,
                                     vector::BroadcastOp::create(b5, l5,
                                                                 lanes32, a));
-                                Value bv = vector::TransferReadOp::create(
-                                    b5, l5, halves, rhsPanels,
-                                    ValueRange{batch, block, pair, c0},
-                                    padding16, ArrayRef<bool>{true});
+                                Value bv = vector::BitCastOp::create(
+                                    b5, l5, halves,
+                                    vector::TransferReadOp::create(
+                                        b5, l5, lanes32, rhsPanels,
+                                        ValueRange{batch, block, pair, c0},
+                                        padding32, ArrayRef<bool>{true}));
                                 scf::YieldOp::create(
                                     b5, l5,
                                     dotPairs(b5, l5, acc32[0], av, bv));
