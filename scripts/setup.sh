@@ -19,6 +19,8 @@ packages=(
   dataset-fashion-mnist
   # scripts/bench.sh: /usr/bin/time -v for peak RSS, matplotlib for its chart.
   time python3-matplotlib
+  # scripts/kernel-bench.sh (bench/): Google Benchmark.
+  libbenchmark-dev
 )
 
 missing=()
