@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  # LLVM/MLIR 22: headers, libMLIR.so, mlir-tblgen, lit and FileCheck.
-  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  # LLVM/MLIR 22: headers, libMLIR.so, mlir-tblgen, lit and FileCheck; LLVM's
+  # OpenMP runtime, which the trainers' parallel loops call.
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools libomp-22-dev
   # Build tools.
   cmake ninja-build g++ zlib1g-dev libgtest-dev
   # ONNX (C++ protobuf and Python) and the Python reference and its tests.

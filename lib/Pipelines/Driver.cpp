@@ -85,7 +85,8 @@ mlir::logbtq::buildTraining(ModuleOp module,
 
 LogicalResult mlir::logbtq::lowerToLLVMDialect(ModuleOp module) {
   PassManager pm(module.getContext());
-  buildLowerToLLVMPipeline(pm);
+  // A trainer runs its big loops on all cores (--threads N limits them).
+  buildLowerToLLVMPipeline(pm, /*parallel=*/true);
   return pm.run(module);
 }
 
@@ -174,9 +175,12 @@ LogicalResult mlir::logbtq::linkTrainer(MLIRContext &context,
   if (!linker)
     return emitError(loc) << "linker '" << options.linker
                           << "' not found on PATH";
+  StringRef openmp = LOGBTQ_OPENMP_LIBRARY;
+  std::string rpath =
+      ("-Wl,-rpath," + llvm::sys::path::parent_path(openmp)).str();
   SmallVector<StringRef> args{*linker, objectPath, runtimeMain, runtime,
-                              numerics, "-lz",      "-lm",       "-o",
-                              outputPath};
+                              numerics, openmp,     rpath,       "-lz",
+                              "-lm",     "-o",       outputPath};
   std::string message;
   int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                          &message);

@@ -14,8 +14,10 @@
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
 #include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
@@ -24,6 +26,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -94,7 +97,8 @@ void mlir::logbtq::buildTrainingPipeline(
   pm.addPass(createCSEPass());
 }
 
-void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm) {
+void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                            bool parallel) {
   // logbtq -> Linalg, tensor, arith, math on tensors.
   pm.addPass(createConvertLogBTQToLinalg());
   pm.addPass(createCanonicalizerPass());
@@ -115,6 +119,18 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   // A returned constant is cloned so the runtime may free it: lower clones.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // The independent tiles of big ops (scf.forall): OpenMP work-sharing
+  // loops on all cores, or plain loops.
+  if (parallel) {
+    pm.addPass(createForallToParallelLoopPass());
+    pm.addPass(createConvertSCFToOpenMPPass());
+    // The conversion scopes each iteration's stack allocations; there are
+    // none yet, and the canonicalizer inlines the empty scopes (a scope
+    // must stay one block, which the loops inside would break).
+    pm.addPass(createCanonicalizerPass());
+  } else {
+    pm.addPass(createForallToForLoopPass());
+  }
   // Reductions with a vectorizable inner loop.
   pm.addPass(createLogBTQOrderLoops());
   // Loops, then the LLVM dialect.
@@ -129,6 +145,8 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToLLVMPass());
+  if (parallel)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
@@ -148,8 +166,10 @@ void mlir::logbtq::registerLogBTQPipelines() {
       "Build the flat-ABI training steps of @forward (barriers, loss, "
       "autodiff, SGD, MU8 quantization)",
       buildTrainingPipeline);
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<LowerToLLVMPipelineOptions>(
       "logbtq-lower-to-llvm",
       "Lower logbtq ops on tensors to the LLVM dialect",
-      [](OpPassManager &pm) { buildLowerToLLVMPipeline(pm); });
+      [](OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
+        buildLowerToLLVMPipeline(pm, options.parallel);
+      });
 }

@@ -114,6 +114,16 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
          o.seed = s;
          return Error::success();
        }},
+      {"--threads",
+       [&](const std::string &f, const std::string &v) {
+         int64_t n = 0;
+         if (Error e = parseCount(f, v, n))
+           return e;
+         if (n < 1 || n > 1024)
+           return makeError(f, ": expected 1 to 1024 threads, got '", v, "'");
+         o.threads = n;
+         return Error::success();
+       }},
       {"--train-limit", optionalCount(o.trainLimit)},
       {"--test-limit", optionalCount(o.testLimit)},
       {"--metrics", text(o.metricsPath)},
@@ -250,6 +260,8 @@ Training:
   --lr-decay-factor F   the factor of each decay (default 0.1)
   --lr-decay-last       also decay at the last epoch
   --seed S              seed of the per-epoch shuffle (default 0)
+  --threads N           threads of the big loops (default: every core); the
+                        results do not depend on it
   --barrier-t0 T        barrier t in the first epoch (default: the model's)
   --barrier-gamma G     t grows by G each epoch: t = min(t_max, t0 * G^epoch)
   --barrier-t-max T     largest t (default: the model's)

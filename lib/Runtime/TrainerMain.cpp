@@ -13,6 +13,10 @@
 #include <new>
 #include <unistd.h>
 
+// The OpenMP runtime the compiled model links (libomp). Weak, so that the
+// runtime's own tests link without it.
+extern "C" void omp_set_num_threads(int) __attribute__((weak));
+
 namespace logbtq::runtime {
 namespace {
 
@@ -45,6 +49,8 @@ Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,
     out << usage(programName(args));
     return Error::success();
   }
+  if (options.threads && omp_set_num_threads)
+    omp_set_num_threads(int(*options.threads));
 
   Expected<std::unique_ptr<Model>> model = Model::create(entry);
   if (!model)

@@ -47,7 +47,19 @@ void buildTrainingPipeline(OpPassManager &pm,
                            const TrainingPipelineOptions &options);
 
 /// From logbtq ops on tensors to the LLVM dialect, ready for translation.
-void buildLowerToLLVMPipeline(OpPassManager &pm);
+/// With `parallel`, the scf.forall loops become OpenMP work-sharing loops
+/// (the program then calls LLVM's libomp); without, sequential loops.
+void buildLowerToLLVMPipeline(OpPassManager &pm, bool parallel = false);
+
+/// The options of the registered `logbtq-lower-to-llvm` pipeline.
+struct LowerToLLVMPipelineOptions
+    : public PassPipelineOptions<LowerToLLVMPipelineOptions> {
+  Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run scf.forall loops on all cores through OpenMP (the "
+                     "program then needs LLVM's libomp)"),
+      llvm::cl::init(false)};
+};
 
 /// Registers both pipelines with the pass registry.
 void registerLogBTQPipelines();

@@ -31,6 +31,8 @@ struct TrainerOptions {
   /// --lr-decay-factor F.
   double lrDecayFactor = 0.1;
   uint64_t seed = 0;
+  /// --threads N: threads of the parallel loops (unset: every core).
+  std::optional<int64_t> threads;
   std::optional<int64_t> trainLimit;
   std::optional<int64_t> testLimit;
   bool quiet = false;

@@ -15,6 +15,10 @@ using namespace mlir::logbtq::lowering;
 
 namespace {
 
+/// Products of fewer multiply-adds run on one thread: starting the others
+/// would cost more than they save.
+constexpr int64_t kParallelMacs = 1 << 20;
+
 Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
@@ -154,77 +158,117 @@ Value lowering::createPackedProduct(OpBuilder &b, Location loc,
   SmallVector<int64_t> outDims = {shape.batch, shape.rows,
                                   blocks * kPanelWidth};
   Value out = createEmpty(b, loc, outDims, i64);
-  // Loops (batch, block, row): a block's panel stays in cache while every
-  // row of A passes over it.
-  auto batchLoop = scf::ForOp::create(
-      b, loc, c0, upTo(shape.batch), c1, ValueRange{out},
-      [&](OpBuilder &b1, Location l1, Value batch, ValueRange iter1) {
-        auto blockLoop = scf::ForOp::create(
-            b1, l1, c0, upTo(blocks), c1, iter1,
-            [&](OpBuilder &b2, Location l2, Value block, ValueRange iter2) {
-              Value lhsBatch = lhsBatched ? batch : c0;
-              auto rowLoop = scf::ForOp::create(
-                  b2, l2, c0, upTo(shape.rows), c1, iter2,
-                  [&](OpBuilder &b3, Location l3, Value row,
-                      ValueRange iter3) {
-                    auto chunkLoop = scf::ForOp::create(
-                        b3, l3, c0, upTo(chunks), c1, ValueRange{zero64},
-                        [&](OpBuilder &b4, Location l4, Value chunk,
-                            ValueRange acc64) {
-                          Value first = arith::MulIOp::create(
-                              b4, l4, chunk,
-                              indexConstant(b4, l4, kStepsPerWidening));
-                          Value last = arith::MinUIOp::create(
-                              b4, l4,
-                              arith::AddIOp::create(
-                                  b4, l4, first,
-                                  indexConstant(b4, l4, kStepsPerWidening)),
-                              indexConstant(b4, l4, pairs));
-                          auto pairLoop = scf::ForOp::create(
-                              b4, l4, first, last, c1, ValueRange{zero32},
-                              [&](OpBuilder &b5, Location l5, Value pair,
-                                  ValueRange acc32) {
-                                Value a = tensor::ExtractOp::create(
-                                    b5, l5, lhsPairs,
-                                    ValueRange{lhsBatch, row, pair});
-                                Value av = vector::BitCastOp::create(
-                                    b5, l5, halves,
-                                    vector::BroadcastOp::create(b5, l5,
-                                                                lanes32, a));
-                                Value bv = vector::BitCastOp::create(
-                                    b5, l5, halves,
-                                    vector::TransferReadOp::create(
-                                        b5, l5, lanes32, rhsPanels,
-                                        ValueRange{batch, block, pair, c0},
-                                        padding32, ArrayRef<bool>{true}));
-                                scf::YieldOp::create(
-                                    b5, l5,
-                                    dotPairs(b5, l5, acc32[0], av, bv));
-                              });
-                          Value widened = arith::ExtSIOp::create(
-                              b4, l4, lanes64, pairLoop.getResult(0));
-                          scf::YieldOp::create(
-                              b4, l4,
-                              ValueRange{arith::AddIOp::create(
-                                  b4, l4, acc64[0], widened)});
-                        });
-                    Value col = arith::MulIOp::create(
-                        b3, l3, block, indexConstant(b3, l3, kPanelWidth));
-                    Value written = vector::TransferWriteOp::create(
-                                        b3, l3, chunkLoop.getResult(0),
-                                        iter3[0], ValueRange{batch, row, col},
-                                        ArrayRef<bool>{true})
-                                        .getResult();
-                    scf::YieldOp::create(b3, l3, written);
-                  });
-              scf::YieldOp::create(b2, l2, rowLoop.getResults());
-            });
-        scf::YieldOp::create(b1, l1, blockLoop.getResults());
-      });
-  Value full = batchLoop.getResult(0);
+  MLIRContext *ctx = b.getContext();
+
+  // One (batch, block) tile: every row of A against the block's panel,
+  // which stays in cache meanwhile; `tile` is its [1, rows, 16] slice.
+  auto computeTile = [&](OpBuilder &b2, Location l2, Value batch, Value block,
+                         Value tile) -> Value {
+    Value lhsBatch = lhsBatched ? batch : c0;
+    auto rowLoop = scf::ForOp::create(
+        b2, l2, c0, upTo(shape.rows), c1, ValueRange{tile},
+        [&](OpBuilder &b3, Location l3, Value row, ValueRange iter3) {
+          auto chunkLoop = scf::ForOp::create(
+              b3, l3, c0, upTo(chunks), c1, ValueRange{zero64},
+              [&](OpBuilder &b4, Location l4, Value chunk, ValueRange acc64) {
+                Value first = arith::MulIOp::create(
+                    b4, l4, chunk, indexConstant(b4, l4, kStepsPerWidening));
+                Value last = arith::MinUIOp::create(
+                    b4, l4,
+                    arith::AddIOp::create(
+                        b4, l4, first,
+                        indexConstant(b4, l4, kStepsPerWidening)),
+                    indexConstant(b4, l4, pairs));
+                auto pairLoop = scf::ForOp::create(
+                    b4, l4, first, last, c1, ValueRange{zero32},
+                    [&](OpBuilder &b5, Location l5, Value pair,
+                        ValueRange acc32) {
+                      Value a = tensor::ExtractOp::create(
+                          b5, l5, lhsPairs, ValueRange{lhsBatch, row, pair});
+                      Value av = vector::BitCastOp::create(
+                          b5, l5, halves,
+                          vector::BroadcastOp::create(b5, l5, lanes32, a));
+                      Value bv = vector::BitCastOp::create(
+                          b5, l5, halves,
+                          vector::TransferReadOp::create(
+                              b5, l5, lanes32, rhsPanels,
+                              ValueRange{batch, block, pair, c0}, padding32,
+                              ArrayRef<bool>{true}));
+                      scf::YieldOp::create(b5, l5,
+                                           dotPairs(b5, l5, acc32[0], av, bv));
+                    });
+                Value widened = arith::ExtSIOp::create(
+                    b4, l4, lanes64, pairLoop.getResult(0));
+                scf::YieldOp::create(
+                    b4, l4,
+                    ValueRange{arith::AddIOp::create(b4, l4, acc64[0],
+                                                     widened)});
+              });
+          Value written = vector::TransferWriteOp::create(
+                              b3, l3, chunkLoop.getResult(0), iter3[0],
+                              ValueRange{c0, row, c0}, ArrayRef<bool>{true})
+                              .getResult();
+          scf::YieldOp::create(b3, l3, written);
+        });
+    return rowLoop.getResult(0);
+  };
+  auto tileOffsets = [&](OpBuilder &nb, Location l, Value batch,
+                         Value block) {
+    Value col =
+        arith::MulIOp::create(nb, l, block, indexConstant(nb, l, kPanelWidth));
+    return SmallVector<OpFoldResult>{batch, nb.getIndexAttr(0), col};
+  };
+  SmallVector<OpFoldResult> tileSizes = getAsIndexOpFoldResult(
+      ctx, SmallVector<int64_t>{1, shape.rows, kPanelWidth});
+  SmallVector<OpFoldResult> unitStrides =
+      getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{1, 1, 1});
+
+  // The tiles are independent: an scf.forall over them, which the pipeline
+  // runs on all cores, when the product is worth starting threads for.
+  Value full;
+  int64_t macs = shape.batch * shape.rows * shape.cols * shape.depth;
+  if (macs >= kParallelMacs && shape.batch * blocks > 1) {
+    auto forall = scf::ForallOp::create(
+        b, loc,
+        getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{shape.batch, blocks}),
+        ValueRange{out}, std::nullopt);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(forall.getBody());
+    Value batch = forall.getInductionVars()[0];
+    Value block = forall.getInductionVars()[1];
+    Value shared = forall.getRegionIterArgs()[0];
+    SmallVector<OpFoldResult> offsets = tileOffsets(b, loc, batch, block);
+    Value tile = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
+                                                tileSizes, unitStrides);
+    Value done = computeTile(b, loc, batch, block, tile);
+    b.setInsertionPointToEnd(forall.getTerminator().getBody());
+    tensor::ParallelInsertSliceOp::create(b, loc, done, shared, offsets,
+                                          tileSizes, unitStrides);
+    full = forall.getResult(0);
+  } else {
+    auto batchLoop = scf::ForOp::create(
+        b, loc, c0, upTo(shape.batch), c1, ValueRange{out},
+        [&](OpBuilder &b1, Location l1, Value batch, ValueRange iter1) {
+          auto blockLoop = scf::ForOp::create(
+              b1, l1, c0, upTo(blocks), c1, iter1,
+              [&](OpBuilder &b2, Location l2, Value block, ValueRange iter2) {
+                SmallVector<OpFoldResult> offsets =
+                    tileOffsets(b2, l2, batch, block);
+                Value tile = tensor::ExtractSliceOp::create(
+                    b2, l2, iter2[0], offsets, tileSizes, unitStrides);
+                Value done = computeTile(b2, l2, batch, block, tile);
+                scf::YieldOp::create(
+                    b2, l2,
+                    ValueRange{tensor::InsertSliceOp::create(
+                        b2, l2, done, iter2[0], offsets, tileSizes,
+                        unitStrides)});
+              });
+          scf::YieldOp::create(b1, l1, blockLoop.getResults());
+        });
+    full = batchLoop.getResult(0);
+  }
   if (blocks * kPanelWidth == shape.cols)
     return full;
-  MLIRContext *ctx = b.getContext();
   return tensor::ExtractSliceOp::create(
       b, loc, full,
       getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{0, 0, 0}),

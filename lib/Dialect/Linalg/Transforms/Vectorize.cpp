@@ -11,7 +11,9 @@
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Interfaces/TilingInterface.h"
 
 namespace mlir::logbtq {
@@ -119,7 +121,7 @@ linalg::GenericOp collapseIfUniform(RewriterBase &rewriter,
 /// are tiled into a partial result of one tile's shape, combined lane by
 /// lane in the loop (a vector accumulator) and reduced once after it.
 LogicalResult tileAndVectorize(RewriterBase &rewriter, linalg::GenericOp op,
-                               int64_t width) {
+                               int64_t width, int64_t parallelThreshold) {
   unsigned rank = op.getNumLoops();
   SmallVector<OpFoldResult> sizes(rank, rewriter.getIndexAttr(1));
   sizes.back() = rewriter.getIndexAttr(width);
@@ -127,6 +129,13 @@ LogicalResult tileAndVectorize(RewriterBase &rewriter, linalg::GenericOp op,
   options.setTileSizes(sizes);
   SmallVector<unsigned> reductionDims;
   op.getReductionDims(reductionDims);
+  int64_t elements = 1;
+  for (int64_t size : op.getStaticLoopRanges())
+    elements *= size;
+  // Tiles of a big elementwise op are independent: an scf.forall, which
+  // the pipeline runs on all cores (or as a plain loop).
+  if (reductionDims.empty() && elements >= parallelThreshold)
+    options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   if (!reductionDims.empty()) {
     options.setReductionTilingStrategy(
         ReductionTilingStrategy::PartialReductionOuterReduction);
@@ -188,12 +197,21 @@ struct VectorizePass : logbtq::impl::LogBTQVectorizeBase<VectorizePass> {
         op = cast<linalg::GenericOp>(head.getOperation());
       }
       Location loc = op.getLoc();
-      if (failed(tileAndVectorize(rewriter, op, vectorWidth))) {
+      if (failed(tileAndVectorize(rewriter, op, vectorWidth,
+                                   parallelThreshold))) {
         emitError(loc) << "logbtq-vectorize: could not vectorize a "
                                   "tile of an op that passed the checks";
         return signalPassFailure();
       }
     }
+    // A tile of a rank-n op is 1 x ... x 1 x width: its vectors become 1-D,
+    // the form the vector lowering turns into plain loads and stores.
+    RewritePatternSet patterns(&getContext());
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    vector::populateVectorTransferDropUnitDimsPatterns(patterns);
+    vector::populateDropUnitDimWithShapeCastPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
   }
 };
 

@@ -57,7 +57,9 @@ def LogBTQVectorize : Pass<"logbtq-vectorize"> {
     to one dim. The innermost dim is then split at the largest multiple of
     `vector-width` (the remainder stays scalar), tiled by `vector-width`
     (all other dims by 1) and each tile vectorized with upstream
-    `linalg::vectorize`. The vector ops compute what the scalar body
+    `linalg::vectorize`. The tiles of a large elementwise op are
+    independent, so its loop is an `scf.forall` (see `parallel-threshold`);
+    reductions keep a sequential `scf.for`. The vector ops compute what the scalar body
     computes lane by lane, so results are bit for bit those of the scalar
     loops (test/Integration/MU8 and the MU8 step test check it), except
     the order of a `reassoc` sum.
@@ -66,6 +68,11 @@ def LogBTQVectorize : Pass<"logbtq-vectorize"> {
     Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
            "Elements per vector (an innermost dim smaller than this stays "
            "scalar)">,
+    Option<"parallelThreshold", "parallel-threshold", "int64_t",
+           /*default=*/"32768",
+           "Elementwise ops of at least this many elements loop over their "
+           "tiles with scf.forall (smaller ones would spend more on "
+           "starting threads than they save)">,
   ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
