@@ -19,6 +19,9 @@ namespace {
 /// would cost more than they save.
 constexpr int64_t kParallelMacs = 1 << 20;
 
+/// Rows of A that share each panel load (independent accumulator chains).
+constexpr int64_t kRowsPerGroup = 4;
+
 Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
@@ -160,57 +163,82 @@ Value lowering::createPackedProduct(OpBuilder &b, Location loc,
   Value out = createEmpty(b, loc, outDims, i64);
   MLIRContext *ctx = b.getContext();
 
+  // `count` rows of A from `first` against the block's panel: one panel
+  // load feeds `count` independent accumulator chains (a single chain
+  // would wait on the latency of each vpdpwssd). Writes them into `tile`.
+  auto rowGroup = [&](OpBuilder &b3, Location l3, Value batch, Value block,
+                      Value first, int64_t count, Value tile) -> Value {
+    Value lhsBatch = lhsBatched ? batch : c0;
+    SmallVector<Value> rows;
+    for (int64_t r = 0; r < count; ++r)
+      rows.push_back(
+          arith::AddIOp::create(b3, l3, first, indexConstant(b3, l3, r)));
+    auto chunkLoop = scf::ForOp::create(
+        b3, l3, c0, upTo(chunks), c1, SmallVector<Value>(count, zero64),
+        [&](OpBuilder &b4, Location l4, Value chunk, ValueRange acc64) {
+          Value begin = arith::MulIOp::create(
+              b4, l4, chunk, indexConstant(b4, l4, kStepsPerWidening));
+          Value end = arith::MinUIOp::create(
+              b4, l4,
+              arith::AddIOp::create(b4, l4, begin,
+                                    indexConstant(b4, l4, kStepsPerWidening)),
+              indexConstant(b4, l4, pairs));
+          auto pairLoop = scf::ForOp::create(
+              b4, l4, begin, end, c1, SmallVector<Value>(count, zero32),
+              [&](OpBuilder &b5, Location l5, Value pair, ValueRange acc32) {
+                Value bv = vector::BitCastOp::create(
+                    b5, l5, halves,
+                    vector::TransferReadOp::create(
+                        b5, l5, lanes32, rhsPanels,
+                        ValueRange{batch, block, pair, c0}, padding32,
+                        ArrayRef<bool>{true}));
+                SmallVector<Value> next;
+                for (int64_t r = 0; r < count; ++r) {
+                  Value a = tensor::ExtractOp::create(
+                      b5, l5, lhsPairs, ValueRange{lhsBatch, rows[r], pair});
+                  Value av = vector::BitCastOp::create(
+                      b5, l5, halves,
+                      vector::BroadcastOp::create(b5, l5, lanes32, a));
+                  next.push_back(dotPairs(b5, l5, acc32[r], av, bv));
+                }
+                scf::YieldOp::create(b5, l5, next);
+              });
+          SmallVector<Value> widened;
+          for (int64_t r = 0; r < count; ++r)
+            widened.push_back(arith::AddIOp::create(
+                b4, l4, acc64[r],
+                arith::ExtSIOp::create(b4, l4, lanes64,
+                                       pairLoop.getResult(r))));
+          scf::YieldOp::create(b4, l4, widened);
+        });
+    for (int64_t r = 0; r < count; ++r)
+      tile = vector::TransferWriteOp::create(b3, l3, chunkLoop.getResult(r),
+                                             tile, ValueRange{c0, rows[r], c0},
+                                             ArrayRef<bool>{true})
+                 .getResult();
+    return tile;
+  };
   // One (batch, block) tile: every row of A against the block's panel,
   // which stays in cache meanwhile; `tile` is its [1, rows, 16] slice.
   auto computeTile = [&](OpBuilder &b2, Location l2, Value batch, Value block,
                          Value tile) -> Value {
-    Value lhsBatch = lhsBatched ? batch : c0;
-    auto rowLoop = scf::ForOp::create(
-        b2, l2, c0, upTo(shape.rows), c1, ValueRange{tile},
-        [&](OpBuilder &b3, Location l3, Value row, ValueRange iter3) {
-          auto chunkLoop = scf::ForOp::create(
-              b3, l3, c0, upTo(chunks), c1, ValueRange{zero64},
-              [&](OpBuilder &b4, Location l4, Value chunk, ValueRange acc64) {
-                Value first = arith::MulIOp::create(
-                    b4, l4, chunk, indexConstant(b4, l4, kStepsPerWidening));
-                Value last = arith::MinUIOp::create(
-                    b4, l4,
-                    arith::AddIOp::create(
-                        b4, l4, first,
-                        indexConstant(b4, l4, kStepsPerWidening)),
-                    indexConstant(b4, l4, pairs));
-                auto pairLoop = scf::ForOp::create(
-                    b4, l4, first, last, c1, ValueRange{zero32},
-                    [&](OpBuilder &b5, Location l5, Value pair,
-                        ValueRange acc32) {
-                      Value a = tensor::ExtractOp::create(
-                          b5, l5, lhsPairs, ValueRange{lhsBatch, row, pair});
-                      Value av = vector::BitCastOp::create(
-                          b5, l5, halves,
-                          vector::BroadcastOp::create(b5, l5, lanes32, a));
-                      Value bv = vector::BitCastOp::create(
-                          b5, l5, halves,
-                          vector::TransferReadOp::create(
-                              b5, l5, lanes32, rhsPanels,
-                              ValueRange{batch, block, pair, c0}, padding32,
-                              ArrayRef<bool>{true}));
-                      scf::YieldOp::create(b5, l5,
-                                           dotPairs(b5, l5, acc32[0], av, bv));
-                    });
-                Value widened = arith::ExtSIOp::create(
-                    b4, l4, lanes64, pairLoop.getResult(0));
-                scf::YieldOp::create(
-                    b4, l4,
-                    ValueRange{arith::AddIOp::create(b4, l4, acc64[0],
-                                                     widened)});
-              });
-          Value written = vector::TransferWriteOp::create(
-                              b3, l3, chunkLoop.getResult(0), iter3[0],
-                              ValueRange{c0, row, c0}, ArrayRef<bool>{true})
-                              .getResult();
-          scf::YieldOp::create(b3, l3, written);
-        });
-    return rowLoop.getResult(0);
+    int64_t grouped = shape.rows / kRowsPerGroup * kRowsPerGroup;
+    auto loop = [&](int64_t from, int64_t to, int64_t count, Value init) {
+      return scf::ForOp::create(
+                 b2, l2, upTo(from), upTo(to), upTo(count), ValueRange{init},
+                 [&](OpBuilder &b3, Location l3, Value row, ValueRange iter) {
+                   scf::YieldOp::create(
+                       b3, l3,
+                       ValueRange{rowGroup(b3, l3, batch, block, row, count,
+                                           iter[0])});
+                 })
+          .getResult(0);
+    };
+    if (grouped > 0)
+      tile = loop(0, grouped, kRowsPerGroup, tile);
+    if (grouped < shape.rows)
+      tile = loop(grouped, shape.rows, 1, tile);
+    return tile;
   };
   auto tileOffsets = [&](OpBuilder &nb, Location l, Value batch,
                          Value block) {

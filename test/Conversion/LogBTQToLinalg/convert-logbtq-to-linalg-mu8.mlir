@@ -22,25 +22,26 @@
 // CHECK: %[[PANELS:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x1x4x16xi32>)
 // CHECK: tensor.extract %[[WG]]
 // CHECK: arith.select %{{.+}}, %{{.+}}, %{{.+}} : i16
+// Four rows share each panel load: four accumulator chains.
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK: scf.for {{.+}} -> (tensor<1x4x16xi64>)
-// CHECK: scf.for {{.+}} iter_args(%[[ACC64:.+]] = %{{.+}}) -> (vector<16xi64>)
-// CHECK: %[[SUM32:.+]] = scf.for {{.+}} iter_args(%[[ACC32:.+]] = %{{.+}}) -> (vector<16xi32>)
+// CHECK: scf.for {{.+}} step %c4 {{.+}} -> (tensor<1x4x16xi64>)
+// CHECK: %[[CHUNKS:.+]]:4 = scf.for {{.+}} iter_args(%[[ACC64:[a-z0-9_]+]] = %{{[a-z0-9_]+}}, {{.+}}) -> (vector<16xi64>, vector<16xi64>, vector<16xi64>, vector<16xi64>)
+// CHECK: %[[SUM32:.+]]:4 = scf.for {{.+}} iter_args(%[[ACC32:[a-z0-9_]+]] = %{{[a-z0-9_]+}}, {{.+}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
 // CHECK-NOT: arith.{{[a-z]+}}f
+// CHECK: %[[B:.+]] = vector.transfer_read %[[PANELS]]{{.+}} : tensor<1x1x4x16xi32>, vector<16xi32>
+// CHECK: vector.bitcast %[[B]] : vector<16xi32> to vector<32xi16>
 // CHECK: %[[A:.+]] = tensor.extract %[[PAIRS]]
 // CHECK: %[[AB:.+]] = vector.broadcast %[[A]] : i32 to vector<16xi32>
 // CHECK: vector.bitcast %[[AB]] : vector<16xi32> to vector<32xi16>
-// CHECK: %[[B:.+]] = vector.transfer_read %[[PANELS]]{{.+}} : tensor<1x1x4x16xi32>, vector<16xi32>
-// CHECK: vector.bitcast %[[B]] : vector<16xi32> to vector<32xi16>
 // CHECK: arith.muli %{{.+}}, %{{.+}} : vector<32xi32>
 // CHECK: vector.shuffle {{.+}} [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
 // CHECK: vector.shuffle {{.+}} [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31]
 // CHECK: arith.addi %{{.+}}, %{{.+}} : vector<16xi32>
 // CHECK: arith.addi %[[ACC32]], %{{.+}} : vector<16xi32>
-// CHECK: %[[WIDE:.+]] = arith.extsi %[[SUM32]] : vector<16xi32> to vector<16xi64>
+// CHECK: %[[WIDE:.+]] = arith.extsi %[[SUM32]]#0 : vector<16xi32> to vector<16xi64>
 // CHECK: arith.addi %[[ACC64]], %[[WIDE]] : vector<16xi64>
-// CHECK: vector.transfer_write
+// CHECK-COUNT-4: vector.transfer_write %[[CHUNKS]]
 // CHECK: %[[SLICE:.+]] = tensor.extract_slice %{{.+}}[0, 0, 0] [1, 4, 3] [1, 1, 1] : tensor<1x4x16xi64> to tensor<1x4x3xi64>
 // CHECK: %[[ACC:.+]] = tensor.collapse_shape %[[SLICE]] {{\[\[}}0, 1], [2]] : tensor<1x4x3xi64> into tensor<4x3xi64>
 // Outputs beyond int32 are counted ...
