@@ -11,7 +11,10 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
@@ -90,41 +93,99 @@ LogicalResult mlir::logbtq::lowerToLLVMDialect(ModuleOp module) {
   return pm.run(module);
 }
 
-/// A TargetMachine for this CPU, with all its features (AVX-512 VNNI where
-/// present): the trainer runs where it was compiled.
-static std::unique_ptr<llvm::TargetMachine> createHostTargetMachine() {
+/// A TargetMachine for `cpu`: "native" is this CPU with all its features
+/// (AVX-512 VNNI where present), "generic" the x86-64 baseline (SSE2), any
+/// other name an LLVM CPU with its default features. Null, with `error`
+/// set, for an unknown CPU or a host LLVM cannot target.
+static std::unique_ptr<llvm::TargetMachine>
+createTargetMachine(StringRef cpu, std::string &error) {
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
   llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
-  std::string error;
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
     return nullptr;
+  std::string name = cpu.str();
   llvm::SubtargetFeatures features;
-  for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
-    features.AddFeature(name, enabled);
+  if (cpu == "native") {
+    name = llvm::sys::getHostCPUName().str();
+    for (const auto &[feature, enabled] : llvm::sys::getHostCPUFeatures())
+      features.AddFeature(feature, enabled);
+  } else if (cpu == "generic") {
+    name = triple.isX86() ? "x86-64" : "generic";
+  }
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(triple, name, ""));
+  if (!info || !info->isCPUStringValid(name)) {
+    error = ("unknown --target-cpu '" + cpu + "' (native, generic, or an "
+             "LLVM CPU name such as x86-64-v3 or znver4)")
+                .str();
+    return nullptr;
+  }
   return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
-      triple, llvm::sys::getHostCPUName(), features.getString(), {},
-      llvm::Reloc::PIC_));
+      triple, name, features.getString(), {}, llvm::Reloc::PIC_));
+}
+
+/// The CPU features a trainer checks before it starts (TrainerMain.cpp):
+/// the ones the runtime can query that the target machine may use.
+static constexpr const char *kCheckedFeatures[] = {
+    "sse3",       "ssse3",      "sse4.1",       "sse4.2",     "popcnt",
+    "avx",        "avx2",       "fma",          "bmi",        "bmi2",
+    "f16c",       "movbe",      "lzcnt",        "avx512f",    "avx512dq",
+    "avx512cd",   "avx512bw",   "avx512vl",     "avx512ifma", "avx512vbmi",
+    "avx512vbmi2", "avx512vnni", "avx512bitalg", "avx512vpopcntdq",
+    "avx512bf16", "gfni",       "vpclmulqdq",   "vaes",       "avxvnni"};
+
+/// Records the features `machine` compiles for as the string constant
+/// `logbtq_cpu_features` ("avx2,avx512f,..."), which the runtime checks.
+static void recordCPUFeatures(llvm::Module &module,
+                              const llvm::TargetMachine &machine) {
+  const llvm::MCSubtargetInfo *info = machine.getMCSubtargetInfo();
+  std::string list;
+  for (const char *feature : kCheckedFeatures) {
+    if (!info->checkFeatures(("+" + StringRef(feature)).str()))
+      continue;
+    if (!list.empty())
+      list += ",";
+    list += feature;
+  }
+  llvm::Constant *text =
+      llvm::ConstantDataArray::getString(module.getContext(), list);
+  new llvm::GlobalVariable(module, text->getType(), /*isConstant=*/true,
+                           llvm::GlobalValue::ExternalLinkage, text,
+                           "logbtq_cpu_features");
 }
 
 std::unique_ptr<llvm::Module>
 mlir::logbtq::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
-                                unsigned optLevel) {
+                                unsigned optLevel, StringRef targetCPU) {
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, context, "logbtq_model");
   if (!llvmModule) {
     module.emitError("translation to LLVM IR failed");
     return nullptr;
   }
-  std::unique_ptr<llvm::TargetMachine> machine = createHostTargetMachine();
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(targetCPU, error);
   if (!machine) {
-    module.emitError("no LLVM target for this host");
+    module.emitError(error);
     return nullptr;
   }
   llvmModule->setTargetTriple(machine->getTargetTriple());
   llvmModule->setDataLayout(machine->createDataLayout());
+  // Functions carry the target so that the optimizer's cost model and the
+  // code generator agree on it.
+  for (llvm::Function &function : *llvmModule) {
+    if (function.isDeclaration())
+      continue;
+    function.addFnAttr("target-cpu", machine->getTargetCPU());
+    if (!machine->getTargetFeatureString().empty())
+      function.addFnAttr("target-features",
+                         machine->getTargetFeatureString());
+  }
+  recordCPUFeatures(*llvmModule, *machine);
   auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
                                             machine.get());
   if (llvm::Error err = optimize(llvmModule.get())) {
@@ -137,16 +198,21 @@ mlir::logbtq::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
 
 LogicalResult mlir::logbtq::emitObjectFile(MLIRContext &context,
                                            llvm::Module &module,
-                                           StringRef path) {
-  std::unique_ptr<llvm::TargetMachine> machine = createHostTargetMachine();
+                                           StringRef path,
+                                           StringRef targetCPU) {
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(targetCPU, error);
+  if (!machine)
+    return emitError(fileLoc(context, path)) << error;
   std::error_code ec;
   llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_None);
   if (ec)
     return emitError(fileLoc(context, path))
            << "cannot write the object file: " << ec.message();
   llvm::legacy::PassManager codegen;
-  if (!machine || machine->addPassesToEmitFile(codegen, out.os(), nullptr,
-                                               llvm::CodeGenFileType::ObjectFile))
+  if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
+                                   llvm::CodeGenFileType::ObjectFile))
     return emitError(fileLoc(context, path))
            << "this host cannot emit object files";
   codegen.run(module);
@@ -237,7 +303,8 @@ LogicalResult mlir::logbtq::compile(MLIRContext &context,
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
-      translateToLLVMIR(*module, llvmContext, options.optLevel);
+      translateToLLVMIR(*module, llvmContext, options.optLevel,
+                        options.targetCPU);
   if (!llvmModule)
     return phaseFailed("translation to LLVM IR");
   if (options.emit == EmitKind::LLVMIR)
@@ -246,12 +313,13 @@ LogicalResult mlir::logbtq::compile(MLIRContext &context,
     });
 
   if (options.emit == EmitKind::Object)
-    return emitObjectFile(context, *llvmModule, options.output);
+    return emitObjectFile(context, *llvmModule, options.output,
+                          options.targetCPU);
   SmallString<256> object;
   if (llvm::sys::fs::createTemporaryFile("logbtq-model", "o", object))
     return emitError(inputLoc) << "cannot create a temporary object file";
   llvm::FileRemover removeObject(object);
-  if (failed(emitObjectFile(context, *llvmModule, object)))
+  if (failed(emitObjectFile(context, *llvmModule, object, options.targetCPU)))
     return phaseFailed("emitting the object file");
   if (failed(linkTrainer(context, object, options.output, options)))
     return phaseFailed("linking the trainer");

@@ -3,6 +3,7 @@
 #include "logbtq/Runtime/TrainerMain.h"
 
 #include "Format.h"
+#include "logbtq/Runtime/CPUFeatures.h"
 #include "logbtq/Runtime/Dataset.h"
 #include "logbtq/Runtime/Options.h"
 #include "logbtq/Runtime/StepDump.h"
@@ -16,6 +17,9 @@
 // The OpenMP runtime the compiled model links (libomp). Weak, so that the
 // runtime's own tests link without it.
 extern "C" void omp_set_num_threads(int) __attribute__((weak));
+// The CPU features the model was compiled for (logbtq-compile
+// --target-cpu). Weak: the runtime's tests link models without it.
+extern "C" const char logbtq_cpu_features[] __attribute__((weak));
 
 namespace logbtq::runtime {
 namespace {
@@ -49,6 +53,10 @@ Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,
     out << usage(programName(args));
     return Error::success();
   }
+  // Before the first call into the model, whose code may use them.
+  if (logbtq_cpu_features)
+    if (Error e = checkCPUFeatures(logbtq_cpu_features))
+      return e;
   if (options.threads && omp_set_num_threads)
     omp_set_num_threads(int(*options.threads));
 

@@ -71,6 +71,13 @@ static cl::opt<std::string> linker("linker",
                                    cl::init("c++"), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimization level"),
                                   cl::init(3), cl::Prefix, cl::cat(category));
+static cl::opt<std::string> targetCPU(
+    "target-cpu",
+    cl::desc("The CPU the trainer runs on: native (this one, the default), "
+             "generic (x86-64 without AVX), or an LLVM CPU name (x86-64-v3, "
+             "znver4, ...); a trainer refuses to start on a CPU that lacks "
+             "the features it was compiled for"),
+    cl::init("native"), cl::cat(category));
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
@@ -101,6 +108,7 @@ int main(int argc, char **argv) {
   options.runtimeDir = runtimeDir;
   options.linker = linker;
   options.optLevel = optLevel;
+  options.targetCPU = targetCPU;
 
   TrainingPipelineOptions pipeline;
 #define LOGBTQ_OPTION(PASS, TYPE, FIELD, ...) pipeline.FIELD = FIELD;

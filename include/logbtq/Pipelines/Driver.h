@@ -41,6 +41,9 @@ struct CompileOptions {
   /// The C++ compiler driver used to link the trainer.
   std::string linker = "c++";
   unsigned optLevel = 3;
+  /// The CPU the trainer runs on: "native" (this one), "generic" (x86-64
+  /// without AVX), or an LLVM CPU name.
+  std::string targetCPU = "native";
 };
 
 /// Reads an ONNX model (.onnx) or MLIR (.mlir: a `@forward` of logbtq ops,
@@ -55,14 +58,17 @@ LogicalResult buildTraining(ModuleOp module,
 /// logbtq on tensors -> the LLVM dialect.
 LogicalResult lowerToLLVMDialect(ModuleOp module);
 
-/// The LLVM dialect -> an optimized LLVM module for the host CPU.
+/// The LLVM dialect -> an LLVM module optimized for `targetCPU` (see
+/// CompileOptions::targetCPU), which records the CPU features it needs in
+/// the string constant `logbtq_cpu_features`.
 std::unique_ptr<llvm::Module> translateToLLVMIR(ModuleOp module,
                                                 llvm::LLVMContext &context,
-                                                unsigned optLevel);
+                                                unsigned optLevel,
+                                                StringRef targetCPU = "native");
 
-/// Writes `module` as a host object file.
+/// Writes `module` as an object file for `targetCPU`.
 LogicalResult emitObjectFile(MLIRContext &context, llvm::Module &module,
-                             StringRef path);
+                             StringRef path, StringRef targetCPU = "native");
 
 /// Links `objectPath` with the runtime into the executable `outputPath`.
 LogicalResult linkTrainer(MLIRContext &context, StringRef objectPath,
