@@ -63,10 +63,19 @@ Value readWindow(OpBuilder &b, Location loc, Value input, const ConvGeometry &g,
                  at(ow, g.strides[1], kw, g.dilations[1])});
 }
 
-/// The packed integer kernel's form of createIm2ColConv: `[N, F, OH*OW]`
-/// exact int64 sums, the windows read straight into the panels.
+/// The packed product of `kind` (PackedProduct.h) over two operands.
+Value packedProduct(OpBuilder &b, Location loc, ProductKind kind,
+                    ProductShape shape, GridElementFn lhs, GridElementFn rhs) {
+  if (kind == ProductKind::ExactInteger)
+    return createPackedProduct(b, loc, shape, /*lhsBatched=*/false, lhs, rhs);
+  return createPackedFloatProduct(b, loc, shape, /*lhsBatched=*/false, lhs,
+                                  rhs);
+}
+
+/// `[N, F, OH*OW]`: the filter against every window, read straight into
+/// the panels.
 Value packedConv(OpBuilder &b, Location loc, Value input, Value filter,
-                 const ConvGeometry &g) {
+                 const ConvGeometry &g, ProductKind kind) {
   ArrayRef<int64_t> x = shapeOf(input), w = shapeOf(filter);
   int64_t taps = w[1] * w[2] * w[3];
   Value weights = collapse(b, loc, filter, {{0}, {1, 2, 3}});
@@ -78,14 +87,13 @@ Value packedConv(OpBuilder &b, Location loc, Value input, Value filter,
   auto readInput = [&](OpBuilder &nb, Location l, Value n, Value p, Value k) {
     return readWindow(nb, l, input, g, n, k, p);
   };
-  return createPackedProduct(b, loc, shape, /*lhsBatched=*/false, readFilter,
-                             readInput);
+  return packedProduct(b, loc, kind, shape, readFilter, readInput);
 }
 
-/// The packed integer kernel's form of createIm2ColFilterGrad: `[F, C*KH*KW]`
-/// exact int64 sums over r = (n, oh, ow).
+/// `[F, C*KH*KW]`: sums over r = (n, oh, ow) of the output gradient times
+/// the window element.
 Value packedFilterGrad(OpBuilder &b, Location loc, Value grad, Value input,
-                       const ConvGeometry &g) {
+                       const ConvGeometry &g, ProductKind kind) {
   ArrayRef<int64_t> x = shapeOf(input);
   int64_t filters = shapeOf(grad)[1];
   int64_t pixels = g.output[0] * g.output[1];
@@ -106,117 +114,32 @@ Value packedFilterGrad(OpBuilder &b, Location loc, Value grad, Value input,
     auto [n, p] = split(nb, l, r);
     return readWindow(nb, l, input, g, n, k, p);
   };
-  Value product = createPackedProduct(b, loc, shape, /*lhsBatched=*/false,
-                                      readGrad, readInput);
+  Value product = packedProduct(b, loc, kind, shape, readGrad, readInput);
   return collapse(b, loc, product, {{0, 1}, {2}});
 }
 
 } // namespace
 
-Value lowering::createIm2Col(OpBuilder &b, Location loc, Value input,
-                             const ConvGeometry &g) {
-  MLIRContext *ctx = b.getContext();
-  ArrayRef<int64_t> x = shapeOf(input);
-  auto elementType = cast<RankedTensorType>(input.getType()).getElementType();
-  SmallVector<int64_t> colShape = {x[0], x[1],        g.window[0],
-                                   g.window[1], g.output[0], g.output[1]};
-  AffineExpr n, c, kh, kw, oh, ow;
-  bindDims(ctx, n, c, kh, kw, oh, ow);
-  AffineMap read = AffineMap::get(
-      6, 0,
-      {n, c, oh * g.strides[0] + kh * g.dilations[0],
-       ow * g.strides[1] + kw * g.dilations[1]},
-      ctx);
-  Value col = createElementwise(
-      b, loc, RankedTensorType::get(colShape, elementType), ValueRange{input},
-      {read}, [](OpBuilder &, Location, ValueRange args) {
-        return SmallVector<Value>{args[0]};
-      });
-  return collapse(b, loc, col, {{0}, {1, 2, 3}, {4, 5}});
-}
-
 Value lowering::createIm2ColConv(OpBuilder &b, Location loc, Value input,
                                  Value filter, const ConvGeometry &g,
-                                 Value zero, MacFn mac) {
-  MLIRContext *ctx = b.getContext();
-  int64_t batch = shapeOf(input)[0];
-  int64_t filters = shapeOf(filter)[0];
-  int64_t pixels = g.output[0] * g.output[1];
-  auto expand = [&](Value out) -> Value {
-    auto resultType = RankedTensorType::get(
-        {batch, filters, g.output[0], g.output[1]},
-        cast<RankedTensorType>(out.getType()).getElementType());
-    return tensor::ExpandShapeOp::create(
-        b, loc, resultType, out,
-        ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-  };
-  if (!mac)
-    return expand(packedConv(b, loc, input, filter, g));
-  Value col = createIm2Col(b, loc, input, g);
-  Value weights = collapse(b, loc, filter, {{0}, {1, 2, 3}});
-  // Loops (n, f, k, p): the reduction k outside the contiguous p.
-  AffineExpr n, f, k, p;
-  bindDims(ctx, n, f, k, p);
-  Value init = createFilled(b, loc, {batch, filters, pixels}, zero);
-  Value out =
-      createGeneric(b, loc, ValueRange{weights, col}, ValueRange{init},
-                    {AffineMap::get(4, 0, {f, k}, ctx),
-                     AffineMap::get(4, 0, {n, k, p}, ctx),
-                     AffineMap::get(4, 0, {n, f, p}, ctx)},
-                    {utils::IteratorType::parallel,
-                     utils::IteratorType::parallel,
-                     utils::IteratorType::reduction,
-                     utils::IteratorType::parallel},
-                    [&](OpBuilder &nb, Location l, ValueRange args) {
-                      return SmallVector<Value>{
-                          mac(nb, l, args[0], args[1], args[2])};
-                    })
-          .front();
-  return expand(out);
+                                 ProductKind kind) {
+  Value out = packedConv(b, loc, input, filter, g, kind);
+  auto resultType = RankedTensorType::get(
+      {shapeOf(input)[0], shapeOf(filter)[0], g.output[0], g.output[1]},
+      cast<RankedTensorType>(out.getType()).getElementType());
+  return tensor::ExpandShapeOp::create(
+      b, loc, resultType, out,
+      ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
 }
 
 Value lowering::createIm2ColFilterGrad(OpBuilder &b, Location loc, Value grad,
                                        Value input, const ConvGeometry &g,
-                                       Value zero, MacFn mac) {
-  MLIRContext *ctx = b.getContext();
+                                       ProductKind kind) {
+  Value out = packedFilterGrad(b, loc, grad, input, g, kind);
   ArrayRef<int64_t> x = shapeOf(input);
-  auto expand = [&](Value out) -> Value {
-    auto resultType = RankedTensorType::get(
-        {shapeOf(grad)[1], x[1], g.window[0], g.window[1]},
-        cast<RankedTensorType>(out.getType()).getElementType());
-    return tensor::ExpandShapeOp::create(
-        b, loc, resultType, out,
-        ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
-  };
-  if (!mac)
-    return expand(packedFilterGrad(b, loc, grad, input, g));
-  Value col = createIm2Col(b, loc, input, g);
-  Value dy = collapse(b, loc, grad, {{0}, {1}, {2, 3}});
-  int64_t filters = shapeOf(grad)[1];
-  int64_t taps = x[1] * g.window[0] * g.window[1];
-  // Loops (f, k, n, p): a dot product along the contiguous p.
-  AffineExpr f, k, n, p;
-  bindDims(ctx, f, k, n, p);
-  Value init = createFilled(b, loc, {filters, taps}, zero);
-  Value out =
-      createGeneric(b, loc, ValueRange{dy, col}, ValueRange{init},
-                    {AffineMap::get(4, 0, {n, f, p}, ctx),
-                     AffineMap::get(4, 0, {n, k, p}, ctx),
-                     AffineMap::get(4, 0, {f, k}, ctx)},
-                    {utils::IteratorType::parallel,
-                     utils::IteratorType::parallel,
-                     utils::IteratorType::reduction,
-                     utils::IteratorType::reduction},
-                    [&](OpBuilder &nb, Location l, ValueRange args) {
-                      return SmallVector<Value>{
-                          mac(nb, l, args[0], args[1], args[2])};
-                    })
-          .front();
-  return expand(out);
-}
-
-Value lowering::floatMac(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                         Value acc) {
-  Value product = arith::MulFOp::create(b, loc, lhs, rhs);
-  return arith::AddFOp::create(b, loc, acc, product);
+  auto resultType = RankedTensorType::get(
+      {shapeOf(grad)[1], x[1], g.window[0], g.window[1]},
+      cast<RankedTensorType>(out.getType()).getElementType());
+  return tensor::ExpandShapeOp::create(
+      b, loc, resultType, out, ArrayRef<ReassociationIndices>{{0}, {1, 2, 3}});
 }

@@ -28,7 +28,7 @@ using namespace mlir;
 using namespace mlir::logbtq;
 using namespace mlir::logbtq::lowering;
 using lowering::ConvGeometry;
-using lowering::MacFn;
+using lowering::ProductKind;
 
 namespace {
 
@@ -62,7 +62,7 @@ Value lowering::createConvGradInput(OpBuilder &b, Location loc, Value grad,
                                     ArrayRef<int64_t> strides,
                                     ArrayRef<int64_t> pads,
                                     ArrayRef<int64_t> dilations, Value zero,
-                                    Value accZero, MacFn mac) {
+                                    Value accZero, ProductKind kind) {
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> dy = shapeOf(grad), w = shapeOf(filter);
   // Per spatial axis: the buffer holds x's size plus the dilated window's
@@ -98,7 +98,7 @@ Value lowering::createConvGradInput(OpBuilder &b, Location loc, Value grad,
   Value flipped = flipAndSwapChannels(b, loc, filter);
   ConvGeometry geometry{
       {w[2], w[3]}, {x[2], x[3]}, {1, 1}, {dilations.begin(), dilations.end()}};
-  return createIm2ColConv(b, loc, buffer, flipped, geometry, accZero, mac);
+  return createIm2ColConv(b, loc, buffer, flipped, geometry, kind);
 }
 
 Value lowering::createConvGradFilter(OpBuilder &b, Location loc, Value grad,
@@ -106,7 +106,7 @@ Value lowering::createConvGradFilter(OpBuilder &b, Location loc, Value grad,
                                      ArrayRef<int64_t> strides,
                                      ArrayRef<int64_t> pads,
                                      ArrayRef<int64_t> dilations, Value zero,
-                                     Value accZero, MacFn mac) {
+                                     Value accZero, ProductKind kind) {
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> dy = shapeOf(grad), x = shapeOf(input);
   // Pad the input as far as the windows read: the top/left pads, and at
@@ -129,7 +129,7 @@ Value lowering::createConvGradFilter(OpBuilder &b, Location loc, Value grad,
                         {dy[2], dy[3]},
                         {strides.begin(), strides.end()},
                         {dilations.begin(), dilations.end()}};
-  return createIm2ColFilterGrad(b, loc, grad, source, geometry, accZero, mac);
+  return createIm2ColFilterGrad(b, loc, grad, source, geometry, kind);
 }
 
 namespace {
@@ -149,7 +149,7 @@ struct ConvGradLowering : F32OpLowering<OpTy> {
     return SmallVector<Value>{
         Build(rewriter, op.getLoc(), adaptor.getGrad(), (adaptor.*Second)(),
               shapeOf(op.getResult()), op.getStrides(), op.getPads(),
-              op.getDilations(), zero, zero, lowering::floatMac)};
+              op.getDilations(), zero, zero, ProductKind::Float)};
   }
 };
 

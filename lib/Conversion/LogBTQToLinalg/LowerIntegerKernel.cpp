@@ -121,7 +121,7 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
           {conv.getStrides().begin(), conv.getStrides().end()},
           {conv.getDilations().begin(), conv.getDilations().end()}};
       acc = createIm2ColConv(rewriter, loc, input, gridOf(conv.getFilter()),
-                             geometry, accZero, /*mac=*/nullptr);
+                             geometry, ProductKind::ExactInteger);
       ea = exponentOf(conv.getInput());
       eb = exponentOf(conv.getFilter());
       if (Value b = conv.getBias())
@@ -130,14 +130,16 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
       acc = createConvGradInput(
           rewriter, loc, gridOf(gi.getGrad()), gridOf(gi.getFilter()),
           resultType.getShape(), gi.getStrides(), gi.getPads(),
-          gi.getDilations(), gridZero, accZero, /*mac=*/nullptr);
+          gi.getDilations(), gridZero, accZero,
+          ProductKind::ExactInteger);
       ea = exponentOf(gi.getGrad());
       eb = exponentOf(gi.getFilter());
     } else if (auto gf = dyn_cast<Conv2DGradFilterOp>(kernel)) {
       acc = createConvGradFilter(
           rewriter, loc, gridOf(gf.getGrad()), gridOf(gf.getInput()),
           resultType.getShape(), gf.getStrides(), gf.getPads(),
-          gf.getDilations(), gridZero, accZero, /*mac=*/nullptr);
+          gf.getDilations(), gridZero, accZero,
+          ProductKind::ExactInteger);
       ea = exponentOf(gf.getGrad());
       eb = exponentOf(gf.getInput());
     } else {

@@ -1,8 +1,7 @@
 //===- LowerLinear.cpp - matmul and conv2d to Linalg ----------------------===//
 //
-// `logbtq.matmul` becomes `linalg.matmul` (a transposed operand is an
-// indexing map, as MLIR 22 spells matmul_transpose_a/b) into a zero-filled
-// init. `logbtq.conv2d` zero-pads the input with `tensor.pad`, convolves as a
+// `logbtq.matmul` becomes the packed f32 product of PackedProduct.h (a
+// transposed operand is only another way of reading it while packing). `logbtq.conv2d` zero-pads the input with `tensor.pad`, convolves as a
 // matrix product over im2col columns (Im2Col.h) and adds the bias per
 // channel afterwards, in the order PyTorch sums.
 //
@@ -10,11 +9,13 @@
 
 #include "Im2Col.h"
 #include "LoweringUtils.h"
+#include "PackedProduct.h"
 #include "Patterns.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::logbtq;
@@ -29,26 +30,25 @@ struct MatmulLowering : F32OpLowering<MatmulOp> {
   lower(MatmulOp op, OpAdaptor adaptor,
         ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Type f32 = resultType.getElementType();
-    Value init = createFilled(rewriter, loc, resultType.getShape(),
-                              createFloatConstant(rewriter, loc, f32, 0.0));
-    auto matmul = linalg::MatmulOp::create(
-        rewriter, loc, TypeRange{resultType},
-        ValueRange{adaptor.getLhs(), adaptor.getRhs()}, ValueRange{init});
-    if (op.getTransposeLhs() || op.getTransposeRhs()) {
-      MLIRContext *ctx = rewriter.getContext();
-      AffineExpr m, n, k;
-      bindDims(ctx, m, n, k);
-      auto map = [&](AffineExpr a, AffineExpr b) {
-        return AffineMap::get(3, 0, {a, b}, ctx);
-      };
-      AffineMap lhs = op.getTransposeLhs() ? map(k, m) : map(m, k);
-      AffineMap rhs = op.getTransposeRhs() ? map(n, k) : map(k, n);
-      matmul.setIndexingMapsAttr(
-          rewriter.getAffineMapArrayAttr({lhs, rhs, map(m, n)}));
-    }
-    return SmallVector<Value>{matmul.getResult(0)};
+    ArrayRef<int64_t> out = shapeOf(op.getResult());
+    bool lhsT = op.getTransposeLhs(), rhsT = op.getTransposeRhs();
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    ProductShape shape{1, out[0], out[1], shapeOf(lhs)[lhsT ? 0 : 1]};
+    auto readLhs = [&](OpBuilder &b, Location l, Value, Value row, Value k) {
+      return tensor::ExtractOp::create(
+                 b, l, lhs, lhsT ? ValueRange{k, row} : ValueRange{row, k})
+          .getResult();
+    };
+    auto readRhs = [&](OpBuilder &b, Location l, Value, Value col, Value k) {
+      return tensor::ExtractOp::create(
+                 b, l, rhs, rhsT ? ValueRange{col, k} : ValueRange{k, col})
+          .getResult();
+    };
+    Value product = createPackedFloatProduct(rewriter, loc, shape,
+                                             /*lhsBatched=*/false, readLhs,
+                                             readRhs);
+    return SmallVector<Value>{tensor::CollapseShapeOp::create(
+        rewriter, loc, product, ArrayRef<ReassociationIndices>{{0, 1}, {2}})};
   }
 };
 
@@ -73,7 +73,7 @@ struct Conv2DLowering : F32OpLowering<Conv2DOp> {
         {op.getStrides().begin(), op.getStrides().end()},
         {op.getDilations().begin(), op.getDilations().end()}};
     Value result = createIm2ColConv(rewriter, loc, input, adaptor.getFilter(),
-                                    geometry, zero, floatMac);
+                                    geometry, ProductKind::Float);
 
     if (Value bias = adaptor.getBias()) {
       MLIRContext *ctx = rewriter.getContext();

@@ -26,8 +26,8 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// The grid value of an operand at (batch, outer, r), or 0 where `outer` or
-/// `r` is padding (beyond `outerSize` or `depth`).
+/// The value of an operand at (batch, outer, r), or 0 where `outer` or `r`
+/// is padding (beyond `outerSize` or `depth`).
 Value readOrZero(OpBuilder &b, Location loc, GridElementFn read, Value batch,
                  Value outer, int64_t outerSize, Value r, int64_t depth) {
   auto clamp = [&](Value v, int64_t size) {
@@ -41,9 +41,9 @@ Value readOrZero(OpBuilder &b, Location loc, GridElementFn read, Value batch,
   auto [k, kInside] = clamp(r, depth);
   Value value = read(b, loc, batch, o, k);
   Value inside = arith::AndIOp::create(b, loc, oInside, kInside);
-  return arith::SelectOp::create(
-      b, loc, inside, value,
-      arith::ConstantIntOp::create(b, loc, b.getI16Type(), 0));
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getZeroAttr(value.getType()));
+  return arith::SelectOp::create(b, loc, inside, value, zero);
 }
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -66,16 +66,17 @@ Value readPair(OpBuilder &b, Location loc, GridElementFn read, Value batch,
   return arith::OrIOp::create(b, loc, half(0), high);
 }
 
-/// A generic with no inputs that fills a tensor of `dims` i32 with
+/// A generic with no inputs that fills a tensor of `dims` with
 /// `element(indices)`: the packing loops, which -logbtq-vectorize runs 16
 /// lanes wide along the last dim.
 Value createPacked(OpBuilder &b, Location loc, ArrayRef<int64_t> dims,
+                   Type elementType,
                    function_ref<Value(OpBuilder &, Location, ValueRange)>
                        element) {
   unsigned rank = dims.size();
   return createGeneric(
              b, loc, ValueRange{},
-             ValueRange{createEmpty(b, loc, dims, b.getI32Type())},
+             ValueRange{createEmpty(b, loc, dims, elementType)},
              {b.getMultiDimIdentityMap(rank)}, getIteratorTypes(rank),
              [&](OpBuilder &nb, Location l, ValueRange) {
                SmallVector<Value> indices;
@@ -91,7 +92,7 @@ Value createPacked(OpBuilder &b, Location loc, ArrayRef<int64_t> dims,
 Value packPairs(OpBuilder &b, Location loc, int64_t batches,
                 const ProductShape &shape, int64_t pairs, GridElementFn read) {
   return createPacked(
-      b, loc, {batches, shape.rows, pairs},
+      b, loc, {batches, shape.rows, pairs}, b.getI32Type(),
       [&](OpBuilder &nb, Location l, ValueRange at) {
         return readPair(nb, l, read, at[0], at[1], shape.rows, at[2],
                         shape.depth);
@@ -104,7 +105,7 @@ Value packPairs(OpBuilder &b, Location loc, int64_t batches,
 Value packPanels(OpBuilder &b, Location loc, const ProductShape &shape,
                  int64_t blocks, int64_t pairs, GridElementFn read) {
   return createPacked(
-      b, loc, {shape.batch, blocks, pairs, kPanelWidth},
+      b, loc, {shape.batch, blocks, pairs, kPanelWidth}, b.getI32Type(),
       [&](OpBuilder &nb, Location l, ValueRange at) {
         Value col = arith::AddIOp::create(
             nb, l,
@@ -134,98 +135,34 @@ Value dotPairs(OpBuilder &b, Location loc, Value acc, Value a, Value bv) {
                                arith::AddIOp::create(b, loc, evens, odds));
 }
 
-} // namespace
+/// Builds `count` rows of one (batch, block) tile from row `first` into
+/// `tile` (its [1, rows, 16] slice) and returns the new tile.
+using RowGroupFn = function_ref<Value(OpBuilder &, Location, Value batch,
+                                      Value block, Value first, int64_t count,
+                                      Value tile)>;
 
-Value lowering::createPackedProduct(OpBuilder &b, Location loc,
-                                    ProductShape shape, bool lhsBatched,
-                                    GridElementFn lhs, GridElementFn rhs) {
-  Type i16 = b.getI16Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
-  int64_t pairs = ceilDiv(shape.depth, 2);
-  int64_t blocks = ceilDiv(shape.cols, kPanelWidth);
-  int64_t chunks = ceilDiv(pairs, kStepsPerWidening);
-  Value lhsPairs =
-      packPairs(b, loc, lhsBatched ? shape.batch : 1, shape, pairs, lhs);
-  Value rhsPanels = packPanels(b, loc, shape, blocks, pairs, rhs);
-
-  auto lanes32 = VectorType::get({kPanelWidth}, i32);
-  auto lanes64 = VectorType::get({kPanelWidth}, i64);
-  auto halves = VectorType::get({2 * kPanelWidth}, i16);
-  Value zero32 = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(lanes32, b.getI32IntegerAttr(0)));
-  Value zero64 = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(lanes64, b.getI64IntegerAttr(0)));
-  Value padding32 = arith::ConstantIntOp::create(b, loc, i32, 0);
-  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1);
-  auto upTo = [&](int64_t n) { return indexConstant(b, loc, n); };
-
-  SmallVector<int64_t> outDims = {shape.batch, shape.rows,
-                                  blocks * kPanelWidth};
-  Value out = createEmpty(b, loc, outDims, i64);
+/// The tile loops shared by both kinds of product: (batch, 16-column
+/// block) tiles, an scf.forall when the product is worth starting threads
+/// for, rows in groups of kRowsPerGroup then one at a time. Returns the
+/// `[batch, rows, cols]` result of `elementType`.
+Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
+                   Type elementType, RowGroupFn rowGroup) {
   MLIRContext *ctx = b.getContext();
+  int64_t blocks = ceilDiv(shape.cols, kPanelWidth);
+  auto upTo = [&](int64_t n) { return indexConstant(b, loc, n); };
+  Value c0 = upTo(0), c1 = upTo(1);
+  Value out = createEmpty(b, loc, {shape.batch, shape.rows, blocks * kPanelWidth},
+                          elementType);
 
-  // `count` rows of A from `first` against the block's panel: one panel
-  // load feeds `count` independent accumulator chains (a single chain
-  // would wait on the latency of each vpdpwssd). Writes them into `tile`.
-  auto rowGroup = [&](OpBuilder &b3, Location l3, Value batch, Value block,
-                      Value first, int64_t count, Value tile) -> Value {
-    Value lhsBatch = lhsBatched ? batch : c0;
-    SmallVector<Value> rows;
-    for (int64_t r = 0; r < count; ++r)
-      rows.push_back(
-          arith::AddIOp::create(b3, l3, first, indexConstant(b3, l3, r)));
-    auto chunkLoop = scf::ForOp::create(
-        b3, l3, c0, upTo(chunks), c1, SmallVector<Value>(count, zero64),
-        [&](OpBuilder &b4, Location l4, Value chunk, ValueRange acc64) {
-          Value begin = arith::MulIOp::create(
-              b4, l4, chunk, indexConstant(b4, l4, kStepsPerWidening));
-          Value end = arith::MinUIOp::create(
-              b4, l4,
-              arith::AddIOp::create(b4, l4, begin,
-                                    indexConstant(b4, l4, kStepsPerWidening)),
-              indexConstant(b4, l4, pairs));
-          auto pairLoop = scf::ForOp::create(
-              b4, l4, begin, end, c1, SmallVector<Value>(count, zero32),
-              [&](OpBuilder &b5, Location l5, Value pair, ValueRange acc32) {
-                Value bv = vector::BitCastOp::create(
-                    b5, l5, halves,
-                    vector::TransferReadOp::create(
-                        b5, l5, lanes32, rhsPanels,
-                        ValueRange{batch, block, pair, c0}, padding32,
-                        ArrayRef<bool>{true}));
-                SmallVector<Value> next;
-                for (int64_t r = 0; r < count; ++r) {
-                  Value a = tensor::ExtractOp::create(
-                      b5, l5, lhsPairs, ValueRange{lhsBatch, rows[r], pair});
-                  Value av = vector::BitCastOp::create(
-                      b5, l5, halves,
-                      vector::BroadcastOp::create(b5, l5, lanes32, a));
-                  next.push_back(dotPairs(b5, l5, acc32[r], av, bv));
-                }
-                scf::YieldOp::create(b5, l5, next);
-              });
-          SmallVector<Value> widened;
-          for (int64_t r = 0; r < count; ++r)
-            widened.push_back(arith::AddIOp::create(
-                b4, l4, acc64[r],
-                arith::ExtSIOp::create(b4, l4, lanes64,
-                                       pairLoop.getResult(r))));
-          scf::YieldOp::create(b4, l4, widened);
-        });
-    for (int64_t r = 0; r < count; ++r)
-      tile = vector::TransferWriteOp::create(b3, l3, chunkLoop.getResult(r),
-                                             tile, ValueRange{c0, rows[r], c0},
-                                             ArrayRef<bool>{true})
-                 .getResult();
-    return tile;
-  };
   // One (batch, block) tile: every row of A against the block's panel,
-  // which stays in cache meanwhile; `tile` is its [1, rows, 16] slice.
+  // which stays in cache meanwhile.
   auto computeTile = [&](OpBuilder &b2, Location l2, Value batch, Value block,
                          Value tile) -> Value {
     int64_t grouped = shape.rows / kRowsPerGroup * kRowsPerGroup;
     auto loop = [&](int64_t from, int64_t to, int64_t count, Value init) {
       return scf::ForOp::create(
-                 b2, l2, upTo(from), upTo(to), upTo(count), ValueRange{init},
+                 b2, l2, indexConstant(b2, l2, from), indexConstant(b2, l2, to),
+                 indexConstant(b2, l2, count), ValueRange{init},
                  [&](OpBuilder &b3, Location l3, Value row, ValueRange iter) {
                    scf::YieldOp::create(
                        b3, l3,
@@ -303,4 +240,156 @@ Value lowering::createPackedProduct(OpBuilder &b, Location loc,
       getAsIndexOpFoldResult(
           ctx, SmallVector<int64_t>{shape.batch, shape.rows, shape.cols}),
       getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{1, 1, 1}));
+}
+
+/// `count` values of `rows[r] = first + r`.
+SmallVector<Value> groupRows(OpBuilder &b, Location loc, Value first,
+                             int64_t count) {
+  SmallVector<Value> rows;
+  for (int64_t r = 0; r < count; ++r)
+    rows.push_back(
+        arith::AddIOp::create(b, loc, first, indexConstant(b, loc, r)));
+  return rows;
+}
+
+} // namespace
+
+Value lowering::createPackedProduct(OpBuilder &b, Location loc,
+                                    ProductShape shape, bool lhsBatched,
+                                    GridElementFn lhs, GridElementFn rhs) {
+  Type i16 = b.getI16Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
+  int64_t pairs = ceilDiv(shape.depth, 2);
+  int64_t blocks = ceilDiv(shape.cols, kPanelWidth);
+  int64_t chunks = ceilDiv(pairs, kStepsPerWidening);
+  Value lhsPairs =
+      packPairs(b, loc, lhsBatched ? shape.batch : 1, shape, pairs, lhs);
+  Value rhsPanels = packPanels(b, loc, shape, blocks, pairs, rhs);
+
+  auto lanes32 = VectorType::get({kPanelWidth}, i32);
+  auto lanes64 = VectorType::get({kPanelWidth}, i64);
+  auto halves = VectorType::get({2 * kPanelWidth}, i16);
+  Value zero32 = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(lanes32, b.getI32IntegerAttr(0)));
+  Value zero64 = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(lanes64, b.getI64IntegerAttr(0)));
+  Value padding32 = arith::ConstantIntOp::create(b, loc, i32, 0);
+  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1);
+
+  // `count` rows of A from `first` against the block's panel: one panel
+  // load feeds `count` independent accumulator chains (a single chain
+  // would wait on the latency of each vpdpwssd).
+  auto rowGroup = [&](OpBuilder &b3, Location l3, Value batch, Value block,
+                      Value first, int64_t count, Value tile) -> Value {
+    Value lhsBatch = lhsBatched ? batch : c0;
+    SmallVector<Value> rows = groupRows(b3, l3, first, count);
+    auto chunkLoop = scf::ForOp::create(
+        b3, l3, c0, indexConstant(b3, l3, chunks), c1,
+        SmallVector<Value>(count, zero64),
+        [&](OpBuilder &b4, Location l4, Value chunk, ValueRange acc64) {
+          Value begin = arith::MulIOp::create(
+              b4, l4, chunk, indexConstant(b4, l4, kStepsPerWidening));
+          Value end = arith::MinUIOp::create(
+              b4, l4,
+              arith::AddIOp::create(b4, l4, begin,
+                                    indexConstant(b4, l4, kStepsPerWidening)),
+              indexConstant(b4, l4, pairs));
+          auto pairLoop = scf::ForOp::create(
+              b4, l4, begin, end, c1, SmallVector<Value>(count, zero32),
+              [&](OpBuilder &b5, Location l5, Value pair, ValueRange acc32) {
+                Value bv = vector::BitCastOp::create(
+                    b5, l5, halves,
+                    vector::TransferReadOp::create(
+                        b5, l5, lanes32, rhsPanels,
+                        ValueRange{batch, block, pair, c0}, padding32,
+                        ArrayRef<bool>{true}));
+                SmallVector<Value> next;
+                for (int64_t r = 0; r < count; ++r) {
+                  Value a = tensor::ExtractOp::create(
+                      b5, l5, lhsPairs, ValueRange{lhsBatch, rows[r], pair});
+                  Value av = vector::BitCastOp::create(
+                      b5, l5, halves,
+                      vector::BroadcastOp::create(b5, l5, lanes32, a));
+                  next.push_back(dotPairs(b5, l5, acc32[r], av, bv));
+                }
+                scf::YieldOp::create(b5, l5, next);
+              });
+          SmallVector<Value> widened;
+          for (int64_t r = 0; r < count; ++r)
+            widened.push_back(arith::AddIOp::create(
+                b4, l4, acc64[r],
+                arith::ExtSIOp::create(b4, l4, lanes64,
+                                       pairLoop.getResult(r))));
+          scf::YieldOp::create(b4, l4, widened);
+        });
+    for (int64_t r = 0; r < count; ++r)
+      tile = vector::TransferWriteOp::create(b3, l3, chunkLoop.getResult(r),
+                                             tile, ValueRange{c0, rows[r], c0},
+                                             ArrayRef<bool>{true})
+                 .getResult();
+    return tile;
+  };
+  return tiledProduct(b, loc, shape, i64, rowGroup);
+}
+
+Value lowering::createPackedFloatProduct(OpBuilder &b, Location loc,
+                                         ProductShape shape, bool lhsBatched,
+                                         GridElementFn lhs, GridElementFn rhs) {
+  Type f32 = b.getF32Type();
+  int64_t blocks = ceilDiv(shape.cols, kPanelWidth);
+  // A as [batches, rows, depth], B as panels [batch, blocks, depth, 16].
+  Value lhsRows = createPacked(
+      b, loc, {lhsBatched ? shape.batch : 1, shape.rows, shape.depth}, f32,
+      [&](OpBuilder &nb, Location l, ValueRange at) {
+        return readOrZero(nb, l, lhs, at[0], at[1], shape.rows, at[2],
+                          shape.depth);
+      });
+  Value rhsPanels = createPacked(
+      b, loc, {shape.batch, blocks, shape.depth, kPanelWidth}, f32,
+      [&](OpBuilder &nb, Location l, ValueRange at) {
+        Value col = arith::AddIOp::create(
+            nb, l,
+            arith::MulIOp::create(nb, l, at[1],
+                                  indexConstant(nb, l, kPanelWidth)),
+            at[3]);
+        return readOrZero(nb, l, rhs, at[0], col, shape.cols, at[2],
+                          shape.depth);
+      });
+  auto lanes = VectorType::get({kPanelWidth}, f32);
+  Value zero = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(lanes, b.getF32FloatAttr(0.0f)));
+  Value padding = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value c0 = indexConstant(b, loc, 0), c1 = indexConstant(b, loc, 1);
+  // Each lane sums its products in the order of r; `contract` lets LLVM
+  // fuse each multiply-add (FMA where the CPU has it).
+  auto contract = arith::FastMathFlags::contract;
+  auto rowGroup = [&](OpBuilder &b3, Location l3, Value batch, Value block,
+                      Value first, int64_t count, Value tile) -> Value {
+    Value lhsBatch = lhsBatched ? batch : c0;
+    SmallVector<Value> rows = groupRows(b3, l3, first, count);
+    auto depthLoop = scf::ForOp::create(
+        b3, l3, c0, indexConstant(b3, l3, shape.depth), c1,
+        SmallVector<Value>(count, zero),
+        [&](OpBuilder &b4, Location l4, Value r, ValueRange acc) {
+          Value bv = vector::TransferReadOp::create(
+              b4, l4, lanes, rhsPanels, ValueRange{batch, block, r, c0},
+              padding, ArrayRef<bool>{true});
+          SmallVector<Value> next;
+          for (int64_t row = 0; row < count; ++row) {
+            Value a = tensor::ExtractOp::create(
+                b4, l4, lhsRows, ValueRange{lhsBatch, rows[row], r});
+            Value av = vector::BroadcastOp::create(b4, l4, lanes, a);
+            next.push_back(arith::AddFOp::create(
+                b4, l4, acc[row],
+                arith::MulFOp::create(b4, l4, av, bv, contract), contract));
+          }
+          scf::YieldOp::create(b4, l4, next);
+        });
+    for (int64_t row = 0; row < count; ++row)
+      tile = vector::TransferWriteOp::create(b3, l3, depthLoop.getResult(row),
+                                             tile, ValueRange{c0, rows[row], c0},
+                                             ArrayRef<bool>{true})
+                 .getResult();
+    return tile;
+  };
+  return tiledProduct(b, loc, shape, f32, rowGroup);
 }

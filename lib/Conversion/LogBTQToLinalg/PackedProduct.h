@@ -33,9 +33,9 @@ struct ProductShape {
   int64_t batch, rows, cols, depth;
 };
 
-/// Reads one int16 grid value of an operand: `(batch, outer, r)` are index
-/// values inside the operand's bounds (`outer` is the row i of A, or the
-/// column j of B).
+/// Reads one value of an operand (an int16 grid value, or an f32 for the
+/// float product): `(batch, outer, r)` are index values inside the
+/// operand's bounds (`outer` is the row i of A, or the column j of B).
 using GridElementFn =
     function_ref<Value(OpBuilder &, Location, Value, Value, Value)>;
 
@@ -45,6 +45,15 @@ using GridElementFn =
 Value createPackedProduct(OpBuilder &b, Location loc, ProductShape shape,
                           bool lhsBatched, GridElementFn lhs,
                           GridElementFn rhs);
+
+/// The same product of f32 operands (`lhs` and `rhs` read f32 values): A
+/// packed as rows, B as 16-column panels of f32, one multiply-add (`FMA`
+/// where the CPU has it) per step and lane; each output sums its products
+/// in the order of r. The float32 programs' matrix products and
+/// convolutions.
+Value createPackedFloatProduct(OpBuilder &b, Location loc, ProductShape shape,
+                               bool lhsBatched, GridElementFn lhs,
+                               GridElementFn rhs);
 
 /// Lanes of the product's accumulators (int32 lanes of a 512-bit vector).
 constexpr int64_t kPanelWidth = 16;

@@ -398,15 +398,18 @@ func.func @avg_pool2d_grad_ceil(%dy: tensor<2x1x4x4xf32>) -> tensor<2x1x6x6xf32>
 // CHECK: [[BUF:%.+]] = tensor.insert_slice [[DY]] into [[BUF0]][0, 0, 4, 4] [8, 16, 24, 24] [1, 1, 1, 1] : tensor<8x16x24x24xf32> into tensor<8x16x32x32xf32>
 // CHECK: [[FLIPPED:%.+]] = linalg.generic {indexing_maps = [#[[$FLIP]], #[[$ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
 // CHECK-SAME: ins([[W]] : tensor<16x1x5x5xf32>) outs(%{{.+}} : tensor<1x16x5x5xf32>)
-// The convolution of the buffer is an im2col product (as conv2d's).
-// CHECK: [[COL:%.+]] = linalg.generic
-// CHECK-SAME: ins([[BUF]] : tensor<8x16x32x32xf32>) outs(%{{.+}} : tensor<8x16x5x5x28x28xf32>)
-// CHECK: [[COLS:%.+]] = tensor.collapse_shape [[COL]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<8x16x5x5x28x28xf32> into tensor<8x400x784xf32>
+// The convolution of the buffer is the packed product (as conv2d's): the
+// flipped filter [1, 400] as rows, the buffer's windows (taps of 25, so
+// division by 25 and 5) read into panels of its 784 pixels.
 // CHECK: [[WS:%.+]] = tensor.collapse_shape [[FLIPPED]] {{\[}}[0], [1, 2, 3]] : tensor<1x16x5x5xf32> into tensor<1x400xf32>
-// CHECK: [[INIT:%.+]] = linalg.fill ins([[ZERO]] : f32) outs(%{{.+}} : tensor<8x1x784xf32>)
-// CHECK: [[P:%.+]] = linalg.generic
-// CHECK-SAME: ins([[WS]], [[COLS]] : tensor<1x400xf32>, tensor<8x400x784xf32>) outs([[INIT]] : tensor<8x1x784xf32>)
-// CHECK: [[DX:%.+]] = tensor.expand_shape [[P]] {{\[}}[0], [1], [2, 3]] output_shape [8, 1, 28, 28]
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x1x400xf32>)
+// CHECK: tensor.extract [[WS]]
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<8x49x400x16xf32>)
+// CHECK: arith.divui %{{.+}}, %c25_i32{{[_0-9]*}} : i32
+// CHECK: tensor.extract [[BUF]]{{.+}} : tensor<8x16x32x32xf32>
+// Its 8 x 49 (image, panel) tiles are worth both cores: an scf.forall.
+// CHECK: scf.forall {{.+}} in (8, 49) {{.+}} -> (tensor<8x1x784xf32>)
+// CHECK: [[DX:%.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2, 3]] output_shape [8, 1, 28, 28]
 // CHECK: return [[DX]]
 func.func @conv2d_grad_input(%dy: tensor<8x16x24x24xf32>, %w: tensor<16x1x5x5xf32>) -> tensor<8x1x28x28xf32> {
   %0 = logbtq.conv2d_grad_input %dy, %w : (tensor<8x16x24x24xf32>, tensor<16x1x5x5xf32>) -> tensor<8x1x28x28xf32>
@@ -421,7 +424,7 @@ func.func @conv2d_grad_input(%dy: tensor<8x16x24x24xf32>, %w: tensor<16x1x5x5xf3
 // CHECK-LABEL: func.func @conv2d_grad_input_strided(
 // CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<1x3x4x4xf32>
 // CHECK: tensor.insert_slice [[DY]] into %{{.+}}[0, 0, 1, 1] [1, 3, 4, 4] [1, 1, 2, 2] : tensor<1x3x4x4xf32> into tensor<1x3x10x10xf32>
-// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x3x3x3x8x8xf32>)
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x27x16xf32>)
 // CHECK: tensor.expand_shape {{.+}} output_shape [1, 2, 8, 8]
 func.func @conv2d_grad_input_strided(%dy: tensor<1x3x4x4xf32>, %w: tensor<3x2x3x3xf32>) -> tensor<1x2x8x8xf32> {
   %0 = logbtq.conv2d_grad_input %dy, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x4x4xf32>, tensor<3x2x3x3xf32>) -> tensor<1x2x8x8xf32>
@@ -432,12 +435,16 @@ func.func @conv2d_grad_input_strided(%dy: tensor<1x3x4x4xf32>, %w: tensor<3x2x3x
 
 // Dilations (2, 3) and strides (2, 3): the transposed convolution keeps the
 // dilation; the flip uses the kernel sizes 3 and 2.
+// The windows are read at stride 1 with dilation 2 (rows: oh + kh*2) and
+// 3 (columns: ow + kw*3) from the spread buffer.
 // CHECK-DAG: #[[$FLIP:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d0, -d2 + 2, -d3 + 1)>
-// CHECK-DAG: #[[$DIL:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 + d2 * 2, d5 + d3 * 3)>
 // CHECK-LABEL: func.func @conv2d_grad_input_dilated(
-// CHECK: tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 2, 2] [2, 3, 5, 3] [1, 1, 2, 3] : tensor<2x3x5x3xf32> into tensor<2x3x13x13xf32>
+// CHECK: [[BUF:%.+]] = tensor.insert_slice %{{.+}} into %{{.+}}[0, 0, 2, 2] [2, 3, 5, 3] [1, 1, 2, 3] : tensor<2x3x5x3xf32> into tensor<2x3x13x13xf32>
 // CHECK: linalg.generic {indexing_maps = [#[[$FLIP]],
-// CHECK: linalg.generic {indexing_maps = [#[[$DIL]], {{.+}} outs(%{{.+}} : tensor<2x3x3x2x9x10xf32>)
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<2x6x18x16xf32>)
+// CHECK: arith.muli %{{.+}}, %c2_i32{{[_0-9]*}} : i32
+// CHECK: arith.muli %{{.+}}, %c3_i32{{[_0-9]*}} : i32
+// CHECK: tensor.extract [[BUF]]
 // CHECK: tensor.expand_shape {{.+}} output_shape [2, 2, 9, 10]
 func.func @conv2d_grad_input_dilated(%dy: tensor<2x3x5x3xf32>, %w: tensor<3x2x3x2xf32>) -> tensor<2x2x9x10xf32> {
   %0 = logbtq.conv2d_grad_input %dy, %w {strides = array<i64: 2, 3>, pads = array<i64: 2, 1, 2, 1>, dilations = array<i64: 2, 3>} : (tensor<2x3x5x3xf32>, tensor<3x2x3x2xf32>) -> tensor<2x2x9x10xf32>
@@ -474,25 +481,22 @@ func.func @conv2d_grad_input_padding_only(%dy: tensor<1x2x2x2xf32>, %w: tensor<2
 // -----
 
 // dW[f, c, kh, kw] = sum_{n, oh, ow} dy[n, f, oh, ow] * x[n, c, oh + kh, ow + kw]:
-// im2col columns of x, then dot products along the contiguous (oh, ow).
-// CHECK-DAG: #[[$COL:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 + d4, d3 + d5)>
-// CHECK-DAG: #[[$DY:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d0, d3)>
-// CHECK-DAG: #[[$XC:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d1, d3)>
-// CHECK-DAG: #[[$W:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+// the packed product over r = (n, oh, ow) (8 * 576 = 4608): dy as rows
+// [16, 4608], the windows of x as panels of the 25 taps.
 // CHECK-LABEL: func.func @conv2d_grad_filter(
 // CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<8x16x24x24xf32>, [[X:%[a-z0-9_]+]]: tensor<8x1x28x28xf32>)
 // CHECK-NOT: tensor.pad
-// CHECK: [[COL:%.+]] = linalg.generic {indexing_maps = [#[[$COL]], #{{.+}}]
-// CHECK-SAME: ins([[X]] : tensor<8x1x28x28xf32>) outs(%{{.+}} : tensor<8x1x5x5x24x24xf32>)
-// CHECK: [[COLS:%.+]] = tensor.collapse_shape [[COL]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<8x1x5x5x24x24xf32> into tensor<8x25x576xf32>
 // CHECK: [[DYS:%.+]] = tensor.collapse_shape [[DY]] {{\[}}[0], [1], [2, 3]] : tensor<8x16x24x24xf32> into tensor<8x16x576xf32>
-// CHECK: [[INIT:%.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<16x25xf32>)
-// CHECK: [[DWS:%.+]] = linalg.generic {indexing_maps = [#[[$DY]], #[[$XC]], #[[$W]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
-// CHECK-SAME: ins([[DYS]], [[COLS]] : tensor<8x16x576xf32>, tensor<8x25x576xf32>) outs([[INIT]] : tensor<16x25xf32>)
-// CHECK-NEXT: ^bb0([[G:%.+]]: f32, [[V:%.+]]: f32, [[ACC:%.+]]: f32):
-// CHECK: [[P:%.+]] = arith.mulf [[G]], [[V]] : f32
-// CHECK: [[S:%.+]] = arith.addf [[ACC]], [[P]] : f32
-// CHECK: linalg.yield [[S]] : f32
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x16x4608xf32>)
+// CHECK-DAG: arith.divui %{{.+}}, %c576{{[_0-9]*}} : index
+// CHECK-DAG: arith.remui %{{.+}}, %c576{{[_0-9]*}} : index
+// CHECK: tensor.extract [[DYS]]
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x2x4608x16xf32>)
+// CHECK: tensor.extract [[X]]{{.+}} : tensor<8x1x28x28xf32>
+// CHECK: scf.forall {{.+}} in (1, 2) {{.+}} -> (tensor<1x16x32xf32>)
+// CHECK: arith.mulf {{.+}} fastmath<contract> : vector<16xf32>
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0] [1, 16, 25] [1, 1, 1] : tensor<1x16x32xf32> to tensor<1x16x25xf32>
+// CHECK: [[DWS:%.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2]] : tensor<1x16x25xf32> into tensor<16x25xf32>
 // CHECK: [[DW:%.+]] = tensor.expand_shape [[DWS]] {{\[}}[0], [1, 2, 3]] output_shape [16, 1, 5, 5]
 // CHECK: return [[DW]]
 func.func @conv2d_grad_filter(%dy: tensor<8x16x24x24xf32>, %x: tensor<8x1x28x28xf32>) -> tensor<16x1x5x5xf32> {
@@ -504,13 +508,16 @@ func.func @conv2d_grad_filter(%dy: tensor<8x16x24x24xf32>, %x: tensor<8x1x28x28x
 
 // Strides (2, 3), dilations (2, 3), pads [2, 1, 2, 1]: the input is zero
 // padded as far as the windows read (the right pad is never reached).
-// CHECK-DAG: #[[$X:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2 * 2, d5 * 3 + d3 * 3)>
 // CHECK-LABEL: func.func @conv2d_grad_filter_padded(
 // CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<2x3x5x3xf32>, [[X:%[a-z0-9_]+]]: tensor<2x2x9x10xf32>)
 // CHECK: [[PADDED:%.+]] = tensor.pad [[X]] low[0, 0, 2, 1] high[0, 0, 2, 0]
 // CHECK: tensor<2x2x9x10xf32> to tensor<2x2x13x11xf32>
-// CHECK: linalg.generic {indexing_maps = [#[[$X]], #{{.+}}]
-// CHECK-SAME: ins([[PADDED]] : tensor<2x2x13x11xf32>) outs(%{{.+}} : tensor<2x2x3x2x5x3xf32>)
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x1x30x16xf32>)
+// CHECK: arith.muli %{{.+}}, %c2_i32{{[_0-9]*}} : i32
+// CHECK: arith.muli %{{.+}}, %c2_i32{{[_0-9]*}} : i32
+// CHECK: arith.muli %{{.+}}, %c3_i32{{[_0-9]*}} : i32
+// CHECK: arith.muli %{{.+}}, %c3_i32{{[_0-9]*}} : i32
+// CHECK: tensor.extract [[PADDED]]{{.+}} : tensor<2x2x13x11xf32>
 func.func @conv2d_grad_filter_padded(%dy: tensor<2x3x5x3xf32>, %x: tensor<2x2x9x10xf32>) -> tensor<3x2x3x2xf32> {
   %0 = logbtq.conv2d_grad_filter %dy, %x {strides = array<i64: 2, 3>, pads = array<i64: 2, 1, 2, 1>, dilations = array<i64: 2, 3>} : (tensor<2x3x5x3xf32>, tensor<2x2x9x10xf32>) -> tensor<3x2x3x2xf32>
   return %0 : tensor<3x2x3x2xf32>

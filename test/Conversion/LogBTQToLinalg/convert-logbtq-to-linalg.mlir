@@ -9,12 +9,28 @@
 // matmul
 //===----------------------------------------------------------------------===//
 
+// The packed f32 product (PackedProduct.h): A packed as rows [1, 4, 8], B as
+// 16-column panels [1, 1, 8, 16] (reads past an edge select 0), then four
+// rows at a time, one multiply-add per step and lane into vector<16xf32>
+// accumulators (`contract`: FMA where the CPU has it).
 // CHECK-LABEL: func.func @matmul(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<4x8xf32>, [[W:%[a-z0-9_]+]]: tensor<8x16xf32>)
-// CHECK: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f32
-// CHECK: [[E:%.+]] = tensor.empty() : tensor<4x16xf32>
-// CHECK: [[INIT:%.+]] = linalg.fill ins([[ZERO]] : f32) outs([[E]] : tensor<4x16xf32>)
-// CHECK: [[Y:%.+]] = linalg.matmul ins([[X]], [[W]] : tensor<4x8xf32>, tensor<8x16xf32>) outs([[INIT]] : tensor<4x16xf32>)
+// CHECK: [[ROWS:%.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x8xf32>)
+// CHECK: [[R:%.+]] = arith.minui %{{.+}}, %c3 : index
+// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7 : index
+// CHECK: tensor.extract [[X]]{{\[}}[[R]], [[K]]] : tensor<4x8xf32>
+// CHECK: arith.select
+// CHECK: [[PANELS:%.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x1x8x16xf32>)
+// CHECK: [[C:%.+]] = arith.minui %{{.+}}, %c15 : index
+// CHECK: [[K2:%.+]] = arith.minui %{{.+}}, %c7 : index
+// CHECK: tensor.extract [[W]]{{\[}}[[K2]], [[C]]] : tensor<8x16xf32>
+// CHECK: scf.for {{.+}} step %c4 {{.+}} -> (tensor<1x4x16xf32>)
+// CHECK: scf.for {{.+}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: vector.transfer_read [[PANELS]]{{.+}} : tensor<1x1x8x16xf32>, vector<16xf32>
+// CHECK: tensor.extract [[ROWS]]
+// CHECK: [[P:%.+]] = arith.mulf %{{.+}}, %{{.+}} fastmath<contract> : vector<16xf32>
+// CHECK: arith.addf %{{.+}}, [[P]] fastmath<contract> : vector<16xf32>
+// CHECK: [[Y:%.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2]] : tensor<1x4x16xf32> into tensor<4x16xf32>
 // CHECK: return [[Y]]
 func.func @matmul(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>) -> tensor<4x16xf32> {
   %y = logbtq.matmul %x, %w : tensor<4x8xf32>, tensor<8x16xf32> -> tensor<4x16xf32>
@@ -23,10 +39,12 @@ func.func @matmul(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>) -> tensor<4x16xf32>
 
 // -----
 
-// A transposed operand is an indexing map of linalg.matmul (MLIR 22).
+// A transposed operand is only another order of the packer's read.
 // CHECK-LABEL: func.func @matmul_transpose_lhs(
-// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>]
-// CHECK-SAME: ins(%{{.+}}, %{{.+}} : tensor<8x4xf32>, tensor<8x16xf32>)
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<8x4xf32>
+// CHECK: [[R:%.+]] = arith.minui %{{.+}}, %c3 : index
+// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7 : index
+// CHECK: tensor.extract [[X]]{{\[}}[[K]], [[R]]] : tensor<8x4xf32>
 func.func @matmul_transpose_lhs(%x: tensor<8x4xf32>, %w: tensor<8x16xf32>) -> tensor<4x16xf32> {
   %y = logbtq.matmul %x, %w {transpose_lhs} : tensor<8x4xf32>, tensor<8x16xf32> -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
@@ -35,8 +53,11 @@ func.func @matmul_transpose_lhs(%x: tensor<8x4xf32>, %w: tensor<8x16xf32>) -> te
 // -----
 
 // CHECK-LABEL: func.func @matmul_transpose_rhs(
-// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>]
-// CHECK-SAME: ins(%{{.+}}, %{{.+}} : tensor<4x8xf32>, tensor<16x8xf32>)
+// CHECK-SAME: [[W:%[a-z0-9_]+]]: tensor<16x8xf32>)
+// CHECK: outs(%{{.+}} : tensor<1x1x8x16xf32>)
+// CHECK: [[C:%.+]] = arith.minui %{{.+}}, %c15 : index
+// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7 : index
+// CHECK: tensor.extract [[W]]{{\[}}[[C]], [[K]]] : tensor<16x8xf32>
 func.func @matmul_transpose_rhs(%x: tensor<4x8xf32>, %w: tensor<16x8xf32>) -> tensor<4x16xf32> {
   %y = logbtq.matmul %x, %w {transpose_rhs} : tensor<4x8xf32>, tensor<16x8xf32> -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
@@ -45,7 +66,10 @@ func.func @matmul_transpose_rhs(%x: tensor<4x8xf32>, %w: tensor<16x8xf32>) -> te
 // -----
 
 // CHECK-LABEL: func.func @matmul_transpose_both(
-// CHECK: linalg.matmul indexing_maps = [affine_map<(d0, d1, d2) -> (d2, d0)>, affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>]
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<8x4xf32>, [[W:%[a-z0-9_]+]]: tensor<16x8xf32>)
+// CHECK: tensor.extract [[X]]{{\[}}%{{.+}}, %{{.+}}] : tensor<8x4xf32>
+// CHECK: tensor.extract [[W]]{{\[}}%{{.+}}, %{{.+}}] : tensor<16x8xf32>
+// CHECK: tensor.collapse_shape {{.+}} into tensor<4x16xf32>
 func.func @matmul_transpose_both(%x: tensor<8x4xf32>, %w: tensor<16x8xf32>) -> tensor<4x16xf32> {
   %y = logbtq.matmul %x, %w {transpose_lhs, transpose_rhs} : tensor<8x4xf32>, tensor<16x8xf32> -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
@@ -57,26 +81,26 @@ func.func @matmul_transpose_both(%x: tensor<8x4xf32>, %w: tensor<16x8xf32>) -> t
 
 // -----
 
-// No padding, no bias: im2col columns [n, (c, kh, kw), (oh, ow)], then a
-// product whose innermost loop (d3) runs over the contiguous output pixels.
+// No padding, no bias: the filter [4, 27] packed as rows; the input's
+// windows read straight into panels of 16 of the 36 output pixels, the tap
+// k = (c, kh, kw) and pixel p = (oh, ow) split by division in i32 (no
+// column tensor); the product per image, then [2, 4, 6, 6].
 // CHECK-LABEL: func.func @conv2d(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<2x3x8x8xf32>, [[W:%[a-z0-9_]+]]: tensor<4x3x3x3xf32>)
 // CHECK-NOT: tensor.pad
-// CHECK: [[COL:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 + d4, d3 + d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>]
-// CHECK-SAME: ins([[X]] : tensor<2x3x8x8xf32>) outs(%{{.+}} : tensor<2x3x3x3x6x6xf32>)
-// CHECK-NEXT: ^bb0([[IN:%.+]]: f32, %{{.+}}: f32):
-// CHECK-NEXT: linalg.yield [[IN]] : f32
-// CHECK: [[COLS:%.+]] = tensor.collapse_shape [[COL]] {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<2x3x3x3x6x6xf32> into tensor<2x27x36xf32>
 // CHECK: [[WS:%.+]] = tensor.collapse_shape [[W]] {{\[}}[0], [1, 2, 3]] : tensor<4x3x3x3xf32> into tensor<4x27xf32>
-// CHECK: [[INIT:%.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<2x4x36xf32>)
-// CHECK: [[P:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d1, d2)>, affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
-// CHECK-SAME: ins([[WS]], [[COLS]] : tensor<4x27xf32>, tensor<2x27x36xf32>) outs([[INIT]] : tensor<2x4x36xf32>)
-// CHECK-NEXT: ^bb0([[A:%.+]]: f32, [[B:%.+]]: f32, [[ACC:%.+]]: f32):
-// CHECK-NEXT: [[M:%.+]] = arith.mulf [[A]], [[B]] : f32
-// CHECK-NEXT: [[S:%.+]] = arith.addf [[ACC]], [[M]] : f32
-// CHECK-NEXT: linalg.yield [[S]] : f32
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x27xf32>)
+// CHECK: tensor.extract [[WS]]
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<2x3x27x16xf32>)
+// CHECK: arith.divui %{{.+}}, %c9_i32{{[_0-9]*}} : i32
+// CHECK: arith.remui %{{.+}}, %c3_i32{{[_0-9]*}} : i32
+// CHECK: arith.divui %{{.+}}, %c6_i32{{[_0-9]*}} : i32
+// CHECK: arith.remui %{{.+}}, %c6_i32{{[_0-9]*}} : i32
+// CHECK: tensor.extract [[X]]
+// CHECK: scf.for {{.+}} -> (tensor<2x4x48xf32>)
+// CHECK: arith.mulf {{.+}} fastmath<contract> : vector<16xf32>
+// CHECK: [[P:%.+]] = tensor.extract_slice %{{.+}}[0, 0, 0] [2, 4, 36] [1, 1, 1] : tensor<2x4x48xf32> to tensor<2x4x36xf32>
 // CHECK: [[Y:%.+]] = tensor.expand_shape [[P]] {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 6, 6] : tensor<2x4x36xf32> into tensor<2x4x6x6xf32>
-// CHECK-NOT: linalg.generic
 // CHECK: return [[Y]]
 func.func @conv2d(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32> {
   %y = logbtq.conv2d %x, %w : (tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
@@ -94,11 +118,15 @@ func.func @conv2d(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: tensor.yield [[ZERO]] : f32
 // CHECK-NEXT: } : tensor<2x3x8x8xf32> to tensor<2x3x9x10xf32>
-// Strides (2, 3) and dilations (1, 2) are in the im2col read.
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d4 * 2 + d2, d5 * 3 + d3 * 2)>
-// CHECK-SAME: ins([[P]] : tensor<2x3x9x10xf32>) outs(%{{.+}} : tensor<2x3x3x3x4x2xf32>)
-// CHECK: linalg.generic
-// CHECK-SAME: outs(%{{.+}} : tensor<2x4x8xf32>)
+// Strides (2, 3) and dilations (1, 2) are in the panel's read of the
+// padded input: row oh*2 + kh*1, column ow*3 + kw*2.
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<2x1x27x16xf32>)
+// CHECK: [[OH:%.+]] = arith.divui %{{.+}}, %c2_i32{{[_0-9]*}} : i32
+// CHECK: [[OW:%.+]] = arith.remui %{{.+}}, %c2_i32{{[_0-9]*}} : i32
+// CHECK: arith.muli [[OH]], %c2_i32{{[_0-9]*}} : i32
+// CHECK: arith.muli %{{.+}}, %c2_i32{{[_0-9]*}} : i32
+// CHECK: arith.muli [[OW]], %c3_i32{{[_0-9]*}} : i32
+// CHECK: tensor.extract [[P]]{{.+}} : tensor<2x3x9x10xf32>
 // CHECK: [[C:%.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 4, 2]
 // CHECK: [[Y:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
 // CHECK-SAME: ins([[C]], [[B]] : tensor<2x4x4x2xf32>, tensor<4xf32>)
