@@ -6,7 +6,8 @@
 //   vectorizable log of VectorMath.h, accumulated in f64 in any order (the
 //   sum is `reassoc`, so -logbtq-vectorize runs it 16 lanes wide); the mean
 //   is truncated to f32 at the end. Only the reported loss depends on it,
-//   never a gradient or a code.
+//   never a gradient or a code. Of decoded MU8 codes (the weights), psi is
+//   a 256-entry table per call, read by code.
 // - softmax_cross_entropy: per row max, sum of exp(x - max) and the logit at
 //   the label (selected by index, so no out-of-bounds read can happen), then
 //   the mean of max + log(sum) - logit[label] accumulated in f64.
@@ -18,6 +19,7 @@
 
 #include "LoweringUtils.h"
 #include "Patterns.h"
+#include "MU8Kernels.h"
 #include "VectorMath.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
@@ -87,29 +89,66 @@ struct BarrierLowering : F32OpLowering<BarrierOp> {
                             arith::DivFOp::create(rewriter, loc, one, tt)));
     Value bound = f64Const(op.getBound().convertToDouble());
 
-    Value sum = reduceToScalar(
-        rewriter, loc, ValueRange{adaptor.getInput()}, f64Const(0.0),
-        [&](OpBuilder &b, Location loc, ValueRange args) {
-          Value abs = math::AbsFOp::create(b, loc, args[0]);
-          Value magnitude = arith::ExtFOp::create(b, loc, f64, abs);
-          Value z = arith::SubFOp::create(b, loc, magnitude, bound);
-          // -(1/t) log(-z)
-          Value logBranch = arith::MulFOp::create(
-              b, loc, logCoeff,
-              createLogF64(b, loc, arith::NegFOp::create(b, loc, z)));
-          // t z - (1/t) log(1/t^2) + 1/t
-          Value linear = arith::AddFOp::create(
-              b, loc,
-              arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, t, z),
-                                    linearShift),
-              invT);
-          // A NaN z fails the comparison and stays NaN on the linear branch.
-          Value onLog = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
-                                              z, switchPoint);
-          Value psi = arith::SelectOp::create(b, loc, onLog, logBranch, linear);
-          return SmallVector<Value>{arith::AddFOp::create(
-              b, loc, args[1], psi, arith::FastMathFlags::reassoc)};
-        });
+    // psi_t(|x| - bound) of one f32 element, in f64.
+    auto psiOf = [&](OpBuilder &b, Location loc, Value x) -> Value {
+      Value abs = math::AbsFOp::create(b, loc, x);
+      Value magnitude = arith::ExtFOp::create(b, loc, f64, abs);
+      Value z = arith::SubFOp::create(b, loc, magnitude, bound);
+      // -(1/t) log(-z)
+      Value logBranch = arith::MulFOp::create(
+          b, loc, logCoeff,
+          createLogF64(b, loc, arith::NegFOp::create(b, loc, z)));
+      // t z - (1/t) log(1/t^2) + 1/t
+      Value linear = arith::AddFOp::create(
+          b, loc,
+          arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, t, z),
+                                linearShift),
+          invT);
+      // A NaN z fails the comparison and stays NaN on the linear branch.
+      Value onLog = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
+                                          z, switchPoint);
+      return arith::SelectOp::create(b, loc, onLog, logBranch, linear);
+    };
+    auto accumulate = [&](OpBuilder &b, Location loc, Value acc, Value psi) {
+      return SmallVector<Value>{
+          arith::AddFOp::create(b, loc, acc, psi, arith::FastMathFlags::reassoc)};
+    };
+
+    Value sum;
+    if (auto decode = op.getInput().getDefiningOp<DecodeOp>()) {
+      // The decoded values of MU8 codes (the weights): psi depends on the
+      // code only, so it is computed once per code (256 values, each as
+      // the element's own would be) and the sum reads the table.
+      Value codes = rewriter.getRemappedValue(decode.getInput());
+      MU8Type mu8 = getMU8ElementType(decode.getInput().getType());
+      Value exponent =
+          mu8.isDynamic()
+              ? rewriter.getRemappedValue(decode.getExponent())
+              : arith::ConstantIntOp::create(rewriter, loc,
+                                             rewriter.getI32Type(),
+                                             mu8.getExponent())
+                    .getResult();
+      Tables tables = createTables(rewriter, loc);
+      Value scale = createExp2(rewriter, loc, exponent, rewriter.getF32Type());
+      Value psiTable = createElementwise(
+          rewriter, loc, RankedTensorType::get({256}, f64),
+          ValueRange{tables.decodeF32},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            return psiOf(b, l, arith::MulFOp::create(b, l, args[0], scale));
+          });
+      sum = reduceToScalar(
+          rewriter, loc, ValueRange{codes}, f64Const(0.0),
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            return accumulate(b, l, args[1],
+                              createTableLookup(b, l, psiTable, args[0]));
+          });
+    } else {
+      sum = reduceToScalar(
+          rewriter, loc, ValueRange{adaptor.getInput()}, f64Const(0.0),
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            return accumulate(b, l, args[1], psiOf(b, l, args[0]));
+          });
+    }
     Value mean = arith::DivFOp::create(rewriter, loc, sum,
                                        f64Const(static_cast<double>(n)));
     return SmallVector<Value>{

@@ -176,3 +176,21 @@ func.func @bitcast(%a: tensor<4xi8>) -> tensor<4x!logbtq.mu8<2>> {
   %b = logbtq.bitcast %a : tensor<4xi8> -> tensor<4x!logbtq.mu8<2>>
   return %b : tensor<4x!logbtq.mu8<2>>
 }
+
+// -----
+
+// The barrier of decoded codes (the weights): psi of the 256 codes once,
+// the sum reads that table by code; no per-element log.
+// CHECK-LABEL: func.func @barrier_of_codes(
+// CHECK-SAME: %[[C:[a-z0-9]+]]: tensor<8x32xi8>
+// CHECK: %[[PSI:.+]] = linalg.generic {{.+}} ins(%{{.+}} : tensor<256xf32>) outs(%{{.+}} : tensor<256xf64>)
+// CHECK: arith.divf %{{.+}}, %{{.+}} : f64
+// CHECK: linalg.generic {{.+}} iterator_types = ["reduction", "reduction"]} ins(%[[C]] : tensor<8x32xi8>) outs(%{{.+}} : tensor<f64>)
+// CHECK-NEXT: ^bb0(%[[CODE:.+]]: i8, %[[ACC:.+]]: f64):
+// CHECK: %[[V:.+]] = tensor.extract %[[PSI]]
+// CHECK: arith.addf %[[ACC]], %[[V]] fastmath<reassoc> : f64
+func.func @barrier_of_codes(%c: tensor<8x32x!logbtq.mu8>, %t: f32) -> f32 {
+  %x = logbtq.decode %c : tensor<8x32x!logbtq.mu8> -> tensor<8x32xf32>
+  %p = logbtq.barrier %x, %t : tensor<8x32xf32>
+  return %p : f32
+}
