@@ -15,6 +15,7 @@
 #define LOGBTQ_LIB_CONVERSION_LOGBTQTOLINALG_IM2COL_H
 
 #include "LoweringUtils.h"
+#include "PackedProduct.h"
 
 namespace mlir::logbtq::lowering {
 
@@ -23,10 +24,6 @@ namespace mlir::logbtq::lowering {
 struct ConvGeometry {
   SmallVector<int64_t, 2> window, output, strides, dilations;
 };
-
-/// Which product a convolution runs (PackedProduct.h): exact int64 sums of
-/// int16 grid values (the integer kernels), or f32 multiply-adds.
-enum class ProductKind { ExactInteger, Float };
 
 /// `out[n, f, oh, ow] = sum_k filter[f, k] * window(n, k, (oh, ow))`, the
 /// convolution of the padded NCHW `input` with `filter` [F, C, KH, KW]: i64

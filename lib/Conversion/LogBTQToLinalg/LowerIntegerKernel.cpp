@@ -42,30 +42,6 @@ Value toGrid(OpBuilder &b, Location loc, const Tables &tables, Value codes) {
                            });
 }
 
-/// The exact int64 products of a matmul of grid values, through the packed
-/// vector kernel.
-Value matmulProduct(OpBuilder &b, Location loc, MatmulOp op, Value lhs,
-                    Value rhs) {
-  ArrayRef<int64_t> out = shapeOf(op.getResult());
-  bool lhsT = op.getTransposeLhs(), rhsT = op.getTransposeRhs();
-  int64_t depth = shapeOf(lhs)[lhsT ? 0 : 1];
-  ProductShape shape{1, out[0], out[1], depth};
-  auto readLhs = [&](OpBuilder &nb, Location l, Value, Value row, Value r) {
-    return tensor::ExtractOp::create(
-               nb, l, lhs, lhsT ? ValueRange{r, row} : ValueRange{row, r})
-        .getResult();
-  };
-  auto readRhs = [&](OpBuilder &nb, Location l, Value, Value col, Value r) {
-    return tensor::ExtractOp::create(
-               nb, l, rhs, rhsT ? ValueRange{col, r} : ValueRange{r, col})
-        .getResult();
-  };
-  Value product =
-      createPackedProduct(b, loc, shape, /*lhsBatched=*/false, readLhs, readRhs);
-  return tensor::CollapseShapeOp::create(
-      b, loc, product, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
-}
-
 struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -104,8 +80,10 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
     Operation *kernel = op.getKernel();
     Value acc, ea, eb, bias;
     if (auto mm = dyn_cast<MatmulOp>(kernel)) {
-      acc = matmulProduct(rewriter, loc, mm, gridOf(mm.getLhs()),
-                          gridOf(mm.getRhs()));
+      acc = createMatmulProduct(rewriter, loc, gridOf(mm.getLhs()),
+                                gridOf(mm.getRhs()), mm.getTransposeLhs(),
+                                mm.getTransposeRhs(),
+                                ProductKind::ExactInteger);
       ea = exponentOf(mm.getLhs());
       eb = exponentOf(mm.getRhs());
     } else if (auto conv = dyn_cast<Conv2DOp>(kernel)) {

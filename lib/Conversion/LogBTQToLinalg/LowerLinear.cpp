@@ -29,26 +29,9 @@ struct MatmulLowering : F32OpLowering<MatmulOp> {
   FailureOr<SmallVector<Value>>
   lower(MatmulOp op, OpAdaptor adaptor,
         ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    ArrayRef<int64_t> out = shapeOf(op.getResult());
-    bool lhsT = op.getTransposeLhs(), rhsT = op.getTransposeRhs();
-    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
-    ProductShape shape{1, out[0], out[1], shapeOf(lhs)[lhsT ? 0 : 1]};
-    auto readLhs = [&](OpBuilder &b, Location l, Value, Value row, Value k) {
-      return tensor::ExtractOp::create(
-                 b, l, lhs, lhsT ? ValueRange{k, row} : ValueRange{row, k})
-          .getResult();
-    };
-    auto readRhs = [&](OpBuilder &b, Location l, Value, Value col, Value k) {
-      return tensor::ExtractOp::create(
-                 b, l, rhs, rhsT ? ValueRange{col, k} : ValueRange{k, col})
-          .getResult();
-    };
-    Value product = createPackedFloatProduct(rewriter, loc, shape,
-                                             /*lhsBatched=*/false, readLhs,
-                                             readRhs);
-    return SmallVector<Value>{tensor::CollapseShapeOp::create(
-        rewriter, loc, product, ArrayRef<ReassociationIndices>{{0, 1}, {2}})};
+    return SmallVector<Value>{createMatmulProduct(
+        rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
+        op.getTransposeLhs(), op.getTransposeRhs(), ProductKind::Float)};
   }
 };
 

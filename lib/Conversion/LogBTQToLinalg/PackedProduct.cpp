@@ -242,6 +242,19 @@ Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
       getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{1, 1, 1}));
 }
 
+/// Writes the accumulators `sums` (one vector per row) into rows `rows` of
+/// a [1, rows, 16] tile.
+Value writeRows(OpBuilder &b, Location loc, ValueRange sums,
+                ArrayRef<Value> rows, Value tile) {
+  Value c0 = indexConstant(b, loc, 0);
+  for (auto [sum, row] : llvm::zip(sums, rows))
+    tile = vector::TransferWriteOp::create(b, loc, sum, tile,
+                                           ValueRange{c0, row, c0},
+                                           ArrayRef<bool>{true})
+               .getResult();
+  return tile;
+}
+
 /// `count` values of `rows[r] = first + r`.
 SmallVector<Value> groupRows(OpBuilder &b, Location loc, Value first,
                              int64_t count) {
@@ -321,12 +334,7 @@ Value lowering::createPackedProduct(OpBuilder &b, Location loc,
                                        pairLoop.getResult(r))));
           scf::YieldOp::create(b4, l4, widened);
         });
-    for (int64_t r = 0; r < count; ++r)
-      tile = vector::TransferWriteOp::create(b3, l3, chunkLoop.getResult(r),
-                                             tile, ValueRange{c0, rows[r], c0},
-                                             ArrayRef<bool>{true})
-                 .getResult();
-    return tile;
+    return writeRows(b3, l3, chunkLoop.getResults(), rows, tile);
   };
   return tiledProduct(b, loc, shape, i64, rowGroup);
 }
@@ -384,12 +392,39 @@ Value lowering::createPackedFloatProduct(OpBuilder &b, Location loc,
           }
           scf::YieldOp::create(b4, l4, next);
         });
-    for (int64_t row = 0; row < count; ++row)
-      tile = vector::TransferWriteOp::create(b3, l3, depthLoop.getResult(row),
-                                             tile, ValueRange{c0, rows[row], c0},
-                                             ArrayRef<bool>{true})
-                 .getResult();
-    return tile;
+    return writeRows(b3, l3, depthLoop.getResults(), rows, tile);
   };
   return tiledProduct(b, loc, shape, f32, rowGroup);
+}
+
+Value lowering::createMatmulProduct(OpBuilder &b, Location loc, Value lhs,
+                                    Value rhs, bool transposeLhs,
+                                    bool transposeRhs, ProductKind kind) {
+  auto dims = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
+  int64_t rows = dims(lhs)[transposeLhs ? 1 : 0];
+  int64_t cols = dims(rhs)[transposeRhs ? 0 : 1];
+  int64_t depth = dims(lhs)[transposeLhs ? 0 : 1];
+  ProductShape shape{1, rows, cols, depth};
+  auto readLhs = [&](OpBuilder &nb, Location l, Value, Value row, Value r) {
+    return tensor::ExtractOp::create(
+               nb, l, lhs,
+               transposeLhs ? ValueRange{r, row} : ValueRange{row, r})
+        .getResult();
+  };
+  auto readRhs = [&](OpBuilder &nb, Location l, Value, Value col, Value r) {
+    return tensor::ExtractOp::create(
+               nb, l, rhs,
+               transposeRhs ? ValueRange{col, r} : ValueRange{r, col})
+        .getResult();
+  };
+  Value product =
+      kind == ProductKind::ExactInteger
+          ? createPackedProduct(b, loc, shape, /*lhsBatched=*/false, readLhs,
+                                readRhs)
+          : createPackedFloatProduct(b, loc, shape, /*lhsBatched=*/false,
+                                     readLhs, readRhs);
+  return tensor::CollapseShapeOp::create(
+      b, loc, product, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 }

@@ -55,6 +55,16 @@ Value createPackedFloatProduct(OpBuilder &b, Location loc, ProductShape shape,
                                bool lhsBatched, GridElementFn lhs,
                                GridElementFn rhs);
 
+/// Which packed product: exact int64 sums of int16 grid values (the integer
+/// kernels), or f32 multiply-adds.
+enum class ProductKind { ExactInteger, Float };
+
+/// `lhs · rhs` of two 2-D tensors (either one read transposed) as the packed
+/// product of `kind`: a `[rows, cols]` tensor of i64 or f32.
+Value createMatmulProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                          bool transposeLhs, bool transposeRhs,
+                          ProductKind kind);
+
 /// Lanes of the product's accumulators (int32 lanes of a 512-bit vector).
 constexpr int64_t kPanelWidth = 16;
 /// `vpdpwssd` steps an int32 lane takes before it is widened to int64.
