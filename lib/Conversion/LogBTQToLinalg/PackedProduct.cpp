@@ -99,6 +99,14 @@ Value packPairs(OpBuilder &b, Location loc, int64_t batches,
       });
 }
 
+/// The column of B that lane `lane` of panel `block` holds.
+Value panelColumn(OpBuilder &b, Location loc, Value block, Value lane) {
+  return arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, block, indexConstant(b, loc, kPanelWidth)),
+      lane);
+}
+
 /// B as K-pair interleaved panels `tensor<batch x blocks x pairs x 16 x
 /// i32>`: lane jj of (block, pair) holds B(.., 2 pair + {0, 1}, 16 block +
 /// jj), so one 64-byte load is a step's 16 columns.
@@ -107,11 +115,7 @@ Value packPanels(OpBuilder &b, Location loc, const ProductShape &shape,
   return createPacked(
       b, loc, {shape.batch, blocks, pairs, kPanelWidth}, b.getI32Type(),
       [&](OpBuilder &nb, Location l, ValueRange at) {
-        Value col = arith::AddIOp::create(
-            nb, l,
-            arith::MulIOp::create(nb, l, at[1],
-                                  indexConstant(nb, l, kPanelWidth)),
-            at[3]);
+        Value col = panelColumn(nb, l, at[1], at[3]);
         return readPair(nb, l, read, at[0], col, shape.cols, at[2],
                         shape.depth);
       });
@@ -354,11 +358,7 @@ Value lowering::createPackedFloatProduct(OpBuilder &b, Location loc,
   Value rhsPanels = createPacked(
       b, loc, {shape.batch, blocks, shape.depth, kPanelWidth}, f32,
       [&](OpBuilder &nb, Location l, ValueRange at) {
-        Value col = arith::AddIOp::create(
-            nb, l,
-            arith::MulIOp::create(nb, l, at[1],
-                                  indexConstant(nb, l, kPanelWidth)),
-            at[3]);
+        Value col = panelColumn(nb, l, at[1], at[3]);
         return readOrZero(nb, l, rhs, at[0], col, shape.cols, at[2],
                           shape.depth);
       });
