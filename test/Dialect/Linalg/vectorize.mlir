@@ -134,3 +134,29 @@ func.func @transpose(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 // The invalid option.
 // RUN: not logbtq-opt %s -split-input-file -logbtq-vectorize=vector-width=0 2>&1 | FileCheck %s --check-prefix=WIDTH
 // WIDTH: vector-width must be positive, not 0
+
+// -----
+
+// A big reduction is split into equal chunks (a divisor of its size, at most
+// 16,384) that an scf.forall reduces into partial results, merged in chunk
+// order: the split depends on the size only, not on the thread count.
+#id1 = affine_map<(d0) -> (d0)>
+#s = affine_map<(d0) -> ()>
+// CHECK-LABEL: func.func @chunked_count
+//       CHECK:   %[[PARTS:.+]] = scf.forall (%{{.+}}) = (0) to (131072) step (16384) shared_outs(%{{.+}} = %{{.+}}) -> (tensor<8xi32>)
+//       CHECK:     scf.for %{{.*}} = %c0 to %c16384 step %c16
+//       CHECK:       arith.addi %{{.*}}, %{{.*}} : vector<16xi32>
+//       CHECK:     tensor.parallel_insert_slice
+//       CHECK:   linalg.reduce ins(%[[PARTS]] : tensor<8xi32>)
+func.func @chunked_count(%x: tensor<131072xi8>, %init: tensor<i32>) -> tensor<i32> {
+  %z = arith.constant 0 : i8
+  %r = linalg.generic {indexing_maps = [#id1, #s], iterator_types = ["reduction"]}
+      ins(%x : tensor<131072xi8>) outs(%init : tensor<i32>) {
+  ^bb0(%a: i8, %acc: i32):
+    %e = arith.cmpi eq, %a, %z : i8
+    %one = arith.extui %e : i1 to i32
+    %s2 = arith.addi %acc, %one : i32
+    linalg.yield %s2 : i32
+  } -> tensor<i32>
+  return %r : tensor<i32>
+}

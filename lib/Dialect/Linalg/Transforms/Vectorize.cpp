@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <algorithm>
 #include "mlir/Interfaces/TilingInterface.h"
 
 namespace mlir::logbtq {
@@ -159,6 +161,47 @@ LogicalResult tileAndVectorize(RewriterBase &rewriter, linalg::GenericOp op,
   return success();
 }
 
+/// Elements of one chunk of a big reduction (at most; a divisor of the
+/// op's size is taken, so that every chunk has the same static size).
+constexpr int64_t kReductionChunk = 16384;
+
+/// A 1-D reduction of at least `2 * threshold` elements, split into equal
+/// chunks that an scf.forall reduces independently (each into its own
+/// partial result, merged in chunk order afterwards): both cores share the
+/// counters, maxima and barrier sums of the big tensors. The chunks depend
+/// on the size only, never on the number of threads, so neither does the
+/// result. Returns the op that reduces one chunk, or `op` unchanged.
+linalg::GenericOp chunkReduction(RewriterBase &rewriter, linalg::GenericOp op,
+                                 int64_t width, int64_t threshold) {
+  if (op.getNumLoops() != 1 || op.getNumReductionLoops() != 1)
+    return op;
+  int64_t size = op.getStaticLoopRanges()[0];
+  if (size < 2 * threshold || size % width != 0)
+    return op;
+  int64_t units = size / width, per = 0;
+  for (int64_t d = std::min(units, kReductionChunk / width); d >= 1; --d)
+    if (units % d == 0) {
+      per = d;
+      break;
+    }
+  int64_t chunk = per * width;
+  if (chunk == 0 || size / chunk < 2)
+    return op;
+  scf::SCFTilingOptions options;
+  options.setTileSizes({rewriter.getIndexAttr(chunk)});
+  options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  options.setReductionTilingStrategy(
+      ReductionTilingStrategy::PartialReductionOuterParallel);
+  options.setReductionDims({0});
+  rewriter.setInsertionPoint(op);
+  FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), options);
+  if (failed(tiled))
+    return op;
+  rewriter.replaceOp(op, tiled->replacements);
+  return cast<linalg::GenericOp>(tiled->tiledOps.back());
+}
+
 struct VectorizePass : logbtq::impl::LogBTQVectorizeBase<VectorizePass> {
   using LogBTQVectorizeBase::LogBTQVectorizeBase;
 
@@ -196,6 +239,7 @@ struct VectorizePass : logbtq::impl::LogBTQVectorizeBase<VectorizePass> {
           continue;
         op = cast<linalg::GenericOp>(head.getOperation());
       }
+      op = chunkReduction(rewriter, op, vectorWidth, parallelThreshold);
       Location loc = op.getLoc();
       if (failed(tileAndVectorize(rewriter, op, vectorWidth,
                                    parallelThreshold))) {

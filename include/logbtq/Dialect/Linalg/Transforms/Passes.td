@@ -58,8 +58,12 @@ def LogBTQVectorize : Pass<"logbtq-vectorize"> {
     `vector-width` (the remainder stays scalar), tiled by `vector-width`
     (all other dims by 1) and each tile vectorized with upstream
     `linalg::vectorize`. The tiles of a large elementwise op are
-    independent, so its loop is an `scf.forall` (see `parallel-threshold`);
-    reductions keep a sequential `scf.for`. The vector ops compute what the scalar body
+    independent, so its loop is an `scf.forall` (see `parallel-threshold`).
+    A 1-D reduction of at least twice that size is split into equal chunks
+    (at most 16,384 elements, a divisor of its size) reduced by an
+    `scf.forall` into partial results that are merged in chunk order: the
+    chunks depend on the size only, so results do not depend on the number
+    of threads. The vector ops compute what the scalar body
     computes lane by lane, so results are bit for bit those of the scalar
     loops (test/Integration/MU8 and the MU8 step test check it), except
     the order of a `reassoc` sum.
