@@ -100,10 +100,16 @@ Value packedFilterGrad(OpBuilder &b, Location loc, Value grad, Value input,
   int64_t taps = x[1] * g.window[0] * g.window[1];
   Value dy = collapse(b, loc, grad, {{0}, {1}, {2, 3}});
   ProductShape shape{1, filters, taps, x[0] * pixels};
+  // r = (n, p), split in i32 like readWindow's arithmetic.
   auto split = [&](OpBuilder &nb, Location l, Value r) {
-    Value size = indexConst(nb, l, pixels);
-    return std::pair<Value, Value>(arith::DivUIOp::create(nb, l, r, size),
-                                   arith::RemUIOp::create(nb, l, r, size));
+    Value r32 = arith::IndexCastOp::create(nb, l, nb.getI32Type(), r);
+    Value size = arith::ConstantIntOp::create(nb, l, nb.getI32Type(), pixels);
+    auto toIndex = [&](Value v) -> Value {
+      return arith::IndexCastOp::create(nb, l, nb.getIndexType(), v);
+    };
+    Value n = toIndex(arith::DivUIOp::create(nb, l, r32, size));
+    Value p = toIndex(arith::RemUIOp::create(nb, l, r32, size));
+    return std::pair<Value, Value>(n, p);
   };
   auto readGrad = [&](OpBuilder &nb, Location l, Value, Value f, Value r) {
     auto [n, p] = split(nb, l, r);

@@ -26,20 +26,31 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+Value i32Constant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
+}
+
+Value toIndex(OpBuilder &b, Location loc, Value i32) {
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), i32);
+}
+
 /// The value of an operand at (batch, outer, r), or 0 where `outer` or `r`
-/// is padding (beyond `outerSize` or `depth`).
+/// is padding (beyond `outerSize` or `depth`). The packers' index
+/// arithmetic is in i32 (sizes are far below 2^31): 16 lanes to a vector
+/// where index (i64) would give 8 and 64-bit multiplies.
 Value readOrZero(OpBuilder &b, Location loc, GridElementFn read, Value batch,
                  Value outer, int64_t outerSize, Value r, int64_t depth) {
   auto clamp = [&](Value v, int64_t size) {
     Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, v,
-                                         indexConstant(b, loc, size));
+                                         i32Constant(b, loc, size));
     return std::pair<Value, Value>(
-        arith::MinUIOp::create(b, loc, v, indexConstant(b, loc, size - 1)),
+        arith::MinUIOp::create(b, loc, v, i32Constant(b, loc, size - 1)),
         inside);
   };
   auto [o, oInside] = clamp(outer, outerSize);
   auto [k, kInside] = clamp(r, depth);
-  Value value = read(b, loc, batch, o, k);
+  Value value = read(b, loc, toIndex(b, loc, batch), toIndex(b, loc, o),
+                     toIndex(b, loc, k));
   Value inside = arith::AndIOp::create(b, loc, oInside, kInside);
   Value zero = arith::ConstantOp::create(
       b, loc, b.getZeroAttr(value.getType()));
@@ -56,8 +67,8 @@ Value readPair(OpBuilder &b, Location loc, GridElementFn read, Value batch,
   Type i32 = b.getI32Type();
   auto half = [&](int64_t t) {
     Value r = arith::AddIOp::create(
-        b, loc, arith::MulIOp::create(b, loc, pair, indexConstant(b, loc, 2)),
-        indexConstant(b, loc, t));
+        b, loc, arith::MulIOp::create(b, loc, pair, i32Constant(b, loc, 2)),
+        i32Constant(b, loc, t));
     Value v = readOrZero(b, loc, read, batch, outer, outerSize, r, depth);
     return arith::ExtUIOp::create(b, loc, i32, v).getResult();
   };
@@ -67,7 +78,7 @@ Value readPair(OpBuilder &b, Location loc, GridElementFn read, Value batch,
 }
 
 /// A generic with no inputs that fills a tensor of `dims` with
-/// `element(indices)`: the packing loops, which -logbtq-vectorize runs 16
+/// `element(indices)` (the indices as i32): the packing loops, which -logbtq-vectorize runs 16
 /// lanes wide along the last dim.
 Value createPacked(OpBuilder &b, Location loc, ArrayRef<int64_t> dims,
                    Type elementType,
@@ -81,7 +92,8 @@ Value createPacked(OpBuilder &b, Location loc, ArrayRef<int64_t> dims,
              [&](OpBuilder &nb, Location l, ValueRange) {
                SmallVector<Value> indices;
                for (unsigned d = 0; d < rank; ++d)
-                 indices.push_back(linalg::IndexOp::create(nb, l, d));
+                 indices.push_back(arith::IndexCastOp::create(
+                     nb, l, nb.getI32Type(), linalg::IndexOp::create(nb, l, d)));
                return SmallVector<Value>{element(nb, l, indices)};
              })
       .front();
@@ -99,11 +111,11 @@ Value packPairs(OpBuilder &b, Location loc, int64_t batches,
       });
 }
 
-/// The column of B that lane `lane` of panel `block` holds.
+/// The column of B that lane `lane` of panel `block` holds (i32).
 Value panelColumn(OpBuilder &b, Location loc, Value block, Value lane) {
   return arith::AddIOp::create(
       b, loc,
-      arith::MulIOp::create(b, loc, block, indexConstant(b, loc, kPanelWidth)),
+      arith::MulIOp::create(b, loc, block, i32Constant(b, loc, kPanelWidth)),
       lane);
 }
 

@@ -488,8 +488,8 @@ func.func @conv2d_grad_input_padding_only(%dy: tensor<1x2x2x2xf32>, %w: tensor<2
 // CHECK-NOT: tensor.pad
 // CHECK: [[DYS:%.+]] = tensor.collapse_shape [[DY]] {{\[}}[0], [1], [2, 3]] : tensor<8x16x24x24xf32> into tensor<8x16x576xf32>
 // CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x16x4608xf32>)
-// CHECK-DAG: arith.divui %{{.+}}, %c576{{[_0-9]*}} : index
-// CHECK-DAG: arith.remui %{{.+}}, %c576{{[_0-9]*}} : index
+// CHECK-DAG: arith.divui %{{.+}}, %c576_i32{{[_0-9]*}} : i32
+// CHECK-DAG: arith.remui %{{.+}}, %c576_i32{{[_0-9]*}} : i32
 // CHECK: tensor.extract [[DYS]]
 // CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x2x4608x16xf32>)
 // CHECK: tensor.extract [[X]]{{.+}} : tensor<8x1x28x28xf32>

@@ -16,14 +16,18 @@
 // CHECK-LABEL: func.func @matmul(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<4x8xf32>, [[W:%[a-z0-9_]+]]: tensor<8x16xf32>)
 // CHECK: [[ROWS:%.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x8xf32>)
-// CHECK: [[R:%.+]] = arith.minui %{{.+}}, %c3 : index
-// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7 : index
-// CHECK: tensor.extract [[X]]{{\[}}[[R]], [[K]]] : tensor<4x8xf32>
+// CHECK: [[R:%.+]] = arith.minui %{{.+}}, %c3_i32{{[_0-9]*}} : i32
+// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7_i32{{[_0-9]*}} : i32
+// CHECK-DAG: [[RI:%.+]] = arith.index_cast [[R]] : i32 to index
+// CHECK-DAG: [[KI:%.+]] = arith.index_cast [[K]] : i32 to index
+// CHECK: tensor.extract [[X]]{{\[}}[[RI]], [[KI]]] : tensor<4x8xf32>
 // CHECK: arith.select
 // CHECK: [[PANELS:%.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x1x8x16xf32>)
-// CHECK: [[C:%.+]] = arith.minui %{{.+}}, %c15 : index
-// CHECK: [[K2:%.+]] = arith.minui %{{.+}}, %c7 : index
-// CHECK: tensor.extract [[W]]{{\[}}[[K2]], [[C]]] : tensor<8x16xf32>
+// CHECK: [[C:%.+]] = arith.minui %{{.+}}, %c15_i32{{[_0-9]*}} : i32
+// CHECK: [[K2:%.+]] = arith.minui %{{.+}}, %c7_i32{{[_0-9]*}} : i32
+// CHECK-DAG: [[K2I:%.+]] = arith.index_cast [[K2]] : i32 to index
+// CHECK-DAG: [[CI:%.+]] = arith.index_cast [[C]] : i32 to index
+// CHECK: tensor.extract [[W]]{{\[}}[[K2I]], [[CI]]] : tensor<8x16xf32>
 // CHECK: scf.for {{.+}} step %c4 {{.+}} -> (tensor<1x4x16xf32>)
 // CHECK: scf.for {{.+}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
 // CHECK: vector.transfer_read [[PANELS]]{{.+}} : tensor<1x1x8x16xf32>, vector<16xf32>
@@ -42,9 +46,11 @@ func.func @matmul(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>) -> tensor<4x16xf32>
 // A transposed operand is only another order of the packer's read.
 // CHECK-LABEL: func.func @matmul_transpose_lhs(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<8x4xf32>
-// CHECK: [[R:%.+]] = arith.minui %{{.+}}, %c3 : index
-// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7 : index
-// CHECK: tensor.extract [[X]]{{\[}}[[K]], [[R]]] : tensor<8x4xf32>
+// CHECK: [[R:%.+]] = arith.minui %{{.+}}, %c3_i32{{[_0-9]*}} : i32
+// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7_i32{{[_0-9]*}} : i32
+// CHECK-DAG: [[KI:%.+]] = arith.index_cast [[K]] : i32 to index
+// CHECK-DAG: [[RI:%.+]] = arith.index_cast [[R]] : i32 to index
+// CHECK: tensor.extract [[X]]{{\[}}[[KI]], [[RI]]] : tensor<8x4xf32>
 func.func @matmul_transpose_lhs(%x: tensor<8x4xf32>, %w: tensor<8x16xf32>) -> tensor<4x16xf32> {
   %y = logbtq.matmul %x, %w {transpose_lhs} : tensor<8x4xf32>, tensor<8x16xf32> -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
@@ -55,9 +61,11 @@ func.func @matmul_transpose_lhs(%x: tensor<8x4xf32>, %w: tensor<8x16xf32>) -> te
 // CHECK-LABEL: func.func @matmul_transpose_rhs(
 // CHECK-SAME: [[W:%[a-z0-9_]+]]: tensor<16x8xf32>)
 // CHECK: outs(%{{.+}} : tensor<1x1x8x16xf32>)
-// CHECK: [[C:%.+]] = arith.minui %{{.+}}, %c15 : index
-// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7 : index
-// CHECK: tensor.extract [[W]]{{\[}}[[C]], [[K]]] : tensor<16x8xf32>
+// CHECK: [[C:%.+]] = arith.minui %{{.+}}, %c15_i32{{[_0-9]*}} : i32
+// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7_i32{{[_0-9]*}} : i32
+// CHECK-DAG: [[CI:%.+]] = arith.index_cast [[C]] : i32 to index
+// CHECK-DAG: [[KI:%.+]] = arith.index_cast [[K]] : i32 to index
+// CHECK: tensor.extract [[W]]{{\[}}[[CI]], [[KI]]] : tensor<16x8xf32>
 func.func @matmul_transpose_rhs(%x: tensor<4x8xf32>, %w: tensor<16x8xf32>) -> tensor<4x16xf32> {
   %y = logbtq.matmul %x, %w {transpose_rhs} : tensor<4x8xf32>, tensor<16x8xf32> -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
