@@ -33,6 +33,26 @@ bool peaksCompiled() { return true; }
   X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 static_assert(kPeakAccumulators == 12, "LOGBTQ_FOR_EACH_ACC lists 12");
 
+// The sum of a vector's lanes: the loops' result, so that nothing they
+// compute is dead.
+static int64_t sumLanes(__m512i v) {
+  alignas(64) int32_t lanes[16];
+  _mm512_store_si512(lanes, v);
+  int64_t total = 0;
+  for (int32_t lane : lanes)
+    total += lane;
+  return total;
+}
+
+static double sumLanes(__m512 v) {
+  alignas(64) float lanes[16];
+  _mm512_store_ps(lanes, v);
+  double total = 0;
+  for (float lane : lanes)
+    total += lane;
+  return total;
+}
+
 int64_t vpdpwssdLoop(int64_t iterations) {
   __m512i x = _mm512_set1_epi16(gInt16Operand);
   __m512i y = _mm512_set1_epi16(static_cast<int16_t>(gInt16Operand + 1));
@@ -48,12 +68,7 @@ int64_t vpdpwssdLoop(int64_t iterations) {
 #undef DECLARE
 #undef STEP
 #undef SUM
-  alignas(64) int32_t lanes[16];
-  _mm512_store_si512(lanes, sum);
-  int64_t total = 0;
-  for (int32_t lane : lanes)
-    total += lane;
-  return total;
+  return sumLanes(sum);
 }
 
 int64_t vpdpwssdChainLoop(int64_t iterations) {
@@ -65,12 +80,7 @@ int64_t vpdpwssdChainLoop(int64_t iterations) {
     LOGBTQ_FOR_EACH_ACC(STEP)
   }
 #undef STEP
-  alignas(64) int32_t lanes[16];
-  _mm512_store_si512(lanes, acc);
-  int64_t total = 0;
-  for (int32_t lane : lanes)
-    total += lane;
-  return total;
+  return sumLanes(acc);
 }
 
 double fmaLoop(int64_t iterations) {
@@ -89,12 +99,7 @@ double fmaLoop(int64_t iterations) {
 #undef DECLARE
 #undef STEP
 #undef SUM
-  alignas(64) float lanes[16];
-  _mm512_store_ps(lanes, sum);
-  double total = 0;
-  for (float lane : lanes)
-    total += lane;
-  return total;
+  return sumLanes(sum);
 }
 
 #else

@@ -18,10 +18,6 @@ static Value collapse(OpBuilder &b, Location loc, Value v,
 
 namespace {
 
-Value indexConst(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
 /// `input[n, c, oh*s + kh*d, ow*s + kw*d]` of the padded NCHW `input`, for
 /// the tap `k = (c, kh, kw)` and the output pixel `p = (oh, ow)`: the
 /// element im2col would have copied, read in place. The index arithmetic
