@@ -103,6 +103,12 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertLogBTQToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Chains of elementwise generics become one (decode, arithmetic and
+  // encode in one pass over memory, no tensor in between); the arithmetic
+  // is unchanged, so are the results.
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
   // Elementwise bodies, counters and maxima as vector code (still on
   // tensors: the vectorizer turns table lookups into gathers there).
   pm.addPass(createLogBTQVectorize());

@@ -37,8 +37,10 @@ Value toGrid(OpBuilder &b, Location loc, const Tables &tables, Value codes) {
   return createElementwise(b, loc, gridType, ValueRange{codes},
                            {b.getMultiDimIdentityMap(type.getRank())},
                            [&](OpBuilder &nb, Location l, ValueRange args) {
-                             return SmallVector<Value>{createTableLookup(
-                                 nb, l, tables.decodeGrid, args[0])};
+                             Value grid = createTableLookup(
+                                 nb, l, tables.decodeGrid, args[0]);
+                             return SmallVector<Value>{arith::TruncIOp::create(
+                                 nb, l, nb.getI16Type(), grid)};
                            });
 }
 

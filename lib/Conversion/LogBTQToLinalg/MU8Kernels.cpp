@@ -11,7 +11,10 @@
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
+#include <optional>
 
 using namespace mlir;
 using namespace mlir::logbtq;
@@ -37,48 +40,69 @@ Value extract(OpBuilder &b, Location loc, Value table, Value i32Index) {
   return tensor::ExtractOp::create(b, loc, table, ValueRange{index});
 }
 
-/// For each bucket of f32 magnitudes (upper 16 bits of the pattern), how
-/// many of `thresholds` lie at or below its smallest value.
-SmallVector<int8_t> bucketCounts(ArrayRef<double> thresholds) {
-  SmallVector<int8_t> counts(kBuckets);
-  for (int64_t bucket = 0; bucket < kBuckets; ++bucket) {
-    uint32_t bits = uint32_t(bucket) << 16;
-    float low;
-    std::memcpy(&low, &bits, sizeof(low));
-    counts[bucket] = int8_t(
-        std::upper_bound(thresholds.begin(), thresholds.end(), double(low)) -
-        thresholds.begin());
-  }
-  return counts;
+/// The smallest value of a bucket (the f32 whose upper 16 bits are it).
+double bucketLow(int64_t bucket) {
+  uint32_t bits = uint32_t(bucket) << 16;
+  float low;
+  std::memcpy(&low, &bits, sizeof(low));
+  return low;
 }
 
-/// How many of `thresholds` (127 ascending f64 values, at most one inside
-/// any bucket) are <= `m` (f64 in [0, 1], or NaN, or beyond 1): the bucket's
-/// count, plus one if the next threshold is at or below `m` too.
-Value countAtOrBelow(OpBuilder &b, Location loc, Value buckets,
-                     Value thresholds, Value m) {
+/// The smallest f32 at or above `v`.
+float ceilToF32(double v) {
+  float f = float(v);
+  return double(f) < v ? std::nextafter(f, INFINITY) : f;
+}
+
+/// The search tables of one ascending list of 127 thresholds in (0, 1].
+/// Buckets below the first threshold's hold no threshold, so they all share
+/// the first table entry; a table holds the buckets from there to 1.0.
+struct BucketTable {
+  int32_t first;               ///< the bucket of table entry 0
+  SmallVector<int32_t> counts; ///< thresholds <= the bucket's smallest value
+  /// The next threshold above those, rounded up to f32 (NaN after the
+  /// last): for an f32 `m`, `next <= m` exactly when the f64 threshold is.
+  SmallVector<float> next;
+
+  explicit BucketTable(ArrayRef<double> thresholds) {
+    first = 0;
+    while (bucketLow(first + 1) < thresholds.front())
+      ++first;
+    for (int64_t bucket = first; bucket < kLastBucket + 1; ++bucket) {
+      int64_t count = std::upper_bound(thresholds.begin(), thresholds.end(),
+                                       bucketLow(bucket)) -
+                      thresholds.begin();
+      counts.push_back(int32_t(count));
+      next.push_back(count < int64_t(thresholds.size())
+                         ? ceilToF32(thresholds[count])
+                         : std::numeric_limits<float>::quiet_NaN());
+    }
+  }
+};
+
+/// How many of the thresholds of `table` are <= `m` (f32, see
+/// scaledMagnitude): the bucket's count, plus one if the next threshold is
+/// at or below `m` too. Both reads are 32-bit and independent, so they
+/// vectorize as two gathers.
+Value countAtOrBelow(OpBuilder &b, Location loc, const SearchTable &table,
+                     Value m) {
   Type i32 = b.getI32Type();
   auto c = [&](int64_t v) {
     return arith::ConstantIntOp::create(b, loc, i32, v).getResult();
   };
-  // m is |x| 2^-e exactly; in f32 it keeps its bucket (a value too small for
-  // f32 lands in bucket 0 and below every threshold).
-  Value bits = arith::BitcastOp::create(
-      b, loc, i32, arith::TruncFOp::create(b, loc, b.getF32Type(), m));
-  Value bucket = arith::MinUIOp::create(
-      b, loc, arith::ShRUIOp::create(b, loc, bits, c(16)), c(kBuckets - 1));
-  Value base = arith::ExtUIOp::create(
-      b, loc, i32,
-      tensor::ExtractOp::create(b, loc, buckets,
-                                ValueRange{arith::IndexCastOp::create(
-                                    b, loc, b.getIndexType(), bucket)}));
-  Value next =
-      extract(b, loc, thresholds, arith::MinSIOp::create(b, loc, base, c(126)));
-  Value more = arith::AndIOp::create(
-      b, loc,
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, base, c(127)),
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, next, m));
-  return arith::AddIOp::create(b, loc, base,
+  Value bits = arith::BitcastOp::create(b, loc, i32, m);
+  Value bucket = arith::SubIOp::create(
+      b, loc, arith::ShRUIOp::create(b, loc, bits, c(16)), c(table.first));
+  // Clamped with an unsigned minimum, so LLVM knows the index fits in 11
+  // bits and gathers with 32-bit indices (16 lanes, not 8).
+  bucket = arith::MinUIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, bucket, c(0)),
+      c(kLastBucket - table.first));
+  Value count = extract(b, loc, table.counts, bucket);
+  Value next = extract(b, loc, table.next, bucket);
+  Value more =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, next, m);
+  return arith::AddIOp::create(b, loc, count,
                                arith::ExtUIOp::create(b, loc, i32, more));
 }
 
@@ -88,9 +112,9 @@ namespace {
 /// The tables' contents, from the numerics library, computed once.
 struct TableData {
   SmallVector<float> decodeF32 = SmallVector<float>(256);
-  SmallVector<int16_t> grid = SmallVector<int16_t>(256);
-  SmallVector<double> midpoints, levels, upperLevels;
-  SmallVector<int8_t> midpointBuckets, levelBuckets;
+  SmallVector<int32_t> grid = SmallVector<int32_t>(256);
+  SmallVector<double> levels;
+  std::optional<BucketTable> midpoints, upperLevels;
 
   TableData() {
     for (int c = -128; c <= 127; ++c) {
@@ -99,24 +123,28 @@ struct TableData {
     }
     for (int k = 0; k <= mu8::kMaxCode; ++k)
       levels.push_back(mu8::unitLevel(k));
+    SmallVector<double> thresholds;
     for (int k = 0; k < mu8::kMaxCode; ++k)
-      midpoints.push_back(mu8::unitMidpoint(k));
-    upperLevels.assign(levels.begin() + 1, levels.end());
-    midpointBuckets = bucketCounts(midpoints);
-    levelBuckets = bucketCounts(upperLevels);
+      thresholds.push_back(mu8::unitMidpoint(k));
+    midpoints.emplace(thresholds);
+    upperLevels.emplace(ArrayRef<double>(levels).drop_front());
   }
 };
+
+SearchTable searchTable(OpBuilder &b, Location loc, const BucketTable &data) {
+  return {data.first,
+          tableConstant<int32_t>(b, loc, b.getI32Type(), data.counts),
+          tableConstant<float>(b, loc, b.getF32Type(), data.next)};
+}
 } // namespace
 
 Tables lowering::createTables(OpBuilder &b, Location loc) {
   static const TableData data;
   return {tableConstant<float>(b, loc, b.getF32Type(), data.decodeF32),
-          tableConstant<int16_t>(b, loc, b.getI16Type(), data.grid),
-          tableConstant<double>(b, loc, b.getF64Type(), data.midpoints),
+          tableConstant<int32_t>(b, loc, b.getI32Type(), data.grid),
           tableConstant<double>(b, loc, b.getF64Type(), data.levels),
-          tableConstant<double>(b, loc, b.getF64Type(), data.upperLevels),
-          tableConstant<int8_t>(b, loc, b.getI8Type(), data.midpointBuckets),
-          tableConstant<int8_t>(b, loc, b.getI8Type(), data.levelBuckets)};
+          searchTable(b, loc, *data.midpoints),
+          searchTable(b, loc, *data.upperLevels)};
 }
 
 Value lowering::createExp2(OpBuilder &b, Location loc, Value e,
@@ -155,12 +183,21 @@ Value lowering::createDecodedTensor(OpBuilder &b, Location loc,
       });
 }
 
+/// |x| 2^-e in f32, from the f64 `invScale` 2^-e (|e| <= 32, so 2^-e is an
+/// f32 too). It is the exact value unless that lies beyond f32's range:
+/// rounded far below every threshold (counts 0, never saturates) or inf
+/// (saturates), so comparisons in f32 decide as they would in f64.
+static Value scaledMagnitude(OpBuilder &b, Location loc, Value x,
+                             Value invScale) {
+  Value scale = arith::TruncFOp::create(b, loc, b.getF32Type(), invScale);
+  return arith::MulFOp::create(b, loc, math::AbsFOp::create(b, loc, x),
+                               scale);
+}
+
 Value lowering::createSaturates(OpBuilder &b, Location loc, Value x,
                                 Value invScale) {
-  Value a = arith::ExtFOp::create(b, loc, b.getF64Type(),
-                                  math::AbsFOp::create(b, loc, x).getResult());
-  Value m = arith::MulFOp::create(b, loc, a, invScale);
-  Value one = arith::ConstantOp::create(b, loc, b.getF64FloatAttr(1.0));
+  Value m = scaledMagnitude(b, loc, x, invScale);
+  Value one = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0));
   // UGT: true for NaN as well.
   return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UGT, m, one);
 }
@@ -188,19 +225,22 @@ Value lowering::createEncode(OpBuilder &b, Location loc, const Tables &tables,
                              Value x, Value invScale, Value seed,
                              Value linearIndex) {
   Type i32 = b.getI32Type(), f64 = b.getF64Type();
-  // The magnitude in units of the range, exactly (f32 -> f64, times 2^-e).
-  Value a = arith::ExtFOp::create(b, loc, f64,
-                                  math::AbsFOp::create(b, loc, x).getResult());
-  Value m = arith::MulFOp::create(b, loc, a, invScale);
+  // The magnitude in units of the range.
+  Value m32 = scaledMagnitude(b, loc, x, invScale);
   Value k;
   if (!seed) {
     // Thresholds at or below m: a tie rounds away from zero.
-    k = countAtOrBelow(b, loc, tables.midpointBuckets, tables.midpoints, m);
+    k = countAtOrBelow(b, loc, tables.midpoints, m32);
   } else {
     // The level at or below m (levels[1..127] counted), then up with
-    // probability (m - lower) / (upper - lower).
-    Value lowerK =
-        countAtOrBelow(b, loc, tables.levelBuckets, tables.upperLevels, m);
+    // probability (m - lower) / (upper - lower), in f64 with m exact (in
+    // f32 it could round if it lies far below the range).
+    Value lowerK = countAtOrBelow(b, loc, tables.upperLevels, m32);
+    Value m = arith::MulFOp::create(
+        b, loc,
+        arith::ExtFOp::create(b, loc, f64,
+                              math::AbsFOp::create(b, loc, x).getResult()),
+        invScale);
     Value lower = extract(b, loc, tables.levels, lowerK);
     Value maxK = arith::ConstantIntOp::create(b, loc, i32, mu8::kMaxCode);
     Value upperK = arith::MinSIOp::create(
@@ -228,14 +268,15 @@ Value lowering::createEncode(OpBuilder &b, Location loc, const Tables &tables,
         arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, u, p));
     k = arith::SelectOp::create(b, loc, up, upperK, lowerK);
   }
-  Value one = arith::ConstantOp::create(b, loc, b.getF64FloatAttr(1.0));
+  Value one = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0));
   Value saturated =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, m, one);
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, m32, one);
   k = arith::SelectOp::create(
       b, loc, saturated,
       arith::ConstantIntOp::create(b, loc, i32, mu8::kMaxCode), k);
   // NaN encodes to 0 (its bucket is the top one).
-  Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, m, m);
+  Value isNaN =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, m32, m32);
   k = arith::SelectOp::create(b, loc, isNaN,
                               arith::ConstantIntOp::create(b, loc, i32, 0), k);
   // The sign bit of x (so -0.0 and negative values alike).

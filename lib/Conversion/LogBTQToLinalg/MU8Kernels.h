@@ -3,8 +3,10 @@
 // The numerics of docs/MU8.md as arith ops on scalars, for the bodies of the
 // generics that decode, encode and requantize. The tables are constants built
 // with the numerics library (include/logbtq/Numerics/MU8.h), and every
-// comparison is made in f64 as the library makes it, so the lowered program
-// produces the library's codes bit for bit (test/Integration/MU8).
+// comparison gives the library's f64 answer (a threshold compared in f32 is
+// rounded up first, which is exact for the f32 values compared), so the
+// lowered program produces the library's codes bit for bit
+// (test/Integration/MU8).
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,23 +17,28 @@
 
 namespace mlir::logbtq::lowering {
 
-/// The tables a kernel reads, as `arith.constant` tensors.
-struct Tables {
-  Value decodeF32;   ///< tensor<256xf32>: decode(c, 0) at index uint8(c)
-  Value decodeGrid;  ///< tensor<256xi16>: the 13-fraction-bit grid
-  Value midpoints;   ///< tensor<127xf64>: thresholds of round to nearest
-  Value levels;      ///< tensor<128xf64>: the levels at range 1
-  Value upperLevels; ///< tensor<127xf64>: levels 1..127
-  /// tensor<kBuckets x i8>: for the magnitudes whose f32 bit pattern starts
-  /// with the 16 bits `b`, how many thresholds (levels 1..127) lie at or
-  /// below the bucket's smallest value. Buckets are narrower than the gaps
-  /// between thresholds, so one comparison finishes the search.
-  Value midpointBuckets;
-  Value levelBuckets;
+/// The buckets of f32 magnitudes in [0, 1]: the upper 16 bits of their
+/// pattern, up to that of 1.0.
+constexpr int32_t kLastBucket = 0x3F80;
+
+/// A search of 127 ascending thresholds in (0, 1] by bucket: buckets are
+/// narrower than the gaps between thresholds, so one comparison after the
+/// bucket's count finishes it. The tables are 32-bit so that a vector of
+/// lookups is one hardware gather.
+struct SearchTable {
+  int32_t first; ///< the bucket of entry 0 (all below it share that entry)
+  Value counts;  ///< tensor<? x i32>: thresholds <= the bucket's low end
+  Value next;    ///< tensor<? x f32>: the next threshold, rounded up
 };
 
-/// Buckets of magnitudes in [0, 1]: the upper 16 bits of their f32 pattern.
-constexpr int64_t kBuckets = 0x3F81;
+/// The tables a kernel reads, as `arith.constant` tensors.
+struct Tables {
+  Value decodeF32;  ///< tensor<256xf32>: decode(c, 0) at index uint8(c)
+  Value decodeGrid; ///< tensor<256xi32>: the 13-fraction-bit grid values
+  Value levels;     ///< tensor<128xf64>: the levels at range 1
+  SearchTable midpoints;   ///< round to nearest: the midpoints of levels
+  SearchTable upperLevels; ///< round down: levels 1..127
+};
 
 /// Creates the constants at the builder's insertion point.
 Tables createTables(OpBuilder &b, Location loc);

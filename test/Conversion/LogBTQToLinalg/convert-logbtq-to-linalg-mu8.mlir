@@ -7,10 +7,12 @@
 // epilogue scaling by 2^(e_a + e_b - 26).
 // CHECK-LABEL: func.func @matmul_kernel(
 // CHECK-SAME: %[[X:[a-z0-9]+]]: tensor<4x8xi8>, %[[W:[a-z0-9]+]]: tensor<3x8xi8>, %[[E:[a-z0-9]+]]: i32) -> (tensor<4x3xf32>, i32)
-// CHECK: %[[GRID:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<256xi16>
+// The grid table is i32 so that a vector of lookups is one hardware gather.
+// CHECK: %[[GRID:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<256xi32>
 // CHECK: %[[XG:.+]] = linalg.generic {{.+}} ins(%[[X]] : tensor<4x8xi8>) outs(%{{.+}} : tensor<4x8xi16>)
 // CHECK: arith.extui %{{.+}} : i8 to i32
-// CHECK: tensor.extract %[[GRID]][%{{.+}}] : tensor<256xi16>
+// CHECK: tensor.extract %[[GRID]][%{{.+}}] : tensor<256xi32>
+// CHECK: arith.trunci %{{.+}} : i32 to i16
 // CHECK: %[[WG:.+]] = linalg.generic {{.+}} ins(%[[W]] : tensor<3x8xi8>) outs(%{{.+}} : tensor<3x8xi16>)
 // A's pairs: 4 rows of 4 pairs, the odd element in the high half.
 // CHECK: %[[PAIRS:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x4xi32>)
@@ -111,19 +113,24 @@ func.func @decode(%c: tensor<5x!logbtq.mu8<3>>) -> tensor<5xf32> {
 
 // -----
 
-// quantize: the upper 16 bits of |x| 2^-e as f32 pick a bucket, whose count
-// of thresholds below it and one comparison with the next f64 threshold
-// give the code; then one reduction counts saturations and zero codes.
+// quantize: the upper 16 bits of |x| 2^-e in f32 pick a bucket (those below
+// the first midpoint's share entry 0), whose count of thresholds below it
+// and one f32 comparison with the next threshold (rounded up) give the code;
+// then one reduction counts saturations and zero codes. No f64 at all.
 // CHECK-LABEL: func.func @quantize(
 // CHECK-SAME: -> (tensor<5xi8>, i32, i32)
-// CHECK-DAG: %[[MIDS:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<127xf64>
-// CHECK-DAG: %[[BUCKETS:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<16257xi8>
+// CHECK-DAG: %[[COUNT:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<1738xi32>
+// CHECK-DAG: %[[NEXT:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<1738xf32>
 // CHECK: %[[Q:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<5xi8>)
 // CHECK: arith.truncf %{{.+}} : f64 to f32
+// CHECK: arith.mulf %{{.+}}, %{{.+}} : f32
 // CHECK: arith.shrui %{{.+}}, %{{.+}} : i32
-// CHECK: tensor.extract %[[BUCKETS]][%{{.+}}] : tensor<16257xi8>
-// CHECK: tensor.extract %[[MIDS]][%{{.+}}] : tensor<127xf64>
-// CHECK: arith.cmpf ole
+// CHECK: arith.maxsi
+// CHECK: %[[BUCKET:.+]] = arith.minui
+// CHECK: tensor.extract %[[COUNT]][%{{.+}}] : tensor<1738xi32>
+// CHECK: tensor.extract %[[NEXT]][%{{.+}}] : tensor<1738xf32>
+// CHECK: arith.cmpf ole, %{{.+}}, %{{.+}} : f32
+// CHECK-NOT: f64
 // CHECK-NOT: arith.cmpf ole
 // CHECK: arith.cmpf uno
 // CHECK: arith.trunci %{{.+}} : i32 to i8

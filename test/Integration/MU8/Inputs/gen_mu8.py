@@ -129,16 +129,25 @@ def test_decode(m, rng):
 
 def interesting_values(rng, n, exponent):
     """Random magnitudes over the range, exact levels and midpoints (ties),
-    values beyond the range, signed zeros, infinities and NaN."""
+    the f32 values on either side of thresholds (the lowering compares in
+    f32 against thresholds rounded up), values beyond the range, values so
+    far below it that |x| 2^-e leaves f32 (subnormals), signed zeros,
+    infinities and NaN."""
     scale = 2.0 ** exponent
     levels = mu8.unit_levels()
     mids = mu8.midpoints()
+    near = np.concatenate([mids[rng.integers(0, 127, 12)],
+                           levels[rng.integers(1, 128, 12)]])
+    near = (near * scale).astype(np.float32)
     parts = [
         rng.uniform(-1, 1, n) * scale,
         np.exp(rng.uniform(-12, 0, n)) * rng.choice([-1, 1], n) * scale,
         levels[rng.integers(0, 128, 16)] * scale,
         mids[rng.integers(0, 127, 16)] * scale,
+        near, np.nextafter(near, np.float32(np.inf)),
+        -np.nextafter(near, np.float32(0)),
         np.array([1.5, -3.0, 1.0000001, -1.0]) * scale,
+        np.array([1e-45, -3e-45, 1e-40, 2.0 ** -126, 3e-39]),
         np.array([0.0, -0.0, np.inf, -np.inf, np.nan]),
     ]
     return np.concatenate(parts).astype(np.float32)
