@@ -5,8 +5,9 @@ LowerGradSoftmax.cpp, LowerGradElementwise.cpp).
 - Cross-entropy: per row the max m, S = sum exp(x - m) in float32, and
   (m + log S) - x[label] in float64, averaged over rows in float64, rounded
   to float32 once.
-- Barrier term: the mean of psi_t(|x| - bound) (docs/MU8.md) in float64,
-  rounded to float32 once; penalty = lambda * (((T1 + T2) + T3) + ...) and
+- Barrier term: the mean of psi_t(|x| - bound) (docs/MU8.md) summed in
+  float64 (psi itself in float64 for decoded codes, in float32 per element
+  for a float32 tensor), rounded to float32 once; penalty = lambda * (((T1 + T2) + T3) + ...) and
   loss = CE + penalty in float32.
 - Cross-entropy gradient: (exp((x - m) - log S) * k), minus k at the label,
   k = scale / rows, all float32.
@@ -61,14 +62,38 @@ def cross_entropy(logits, labels):
     return _candidates_between((lo - slack) / rows, (hi + slack) / rows)
 
 
-def barrier_term(x, bound, t):
-    """The float32 values one barrier term (a tensor's mean psi) can take."""
-    psi = barrier.psi(np.abs(np.asarray(x, dtype=np.float64)) - float(F32(bound)), float(F32(t)))
+def barrier_term(x, bound, t, per_element_f32=False):
+    """The float32 values one barrier term (a tensor's mean psi) can take.
+
+    The program computes psi in float64 for decoded codes (a 256-entry
+    table), and per element in float32 for a float32 tensor
+    (`per_element_f32`): z = |x| - bound rounded to float32, then psi with a
+    float32 log, each operation rounded to float32."""
+    t = float(F32(t))
+    if per_element_f32:
+        z = (np.abs(np.asarray(x, dtype=F32)) - F32(bound)).astype(np.float64)
+    else:
+        z = np.abs(np.asarray(x, dtype=np.float64)) - float(F32(bound))
+    psi = barrier.psi(z, t)
     n = psi.size
     total = float(np.sum(psi))
     # Any order of the float64 sum, and numpy's log against the C library's
     # (1 ulp each).
     slack = (n + 4) * 2 * reassociated.U64 * float(np.sum(np.abs(psi)))
+    if per_element_f32:
+        # z is the program's own (float32 subtraction, as above). Log
+        # branch: the float32 log (within 1 ulp: 2 unit roundoffs), the
+        # coefficient -1/t rounded to float32 and the product's rounding.
+        # Linear branch t z - shift + 1/t: 4 unit roundoffs of each part.
+        # (Near the switch point, which the program rounds to float32, the
+        # branches agree to first order.)
+        on_log = z <= barrier.switch_point(t)
+        shift = abs((1.0 / t) * np.log(1.0 / (t * t)))
+        with np.errstate(invalid="ignore"):
+            log_slack = 4 * np.abs(psi)
+            linear_slack = 4 * (np.abs(t * z) + shift + 1.0 / t)
+        slack += reassociated.U32 * float(
+            np.sum(np.where(on_log, log_slack, linear_slack)))
     return _candidates_between((total - slack) / n, (total + slack) / n)
 
 

@@ -130,11 +130,14 @@ class Step:
         self.logits = a
         logits = a.stored.value
         terms = [loss.barrier_term(p.value, cfg.bound, cfg.t) for p in self.params.values()]
-        terms.append(loss.barrier_term(x, cfg.bound, cfg.t))
+        # The input and the activations are float32 tensors in the program
+        # (the parameters' terms read decoded codes).
+        terms.append(loss.barrier_term(x, cfg.bound, cfg.t, per_element_f32=True))
         for layer, _, out in self.values:
             if out.term:
                 bound = cfg.output_bound if out is self.logits else cfg.bound
-                terms.append(loss.barrier_term(out.raw, bound, cfg.t))
+                terms.append(loss.barrier_term(out.raw, bound, cfg.t,
+                                               per_element_f32=True))
         self.num_terms = len(terms)
         self.ce = loss.cross_entropy(logits, self.labels)
         self.penalty, self.loss = loss.penalty_and_loss(terms, cfg.lam, self.ce)

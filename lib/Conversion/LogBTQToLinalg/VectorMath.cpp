@@ -3,8 +3,9 @@
 // log(x) = k ln2 + log(m), x = m 2^k with m in [sqrt(2)/2, sqrt(2)): with
 // f = m - 1 and s = f / (2 + f), log(1 + f) = 2 atanh(s) = f - (f^2/2 -
 // s (f^2/2 + R(s^2))), where R is the classic minimax polynomial of
-// 4.4BSD's and fdlibm's log (error below 2^-58.45 on this interval), and
-// ln2 is split in a high part exact in k ln2_hi and a low part.
+// 4.4BSD's and fdlibm's log (f64: seven terms, error below 2^-58.45 on this
+// interval; f32: four terms, below 2^-34.24), and ln2 is split in a high
+// part exact in k ln2_hi and a low part.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,22 +20,51 @@ using namespace mlir;
 using namespace mlir::logbtq;
 
 namespace {
-// The coefficients of R(z) = z (L1 + z (L2 + ... + z L7)).
-constexpr double kL1 = 6.666666666666735130e-01, kL2 = 3.999999999940941908e-01,
-                 kL3 = 2.857142874366239149e-01, kL4 = 2.222219843214978396e-01,
-                 kL5 = 1.818357216161805012e-01, kL6 = 1.531383769920937332e-01,
-                 kL7 = 1.479819860511658591e-01;
-constexpr double kLn2Hi = 6.93147180369123816490e-01;
-constexpr double kLn2Lo = 1.90821492927058770002e-10;
+/// The constants of one precision.
+struct LogConstants {
+  unsigned mantissaBits;
+  int64_t bias;
+  double smallestNormal, subnormalScale;
+  int64_t subnormalShift;
+  SmallVector<double> r; ///< R(z) = z (r[0] + z (r[1] + ...))
+  double ln2Hi, ln2Lo;
+};
+
+const LogConstants &constantsFor(FloatType type) {
+  static const LogConstants f64{
+      52,
+      1023,
+      0x1p-1022,
+      0x1p54,
+      54,
+      {6.666666666666735130e-01, 3.999999999940941908e-01,
+       2.857142874366239149e-01, 2.222219843214978396e-01,
+       1.818357216161805012e-01, 1.531383769920937332e-01,
+       1.479819860511658591e-01},
+      6.93147180369123816490e-01,
+      1.90821492927058770002e-10};
+  static const LogConstants f32{23,
+                                127,
+                                0x1p-126,
+                                0x1p25,
+                                25,
+                                {0xaaaaaa.0p-24, 0xccce13.0p-25,
+                                 0x91e9ee.0p-25, 0xf89e26.0p-26},
+                                6.9313812256e-01,
+                                9.0580006145e-06};
+  return type.isF64() ? f64 : f32;
+}
 } // namespace
 
-Value lowering::createLogF64(OpBuilder &b, Location loc, Value x) {
-  Type f64 = b.getF64Type(), i64 = b.getI64Type();
+Value lowering::createLog(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<FloatType>(x.getType());
+  const LogConstants &k0 = constantsFor(type);
+  Type intType = b.getIntegerType(type.getWidth());
   auto fc = [&](double v) -> Value {
-    return arith::ConstantOp::create(b, loc, b.getF64FloatAttr(v));
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, v));
   };
   auto ic = [&](int64_t v) -> Value {
-    return arith::ConstantIntOp::create(b, loc, i64, v);
+    return arith::ConstantIntOp::create(b, loc, intType, v);
   };
   auto add = [&](Value l, Value r) -> Value {
     return arith::AddFOp::create(b, loc, l, r);
@@ -53,19 +83,22 @@ Value lowering::createLogF64(OpBuilder &b, Location loc, Value x) {
   };
 
   // Subnormals are scaled into the normal range first.
-  Value subnormal = cmp(arith::CmpFPredicate::OLT, x, fc(0x1p-1022));
-  Value scaled = select(subnormal, mul(x, fc(0x1p54)), x);
-  Value bits = arith::BitcastOp::create(b, loc, i64, scaled);
+  Value subnormal = cmp(arith::CmpFPredicate::OLT, x, fc(k0.smallestNormal));
+  Value scaled = select(subnormal, mul(x, fc(k0.subnormalScale)), x);
+  Value bits = arith::BitcastOp::create(b, loc, intType, scaled);
   Value k = arith::SubIOp::create(
-      b, loc, arith::ShRUIOp::create(b, loc, bits, ic(52)), ic(1023));
+      b, loc, arith::ShRUIOp::create(b, loc, bits, ic(k0.mantissaBits)),
+      ic(k0.bias));
   k = arith::SubIOp::create(b, loc, k,
-                            select(subnormal, ic(54), ic(0)));
+                            select(subnormal, ic(k0.subnormalShift), ic(0)));
   // m in [1, 2), then halved above sqrt(2).
   Value m = arith::BitcastOp::create(
-      b, loc, f64,
+      b, loc, type,
       arith::OrIOp::create(
-          b, loc, arith::AndIOp::create(b, loc, bits, ic((1LL << 52) - 1)),
-          ic(1023LL << 52)));
+          b, loc,
+          arith::AndIOp::create(b, loc, bits,
+                                ic((int64_t(1) << k0.mantissaBits) - 1)),
+          ic(k0.bias << k0.mantissaBits)));
   Value high = cmp(arith::CmpFPredicate::OGT, m, fc(M_SQRT2));
   m = select(high, mul(m, fc(0.5)), m);
   k = arith::AddIOp::create(b, loc, k, select(high, ic(1), ic(0)));
@@ -73,16 +106,20 @@ Value lowering::createLogF64(OpBuilder &b, Location loc, Value x) {
   Value f = sub(m, fc(1.0));
   Value s = arith::DivFOp::create(b, loc, f, add(fc(2.0), f));
   Value z = mul(s, s), w = mul(z, z);
-  Value odd = mul(w, add(fc(kL2), mul(w, add(fc(kL4), mul(w, fc(kL6))))));
-  Value even = mul(
-      z, add(fc(kL1),
-             mul(w, add(fc(kL3), mul(w, add(fc(kL5), mul(w, fc(kL7))))))));
-  Value r = add(even, odd);
+  // R(z) split in its odd and even terms in w = z^2 (two shorter chains).
+  auto horner = [&](unsigned first) {
+    Value acc;
+    for (int i = int(k0.r.size()) - 1 - ((int(k0.r.size()) - 1 - first) % 2);
+         i >= int(first); i -= 2)
+      acc = acc ? add(fc(k0.r[i]), mul(w, acc)) : fc(k0.r[i]);
+    return acc;
+  };
+  Value r = add(mul(z, horner(0)), mul(w, horner(1)));
   Value halfSquare = mul(mul(fc(0.5), f), f);
-  Value dk = arith::SIToFPOp::create(b, loc, f64, k);
-  Value log = sub(mul(dk, fc(kLn2Hi)),
+  Value dk = arith::SIToFPOp::create(b, loc, type, k);
+  Value log = sub(mul(dk, fc(k0.ln2Hi)),
                   sub(sub(halfSquare,
-                          add(mul(s, add(halfSquare, r)), mul(dk, fc(kLn2Lo)))),
+                          add(mul(s, add(halfSquare, r)), mul(dk, fc(k0.ln2Lo)))),
                       f));
 
   // The special values.

@@ -581,9 +581,9 @@ func.func @batch_norm(%x: tensor<2x3x4x4xf32>, %scale: tensor<3xf32>, %bias: ten
 
 // -----
 
-// psi_t(|x| - bound) in f64 (its log from arith ops, no call), summed into
-// a 0-d f64 tensor in any order (reassoc), divided by the 20 elements and
-// truncated to f32.
+// psi_t(|x| - bound) in f32 (its log from arith ops, no call; the per-call
+// constants computed in f64 and truncated), summed in f64 into a 0-d tensor
+// in any order (reassoc), divided by the 20 elements and truncated to f32.
 // CHECK-LABEL: func.func @barrier(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<4x5xf32>, [[T:%[a-z0-9_]+]]: f32)
 // CHECK: [[T64:%.+]] = arith.extf [[T]] : f32 to f64
@@ -595,14 +595,15 @@ func.func @batch_norm(%x: tensor<2x3x4x4xf32>, %scale: tensor<3xf32>, %bias: ten
 // CHECK-SAME: ins([[X]] : tensor<4x5xf32>) outs([[INIT]] : tensor<f64>)
 // CHECK-NEXT: ^bb0([[IN:%.+]]: f32, [[ACC:%.+]]: f64):
 // CHECK-NEXT: [[ABS:%.+]] = math.absf [[IN]] : f32
-// CHECK-NEXT: [[ABS64:%.+]] = arith.extf [[ABS]] : f32 to f64
-// CHECK-NEXT: [[Z:%.+]] = arith.subf [[ABS64]], [[BOUND]] : f64
+// CHECK-NEXT: [[BOUND32:%.+]] = arith.truncf [[BOUND]] : f64 to f32
+// CHECK-NEXT: [[Z:%.+]] = arith.subf [[ABS]], [[BOUND32]] : f32
 // CHECK-NOT: math.log
-// CHECK: arith.divf %{{.+}}, %{{.+}} : f64
+// CHECK: arith.divf %{{.+}}, %{{.+}} : f32
 // CHECK-NOT: math.log
-// CHECK: [[ONLOG:%.+]] = arith.cmpf ole, [[Z]], %{{.+}} : f64
-// CHECK-NEXT: [[PSI:%.+]] = arith.select [[ONLOG]], %{{.+}}, %{{.+}} : f64
-// CHECK-NEXT: [[NEXT:%.+]] = arith.addf [[ACC]], [[PSI]] fastmath<reassoc> : f64
+// CHECK: [[ONLOG:%.+]] = arith.cmpf ole, [[Z]], %{{.+}} : f32
+// CHECK-NEXT: [[PSI:%.+]] = arith.select [[ONLOG]], %{{.+}}, %{{.+}} : f32
+// CHECK-NEXT: [[PSI64:%.+]] = arith.extf [[PSI]] : f32 to f64
+// CHECK-NEXT: [[NEXT:%.+]] = arith.addf [[ACC]], [[PSI64]] fastmath<reassoc> : f64
 // CHECK-NEXT: linalg.yield [[NEXT]] : f64
 // CHECK: [[TOTAL:%.+]] = tensor.extract [[SUM]][] : tensor<f64>
 // CHECK: [[N:%.+]] = arith.constant 2.000000e+01 : f64

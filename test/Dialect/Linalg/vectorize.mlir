@@ -46,17 +46,21 @@ func.func @remainder(%x: tensor<40xf32>) -> tensor<40xf32> {
 // -----
 
 // Integer counters are exact in any order: collapsed, counted in 16 lanes
-// (a vector accumulator through the loop), the lanes summed once after it.
+// (a vector the loop carries, so it stays in a register), the lanes summed
+// once after it.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #scalar = affine_map<(d0, d1) -> ()>
 // CHECK-LABEL: func.func @count
 //       CHECK:   tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<8x64xi8> into tensor<512xi8>
 //       CHECK:   %[[ZERO:.+]] = linalg.fill ins(%{{.*}} : i32) outs(%{{.*}} : tensor<16xi32>)
-//       CHECK:   %[[LANES:.+]] = scf.for %{{.*}} = %c0 to %c512 step %c16 iter_args(%[[ACC:.+]] = %[[ZERO]]) -> (tensor<16xi32>)
-//       CHECK:     %[[OLD:.+]] = vector.transfer_read %[[ACC]]
-//       CHECK:     arith.addi %[[OLD]], %{{.*}} : vector<16xi32>
+//       CHECK:   %[[INIT:.+]] = vector.transfer_read %[[ZERO]]
+//       CHECK:   %[[LANES:.+]] = scf.for %{{.*}} = %c0 to %c512 step %c16 iter_args(%[[ACC:.+]] = %[[INIT]]) -> (vector<16xi32>)
+//   CHECK-NOT:     vector.transfer_write
+//       CHECK:     %[[SUM:.+]] = arith.addi %[[ACC]], %{{.*}} : vector<16xi32>
+//       CHECK:     scf.yield %[[SUM]] : vector<16xi32>
 //   CHECK-NOT:   linalg.generic
-//       CHECK:   linalg.reduce ins(%[[LANES]] : tensor<16xi32>) outs(%{{.*}} : tensor<i32>) dimensions = [0]
+//       CHECK:   %[[OUT:.+]] = vector.transfer_write %[[LANES]], %[[ZERO]]
+//       CHECK:   linalg.reduce ins(%[[OUT]] : tensor<16xi32>) outs(%{{.*}} : tensor<i32>) dimensions = [0]
 func.func @count(%x: tensor<8x64xi8>, %init: tensor<i32>) -> tensor<i32> {
   %z = arith.constant 0 : i8
   %r = linalg.generic {indexing_maps = [#id, #scalar], iterator_types = ["reduction", "reduction"]}
@@ -94,7 +98,7 @@ func.func @float_sum(%x: tensor<8x64xf32>, %init: tensor<f32>) -> tensor<f32> {
 #id = affine_map<(d0) -> (d0)>
 #scalar = affine_map<(d0) -> ()>
 // CHECK-LABEL: func.func @reassoc_sum_and_max
-//       CHECK:   scf.for %{{.*}} step %c16 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<16xf64>, tensor<16xf32>)
+//       CHECK:   scf.for %{{.*}} step %c16 iter_args(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (vector<16xf64>, vector<16xf32>)
 //       CHECK:     arith.addf %{{.*}}, %{{.*}} fastmath<reassoc> : vector<16xf64>
 //       CHECK:     arith.maxnumf %{{.*}}, %{{.*}} : vector<16xf32>
 //       CHECK:   linalg.reduce

@@ -13,6 +13,7 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <algorithm>
@@ -256,6 +257,13 @@ struct VectorizePass : logbtq::impl::LogBTQVectorizeBase<VectorizePass> {
     vector::populateDropUnitDimWithShapeCastPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
+    // A reduction's partial result is read and written at the same place
+    // in every iteration: it becomes a vector carried by the loop, which
+    // stays in a register instead of going through memory each step.
+    SmallVector<LoopLikeOpInterface> loops;
+    getOperation()->walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (LoopLikeOpInterface loop : loops)
+      hoistLoopInvariantSubsets(rewriter, loop);
   }
 };
 
