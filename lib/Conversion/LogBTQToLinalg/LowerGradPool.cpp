@@ -88,6 +88,23 @@ std::array<PoolAxis, 2> poolAxes(ArrayRef<int64_t> input,
   return axes;
 }
 
+/// Windows of at most this many offsets have their loops unrolled into an
+/// elementwise body (pooling windows are 2x2 or 3x3 in practice).
+constexpr int64_t kMaxUnrolledWindow = 16;
+
+bool isSmallWindow(const std::array<PoolAxis, 2> &axes) {
+  return axes[0].kernel * axes[1].kernel <= kMaxUnrolledWindow;
+}
+
+/// Calls `fn(kh, kw)` for every window offset in row-major order, or from
+/// the last offset to the first when `reversed`.
+void forEachOffset(const std::array<PoolAxis, 2> &axes, bool reversed,
+                   function_ref<void(int64_t, int64_t)> fn) {
+  for (int64_t i = 0; i < axes[0].kernel; ++i)
+    for (int64_t j = 0; j < axes[1].kernel; ++j)
+      reversed ? fn(axes[0].kernel - 1 - i, axes[1].kernel - 1 - j) : fn(i, j);
+}
+
 /// What window (oh, ow) sends to the position it holds at offset (kh, kw):
 /// (whether it sends anything, or null for always; the value). The window
 /// indices are clamped into range, so they can be read even where nothing is
@@ -103,6 +120,37 @@ Value gatherWindows(OpBuilder &b, Location loc, RankedTensorType resultType,
                     const std::array<PoolAxis, 2> &axes,
                     ContributionFn contribution) {
   MLIRContext *ctx = b.getContext();
+  if (isSmallWindow(axes)) {
+    // The same sum with the offsets unrolled in the body, in the same order:
+    // an elementwise generic, which -logbtq-vectorize runs 16 lanes wide.
+    Value init = lowering::createEmpty(b, loc, resultType.getShape(),
+                                       b.getF32Type());
+    return createGeneric(
+               b, loc, ValueRange{}, ValueRange{init},
+               {b.getMultiDimIdentityMap(4)}, getIteratorTypes(4),
+               [&](OpBuilder &nb, Location l, ValueRange) {
+                 SmallVector<Value> iv;
+                 for (unsigned d = 0; d < 4; ++d)
+                   iv.push_back(linalg::IndexOp::create(nb, l, d));
+                 Value acc = createF32Constant(nb, l, 0.0);
+                 forEachOffset(axes, /*reversed=*/true, [&](int64_t h,
+                                                             int64_t w) {
+                   Value kh = createIndexConstant(nb, l, h);
+                   Value kw = createIndexConstant(nb, l, w);
+                   auto [validH, oh] = windowCovering(nb, l, axes[0], iv[2], kh);
+                   auto [validW, ow] = windowCovering(nb, l, axes[1], iv[3], kw);
+                   auto [hit, value] =
+                       contribution(nb, l, iv[0], iv[1], oh, ow, kh, kw);
+                   Value take = arith::AndIOp::create(nb, l, validH, validW);
+                   if (hit)
+                     take = arith::AndIOp::create(nb, l, take, hit);
+                   Value sum = arith::AddFOp::create(nb, l, acc, value);
+                   acc = arith::SelectOp::create(nb, l, take, sum, acc);
+                 });
+                 return SmallVector<Value>{acc};
+               })
+        .front();
+  }
   Value zero = createF32Constant(b, loc, 0.0);
   Value init = lowering::createFilled(b, loc, resultType.getShape(), zero);
   // A shape-only operand that gives the window loops their extent.
@@ -164,6 +212,94 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
 
   int64_t kernelW = axes[1].kernel;
   int64_t none = axes[0].kernel * kernelW; // after every real offset
+  // One step of the search: the element `v` at window offset (kh, kw) of
+  // window (oh, ow) against the best so far; returns the new best.
+  auto step = [&](OpBuilder &nb, Location l, Value v, Value oh, Value ow,
+                  Value kh, Value kw, Value best,
+                  Value bestOffset) -> std::pair<Value, Value> {
+    Value offset = arith::AddIOp::create(
+        nb, l,
+        arith::MulIOp::create(nb, l, kh, createIndexConstant(nb, l, kernelW)),
+        kw);
+    // Is the element a real input position (not padding)? Only the
+    // bounds that padding can cross are checked.
+    SmallVector<Value> inBounds;
+    for (auto [i, o, k] : {std::tuple{0, oh, kh}, std::tuple{1, ow, kw}}) {
+      const PoolAxis &a = axes[i];
+      Value p = arith::AddIOp::create(
+          nb, l,
+          arith::MulIOp::create(nb, l, o, createIndexConstant(nb, l, a.stride)),
+          k);
+      if (a.padBegin > 0)
+        inBounds.push_back(
+            arith::CmpIOp::create(nb, l, CmpIPredicate::sge, p,
+                                  createIndexConstant(nb, l, a.padBegin)));
+      if (padded[2 + i] > a.padBegin + a.size)
+        inBounds.push_back(arith::CmpIOp::create(
+            nb, l, CmpIPredicate::slt, p,
+            createIndexConstant(nb, l, a.padBegin + a.size)));
+    }
+    // The order: a NaN beats every number, and a later NaN an earlier
+    // one; among numbers the larger wins, and the earlier on a tie.
+    Value vNaN = arith::CmpFOp::create(nb, l, CmpFPredicate::UNO, v, v);
+    Value bestNotNaN =
+        arith::CmpFOp::create(nb, l, CmpFPredicate::ORD, best, best);
+    Value earlier =
+        arith::CmpIOp::create(nb, l, CmpIPredicate::ult, offset, bestOffset);
+    Value later =
+        arith::CmpIOp::create(nb, l, CmpIPredicate::ugt, offset, bestOffset);
+    Value larger = arith::CmpFOp::create(nb, l, CmpFPredicate::OGT, v, best);
+    Value tie = arith::AndIOp::create(
+        nb, l, arith::CmpFOp::create(nb, l, CmpFPredicate::OEQ, v, best),
+        earlier);
+    Value numberWins = arith::AndIOp::create(
+        nb, l, bestNotNaN, arith::OrIOp::create(nb, l, larger, tie));
+    Value nanWins = arith::OrIOp::create(nb, l, bestNotNaN, later);
+    Value take = arith::SelectOp::create(nb, l, vNaN, nanWins, numberWins);
+    for (Value inBound : inBounds)
+      take = arith::AndIOp::create(nb, l, take, inBound);
+    return {arith::SelectOp::create(nb, l, take, v, best),
+            arith::SelectOp::create(nb, l, take, offset, bestOffset)};
+  };
+
+  if (isSmallWindow(axes)) {
+    // The same search with the offsets unrolled in the body, in the same
+    // order, each element read at its position: an elementwise generic,
+    // which -logbtq-vectorize runs 16 lanes wide (the reads as gathers).
+    Value init = lowering::createEmpty(b, loc, outShape, b.getIndexType());
+    return createGeneric(
+               b, loc, ValueRange{}, ValueRange{init},
+               {b.getMultiDimIdentityMap(4)}, getIteratorTypes(4),
+               [&](OpBuilder &nb, Location l, ValueRange) {
+                 SmallVector<Value> iv;
+                 for (unsigned d = 0; d < 4; ++d)
+                   iv.push_back(linalg::IndexOp::create(nb, l, d));
+                 Value best = negInf;
+                 Value bestOffset = createIndexConstant(nb, l, none);
+                 forEachOffset(axes, /*reversed=*/false, [&](int64_t h,
+                                                              int64_t w) {
+                   Value kh = createIndexConstant(nb, l, h);
+                   Value kw = createIndexConstant(nb, l, w);
+                   auto at = [&](Value o, int axis, Value k) -> Value {
+                     return arith::AddIOp::create(
+                         nb, l,
+                         arith::MulIOp::create(
+                             nb, l, o,
+                             createIndexConstant(nb, l, axes[axis].stride)),
+                         k);
+                   };
+                   Value v = tensor::ExtractOp::create(
+                       nb, l, source,
+                       ValueRange{iv[0], iv[1], at(iv[2], 0, kh),
+                                  at(iv[3], 1, kw)});
+                   std::tie(best, bestOffset) =
+                       step(nb, l, v, iv[2], iv[3], kh, kw, best, bestOffset);
+                 });
+                 return SmallVector<Value>{bestOffset};
+               })
+        .front();
+  }
+
   Value values = lowering::createFilled(b, loc, outShape, negInf);
   Value offsets = lowering::createFilled(b, loc, outShape,
                                          createIndexConstant(b, loc, none));
@@ -184,60 +320,12 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
       ValueRange{source, window}, ValueRange{values, offsets}, maps,
       getIteratorTypes(6, {4, 5}),
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value v = args[0], best = args[2], bestOffset = args[3];
-        Value oh = linalg::IndexOp::create(nb, l, 2);
-        Value ow = linalg::IndexOp::create(nb, l, 3);
-        Value kh = linalg::IndexOp::create(nb, l, 4);
-        Value kw = linalg::IndexOp::create(nb, l, 5);
-        Value offset = arith::AddIOp::create(
-            nb, l,
-            arith::MulIOp::create(nb, l, kh,
-                                  createIndexConstant(nb, l, kernelW)),
-            kw);
-        // Is the element a real input position (not padding)? Only the
-        // bounds that padding can cross are checked.
-        SmallVector<Value> inBounds;
-        for (auto [i, o, k] : {std::tuple{0, oh, kh}, std::tuple{1, ow, kw}}) {
-          const PoolAxis &a = axes[i];
-          Value p = arith::AddIOp::create(
-              nb, l,
-              arith::MulIOp::create(nb, l, o,
-                                    createIndexConstant(nb, l, a.stride)),
-              k);
-          if (a.padBegin > 0)
-            inBounds.push_back(
-                arith::CmpIOp::create(nb, l, CmpIPredicate::sge, p,
-                                      createIndexConstant(nb, l, a.padBegin)));
-          if (padded[2 + i] > a.padBegin + a.size)
-            inBounds.push_back(arith::CmpIOp::create(
-                nb, l, CmpIPredicate::slt, p,
-                createIndexConstant(nb, l, a.padBegin + a.size)));
-        }
-        // The order: a NaN beats every number, and a later NaN an earlier
-        // one; among numbers the larger wins, and the earlier on a tie.
-        Value vNaN = arith::CmpFOp::create(nb, l, CmpFPredicate::UNO, v, v);
-        Value bestNotNaN =
-            arith::CmpFOp::create(nb, l, CmpFPredicate::ORD, best, best);
-        Value earlier = arith::CmpIOp::create(nb, l, CmpIPredicate::ult, offset,
-                                              bestOffset);
-        Value later = arith::CmpIOp::create(nb, l, CmpIPredicate::ugt, offset,
-                                            bestOffset);
-        Value larger =
-            arith::CmpFOp::create(nb, l, CmpFPredicate::OGT, v, best);
-        Value tie = arith::AndIOp::create(
-            nb, l, arith::CmpFOp::create(nb, l, CmpFPredicate::OEQ, v, best),
-            earlier);
-        Value numberWins = arith::AndIOp::create(
-            nb, l, bestNotNaN, arith::OrIOp::create(nb, l, larger, tie));
-        Value nanWins = arith::OrIOp::create(nb, l, bestNotNaN, later);
-        Value take = arith::SelectOp::create(nb, l, vNaN, nanWins, numberWins);
-        for (Value inBound : inBounds)
-          take = arith::AndIOp::create(nb, l, take, inBound);
-        linalg::YieldOp::create(
-            nb, l,
-            ValueRange{
-                arith::SelectOp::create(nb, l, take, v, best),
-                arith::SelectOp::create(nb, l, take, offset, bestOffset)});
+        auto [best, bestOffset] = step(
+            nb, l, args[0], linalg::IndexOp::create(nb, l, 2),
+            linalg::IndexOp::create(nb, l, 3),
+            linalg::IndexOp::create(nb, l, 4),
+            linalg::IndexOp::create(nb, l, 5), args[2], args[3]);
+        linalg::YieldOp::create(nb, l, ValueRange{best, bestOffset});
       });
   return generic.getResult(1);
 }

@@ -1,9 +1,12 @@
 //===- LowerPooling.cpp - max_pool2d and avg_pool2d to Linalg -------------===//
 //
-// Both pad the input (`tensor.pad`) and run a named pooling op:
-// - max_pool2d pads with -inf (padding never wins) and takes
-//   `linalg.pooling_nchw_max` into a -inf init;
-// - avg_pool2d pads with zeros, sums with `linalg.pooling_nchw_sum` and
+// Both pad the input (`tensor.pad`) and pool it: windows of up to 16 offsets
+// as an elementwise generic with the window unrolled in its body (vector
+// code), bigger ones with a named pooling op; either way in the named op's
+// order, so the results are the same:
+// - max_pool2d pads with -inf (padding never wins) and takes the maximum
+//   (`arith.maximumf`, `linalg.pooling_nchw_max`) from -inf;
+// - avg_pool2d pads with zeros, sums (`linalg.pooling_nchw_sum`) and
 //   divides by each window's count, known at compile time: a scalar when all
 //   windows count the same, otherwise an [OH, OW] constant table.
 // `ceil_mode` adds end padding so that the last, partial window exists; the
@@ -18,6 +21,7 @@
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <algorithm>
 
@@ -78,12 +82,48 @@ struct PoolGeometry {
 
 } // namespace
 
-/// The named pooling op `NamedPoolOp` over `padded` with the op's strides.
-template <typename NamedPoolOp>
-static Value createNamedPool(OpBuilder &b, Location loc, const PoolGeometry &g,
-                             RankedTensorType resultType, Value padded,
-                             Value init) {
+/// The pooling of `padded` into windows with the op's strides: each output
+/// is `init` combined with the window's elements in row-major order, as
+/// the named op `NamedPoolOp` computes it. A small window (at most 16
+/// offsets, the usual 2x2 or 3x3) is unrolled into an elementwise body that
+/// reads its elements at their positions, in the same order, so that
+/// -logbtq-vectorize runs it 16 lanes wide (the reads become gathers); a
+/// larger one stays the named op, whose reduction loops stay scalar.
+template <typename NamedPoolOp, typename CombineOp>
+static Value createPool(OpBuilder &b, Location loc, const PoolGeometry &g,
+                        RankedTensorType resultType, Value padded,
+                        Value initValue) {
   Type f32 = resultType.getElementType();
+  if (g.kernel[0] * g.kernel[1] <= 16) {
+    Value empty = createEmpty(b, loc, resultType.getShape(), f32);
+    return createGeneric(
+               b, loc, ValueRange{}, ValueRange{empty},
+               {b.getMultiDimIdentityMap(4)}, getIteratorTypes(4),
+               [&](OpBuilder &nb, Location l, ValueRange) {
+                 SmallVector<Value> iv;
+                 for (unsigned d = 0; d < 4; ++d)
+                   iv.push_back(linalg::IndexOp::create(nb, l, d));
+                 auto at = [&](int axis, int64_t k) -> Value {
+                   return arith::AddIOp::create(
+                       nb, l,
+                       arith::MulIOp::create(
+                           nb, l, iv[2 + axis],
+                           createIndexConstant(nb, l, g.stride[axis])),
+                       createIndexConstant(nb, l, k));
+                 };
+                 Value acc = initValue;
+                 for (int64_t kh = 0; kh < g.kernel[0]; ++kh)
+                   for (int64_t kw = 0; kw < g.kernel[1]; ++kw) {
+                     Value v = tensor::ExtractOp::create(
+                         nb, l, padded,
+                         ValueRange{iv[0], iv[1], at(0, kh), at(1, kw)});
+                     acc = CombineOp::create(nb, l, acc, v);
+                   }
+                 return SmallVector<Value>{acc};
+               })
+        .front();
+  }
+  Value init = createFilled(b, loc, resultType.getShape(), initValue);
   // The window operand only carries the kernel shape.
   Value window = createEmpty(b, loc, {g.kernel[0], g.kernel[1]}, f32);
   return NamedPoolOp::create(b, loc, TypeRange{resultType},
@@ -106,9 +146,9 @@ struct MaxPool2DLowering : F32OpLowering<MaxPool2DOp> {
     PoolGeometry g = PoolGeometry::get(op);
     Value negInf = createNegInf(rewriter, loc, resultType.getElementType());
     Value padded = g.pad(rewriter, loc, adaptor.getInput(), negInf);
-    Value init = createFilled(rewriter, loc, resultType.getShape(), negInf);
-    return SmallVector<Value>{createNamedPool<linalg::PoolingNchwMaxOp>(
-        rewriter, loc, g, resultType, padded, init)};
+    return SmallVector<Value>{
+        createPool<linalg::PoolingNchwMaxOp, arith::MaximumFOp>(
+            rewriter, loc, g, resultType, padded, negInf)};
   }
 };
 
@@ -124,9 +164,8 @@ struct AvgPool2DLowering : F32OpLowering<AvgPool2DOp> {
     PoolGeometry g = PoolGeometry::get(op);
     Value zero = createFloatConstant(rewriter, loc, f32, 0.0);
     Value padded = g.pad(rewriter, loc, adaptor.getInput(), zero);
-    Value init = createFilled(rewriter, loc, resultType.getShape(), zero);
-    Value sum = createNamedPool<linalg::PoolingNchwSumOp>(
-        rewriter, loc, g, resultType, padded, init);
+    Value sum = createPool<linalg::PoolingNchwSumOp, arith::AddFOp>(
+        rewriter, loc, g, resultType, padded, zero);
 
     // The divisor of each output position, row-major over [OH, OW].
     bool countPad = op.getCountIncludePad();

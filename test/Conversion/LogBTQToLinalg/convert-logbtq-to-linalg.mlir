@@ -284,15 +284,25 @@ func.func @mul_scalar_tensor(%a: tensor<4x5xf32>, %s: tensor<f32>) -> tensor<4x5
 
 // -----
 
-// No padding: no tensor.pad; the window operand only gives the kernel shape.
+// No padding: no tensor.pad. A window of at most 16 offsets is unrolled: an
+// elementwise generic over the output reads each element of its window at
+// (oh * 2 + kh, ow * 2 + kw), in row-major order, and takes the maximum
+// from -inf, as linalg.pooling_nchw_max would.
 // CHECK-LABEL: func.func @max_pool2d(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<1x2x4x4xf32>)
 // CHECK-NOT: tensor.pad
 // CHECK: [[NEGINF:%.+]] = arith.constant 0xFF800000 : f32
-// CHECK: [[INIT:%.+]] = linalg.fill ins([[NEGINF]] : f32) outs(%{{.+}} : tensor<1x2x2x2xf32>)
-// CHECK: [[WIN:%.+]] = tensor.empty() : tensor<2x2xf32>
-// CHECK: [[Y:%.+]] = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-// CHECK-SAME: ins([[X]], [[WIN]] : tensor<1x2x4x4xf32>, tensor<2x2xf32>) outs([[INIT]] : tensor<1x2x2x2xf32>)
+// CHECK: [[Y:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%{{.+}} : tensor<1x2x2x2xf32>)
+// CHECK: [[OH:%.+]] = linalg.index 2 : index
+// CHECK: [[OW:%.+]] = linalg.index 3 : index
+// CHECK: arith.muli [[OH]], %{{.+}} : index
+// CHECK: [[A:%.+]] = tensor.extract [[X]][%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] : tensor<1x2x4x4xf32>
+// CHECK-NEXT: [[M:%.+]] = arith.maximumf [[NEGINF]], [[A]] : f32
+// CHECK: [[B:%.+]] = tensor.extract [[X]]
+// CHECK-NEXT: arith.maximumf [[M]], [[B]] : f32
+// CHECK-COUNT-2: arith.maximumf
+// CHECK-NOT: arith.maximumf
+// CHECK: linalg.yield
 // CHECK: return [[Y]]
 func.func @max_pool2d(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
   %y = logbtq.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
@@ -307,8 +317,10 @@ func.func @max_pool2d(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
 // CHECK: [[P:%.+]] = tensor.pad %{{.+}} low[0, 0, 1, 2] high[0, 0, 1, 0]
 // CHECK: tensor.yield [[NEGINF]] : f32
 // CHECK-NEXT: } : tensor<1x2x5x5xf32> to tensor<1x2x7x7xf32>
-// CHECK: linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<[2, 1]> : tensor<2xi64>}
-// CHECK-SAME: ins([[P]], %{{.+}} : tensor<1x2x7x7xf32>, tensor<3x3xf32>) outs(%{{.+}} : tensor<1x2x3x5xf32>)
+// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x2x3x5xf32>)
+// CHECK-COUNT-9: tensor.extract [[P]]
+// CHECK-NOT: tensor.extract
+// CHECK: linalg.yield
 func.func @max_pool2d_pads(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x5xf32> {
   %y = logbtq.max_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 1>, pads = array<i64: 1, 2, 1, 0>} : tensor<1x2x5x5xf32> -> tensor<1x2x3x5xf32>
   return %y : tensor<1x2x3x5xf32>
@@ -321,11 +333,28 @@ func.func @max_pool2d_pads(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x5xf32> {
 // CHECK-LABEL: func.func @max_pool2d_ceil(
 // CHECK: tensor.pad %{{.+}} low[0, 0, 0, 0] high[0, 0, 1, 1]
 // CHECK: } : tensor<1x2x5x5xf32> to tensor<1x2x6x6xf32>
-// CHECK: linalg.pooling_nchw_max
+// CHECK: linalg.generic
 // CHECK-SAME: outs(%{{.+}} : tensor<1x2x3x3xf32>)
 func.func @max_pool2d_ceil(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32> {
   %y = logbtq.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, ceil_mode} : tensor<1x2x5x5xf32> -> tensor<1x2x3x3xf32>
   return %y : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+// A window of more than 16 offsets (5 x 4) stays the named op; the window
+// operand only gives the kernel shape.
+// CHECK-LABEL: func.func @max_pool2d_large(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<1x2x10x8xf32>)
+// CHECK: [[NEGINF:%.+]] = arith.constant 0xFF800000 : f32
+// CHECK: [[INIT:%.+]] = linalg.fill ins([[NEGINF]] : f32) outs(%{{.+}} : tensor<1x2x2x2xf32>)
+// CHECK: [[WIN:%.+]] = tensor.empty() : tensor<5x4xf32>
+// CHECK: [[Y:%.+]] = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<[5, 4]> : tensor<2xi64>}
+// CHECK-SAME: ins([[X]], [[WIN]] : tensor<1x2x10x8xf32>, tensor<5x4xf32>) outs([[INIT]] : tensor<1x2x2x2xf32>)
+// CHECK: return [[Y]]
+func.func @max_pool2d_large(%x: tensor<1x2x10x8xf32>) -> tensor<1x2x2x2xf32> {
+  %y = logbtq.max_pool2d %x {kernel = array<i64: 5, 4>, strides = array<i64: 5, 4>} : tensor<1x2x10x8xf32> -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
 }
 
 // -----
@@ -335,9 +364,12 @@ func.func @max_pool2d_ceil(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32> {
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<1x2x4x4xf32>)
 // CHECK-NOT: tensor.pad
 // CHECK: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f32
-// CHECK: [[INIT:%.+]] = linalg.fill ins([[ZERO]] : f32) outs(%{{.+}} : tensor<1x2x2x2xf32>)
-// CHECK: [[SUM:%.+]] = linalg.pooling_nchw_sum {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-// CHECK-SAME: ins([[X]], %{{.+}} : tensor<1x2x4x4xf32>, tensor<2x2xf32>) outs([[INIT]] : tensor<1x2x2x2xf32>)
+// CHECK: [[SUM:%.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x2x2x2xf32>)
+// CHECK: [[A:%.+]] = tensor.extract [[X]]
+// CHECK-NEXT: [[S0:%.+]] = arith.addf [[ZERO]], [[A]] : f32
+// CHECK-COUNT-3: arith.addf
+// CHECK-NOT: arith.addf
+// CHECK: linalg.yield
 // CHECK: [[FOUR:%.+]] = arith.constant 4.000000e+00 : f32
 // CHECK: [[Y:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>]
 // CHECK-SAME: ins([[SUM]] : tensor<1x2x2x2xf32>)
@@ -358,8 +390,9 @@ func.func @avg_pool2d(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
 // CHECK: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f32
 // CHECK: [[P:%.+]] = tensor.pad %{{.+}} low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: tensor.yield [[ZERO]] : f32
-// CHECK: [[SUM:%.+]] = linalg.pooling_nchw_sum
-// CHECK-SAME: ins([[P]], %{{.+}} : tensor<1x2x7x7xf32>, tensor<3x3xf32>)
+// CHECK: [[SUM:%.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x2x3x3xf32>)
+// CHECK-COUNT-9: tensor.extract [[P]]
+// CHECK: linalg.yield
 // CHECK: [[COUNTS:%.+]] = arith.constant dense<{{\[}}[4.000000e+00, 6.000000e+00, 4.000000e+00], [6.000000e+00, 9.000000e+00, 6.000000e+00], [4.000000e+00, 6.000000e+00, 4.000000e+00]]> : tensor<3x3xf32>
 // CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>]
 // CHECK-SAME: ins([[SUM]], [[COUNTS]] : tensor<1x2x3x3xf32>, tensor<3x3xf32>)
@@ -374,7 +407,7 @@ func.func @avg_pool2d_pads(%x: tensor<1x2x5x5xf32>) -> tensor<1x2x3x3xf32> {
 
 // With count_include_pad every window lies in the padded input: all count 9.
 // CHECK-LABEL: func.func @avg_pool2d_pads_include(
-// CHECK: linalg.pooling_nchw_sum
+// CHECK: linalg.generic
 // CHECK: [[NINE:%.+]] = arith.constant 9.000000e+00 : f32
 // CHECK: linalg.generic
 // CHECK: arith.divf %{{.+}}, [[NINE]] : f32

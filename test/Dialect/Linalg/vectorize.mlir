@@ -164,3 +164,32 @@ func.func @chunked_count(%x: tensor<131072xi8>, %init: tensor<i32>) -> tensor<i3
   } -> tensor<i32>
   return %r : tensor<i32>
 }
+
+// -----
+
+// A read at computed indices of a slice (a strided view once bufferized) is
+// a gather with offsets linearized over the slice's shape: it reads a dense
+// copy instead. A tensor that is dense (here the function argument) is read
+// in place.
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @gather_from_slice
+//  CHECK-SAME: (%[[BIG:.+]]: tensor<4x24xf32>, %[[IDX:.+]]: tensor<4x16xindex>, %[[DENSE:.+]]: tensor<4x16xf32>)
+//       CHECK:   %[[SLICE:.+]] = tensor.extract_slice %[[BIG]][0, 0] [4, 16] [1, 1]
+//       CHECK:   %[[COPY:.+]] = bufferization.alloc_tensor() copy(%[[SLICE]]) : tensor<4x16xf32>
+//   CHECK-NOT:   bufferization.alloc_tensor
+//       CHECK:   vector.gather %[[COPY]]
+//       CHECK:   vector.gather %[[DENSE]]
+func.func @gather_from_slice(%big: tensor<4x24xf32>, %idx: tensor<4x16xindex>, %dense: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %slice = tensor.extract_slice %big[0, 0] [4, 16] [1, 1] : tensor<4x24xf32> to tensor<4x16xf32>
+  %init = tensor.empty() : tensor<4x16xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%idx : tensor<4x16xindex>) outs(%init : tensor<4x16xf32>) {
+  ^bb0(%i: index, %out: f32):
+    %row = linalg.index 0 : index
+    %a = tensor.extract %slice[%row, %i] : tensor<4x16xf32>
+    %b = tensor.extract %dense[%row, %i] : tensor<4x16xf32>
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<4x16xf32>
+  return %r : tensor<4x16xf32>
+}

@@ -9,6 +9,7 @@
 
 #include "logbtq/Dialect/Linalg/Transforms/Passes.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -203,6 +204,46 @@ linalg::GenericOp chunkReduction(RewriterBase &rewriter, linalg::GenericOp op,
   return cast<linalg::GenericOp>(tiled->tiledOps.back());
 }
 
+/// Whether the buffer of `tensor` may be a strided view (a slice of a
+/// bigger buffer, possibly reshaped) rather than a dense row-major one.
+bool mayBeStridedView(Value tensor) {
+  while (Operation *def = tensor.getDefiningOp()) {
+    if (auto slice = dyn_cast<tensor::ExtractSliceOp>(def))
+      return !slice.getSourceType().hasStaticShape() ||
+             slice.getSourceType().getShape() != slice.getType().getShape();
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(
+            def)) {
+      tensor = def->getOperand(0);
+      continue;
+    }
+    return false;
+  }
+  return false;
+}
+
+/// The vectorizer reads a tensor at computed indices (`tensor.extract` in
+/// the body) with a `vector.gather` whose offsets are linearized over the
+/// tensor's shape, which is only right if its buffer is dense. A tensor that
+/// may become a strided view is read from a dense copy instead.
+void readDenseCopies(RewriterBase &rewriter, linalg::GenericOp op) {
+  DenseMap<Value, Value> copies;
+  op.getRegion().walk([&](tensor::ExtractOp extract) {
+    Value source = extract.getTensor();
+    if (op.getRegion().isAncestor(source.getParentRegion()) ||
+        !mayBeStridedView(source))
+      return;
+    Value &copy = copies[source];
+    if (!copy) {
+      rewriter.setInsertionPoint(op);
+      copy = bufferization::AllocTensorOp::create(
+          rewriter, op.getLoc(), cast<RankedTensorType>(source.getType()),
+          ValueRange{}, source);
+    }
+    rewriter.modifyOpInPlace(
+        extract, [&] { extract.getTensorMutable().assign(copy); });
+  });
+}
+
 struct VectorizePass : logbtq::impl::LogBTQVectorizeBase<VectorizePass> {
   using LogBTQVectorizeBase::LogBTQVectorizeBase;
 
@@ -222,6 +263,7 @@ struct VectorizePass : logbtq::impl::LogBTQVectorizeBase<VectorizePass> {
     });
     IRRewriter rewriter(&getContext());
     for (linalg::GenericOp op : candidates) {
+      readDenseCopies(rewriter, op);
       op = collapseIfUniform(rewriter, op);
       unsigned inner = op.getNumLoops() - 1;
       if (!isContiguousIn(op, inner))

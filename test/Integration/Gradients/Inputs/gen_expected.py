@@ -283,6 +283,11 @@ def test_max_pool2d_grad(m, rng):
         ((1, 2, 8, 8), (2, 2), (3, 3), (0, 0, 0, 0), False, "ties"),  # gaps
         ((1, 2, 6, 6), (3, 3), (2, 2), (1, 1, 1, 1), False, "special"),
         ((1, 2, 7, 6), (3, 2), (2, 1), (2, 0, 1, 1), False, "ties"),  # asymmetric
+        # Rows of 16 and more: the unrolled windows run as vector code (with
+        # a scalar remainder for the 28 and 37 wide ones).
+        ((2, 3, 6, 28), (2, 2), (2, 2), (0, 0, 0, 0), False, "ties"),
+        ((1, 2, 5, 37), (3, 3), (1, 1), (1, 1, 1, 1), False, "ties"),
+        ((1, 2, 6, 34), (2, 2), (2, 2), (0, 0, 0, 0), False, "special"),
     ]
     for shape, kernel, strides, pads, ceil_mode, values in cases:
         x = small_ints(rng, shape) if values != "normal" else normal(rng, shape)

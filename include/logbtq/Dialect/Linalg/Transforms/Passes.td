@@ -50,6 +50,11 @@ def LogBTQVectorize : Pass<"logbtq-vectorize"> {
       `minnumf`/`maximumf`/`minimumf` (counters and range maxima), or
       float `addf`/`mulf` that carry the `reassoc` flag (the barrier's
       sum, whose order only the reported loss sees).
+    A `tensor.extract` at computed indices becomes a `vector.gather` whose
+    offsets are linearized over the tensor's shape, which is only right for
+    a dense buffer; a tensor that may bufferize to a strided view (a slice,
+    possibly reshaped) is first copied (`bufferization.alloc_tensor` with
+    `copy`).
     Other float sums are left alone: vectorizing them would change the
     last bits of results the tests pin down.
 
@@ -82,7 +87,7 @@ def LogBTQVectorize : Pass<"logbtq-vectorize"> {
     "::mlir::linalg::LinalgDialect", "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect", "::mlir::vector::VectorDialect",
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
-    "::mlir::ub::UBDialect"
+    "::mlir::ub::UBDialect", "::mlir::bufferization::BufferizationDialect"
   ];
 }
 
