@@ -123,33 +123,24 @@ Value gatherWindows(OpBuilder &b, Location loc, RankedTensorType resultType,
   if (isSmallWindow(axes)) {
     // The same sum with the offsets unrolled in the body, in the same order:
     // an elementwise generic, which -logbtq-vectorize runs 16 lanes wide.
-    Value init = lowering::createEmpty(b, loc, resultType.getShape(),
-                                       b.getF32Type());
-    return createGeneric(
-               b, loc, ValueRange{}, ValueRange{init},
-               {b.getMultiDimIdentityMap(4)}, getIteratorTypes(4),
-               [&](OpBuilder &nb, Location l, ValueRange) {
-                 SmallVector<Value> iv;
-                 for (unsigned d = 0; d < 4; ++d)
-                   iv.push_back(linalg::IndexOp::create(nb, l, d));
-                 Value acc = createF32Constant(nb, l, 0.0);
-                 forEachOffset(axes, /*reversed=*/true, [&](int64_t h,
-                                                             int64_t w) {
-                   Value kh = createIndexConstant(nb, l, h);
-                   Value kw = createIndexConstant(nb, l, w);
-                   auto [validH, oh] = windowCovering(nb, l, axes[0], iv[2], kh);
-                   auto [validW, ow] = windowCovering(nb, l, axes[1], iv[3], kw);
-                   auto [hit, value] =
-                       contribution(nb, l, iv[0], iv[1], oh, ow, kh, kw);
-                   Value take = arith::AndIOp::create(nb, l, validH, validW);
-                   if (hit)
-                     take = arith::AndIOp::create(nb, l, take, hit);
-                   Value sum = arith::AddFOp::create(nb, l, acc, value);
-                   acc = arith::SelectOp::create(nb, l, take, sum, acc);
-                 });
-                 return SmallVector<Value>{acc};
-               })
-        .front();
+    return createIndexed(
+        b, loc, resultType, [&](OpBuilder &nb, Location l, ValueRange iv) {
+          Value acc = createF32Constant(nb, l, 0.0);
+          forEachOffset(axes, /*reversed=*/true, [&](int64_t h, int64_t w) {
+            Value kh = createIndexConstant(nb, l, h);
+            Value kw = createIndexConstant(nb, l, w);
+            auto [validH, oh] = windowCovering(nb, l, axes[0], iv[2], kh);
+            auto [validW, ow] = windowCovering(nb, l, axes[1], iv[3], kw);
+            auto [hit, value] =
+                contribution(nb, l, iv[0], iv[1], oh, ow, kh, kw);
+            Value take = arith::AndIOp::create(nb, l, validH, validW);
+            if (hit)
+              take = arith::AndIOp::create(nb, l, take, hit);
+            Value sum = arith::AddFOp::create(nb, l, acc, value);
+            acc = arith::SelectOp::create(nb, l, take, sum, acc);
+          });
+          return acc;
+        });
   }
   Value zero = createF32Constant(b, loc, 0.0);
   Value init = lowering::createFilled(b, loc, resultType.getShape(), zero);
@@ -266,38 +257,29 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
     // The same search with the offsets unrolled in the body, in the same
     // order, each element read at its position: an elementwise generic,
     // which -logbtq-vectorize runs 16 lanes wide (the reads as gathers).
-    Value init = lowering::createEmpty(b, loc, outShape, b.getIndexType());
-    return createGeneric(
-               b, loc, ValueRange{}, ValueRange{init},
-               {b.getMultiDimIdentityMap(4)}, getIteratorTypes(4),
-               [&](OpBuilder &nb, Location l, ValueRange) {
-                 SmallVector<Value> iv;
-                 for (unsigned d = 0; d < 4; ++d)
-                   iv.push_back(linalg::IndexOp::create(nb, l, d));
-                 Value best = negInf;
-                 Value bestOffset = createIndexConstant(nb, l, none);
-                 forEachOffset(axes, /*reversed=*/false, [&](int64_t h,
-                                                              int64_t w) {
-                   Value kh = createIndexConstant(nb, l, h);
-                   Value kw = createIndexConstant(nb, l, w);
-                   auto at = [&](Value o, int axis, Value k) -> Value {
-                     return arith::AddIOp::create(
-                         nb, l,
-                         arith::MulIOp::create(
-                             nb, l, o,
-                             createIndexConstant(nb, l, axes[axis].stride)),
-                         k);
-                   };
-                   Value v = tensor::ExtractOp::create(
-                       nb, l, source,
-                       ValueRange{iv[0], iv[1], at(iv[2], 0, kh),
-                                  at(iv[3], 1, kw)});
-                   std::tie(best, bestOffset) =
-                       step(nb, l, v, iv[2], iv[3], kh, kw, best, bestOffset);
-                 });
-                 return SmallVector<Value>{bestOffset};
-               })
-        .front();
+    auto type = RankedTensorType::get(outShape, b.getIndexType());
+    return createIndexed(
+        b, loc, type, [&](OpBuilder &nb, Location l, ValueRange iv) {
+          Value best = negInf;
+          Value bestOffset = createIndexConstant(nb, l, none);
+          forEachOffset(axes, /*reversed=*/false, [&](int64_t h, int64_t w) {
+            Value kh = createIndexConstant(nb, l, h);
+            Value kw = createIndexConstant(nb, l, w);
+            auto at = [&](Value o, int axis, Value k) -> Value {
+              return arith::AddIOp::create(
+                  nb, l,
+                  arith::MulIOp::create(
+                      nb, l, o, createIndexConstant(nb, l, axes[axis].stride)),
+                  k);
+            };
+            Value v = tensor::ExtractOp::create(
+                nb, l, source,
+                ValueRange{iv[0], iv[1], at(iv[2], 0, kh), at(iv[3], 1, kw)});
+            std::tie(best, bestOffset) =
+                step(nb, l, v, iv[2], iv[3], kh, kw, best, bestOffset);
+          });
+          return bestOffset;
+        });
   }
 
   Value values = lowering::createFilled(b, loc, outShape, negInf);

@@ -95,33 +95,26 @@ static Value createPool(OpBuilder &b, Location loc, const PoolGeometry &g,
                         Value initValue) {
   Type f32 = resultType.getElementType();
   if (g.kernel[0] * g.kernel[1] <= 16) {
-    Value empty = createEmpty(b, loc, resultType.getShape(), f32);
-    return createGeneric(
-               b, loc, ValueRange{}, ValueRange{empty},
-               {b.getMultiDimIdentityMap(4)}, getIteratorTypes(4),
-               [&](OpBuilder &nb, Location l, ValueRange) {
-                 SmallVector<Value> iv;
-                 for (unsigned d = 0; d < 4; ++d)
-                   iv.push_back(linalg::IndexOp::create(nb, l, d));
-                 auto at = [&](int axis, int64_t k) -> Value {
-                   return arith::AddIOp::create(
-                       nb, l,
-                       arith::MulIOp::create(
-                           nb, l, iv[2 + axis],
-                           createIndexConstant(nb, l, g.stride[axis])),
-                       createIndexConstant(nb, l, k));
-                 };
-                 Value acc = initValue;
-                 for (int64_t kh = 0; kh < g.kernel[0]; ++kh)
-                   for (int64_t kw = 0; kw < g.kernel[1]; ++kw) {
-                     Value v = tensor::ExtractOp::create(
-                         nb, l, padded,
-                         ValueRange{iv[0], iv[1], at(0, kh), at(1, kw)});
-                     acc = CombineOp::create(nb, l, acc, v);
-                   }
-                 return SmallVector<Value>{acc};
-               })
-        .front();
+    return createIndexed(
+        b, loc, resultType, [&](OpBuilder &nb, Location l, ValueRange iv) {
+          auto at = [&](int axis, int64_t k) -> Value {
+            return arith::AddIOp::create(
+                nb, l,
+                arith::MulIOp::create(
+                    nb, l, iv[2 + axis],
+                    createIndexConstant(nb, l, g.stride[axis])),
+                createIndexConstant(nb, l, k));
+          };
+          Value acc = initValue;
+          for (int64_t kh = 0; kh < g.kernel[0]; ++kh)
+            for (int64_t kw = 0; kw < g.kernel[1]; ++kw) {
+              Value v = tensor::ExtractOp::create(
+                  nb, l, padded,
+                  ValueRange{iv[0], iv[1], at(0, kh), at(1, kw)});
+              acc = CombineOp::create(nb, l, acc, v);
+            }
+          return acc;
+        });
   }
   Value init = createFilled(b, loc, resultType.getShape(), initValue);
   // The window operand only carries the kernel shape.

@@ -141,6 +141,19 @@ Value lowering::createElementwise(
                            });
 }
 
+Value lowering::createIndexed(
+    OpBuilder &b, Location loc, RankedTensorType resultType,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  return createElementwise(
+      b, loc, resultType, ValueRange{}, {},
+      [&](OpBuilder &nb, Location nloc, ValueRange) {
+        SmallVector<Value> indices;
+        for (unsigned d = 0; d < resultType.getRank(); ++d)
+          indices.push_back(linalg::IndexOp::create(nb, nloc, d));
+        return SmallVector<Value>{body(nb, nloc, indices)};
+      });
+}
+
 SmallVector<Value>
 lowering::createGeneric(OpBuilder &b, Location loc, ValueRange inputs,
                         ValueRange inits, ArrayRef<AffineMap> maps,

@@ -122,6 +122,14 @@ Value createElementwise(
     OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
     function_ref<Value(OpBuilder &, Location, ValueRange)> body);
 
+/// A tensor of `resultType` whose every element is `body(indices)` (the
+/// element's indices, `linalg.index` values): a parallel generic with no
+/// inputs, for elements read at computed positions (`tensor.extract`), which
+/// -logbtq-vectorize turns into gathers.
+Value createIndexed(
+    OpBuilder &b, Location loc, RankedTensorType resultType,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body);
+
 /// A `linalg.generic` over `iterators` that reads `inputs` and writes (or
 /// accumulates into) `inits` through `maps` (inputs first); its results.
 SmallVector<Value> createGeneric(OpBuilder &b, Location loc, ValueRange inputs,

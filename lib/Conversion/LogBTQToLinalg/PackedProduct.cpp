@@ -84,19 +84,15 @@ Value createPacked(OpBuilder &b, Location loc, ArrayRef<int64_t> dims,
                    Type elementType,
                    function_ref<Value(OpBuilder &, Location, ValueRange)>
                        element) {
-  unsigned rank = dims.size();
-  return createGeneric(
-             b, loc, ValueRange{},
-             ValueRange{createEmpty(b, loc, dims, elementType)},
-             {b.getMultiDimIdentityMap(rank)}, getIteratorTypes(rank),
-             [&](OpBuilder &nb, Location l, ValueRange) {
-               SmallVector<Value> indices;
-               for (unsigned d = 0; d < rank; ++d)
-                 indices.push_back(arith::IndexCastOp::create(
-                     nb, l, nb.getI32Type(), linalg::IndexOp::create(nb, l, d)));
-               return SmallVector<Value>{element(nb, l, indices)};
-             })
-      .front();
+  return createIndexed(
+      b, loc, RankedTensorType::get(dims, elementType),
+      [&](OpBuilder &nb, Location l, ValueRange at) {
+        SmallVector<Value> indices;
+        for (Value index : at)
+          indices.push_back(
+              arith::IndexCastOp::create(nb, l, nb.getI32Type(), index));
+        return element(nb, l, indices);
+      });
 }
 
 /// A as `tensor<batches x rows x pairs x i32>`: a pair of A, broadcast to
