@@ -8,6 +8,7 @@
 #include "Peaks.h"
 
 #include <cstdint>
+#include <cstring>
 
 #ifdef LOGBTQ_PEAKS_AVX512
 #include <immintrin.h>
@@ -33,22 +34,14 @@ bool peaksCompiled() { return true; }
   X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 static_assert(kPeakAccumulators == 12, "LOGBTQ_FOR_EACH_ACC lists 12");
 
-// The sum of a vector's lanes: the loops' result, so that nothing they
-// compute is dead.
-static int64_t sumLanes(__m512i v) {
-  alignas(64) int32_t lanes[16];
-  _mm512_store_si512(lanes, v);
-  int64_t total = 0;
-  for (int32_t lane : lanes)
-    total += lane;
-  return total;
-}
-
-static double sumLanes(__m512 v) {
-  alignas(64) float lanes[16];
-  _mm512_store_ps(lanes, v);
-  double total = 0;
-  for (float lane : lanes)
+// The sum of a vector's `Lane` lanes: the loops' result, so that nothing
+// they compute is dead.
+template <typename Lane, typename Total, typename Vector>
+static Total sumLanes(Vector v) {
+  Lane lanes[sizeof(Vector) / sizeof(Lane)];
+  std::memcpy(lanes, &v, sizeof(v));
+  Total total = 0;
+  for (Lane lane : lanes)
     total += lane;
   return total;
 }
@@ -68,7 +61,7 @@ int64_t vpdpwssdLoop(int64_t iterations) {
 #undef DECLARE
 #undef STEP
 #undef SUM
-  return sumLanes(sum);
+  return sumLanes<int32_t, int64_t>(sum);
 }
 
 int64_t vpdpwssdChainLoop(int64_t iterations) {
@@ -80,7 +73,7 @@ int64_t vpdpwssdChainLoop(int64_t iterations) {
     LOGBTQ_FOR_EACH_ACC(STEP)
   }
 #undef STEP
-  return sumLanes(acc);
+  return sumLanes<int32_t, int64_t>(acc);
 }
 
 double fmaLoop(int64_t iterations) {
@@ -99,7 +92,7 @@ double fmaLoop(int64_t iterations) {
 #undef DECLARE
 #undef STEP
 #undef SUM
-  return sumLanes(sum);
+  return sumLanes<float, double>(sum);
 }
 
 #else

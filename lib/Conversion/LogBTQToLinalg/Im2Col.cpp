@@ -59,15 +59,6 @@ Value readWindow(OpBuilder &b, Location loc, Value input, const ConvGeometry &g,
                  at(ow, g.strides[1], kw, g.dilations[1])});
 }
 
-/// The packed product of `kind` (PackedProduct.h) over two operands.
-Value packedProduct(OpBuilder &b, Location loc, ProductKind kind,
-                    ProductShape shape, GridElementFn lhs, GridElementFn rhs) {
-  if (kind == ProductKind::ExactInteger)
-    return createPackedProduct(b, loc, shape, /*lhsBatched=*/false, lhs, rhs);
-  return createPackedFloatProduct(b, loc, shape, /*lhsBatched=*/false, lhs,
-                                  rhs);
-}
-
 /// `[N, F, OH*OW]`: the filter against every window, read straight into
 /// the panels.
 Value packedConv(OpBuilder &b, Location loc, Value input, Value filter,
@@ -83,7 +74,8 @@ Value packedConv(OpBuilder &b, Location loc, Value input, Value filter,
   auto readInput = [&](OpBuilder &nb, Location l, Value n, Value p, Value k) {
     return readWindow(nb, l, input, g, n, k, p);
   };
-  return packedProduct(b, loc, kind, shape, readFilter, readInput);
+  return createProduct(b, loc, kind, shape, /*lhsBatched=*/false, readFilter,
+                       readInput);
 }
 
 /// `[F, C*KH*KW]`: sums over r = (n, oh, ow) of the output gradient times
@@ -116,7 +108,8 @@ Value packedFilterGrad(OpBuilder &b, Location loc, Value grad, Value input,
     auto [n, p] = split(nb, l, r);
     return readWindow(nb, l, input, g, n, k, p);
   };
-  Value product = packedProduct(b, loc, kind, shape, readGrad, readInput);
+  Value product = createProduct(b, loc, kind, shape, /*lhsBatched=*/false,
+                                readGrad, readInput);
   return collapse(b, loc, product, {{0, 1}, {2}});
 }
 

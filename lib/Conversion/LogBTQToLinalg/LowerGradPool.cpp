@@ -88,10 +88,6 @@ std::array<PoolAxis, 2> poolAxes(ArrayRef<int64_t> input,
   return axes;
 }
 
-/// Windows of at most this many offsets have their loops unrolled into an
-/// elementwise body (pooling windows are 2x2 or 3x3 in practice).
-constexpr int64_t kMaxUnrolledWindow = 16;
-
 bool isSmallWindow(const std::array<PoolAxis, 2> &axes) {
   return axes[0].kernel * axes[1].kernel <= kMaxUnrolledWindow;
 }

@@ -1,9 +1,10 @@
 //===- LowerLinear.cpp - matmul and conv2d to Linalg ----------------------===//
 //
 // `logbtq.matmul` becomes the packed f32 product of PackedProduct.h (a
-// transposed operand is only another way of reading it while packing). `logbtq.conv2d` zero-pads the input with `tensor.pad`, convolves as a
-// matrix product over im2col columns (Im2Col.h) and adds the bias per
-// channel afterwards, in the order PyTorch sums.
+// transposed operand is only another way of reading it while packing).
+// `logbtq.conv2d` zero-pads the input with `tensor.pad`, convolves as the
+// packed product of the filter and the windows, read in place (Im2Col.h),
+// and adds the bias per channel afterwards, in the order PyTorch sums.
 //
 //===----------------------------------------------------------------------===//
 

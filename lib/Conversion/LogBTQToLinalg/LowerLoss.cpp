@@ -59,6 +59,20 @@ static Value getColumnIndex(OpBuilder &b, Location loc) {
 
 namespace {
 
+/// The per-call constants of psi_t, in one float type.
+struct PsiConstants {
+  Value bound, t, invT, switchPoint, logCoeff, linearShift;
+
+  /// The same constants rounded to `type`, computed once outside the loops.
+  PsiConstants truncated(OpBuilder &b, Location loc, FloatType type) const {
+    auto in = [&](Value v) -> Value {
+      return arith::TruncFOp::create(b, loc, type, v);
+    };
+    return {in(bound),       in(t),        in(invT),
+            in(switchPoint), in(logCoeff), in(linearShift)};
+  }
+};
+
 struct BarrierLowering : F32OpLowering<BarrierOp> {
   using F32OpLowering::F32OpLowering;
 
@@ -77,47 +91,45 @@ struct BarrierLowering : F32OpLowering<BarrierOp> {
     auto f64Const = [&](double v) {
       return createFloatConstant(rewriter, loc, f64, v);
     };
-    Value t = arith::ExtFOp::create(rewriter, loc, f64, adaptor.getT());
+    PsiConstants wide;
+    wide.t = arith::ExtFOp::create(rewriter, loc, f64, adaptor.getT());
     Value one = f64Const(1.0);
-    Value tt = arith::MulFOp::create(rewriter, loc, t, t);
-    Value invT = arith::DivFOp::create(rewriter, loc, one, t);
+    Value tt = arith::MulFOp::create(rewriter, loc, wide.t, wide.t);
+    wide.invT = arith::DivFOp::create(rewriter, loc, one, wide.t);
     // z <= -1/t^2 takes the log branch.
-    Value switchPoint =
+    wide.switchPoint =
         arith::DivFOp::create(rewriter, loc, f64Const(-1.0), tt);
-    Value logCoeff = arith::NegFOp::create(rewriter, loc, invT);
+    wide.logCoeff = arith::NegFOp::create(rewriter, loc, wide.invT);
     // (1/t) log(1/t^2), subtracted on the linear branch.
-    Value linearShift = arith::MulFOp::create(
-        rewriter, loc, invT,
+    wide.linearShift = arith::MulFOp::create(
+        rewriter, loc, wide.invT,
         math::LogOp::create(rewriter, loc,
                             arith::DivFOp::create(rewriter, loc, one, tt)));
-    Value bound = f64Const(op.getBound().convertToDouble());
+    wide.bound = f64Const(op.getBound().convertToDouble());
 
-    // psi_t(|x| - bound) of one f32 element, computed in `type` (f64 for
-    // the 256 values of a table, f32, 16 lanes wide, per element) and
-    // returned in f64.
+    // psi_t(|x| - bound) of one f32 element, computed in the type of `c`
+    // (f64 for the 256 values of a table, f32, 16 lanes wide, per element)
+    // and returned in f64.
     auto psiOf = [&](OpBuilder &b, Location loc, Value x,
-                     FloatType type) -> Value {
-      auto in = [&](Value v) -> Value {
-        return type == f64 ? v : arith::TruncFOp::create(b, loc, type, v);
-      };
+                     const PsiConstants &c) -> Value {
+      Type type = c.t.getType();
       Value abs = math::AbsFOp::create(b, loc, x);
       Value magnitude =
           type == f32 ? abs : arith::ExtFOp::create(b, loc, type, abs);
-      Value z = arith::SubFOp::create(b, loc, magnitude, in(bound));
+      Value z = arith::SubFOp::create(b, loc, magnitude, c.bound);
       // -(1/t) log(-z)
       Value logBranch = arith::MulFOp::create(
-          b, loc, in(logCoeff),
+          b, loc, c.logCoeff,
           createLog(b, loc, arith::NegFOp::create(b, loc, z)));
       // t z - (1/t) log(1/t^2) + 1/t
       Value linear = arith::AddFOp::create(
           b, loc,
-          arith::SubFOp::create(b, loc,
-                                arith::MulFOp::create(b, loc, in(t), z),
-                                in(linearShift)),
-          in(invT));
+          arith::SubFOp::create(b, loc, arith::MulFOp::create(b, loc, c.t, z),
+                                c.linearShift),
+          c.invT);
       // A NaN z fails the comparison and stays NaN on the linear branch.
       Value onLog = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
-                                          z, in(switchPoint));
+                                          z, c.switchPoint);
       Value psi = arith::SelectOp::create(b, loc, onLog, logBranch, linear);
       return type == f64 ? psi : arith::ExtFOp::create(b, loc, f64, psi);
     };
@@ -147,7 +159,7 @@ struct BarrierLowering : F32OpLowering<BarrierOp> {
           ValueRange{tables.decodeF32},
           [&](OpBuilder &b, Location l, ValueRange args) {
             return psiOf(b, l, arith::MulFOp::create(b, l, args[0], scale),
-                         rewriter.getF64Type());
+                         wide);
           });
       sum = reduceToScalar(
           rewriter, loc, ValueRange{codes}, f64Const(0.0),
@@ -156,11 +168,11 @@ struct BarrierLowering : F32OpLowering<BarrierOp> {
                               createTableLookup(b, l, psiTable, args[0]));
           });
     } else {
+      PsiConstants narrow = wide.truncated(rewriter, loc, f32);
       sum = reduceToScalar(
           rewriter, loc, ValueRange{adaptor.getInput()}, f64Const(0.0),
           [&](OpBuilder &b, Location l, ValueRange args) {
-            return accumulate(b, l, args[1],
-                              psiOf(b, l, args[0], rewriter.getF32Type()));
+            return accumulate(b, l, args[1], psiOf(b, l, args[0], narrow));
           });
     }
     Value mean = arith::DivFOp::create(rewriter, loc, sum,

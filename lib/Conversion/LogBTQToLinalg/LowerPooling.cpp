@@ -84,8 +84,8 @@ struct PoolGeometry {
 
 /// The pooling of `padded` into windows with the op's strides: each output
 /// is `init` combined with the window's elements in row-major order, as
-/// the named op `NamedPoolOp` computes it. A small window (at most 16
-/// offsets, the usual 2x2 or 3x3) is unrolled into an elementwise body that
+/// the named op `NamedPoolOp` computes it. A window of at most
+/// kMaxUnrolledWindow offsets is unrolled into an elementwise body that
 /// reads its elements at their positions, in the same order, so that
 /// -logbtq-vectorize runs it 16 lanes wide (the reads become gathers); a
 /// larger one stays the named op, whose reduction loops stay scalar.
@@ -94,7 +94,7 @@ static Value createPool(OpBuilder &b, Location loc, const PoolGeometry &g,
                         RankedTensorType resultType, Value padded,
                         Value initValue) {
   Type f32 = resultType.getElementType();
-  if (g.kernel[0] * g.kernel[1] <= 16) {
+  if (g.kernel[0] * g.kernel[1] <= kMaxUnrolledWindow) {
     return createIndexed(
         b, loc, resultType, [&](OpBuilder &nb, Location l, ValueRange iv) {
           auto at = [&](int axis, int64_t k) -> Value {

@@ -122,6 +122,11 @@ Value createElementwise(
     OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
     function_ref<Value(OpBuilder &, Location, ValueRange)> body);
 
+/// Pooling windows of at most this many offsets (the usual 2x2 and 3x3)
+/// are unrolled into elementwise bodies, which vectorize; bigger ones keep
+/// their window loops.
+constexpr int64_t kMaxUnrolledWindow = 16;
+
 /// A tensor of `resultType` whose every element is `body(indices)` (the
 /// element's indices, `linalg.index` values): a parallel generic with no
 /// inputs, for elements read at computed positions (`tensor.extract`), which

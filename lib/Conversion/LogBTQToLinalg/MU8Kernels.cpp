@@ -183,20 +183,21 @@ Value lowering::createDecodedTensor(OpBuilder &b, Location loc,
       });
 }
 
-/// |x| 2^-e in f32, from the f64 `invScale` 2^-e (|e| <= 32, so 2^-e is an
-/// f32 too). It is the exact value unless that lies beyond f32's range:
-/// rounded far below every threshold (counts 0, never saturates) or inf
-/// (saturates), so comparisons in f32 decide as they would in f64.
-static Value scaledMagnitude(OpBuilder &b, Location loc, Value x,
+/// `magnitude` (|x|, f32) times 2^-e in f32, from the f64 `invScale` 2^-e
+/// (|e| <= 32, so 2^-e is an f32 too). It is the exact value unless that
+/// lies beyond f32's range: rounded far below every threshold (counts 0,
+/// never saturates) or inf (saturates), so comparisons in f32 decide as
+/// they would in f64.
+static Value scaledMagnitude(OpBuilder &b, Location loc, Value magnitude,
                              Value invScale) {
   Value scale = arith::TruncFOp::create(b, loc, b.getF32Type(), invScale);
-  return arith::MulFOp::create(b, loc, math::AbsFOp::create(b, loc, x),
-                               scale);
+  return arith::MulFOp::create(b, loc, magnitude, scale);
 }
 
 Value lowering::createSaturates(OpBuilder &b, Location loc, Value x,
                                 Value invScale) {
-  Value m = scaledMagnitude(b, loc, x, invScale);
+  Value m =
+      scaledMagnitude(b, loc, math::AbsFOp::create(b, loc, x), invScale);
   Value one = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0));
   // UGT: true for NaN as well.
   return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UGT, m, one);
@@ -226,7 +227,8 @@ Value lowering::createEncode(OpBuilder &b, Location loc, const Tables &tables,
                              Value linearIndex) {
   Type i32 = b.getI32Type(), f64 = b.getF64Type();
   // The magnitude in units of the range.
-  Value m32 = scaledMagnitude(b, loc, x, invScale);
+  Value abs = math::AbsFOp::create(b, loc, x);
+  Value m32 = scaledMagnitude(b, loc, abs, invScale);
   Value k;
   if (!seed) {
     // Thresholds at or below m: a tie rounds away from zero.
@@ -237,10 +239,7 @@ Value lowering::createEncode(OpBuilder &b, Location loc, const Tables &tables,
     // f32 it could round if it lies far below the range).
     Value lowerK = countAtOrBelow(b, loc, tables.upperLevels, m32);
     Value m = arith::MulFOp::create(
-        b, loc,
-        arith::ExtFOp::create(b, loc, f64,
-                              math::AbsFOp::create(b, loc, x).getResult()),
-        invScale);
+        b, loc, arith::ExtFOp::create(b, loc, f64, abs), invScale);
     Value lower = extract(b, loc, tables.levels, lowerK);
     Value maxK = arith::ConstantIntOp::create(b, loc, i32, mu8::kMaxCode);
     Value upperK = arith::MinSIOp::create(

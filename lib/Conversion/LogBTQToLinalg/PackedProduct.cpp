@@ -405,6 +405,14 @@ Value lowering::createPackedFloatProduct(OpBuilder &b, Location loc,
   return tiledProduct(b, loc, shape, f32, rowGroup);
 }
 
+Value lowering::createProduct(OpBuilder &b, Location loc, ProductKind kind,
+                              ProductShape shape, bool lhsBatched,
+                              GridElementFn lhs, GridElementFn rhs) {
+  if (kind == ProductKind::ExactInteger)
+    return createPackedProduct(b, loc, shape, lhsBatched, lhs, rhs);
+  return createPackedFloatProduct(b, loc, shape, lhsBatched, lhs, rhs);
+}
+
 Value lowering::createMatmulProduct(OpBuilder &b, Location loc, Value lhs,
                                     Value rhs, bool transposeLhs,
                                     bool transposeRhs, ProductKind kind) {
@@ -427,12 +435,8 @@ Value lowering::createMatmulProduct(OpBuilder &b, Location loc, Value lhs,
                transposeRhs ? ValueRange{col, r} : ValueRange{r, col})
         .getResult();
   };
-  Value product =
-      kind == ProductKind::ExactInteger
-          ? createPackedProduct(b, loc, shape, /*lhsBatched=*/false, readLhs,
-                                readRhs)
-          : createPackedFloatProduct(b, loc, shape, /*lhsBatched=*/false,
-                                     readLhs, readRhs);
+  Value product = createProduct(b, loc, kind, shape, /*lhsBatched=*/false,
+                                readLhs, readRhs);
   return tensor::CollapseShapeOp::create(
       b, loc, product, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 }

@@ -59,6 +59,11 @@ Value createPackedFloatProduct(OpBuilder &b, Location loc, ProductShape shape,
 /// kernels), or f32 multiply-adds.
 enum class ProductKind { ExactInteger, Float };
 
+/// createPackedProduct or createPackedFloatProduct, by `kind`.
+Value createProduct(OpBuilder &b, Location loc, ProductKind kind,
+                    ProductShape shape, bool lhsBatched, GridElementFn lhs,
+                    GridElementFn rhs);
+
 /// `lhs · rhs` of two 2-D tensors (either one read transposed) as the packed
 /// product of `kind`: a `[rows, cols]` tensor of i64 or f32.
 Value createMatmulProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,

@@ -615,12 +615,14 @@ func.func @batch_norm(%x: tensor<2x3x4x4xf32>, %scale: tensor<3xf32>, %bias: ten
 // -----
 
 // psi_t(|x| - bound) in f32 (its log from arith ops, no call; the per-call
-// constants computed in f64 and truncated), summed in f64 into a 0-d tensor
-// in any order (reassoc), divided by the 20 elements and truncated to f32.
+// constants computed in f64 and truncated once, before the loop), summed in
+// f64 into a 0-d tensor in any order (reassoc), divided by the 20 elements
+// and truncated to f32.
 // CHECK-LABEL: func.func @barrier(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<4x5xf32>, [[T:%[a-z0-9_]+]]: f32)
 // CHECK: [[T64:%.+]] = arith.extf [[T]] : f32 to f64
 // CHECK-DAG: [[BOUND:%.+]] = arith.constant 5.000000e-01 : f64
+// CHECK: [[BOUND32:%.+]] = arith.truncf [[BOUND]] : f64 to f32
 // CHECK-DAG: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f64
 // CHECK: [[E:%.+]] = tensor.empty() : tensor<f64>
 // CHECK: [[INIT:%.+]] = linalg.fill ins([[ZERO]] : f64) outs([[E]] : tensor<f64>)
@@ -628,9 +630,9 @@ func.func @batch_norm(%x: tensor<2x3x4x4xf32>, %scale: tensor<3xf32>, %bias: ten
 // CHECK-SAME: ins([[X]] : tensor<4x5xf32>) outs([[INIT]] : tensor<f64>)
 // CHECK-NEXT: ^bb0([[IN:%.+]]: f32, [[ACC:%.+]]: f64):
 // CHECK-NEXT: [[ABS:%.+]] = math.absf [[IN]] : f32
-// CHECK-NEXT: [[BOUND32:%.+]] = arith.truncf [[BOUND]] : f64 to f32
 // CHECK-NEXT: [[Z:%.+]] = arith.subf [[ABS]], [[BOUND32]] : f32
 // CHECK-NOT: math.log
+// CHECK-NOT: arith.truncf
 // CHECK: arith.divf %{{.+}}, %{{.+}} : f32
 // CHECK-NOT: math.log
 // CHECK: [[ONLOG:%.+]] = arith.cmpf ole, [[Z]], %{{.+}} : f32
