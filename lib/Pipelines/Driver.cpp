@@ -6,19 +6,19 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Passes/PassBuilder.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -80,14 +80,20 @@ OwningOpRef<ModuleOp> mlir::logbtq::loadModel(MLIRContext &context,
 
 LogicalResult
 mlir::logbtq::buildTraining(ModuleOp module,
-                            const TrainingPipelineOptions &pipeline) {
+                            const TrainingPipelineOptions &pipeline,
+                            TimingScope &timing) {
+  TimingScope scope = timing.nest("build the training program");
   PassManager pm(module.getContext());
+  pm.enableTiming(scope);
   buildTrainingPipeline(pm, pipeline);
   return pm.run(module);
 }
 
-LogicalResult mlir::logbtq::lowerToLLVMDialect(ModuleOp module) {
+LogicalResult mlir::logbtq::lowerToLLVMDialect(ModuleOp module,
+                                               TimingScope &timing) {
+  TimingScope scope = timing.nest("lower to the LLVM dialect");
   PassManager pm(module.getContext());
+  pm.enableTiming(scope);
   // A trainer runs its big loops on all cores (--threads N limits them).
   buildLowerToLLVMPipeline(pm, /*parallel=*/true);
   return pm.run(module);
@@ -157,11 +163,47 @@ static void recordCPUFeatures(llvm::Module &module,
                            "logbtq_cpu_features");
 }
 
+/// LLVM's default pipeline at `optLevel` (0-3), without its loop unroller:
+/// the kernels' loops are unrolled as the compiler generates them, and
+/// what LLVM unrolled besides (small scalar loops around them) made no
+/// measurable difference to training speed but a quarter of the code.
+static void optimizeLLVMModule(llvm::Module &module,
+                               llvm::TargetMachine &machine,
+                               unsigned optLevel) {
+  llvm::PipelineTuningOptions tuning;
+  tuning.LoopUnrolling = false;
+  tuning.LoopInterleaving = optLevel > 1;
+  tuning.LoopVectorization = optLevel > 1;
+  tuning.SLPVectorization = optLevel > 1;
+  llvm::LoopAnalysisManager loops;
+  llvm::FunctionAnalysisManager functions;
+  llvm::CGSCCAnalysisManager sccs;
+  llvm::ModuleAnalysisManager modules;
+  llvm::PassBuilder builder(&machine, tuning);
+  builder.registerModuleAnalyses(modules);
+  builder.registerCGSCCAnalyses(sccs);
+  builder.registerFunctionAnalyses(functions);
+  builder.registerLoopAnalyses(loops);
+  builder.crossRegisterProxies(loops, functions, sccs, modules);
+  const llvm::OptimizationLevel levels[] = {
+      llvm::OptimizationLevel::O0, llvm::OptimizationLevel::O1,
+      llvm::OptimizationLevel::O2, llvm::OptimizationLevel::O3};
+  llvm::OptimizationLevel level = levels[std::min(optLevel, 3u)];
+  llvm::ModulePassManager pipeline =
+      level == llvm::OptimizationLevel::O0
+          ? builder.buildO0DefaultPipeline(level)
+          : builder.buildPerModuleDefaultPipeline(level);
+  pipeline.run(module, modules);
+}
+
 std::unique_ptr<llvm::Module>
 mlir::logbtq::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
-                                unsigned optLevel, StringRef targetCPU) {
+                                unsigned optLevel, StringRef targetCPU,
+                                bool recordFeatures, TimingScope &timing) {
+  TimingScope translateScope = timing.nest("translate to LLVM IR");
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, context, "logbtq_model");
+  translateScope.stop();
   if (!llvmModule) {
     module.emitError("translation to LLVM IR failed");
     return nullptr;
@@ -185,21 +227,19 @@ mlir::logbtq::translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
       function.addFnAttr("target-features",
                          machine->getTargetFeatureString());
   }
-  recordCPUFeatures(*llvmModule, *machine);
-  auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
-                                            machine.get());
-  if (llvm::Error err = optimize(llvmModule.get())) {
-    module.emitError("LLVM optimization failed: ")
-        << llvm::toString(std::move(err));
-    return nullptr;
-  }
+  if (recordFeatures)
+    recordCPUFeatures(*llvmModule, *machine);
+  TimingScope optimizeScope = timing.nest("optimize LLVM IR");
+  optimizeLLVMModule(*llvmModule, *machine, optLevel);
   return llvmModule;
 }
 
 LogicalResult mlir::logbtq::emitObjectFile(MLIRContext &context,
                                            llvm::Module &module,
                                            StringRef path,
-                                           StringRef targetCPU) {
+                                           StringRef targetCPU,
+                                           TimingScope &timing) {
+  TimingScope scope = timing.nest("emit the object file");
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine =
       createTargetMachine(targetCPU, error);
@@ -221,9 +261,11 @@ LogicalResult mlir::logbtq::emitObjectFile(MLIRContext &context,
 }
 
 LogicalResult mlir::logbtq::linkTrainer(MLIRContext &context,
-                                        StringRef objectPath,
+                                        ArrayRef<std::string> objects,
                                         StringRef outputPath,
-                                        const CompileOptions &options) {
+                                        const CompileOptions &options,
+                                        TimingScope &timing) {
+  TimingScope scope = timing.nest("link the trainer");
   Location loc = fileLoc(context, outputPath);
   std::string runtimeDir =
       options.runtimeDir.empty() ? LOGBTQ_DEFAULT_RUNTIME_DIR : options.runtimeDir;
@@ -244,9 +286,10 @@ LogicalResult mlir::logbtq::linkTrainer(MLIRContext &context,
   StringRef openmp = LOGBTQ_OPENMP_LIBRARY;
   std::string rpath =
       ("-Wl,-rpath," + llvm::sys::path::parent_path(openmp)).str();
-  SmallVector<StringRef> args{*linker, objectPath, runtimeMain, runtime,
-                              numerics, openmp,     rpath,       "-lz",
-                              "-lm",     "-o",       outputPath};
+  SmallVector<StringRef> args{*linker};
+  args.append(objects.begin(), objects.end());
+  args.append({runtimeMain, runtime, numerics, openmp, rpath, "-lz", "-lm",
+               "-o", outputPath});
   std::string message;
   int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                          &message);
@@ -277,7 +320,8 @@ static LogicalResult writeMLIR(ModuleOp module, StringRef path) {
 
 LogicalResult mlir::logbtq::compile(MLIRContext &context,
                                     const CompileOptions &options,
-                                    const TrainingPipelineOptions &pipeline) {
+                                    const TrainingPipelineOptions &pipeline,
+                                    TimingScope &timing) {
   Location inputLoc = fileLoc(context, options.input);
   auto phaseFailed = [&](StringRef phase) {
     return emitError(inputLoc) << phase << " failed";
@@ -285,18 +329,40 @@ LogicalResult mlir::logbtq::compile(MLIRContext &context,
   if (failed(verifyTrainingOptions(pipeline,
                                    [&] { return emitError(inputLoc); })))
     return failure();
+  if (options.emit >= EmitKind::LLVMIR) {
+    // Checked once here, not by every step function's compilation.
+    std::string error;
+    if (!createTargetMachine(options.targetCPU, error))
+      return emitError(inputLoc) << error;
+  }
+  TimingScope loadScope = timing.nest("load the model");
   OwningOpRef<ModuleOp> module = loadModel(context, options);
+  loadScope.stop();
   if (!module)
     return phaseFailed("loading the model");
   if (options.emit == EmitKind::Forward)
     return writeMLIR(*module, options.output);
 
-  if (failed(buildTraining(*module, pipeline)))
+  if (failed(buildTraining(*module, pipeline, timing)))
     return phaseFailed("building the training program");
   if (options.emit == EmitKind::Training)
     return writeMLIR(*module, options.output);
 
-  if (failed(lowerToLLVMDialect(*module)))
+  if (options.emit == EmitKind::Trainer) {
+    // The step functions are compiled side by side, one object each.
+    SmallVector<std::string> objects;
+    llvm::scope_exit removeObjects([&] {
+      for (const std::string &object : objects)
+        llvm::sys::fs::remove(object);
+    });
+    if (failed(compileObjects(*module, options, objects, timing)))
+      return phaseFailed("compiling the training program");
+    if (failed(linkTrainer(context, objects, options.output, options, timing)))
+      return phaseFailed("linking the trainer");
+    return success();
+  }
+
+  if (failed(lowerToLLVMDialect(*module, timing)))
     return phaseFailed("lowering to LLVM");
   if (options.emit == EmitKind::LLVMDialect)
     return writeMLIR(*module, options.output);
@@ -304,24 +370,13 @@ LogicalResult mlir::logbtq::compile(MLIRContext &context,
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       translateToLLVMIR(*module, llvmContext, options.optLevel,
-                        options.targetCPU);
+                        options.targetCPU, /*recordFeatures=*/true, timing);
   if (!llvmModule)
     return phaseFailed("translation to LLVM IR");
   if (options.emit == EmitKind::LLVMIR)
     return writeText(context, options.output, [&](raw_ostream &os) {
       llvmModule->print(os, nullptr);
     });
-
-  if (options.emit == EmitKind::Object)
-    return emitObjectFile(context, *llvmModule, options.output,
-                          options.targetCPU);
-  SmallString<256> object;
-  if (llvm::sys::fs::createTemporaryFile("logbtq-model", "o", object))
-    return emitError(inputLoc) << "cannot create a temporary object file";
-  llvm::FileRemover removeObject(object);
-  if (failed(emitObjectFile(context, *llvmModule, object, options.targetCPU)))
-    return phaseFailed("emitting the object file");
-  if (failed(linkTrainer(context, object, options.output, options)))
-    return phaseFailed("linking the trainer");
-  return success();
+  return emitObjectFile(context, *llvmModule, options.output,
+                        options.targetCPU, timing);
 }

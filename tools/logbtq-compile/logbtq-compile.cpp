@@ -11,6 +11,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -79,6 +80,15 @@ static cl::opt<std::string> targetCPU(
              "the features it was compiled for"),
     cl::init("native"), cl::cat(category));
 
+static cl::opt<unsigned>
+    jobs("j",
+         cl::desc("Threads that compile the step functions side by side "
+                  "(default: one per core; the trainer does not depend on it)"),
+         cl::init(0), cl::Prefix, cl::cat(category));
+static cl::opt<bool> timing("timing",
+                            cl::desc("Print how long each phase and pass took"),
+                            cl::init(false), cl::cat(category));
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::HideUnrelatedOptions(category);
@@ -109,6 +119,7 @@ int main(int argc, char **argv) {
   options.linker = linker;
   options.optLevel = optLevel;
   options.targetCPU = targetCPU;
+  options.jobs = jobs;
 
   TrainingPipelineOptions pipeline;
 #define LOGBTQ_OPTION(PASS, TYPE, FIELD, ...) pipeline.FIELD = FIELD;
@@ -117,5 +128,8 @@ int main(int argc, char **argv) {
   pipeline.FIELD = std::vector<TYPE>(FIELD.begin(), FIELD.end());
 #include "logbtq/Pipelines/Options.def"
 
-  return failed(compile(context, options, pipeline)) ? 1 : 0;
+  DefaultTimingManager timingManager;
+  timingManager.setEnabled(timing);
+  TimingScope root = timingManager.getRootScope();
+  return failed(compile(context, options, pipeline, root)) ? 1 : 0;
 }

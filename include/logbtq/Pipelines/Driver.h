@@ -15,6 +15,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/Timing.h"
 
 #include <optional>
 #include <string>
@@ -27,7 +28,7 @@ class Module;
 
 namespace mlir::logbtq {
 
-/// What to stop at and write.
+/// What to stop at and write, in the order of the phases.
 enum class EmitKind { Forward, Training, LLVMDialect, LLVMIR, Object, Trainer };
 
 struct CompileOptions {
@@ -44,6 +45,9 @@ struct CompileOptions {
   /// The CPU the trainer runs on: "native" (this one), "generic" (x86-64
   /// without AVX), or an LLVM CPU name.
   std::string targetCPU = "native";
+  /// Threads that compile the step functions of a trainer side by side
+  /// (0: one per core). The executable does not depend on it.
+  unsigned jobs = 0;
 };
 
 /// Reads an ONNX model (.onnx) or MLIR (.mlir: a `@forward` of logbtq ops,
@@ -51,32 +55,49 @@ struct CompileOptions {
 OwningOpRef<ModuleOp> loadModel(MLIRContext &context,
                                 const CompileOptions &options);
 
+/// Each phase below times itself under `timing` (a default-constructed
+/// TimingScope times nothing).
+
 /// @forward -> flat-ABI training steps.
 LogicalResult buildTraining(ModuleOp module,
-                            const TrainingPipelineOptions &pipeline);
+                            const TrainingPipelineOptions &pipeline,
+                            TimingScope &timing);
 
 /// logbtq on tensors -> the LLVM dialect.
-LogicalResult lowerToLLVMDialect(ModuleOp module);
+LogicalResult lowerToLLVMDialect(ModuleOp module, TimingScope &timing);
 
 /// The LLVM dialect -> an LLVM module optimized for `targetCPU` (see
-/// CompileOptions::targetCPU), which records the CPU features it needs in
-/// the string constant `logbtq_cpu_features`.
-std::unique_ptr<llvm::Module> translateToLLVMIR(ModuleOp module,
-                                                llvm::LLVMContext &context,
-                                                unsigned optLevel,
-                                                StringRef targetCPU = "native");
+/// CompileOptions::targetCPU). With `recordFeatures`, it records the CPU
+/// features it needs in the string constant `logbtq_cpu_features` (exactly
+/// one object of a trainer must).
+std::unique_ptr<llvm::Module>
+translateToLLVMIR(ModuleOp module, llvm::LLVMContext &context,
+                  unsigned optLevel, StringRef targetCPU, bool recordFeatures,
+                  TimingScope &timing);
 
 /// Writes `module` as an object file for `targetCPU`.
 LogicalResult emitObjectFile(MLIRContext &context, llvm::Module &module,
-                             StringRef path, StringRef targetCPU = "native");
+                             StringRef path, StringRef targetCPU,
+                             TimingScope &timing);
 
-/// Links `objectPath` with the runtime into the executable `outputPath`.
-LogicalResult linkTrainer(MLIRContext &context, StringRef objectPath,
-                          StringRef outputPath, const CompileOptions &options);
+/// The training program `module` (after buildTraining) as object files, one
+/// per step function, compiled on `options.jobs` threads; their paths, in
+/// the step functions' order, are appended to `objects` (the caller removes
+/// them). Each part is lowered, optimized and emitted in a context of its
+/// own, so the parts' code is what the whole module's would be.
+LogicalResult compileObjects(ModuleOp module, const CompileOptions &options,
+                             SmallVectorImpl<std::string> &objects,
+                             TimingScope &timing);
+
+/// Links `objects` with the runtime into the executable `outputPath`.
+LogicalResult linkTrainer(MLIRContext &context, ArrayRef<std::string> objects,
+                          StringRef outputPath, const CompileOptions &options,
+                          TimingScope &timing);
 
 /// All phases, as requested by `options.emit`.
 LogicalResult compile(MLIRContext &context, const CompileOptions &options,
-                      const TrainingPipelineOptions &pipeline);
+                      const TrainingPipelineOptions &pipeline,
+                      TimingScope &timing);
 
 } // namespace mlir::logbtq
 
