@@ -134,6 +134,9 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm,
     // none yet, and the canonicalizer inlines the empty scopes (a scope
     // must stay one block, which the loops inside would break).
     pm.addPass(createCanonicalizerPass());
+    // Each parallel loop in a function of its own, so that the translation
+    // to LLVM IR outlines it in time linear in the program's size.
+    pm.addPass(createLogBTQOutlineParallel());
   } else {
     pm.addPass(createForallToForLoopPass());
   }

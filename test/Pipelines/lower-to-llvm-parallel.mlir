@@ -5,10 +5,14 @@
 // RUN: logbtq-opt %s -split-input-file --logbtq-lower-to-llvm | FileCheck %s --check-prefix=SEQ
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
-// OMP-LABEL: llvm.func @big(
-// OMP: omp.parallel
+// The loop's body is a function of its own (-logbtq-outline-parallel),
+// internal to the object so that LLVM inlines it back.
+// OMP-LABEL: llvm.func internal @big_parallel_0(
 // OMP: omp.wsloop
 // OMP: llvm.fmul {{.*}} : vector<16xf32>
+// OMP-LABEL: llvm.func @big(
+// OMP: omp.parallel
+// OMP-NEXT: llvm.call @big_parallel_0(
 // SEQ-LABEL: llvm.func @big(
 // SEQ-NOT: omp.
 // SEQ: llvm.fmul {{.*}} : vector<16xf32>

@@ -1,7 +1,7 @@
 //===- Passes.td - Linalg-level passes of logbtq -----------*- tablegen -*-===//
 //
-// Passes that rewrite upstream Linalg (after -convert-logbtq-to-linalg and
-// bufferization): they know nothing of the logbtq dialect.
+// Passes that rewrite upstream Linalg, SCF and OpenMP (after
+// -convert-logbtq-to-linalg): they know nothing of the logbtq dialect.
 //
 //===----------------------------------------------------------------------===//
 
@@ -89,6 +89,27 @@ def LogBTQVectorize : Pass<"logbtq-vectorize"> {
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
     "::mlir::ub::UBDialect", "::mlir::bufferization::BufferizationDialect"
   ];
+}
+
+def LogBTQOutlineParallel : Pass<"logbtq-outline-parallel", "::mlir::ModuleOp"> {
+  let summary = "Move the body of every omp.parallel into a function of its "
+                "own";
+  let description = [{
+    The translation to LLVM IR outlines each `omp.parallel` region with
+    LLVM's code extractor, which scans the whole enclosing function for
+    every region: a step function of a few hundred parallel loops spent
+    more time there than in anything else of its translation. This pass
+    moves the body of each outermost `omp.parallel` (its work-sharing loop
+    and everything in it) into a private `func.func` of its own, taking the
+    values it uses from above as arguments, and leaves a call in the
+    region; the extractor then scans only that call's block. LLVM's
+    inliner puts the bodies back where they came from, so the generated
+    code does not change. A work-sharing loop in its own function is an
+    orphaned construct, which OpenMP binds to the enclosing parallel
+    region at run time.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 #endif // LOGBTQ_DIALECT_LINALG_TRANSFORMS_PASSES_TD
