@@ -140,6 +140,9 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm,
   } else {
     pm.addPass(createForallToForLoopPass());
   }
+  // Copies into and out of strided views as vectorizable loops, not the
+  // runtime's element-by-element memrefCopy.
+  pm.addPass(createLogBTQStridedCopiesToLinalg());
   // Reductions with a vectorizable inner loop.
   pm.addPass(createLogBTQOrderLoops());
   // Loops, then the LLVM dialect.
