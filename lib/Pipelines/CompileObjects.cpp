@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "logbtq/Pipelines/Driver.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -51,11 +52,6 @@ struct Part {
   std::vector<PartDiagnostic> diagnostics;
 };
 
-/// The module attributes that become the model description's globals.
-bool isModelDescription(NamedAttribute attr) {
-  return attr.getName().getValue().starts_with("logbtq.");
-}
-
 /// Compiles the part of `bytecode` that keeps `part.function` into a
 /// temporary object file.
 void compilePart(const DialectRegistry &registry, StringRef bytecode,
@@ -84,12 +80,9 @@ void compilePart(const DialectRegistry &registry, StringRef bytecode,
     if (function.isPublic() && function.getSymName() != part.function)
       function.erase();
   if (!first) {
-    SmallVector<StringAttr> names;
-    for (NamedAttribute attr : (*module)->getAttrs())
-      if (isModelDescription(attr))
-        names.push_back(attr.getName());
-    for (StringAttr name : names)
-      (*module)->removeAttr(name);
+    // The model description's globals (-convert-logbtq-model-to-llvm).
+    (*module)->removeAttr(logbtq::attrs::kModelInfo);
+    (*module)->removeAttr(logbtq::attrs::kInitialParams);
   }
   // Private helpers only the other parts used.
   PassManager dce(&context);
