@@ -37,3 +37,12 @@ config.environment["PYTHONPATH"] = os.path.join(config.logbtq_src_root,
                                                 "python")
 config.substitutions.append(
     ("%fashion_mnist", "/usr/share/datasets/fashion-mnist"))
+
+# Tests of code for AVX-512 run where the CPU has it (the pipeline's
+# x86-avx512 option makes programs that need AVX512F).
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        if " avx512f" in cpuinfo.read():
+            config.available_features.add("avx512")
+except OSError:
+    pass

@@ -89,16 +89,6 @@ mlir::logbtq::buildTraining(ModuleOp module,
   return pm.run(module);
 }
 
-LogicalResult mlir::logbtq::lowerToLLVMDialect(ModuleOp module,
-                                               TimingScope &timing) {
-  TimingScope scope = timing.nest("lower to the LLVM dialect");
-  PassManager pm(module.getContext());
-  pm.enableTiming(scope);
-  // A trainer runs its big loops on all cores (--threads N limits them).
-  buildLowerToLLVMPipeline(pm, /*parallel=*/true);
-  return pm.run(module);
-}
-
 /// A TargetMachine for `cpu`: "native" is this CPU with all its features
 /// (AVX-512 VNNI where present), "generic" the x86-64 baseline (SSE2), any
 /// other name an LLVM CPU with its default features. Null, with `error`
@@ -131,6 +121,25 @@ createTargetMachine(StringRef cpu, std::string &error) {
   }
   return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
       triple, name, features.getString(), {}, llvm::Reloc::PIC_));
+}
+
+LogicalResult mlir::logbtq::lowerToLLVMDialect(ModuleOp module,
+                                               StringRef targetCPU,
+                                               TimingScope &timing) {
+  TimingScope scope = timing.nest("lower to the LLVM dialect");
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createTargetMachine(targetCPU, error);
+  if (!machine)
+    return module.emitError(error);
+  bool avx512 =
+      machine->getTargetTriple().isX86() &&
+      machine->getMCSubtargetInfo()->checkFeatures("+avx512f");
+  PassManager pm(module.getContext());
+  pm.enableTiming(scope);
+  // A trainer runs its big loops on all cores (--threads N limits them).
+  buildLowerToLLVMPipeline(pm, /*parallel=*/true, avx512);
+  return pm.run(module);
 }
 
 /// The CPU features a trainer checks before it starts (TrainerMain.cpp):
@@ -362,7 +371,7 @@ LogicalResult mlir::logbtq::compile(MLIRContext &context,
     return success();
   }
 
-  if (failed(lowerToLLVMDialect(*module, timing)))
+  if (failed(lowerToLLVMDialect(*module, options.targetCPU, timing)))
     return phaseFailed("lowering to LLVM");
   if (options.emit == EmitKind::LLVMDialect)
     return writeMLIR(*module, options.output);

@@ -98,7 +98,7 @@ void mlir::logbtq::buildTrainingPipeline(
 }
 
 void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm,
-                                            bool parallel) {
+                                            bool parallel, bool x86AVX512) {
   // logbtq -> Linalg, tensor, arith, math on tensors.
   pm.addPass(createConvertLogBTQToLinalg());
   pm.addPass(createCanonicalizerPass());
@@ -125,6 +125,11 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   // A returned constant is cloned so the runtime may free it: lower clones.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Gathers from small constant tables (decode, grid, encode thresholds) as
+  // register permutes, where the CPU has them. After bufferization, which
+  // does not know the intrinsics' memory effects (they have none).
+  if (x86AVX512)
+    pm.addPass(createLogBTQLookupsToPermutes());
   // The independent tiles of big ops (scf.forall): OpenMP work-sharing
   // loops on all cores, or plain loops.
   if (parallel) {
@@ -182,6 +187,6 @@ void mlir::logbtq::registerLogBTQPipelines() {
       "logbtq-lower-to-llvm",
       "Lower logbtq ops on tensors to the LLVM dialect",
       [](OpPassManager &pm, const LowerToLLVMPipelineOptions &options) {
-        buildLowerToLLVMPipeline(pm, options.parallel);
+        buildLowerToLLVMPipeline(pm, options.parallel, options.x86AVX512);
       });
 }

@@ -63,8 +63,10 @@ LogicalResult buildTraining(ModuleOp module,
                             const TrainingPipelineOptions &pipeline,
                             TimingScope &timing);
 
-/// logbtq on tensors -> the LLVM dialect.
-LogicalResult lowerToLLVMDialect(ModuleOp module, TimingScope &timing);
+/// logbtq on tensors -> the LLVM dialect, for `targetCPU` (see
+/// CompileOptions::targetCPU: AVX-512 permutes where it has them).
+LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef targetCPU,
+                                 TimingScope &timing);
 
 /// The LLVM dialect -> an LLVM module optimized for `targetCPU` (see
 /// CompileOptions::targetCPU). With `recordFeatures`, it records the CPU

@@ -48,8 +48,11 @@ void buildTrainingPipeline(OpPassManager &pm,
 
 /// From logbtq ops on tensors to the LLVM dialect, ready for translation.
 /// With `parallel`, the scf.forall loops become OpenMP work-sharing loops
-/// (the program then calls LLVM's libomp); without, sequential loops.
-void buildLowerToLLVMPipeline(OpPassManager &pm, bool parallel = false);
+/// (the program then calls LLVM's libomp); without, sequential loops. With
+/// `x86AVX512`, small constant tables are read with AVX-512 permutes
+/// (-logbtq-lookups-to-permutes), so the program needs AVX512F.
+void buildLowerToLLVMPipeline(OpPassManager &pm, bool parallel = false,
+                              bool x86AVX512 = false);
 
 /// The options of the registered `logbtq-lower-to-llvm` pipeline.
 struct LowerToLLVMPipelineOptions
@@ -58,6 +61,11 @@ struct LowerToLLVMPipelineOptions
       *this, "parallel",
       llvm::cl::desc("Run scf.forall loops on all cores through OpenMP (the "
                      "program then needs LLVM's libomp)"),
+      llvm::cl::init(false)};
+  Option<bool> x86AVX512{
+      *this, "x86-avx512",
+      llvm::cl::desc("Read small constant tables with AVX-512 permutes (the "
+                     "program then needs AVX512F)"),
       llvm::cl::init(false)};
 };
 

@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <optional>
 
@@ -40,70 +39,95 @@ Value extract(OpBuilder &b, Location loc, Value table, Value i32Index) {
   return tensor::ExtractOp::create(b, loc, table, ValueRange{index});
 }
 
-/// The smallest value of a bucket (the f32 whose upper 16 bits are it).
-double bucketLow(int64_t bucket) {
-  uint32_t bits = uint32_t(bucket) << 16;
-  float low;
-  std::memcpy(&low, &bits, sizeof(low));
-  return low;
-}
-
 /// The smallest f32 at or above `v`.
 float ceilToF32(double v) {
   float f = float(v);
   return double(f) < v ? std::nextafter(f, INFINITY) : f;
 }
 
-/// The search tables of one ascending list of 127 thresholds in (0, 1].
-/// Buckets below the first threshold's hold no threshold, so they all share
-/// the first table entry; a table holds the buckets from there to 1.0.
-struct BucketTable {
-  int32_t first;               ///< the bucket of table entry 0
-  SmallVector<int32_t> counts; ///< thresholds <= the bucket's smallest value
-  /// The next threshold above those, rounded up to f32 (NaN after the
-  /// last): for an f32 `m`, `next <= m` exactly when the f64 threshold is.
-  SmallVector<float> next;
+/// The search tables of one ascending list of 127 thresholds in (0, 1]:
+/// `at[k]` is threshold k rounded up to f32 (+inf for k = 127), so that for
+/// an f32 `m`, `at[k] <= m` exactly when the f64 threshold is; `below[k]` is
+/// `at[k - 1]`, and 0 for k = 0 (every magnitude is at least 0).
+struct ThresholdTables {
+  SmallVector<float> at, below;
 
-  explicit BucketTable(ArrayRef<double> thresholds) {
-    first = 0;
-    while (bucketLow(first + 1) < thresholds.front())
-      ++first;
-    for (int64_t bucket = first; bucket < kLastBucket + 1; ++bucket) {
-      int64_t count = std::upper_bound(thresholds.begin(), thresholds.end(),
-                                       bucketLow(bucket)) -
-                      thresholds.begin();
-      counts.push_back(int32_t(count));
-      next.push_back(count < int64_t(thresholds.size())
-                         ? ceilToF32(thresholds[count])
-                         : std::numeric_limits<float>::quiet_NaN());
+  explicit ThresholdTables(ArrayRef<double> thresholds) {
+    below.push_back(0.0f);
+    for (double t : thresholds) {
+      at.push_back(ceilToF32(t));
+      below.push_back(at.back());
     }
+    at.push_back(std::numeric_limits<float>::infinity());
   }
 };
 
-/// How many of the thresholds of `table` are <= `m` (f32, see
-/// scaledMagnitude): the bucket's count, plus one if the next threshold is
-/// at or below `m` too. Both reads are 32-bit and independent, so they
-/// vectorize as two gathers.
-Value countAtOrBelow(OpBuilder &b, Location loc, const SearchTable &table,
-                     Value m) {
-  Type i32 = b.getI32Type();
-  auto c = [&](int64_t v) {
+/// An estimate of the level index of the f32 magnitude `m` in [0, 1]: the
+/// mu-law's inverse 127/8 log2(1 + 255 m), with log2 from the exponent of
+/// its argument and a quadratic in the mantissa (error below 0.01, so the
+/// estimate is within 0.16 of the exact real index). Clamped to
+/// [0, `maxIndex`] (NaN becomes 0); `nearest` rounds it, otherwise it is
+/// truncated. Checked for every f32 in [0, 1]: the number of midpoints at or
+/// below m (nearest) or of levels 1..127 at or below m (truncated) is within
+/// one of it, which is what countAtOrBelow needs.
+Value estimateIndex(OpBuilder &b, Location loc, Value m, bool nearest) {
+  Type i32 = b.getI32Type(), f32 = b.getF32Type();
+  auto f = [&](double v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(float(v)))
+        .getResult();
+  };
+  auto i = [&](int64_t v) {
     return arith::ConstantIntOp::create(b, loc, i32, v).getResult();
   };
-  Value bits = arith::BitcastOp::create(b, loc, i32, m);
-  Value bucket = arith::SubIOp::create(
-      b, loc, arith::ShRUIOp::create(b, loc, bits, c(16)), c(table.first));
-  // Clamped with an unsigned minimum, so LLVM knows the index fits in 11
-  // bits and gathers with 32-bit indices (16 lanes, not 8).
-  bucket = arith::MinUIOp::create(
-      b, loc, arith::MaxSIOp::create(b, loc, bucket, c(0)),
-      c(kLastBucket - table.first));
-  Value count = extract(b, loc, table.counts, bucket);
-  Value next = extract(b, loc, table.next, bucket);
-  Value more =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, next, m);
-  return arith::AddIOp::create(b, loc, count,
-                               arith::ExtUIOp::create(b, loc, i32, more));
+  Value x = arith::AddFOp::create(b, loc, f(1.0),
+                                  arith::MulFOp::create(b, loc, f(255.0), m));
+  Value bits = arith::BitcastOp::create(b, loc, i32, x);
+  Value exponent = arith::SIToFPOp::create(
+      b, loc, f32,
+      arith::SubIOp::create(b, loc, arith::ShRSIOp::create(b, loc, bits, i(23)),
+                            i(127)));
+  Value mantissa = arith::BitcastOp::create(
+      b, loc, f32,
+      arith::OrIOp::create(b, loc,
+                           arith::AndIOp::create(b, loc, bits, i(0x7FFFFF)),
+                           i(0x3F800000)));
+  // log2(f) ~ (2 - f/3) f - 5/3 on [1, 2): exact at both ends.
+  Value poly = arith::SubFOp::create(
+      b, loc,
+      arith::MulFOp::create(
+          b, loc,
+          arith::AddFOp::create(
+              b, loc, arith::MulFOp::create(b, loc, f(-1.0 / 3.0), mantissa),
+              f(2.0)),
+          mantissa),
+      f(5.0 / 3.0));
+  Value index = arith::MulFOp::create(
+      b, loc, arith::AddFOp::create(b, loc, exponent, poly),
+      f(mu8::kMaxCode / 8.0));
+  index = arith::MinNumFOp::create(
+      b, loc, arith::MaxNumFOp::create(b, loc, index, f(0.0)),
+      f(nearest ? mu8::kMaxCode : mu8::kMaxCode - 1));
+  if (nearest)
+    index = arith::AddFOp::create(b, loc, index, f(0.5));
+  return arith::FPToSIOp::create(b, loc, i32, index);
+}
+
+/// How many of the thresholds of `table` are <= `m` (f32, see
+/// scaledMagnitude), from the estimate `k` (estimateIndex), which is within
+/// one of it: one up if threshold k is at or below m, one down if threshold
+/// k - 1 is above it. The two reads are 128-entry f32 tables, which an
+/// AVX-512 target reads with permutes (-logbtq-lookups-to-permutes).
+Value countAtOrBelow(OpBuilder &b, Location loc, const SearchTable &table,
+                     Value m, Value k) {
+  Type i32 = b.getI32Type();
+  Value up = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
+                                   extract(b, loc, table.at, k), m);
+  Value down = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                     extract(b, loc, table.below, k), m);
+  return arith::SubIOp::create(
+      b, loc,
+      arith::AddIOp::create(b, loc, k, arith::ExtUIOp::create(b, loc, i32, up)),
+      arith::ExtUIOp::create(b, loc, i32, down));
 }
 
 } // namespace
@@ -113,28 +137,28 @@ namespace {
 struct TableData {
   SmallVector<float> decodeF32 = SmallVector<float>(256);
   SmallVector<int32_t> grid = SmallVector<int32_t>(256);
-  SmallVector<double> levels;
-  std::optional<BucketTable> midpoints, upperLevels;
+  std::optional<ThresholdTables> midpoints, upperLevels;
 
   TableData() {
     for (int c = -128; c <= 127; ++c) {
       decodeF32[uint8_t(c)] = mu8::decode(int8_t(c), 0);
       grid[uint8_t(c)] = mu8::decodeFixed(int8_t(c), kGridBits);
     }
-    for (int k = 0; k <= mu8::kMaxCode; ++k)
+    SmallVector<double> levels;
+    for (int k = 1; k <= mu8::kMaxCode; ++k)
       levels.push_back(mu8::unitLevel(k));
     SmallVector<double> thresholds;
     for (int k = 0; k < mu8::kMaxCode; ++k)
       thresholds.push_back(mu8::unitMidpoint(k));
     midpoints.emplace(thresholds);
-    upperLevels.emplace(ArrayRef<double>(levels).drop_front());
+    upperLevels.emplace(levels);
   }
 };
 
-SearchTable searchTable(OpBuilder &b, Location loc, const BucketTable &data) {
-  return {data.first,
-          tableConstant<int32_t>(b, loc, b.getI32Type(), data.counts),
-          tableConstant<float>(b, loc, b.getF32Type(), data.next)};
+SearchTable searchTable(OpBuilder &b, Location loc,
+                        const ThresholdTables &data) {
+  return {tableConstant<float>(b, loc, b.getF32Type(), data.at),
+          tableConstant<float>(b, loc, b.getF32Type(), data.below)};
 }
 } // namespace
 
@@ -142,7 +166,6 @@ Tables lowering::createTables(OpBuilder &b, Location loc) {
   static const TableData data;
   return {tableConstant<float>(b, loc, b.getF32Type(), data.decodeF32),
           tableConstant<int32_t>(b, loc, b.getI32Type(), data.grid),
-          tableConstant<double>(b, loc, b.getF64Type(), data.levels),
           searchTable(b, loc, *data.midpoints),
           searchTable(b, loc, *data.upperLevels)};
 }
@@ -232,39 +255,47 @@ Value lowering::createEncode(OpBuilder &b, Location loc, const Tables &tables,
   Value k;
   if (!seed) {
     // Thresholds at or below m: a tie rounds away from zero.
-    k = countAtOrBelow(b, loc, tables.midpoints, m32);
+    k = countAtOrBelow(b, loc, tables.midpoints, m32,
+                       estimateIndex(b, loc, m32, /*nearest=*/true));
   } else {
-    // The level at or below m (levels[1..127] counted), then up with
-    // probability (m - lower) / (upper - lower), in f64 with m exact (in
-    // f32 it could round if it lies far below the range).
-    Value lowerK = countAtOrBelow(b, loc, tables.upperLevels, m32);
+    // The level at or below m (levels 1..127 counted), then up with
+    // probability p = (m - lower) / (upper - lower), with m exact in f64 (in
+    // f32 it could round if it lies far below the range). `u < p` is
+    // decided as `u (upper - lower) < m - lower`: both sides are exact in
+    // f64 (u has 24 bits, the levels are f32 and m is within a factor of
+    // 2.1 of them, or lower is 0), and the rounded quotient is never equal
+    // to u when the exact one is above it, so the answer is the division's
+    // (docs/Quantization.md) without its cost.
+    Value lowerK =
+        countAtOrBelow(b, loc, tables.upperLevels, m32,
+                       estimateIndex(b, loc, m32, /*nearest=*/false));
     Value m = arith::MulFOp::create(
         b, loc, arith::ExtFOp::create(b, loc, f64, abs), invScale);
-    Value lower = extract(b, loc, tables.levels, lowerK);
+    // below[k] is level k and at[k] level k + 1 (+inf past level 127, where
+    // m is 1 exactly or saturates: either way the code is 127).
+    Value lower = arith::ExtFOp::create(
+        b, loc, f64, extract(b, loc, tables.upperLevels.below, lowerK));
+    Value upper = arith::ExtFOp::create(
+        b, loc, f64, extract(b, loc, tables.upperLevels.at, lowerK));
     Value maxK = arith::ConstantIntOp::create(b, loc, i32, mu8::kMaxCode);
     Value upperK = arith::MinSIOp::create(
         b, loc,
         arith::AddIOp::create(b, loc, lowerK,
                               arith::ConstantIntOp::create(b, loc, i32, 1)),
         maxK);
-    Value upper = extract(b, loc, tables.levels, upperK);
-    Value p =
-        arith::DivFOp::create(b, loc, arith::SubFOp::create(b, loc, m, lower),
-                              arith::SubFOp::create(b, loc, upper, lower));
     Value bits = arith::ShRUIOp::create(
         b, loc, createSplitMix64(b, loc, seed, linearIndex),
         i64Constant(b, loc, 40));
     Value u = arith::MulFOp::create(
         b, loc, arith::UIToFPOp::create(b, loc, f64, bits),
         arith::ConstantOp::create(b, loc, b.getF64FloatAttr(0x1p-24)));
-    Value exact =
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, lower, m);
-    Value up = arith::AndIOp::create(
-        b, loc,
-        arith::XOrIOp::create(
-            b, loc, exact,
-            arith::ConstantIntOp::create(b, loc, b.getI1Type(), 1)),
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, u, p));
+    // At a level (m = lower) the right side is 0 and nothing is below it:
+    // the code is that level's.
+    Value up = arith::CmpFOp::create(
+        b, loc, arith::CmpFPredicate::OLT,
+        arith::MulFOp::create(b, loc, u,
+                              arith::SubFOp::create(b, loc, upper, lower)),
+        arith::SubFOp::create(b, loc, m, lower));
     k = arith::SelectOp::create(b, loc, up, upperK, lowerK);
   }
   Value one = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0));
@@ -273,7 +304,7 @@ Value lowering::createEncode(OpBuilder &b, Location loc, const Tables &tables,
   k = arith::SelectOp::create(
       b, loc, saturated,
       arith::ConstantIntOp::create(b, loc, i32, mu8::kMaxCode), k);
-  // NaN encodes to 0 (its bucket is the top one).
+  // NaN encodes to 0.
   Value isNaN =
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, m32, m32);
   k = arith::SelectOp::create(b, loc, isNaN,

@@ -17,27 +17,22 @@
 
 namespace mlir::logbtq::lowering {
 
-/// The buckets of f32 magnitudes in [0, 1]: the upper 16 bits of their
-/// pattern, up to that of 1.0.
-constexpr int32_t kLastBucket = 0x3F80;
-
-/// A search of 127 ascending thresholds in (0, 1] by bucket: buckets are
-/// narrower than the gaps between thresholds, so one comparison after the
-/// bucket's count finishes it. The tables are 32-bit so that a vector of
-/// lookups is one hardware gather.
+/// A search of 127 ascending thresholds in (0, 1]: an estimate of the
+/// index from the mu-law's inverse, corrected by comparing with the two
+/// thresholds around it. The tables have 128 f32 entries, small enough to
+/// live in registers on AVX-512 (read with permutes, not gathers).
 struct SearchTable {
-  int32_t first; ///< the bucket of entry 0 (all below it share that entry)
-  Value counts;  ///< tensor<? x i32>: thresholds <= the bucket's low end
-  Value next;    ///< tensor<? x f32>: the next threshold, rounded up
+  Value at;    ///< tensor<128xf32>: threshold k rounded up to f32; +inf at 127
+  Value below; ///< tensor<128xf32>: threshold k - 1 rounded up; 0 at 0
 };
 
 /// The tables a kernel reads, as `arith.constant` tensors.
 struct Tables {
   Value decodeF32;  ///< tensor<256xf32>: decode(c, 0) at index uint8(c)
   Value decodeGrid; ///< tensor<256xi32>: the 13-fraction-bit grid values
-  Value levels;     ///< tensor<128xf64>: the levels at range 1
   SearchTable midpoints;   ///< round to nearest: the midpoints of levels
-  SearchTable upperLevels; ///< round down: levels 1..127
+  SearchTable upperLevels; ///< round down: levels 1..127 (`below` holds
+                           ///< levels 0..127, `at` levels 1..127 and +inf)
 };
 
 /// Creates the constants at the builder's insertion point.

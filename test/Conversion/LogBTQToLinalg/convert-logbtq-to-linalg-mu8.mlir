@@ -113,25 +113,32 @@ func.func @decode(%c: tensor<5x!logbtq.mu8<3>>) -> tensor<5xf32> {
 
 // -----
 
-// quantize: the upper 16 bits of |x| 2^-e in f32 pick a bucket (those below
-// the first midpoint's share entry 0), whose count of thresholds below it
-// and one f32 comparison with the next threshold (rounded up) give the code;
-// then one reduction counts saturations and zero codes. No f64 at all.
+// quantize: an estimate of the code from the mu-law's inverse (log2 of
+// 1 + 255 |x| 2^-e from its exponent and a quadratic in its mantissa),
+// truncated to an index in [0, 127] after adding 0.5, then corrected by one
+// f32 comparison with the midpoint at that index (rounded up) and one with
+// the midpoint below it, read from two 128-entry tables; then one
+// reduction counts saturations and zero codes. No f64 at all.
 // CHECK-LABEL: func.func @quantize(
 // CHECK-SAME: -> (tensor<5xi8>, i32, i32)
-// CHECK-DAG: %[[COUNT:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<1738xi32>
-// CHECK-DAG: %[[NEXT:.+]] = arith.constant dense<"0x{{.+}}"> : tensor<1738xf32>
+// CHECK-DAG: %[[AT:.+]] = arith.constant dense<"0x8885B738{{.+}}0000807F"> : tensor<128xf32>
+// CHECK-DAG: %[[BELOW:.+]] = arith.constant dense<"0x000000008885B738{{.+}}"> : tensor<128xf32>
 // CHECK: %[[Q:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<5xi8>)
 // CHECK: arith.truncf %{{.+}} : f64 to f32
-// CHECK: arith.mulf %{{.+}}, %{{.+}} : f32
-// CHECK: arith.shrui %{{.+}}, %{{.+}} : i32
-// CHECK: arith.maxsi
-// CHECK: %[[BUCKET:.+]] = arith.minui
-// CHECK: tensor.extract %[[COUNT]][%{{.+}}] : tensor<1738xi32>
-// CHECK: tensor.extract %[[NEXT]][%{{.+}}] : tensor<1738xf32>
-// CHECK: arith.cmpf ole, %{{.+}}, %{{.+}} : f32
+// CHECK: %[[M:.+]] = arith.mulf %{{.+}}, %{{.+}} : f32
+// CHECK: arith.shrsi %{{.+}}, %{{.+}} : i32
+// CHECK: arith.maxnumf
+// CHECK: arith.minnumf %{{.+}}, %cst{{.*}} : f32
+// CHECK: arith.addf
+// CHECK: %[[K:.+]] = arith.fptosi %{{.+}} : f32 to i32
+// CHECK: tensor.extract %[[AT]][%{{.+}}] : tensor<128xf32>
+// CHECK: arith.cmpf ole, %{{.+}}, %[[M]] : f32
+// CHECK: tensor.extract %[[BELOW]][%{{.+}}] : tensor<128xf32>
+// CHECK: arith.cmpf ogt, %{{.+}}, %[[M]] : f32
+// CHECK: arith.addi %[[K]]
+// CHECK: arith.subi
 // CHECK-NOT: f64
-// CHECK-NOT: arith.cmpf ole
+// CHECK-NOT: tensor.extract
 // CHECK: arith.cmpf uno
 // CHECK: arith.trunci %{{.+}} : i32 to i8
 // CHECK: %[[COUNTS:.+]]:2 = linalg.generic {{.+}} iterator_types = ["reduction"]} ins(%{{.+}}, %[[Q]] : tensor<5xf32>, tensor<5xi8>) outs(%{{.+}}, %{{.+}} : tensor<i32>, tensor<i32>)
@@ -144,14 +151,32 @@ func.func @quantize(%x: tensor<5xf32>) -> (tensor<5x!logbtq.mu8>, i32, i32) {
 
 // -----
 
-// Stochastic rounding draws SplitMix64 of the seed and the row-major index.
+// Stochastic rounding: the level at or below |x| 2^-e (the same search over
+// levels 1..127, the estimate truncated to [0, 126]), the levels below and
+// above read from those f32 tables; then SplitMix64 of the seed and the
+// row-major index, and `u (upper - lower) < m - lower` in f64 instead of
+// `u < (m - lower) / (upper - lower)` (the same answer, docs/Quantization.md).
 // CHECK-LABEL: func.func @quantize_stochastic(
+// CHECK-DAG: %[[AT:.+]] = arith.constant dense<"0x88853739{{.+}}0000803F0000807F"> : tensor<128xf32>
+// CHECK-DAG: %[[LEVELS:.+]] = arith.constant dense<"0x0000000088853739{{.+}}0000803F"> : tensor<128xf32>
 // CHECK: linalg.index 0 : index
 // CHECK: linalg.index 1 : index
+// CHECK: arith.fptosi %{{.+}} : f32 to i32
+// CHECK: tensor.extract %[[AT]]
+// CHECK: tensor.extract %[[LEVELS]]
+// CHECK: %[[LOWERF:.+]] = tensor.extract %[[LEVELS]]
+// CHECK: %[[LOWER:.+]] = arith.extf %[[LOWERF]] : f32 to f64
+// CHECK: %[[UPPERF:.+]] = tensor.extract %[[AT]]
+// CHECK: %[[UPPER:.+]] = arith.extf %[[UPPERF]] : f32 to f64
 // CHECK: arith.constant -7046029254386353131 : i64
 // CHECK: arith.shrui %{{.+}}, %{{.+}} : i64
-// CHECK: arith.uitofp %{{.+}} : i64 to f64
-// CHECK: arith.cmpf olt
+// CHECK: %[[U:.+]] = arith.mulf %{{.+}}, %{{.+}} : f64
+// CHECK-DAG: %[[GAP:.+]] = arith.subf %[[UPPER]], %[[LOWER]] : f64
+// CHECK-DAG: %[[LHS:.+]] = arith.mulf %[[U]], %[[GAP]] : f64
+// CHECK-DAG: %[[RHS:.+]] = arith.subf %{{.+}}, %[[LOWER]] : f64
+// CHECK: arith.cmpf olt, %[[LHS]], %[[RHS]] : f64
+// CHECK-NOT: arith.divf
+// CHECK: linalg.yield
 func.func @quantize_stochastic(%x: tensor<2x3xf32>, %seed: i64) -> tensor<2x3x!logbtq.mu8> {
   %q, %s, %z = logbtq.quantize %x seed %seed : tensor<2x3xf32> -> tensor<2x3x!logbtq.mu8>
   return %q : tensor<2x3x!logbtq.mu8>
