@@ -4,7 +4,9 @@
 #include "PackedProduct.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
 using namespace mlir::logbtq;
@@ -78,6 +80,157 @@ Value packedConv(OpBuilder &b, Location loc, Value input, Value filter,
                        readInput);
 }
 
+/// `[N, F, OH, OW]` for a convolution of stride 1 along W. The product's
+/// columns are the output pixels with each row padded to whole panels
+/// (`OWp`, a multiple of 16), so the 16 lanes of a panel are 16 neighbours
+/// in one output row, and for a tap (c, kh, kw) they read 16 neighbours in
+/// one input row: one vector load per tap and panel instead of 16 computed
+/// reads (x86 has no 16-bit gather). The input is padded with zeros on the
+/// right as far as the loads reach; lanes past the row's end are set to 0
+/// (their outputs are dropped, and count no overflow).
+Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
+                     const ConvGeometry &g, ProductKind kind) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> w = shapeOf(filter);
+  int64_t batch = shapeOf(input)[0], width = shapeOf(input)[3];
+  int64_t outH = g.output[0], outW = g.output[1];
+  int64_t rowBlocks = (outW + kPanelWidth - 1) / kPanelWidth;
+  int64_t paddedW = rowBlocks * kPanelWidth;
+  int64_t kh = g.window[0], kw = g.window[1];
+  int64_t taps = w[1] * kh * kw;
+  bool integer = kind == ProductKind::ExactInteger;
+  Type element = cast<RankedTensorType>(input.getType()).getElementType();
+  auto zeroOf = [&](Type type) {
+    return arith::ConstantOp::create(b, loc, b.getZeroAttr(type)).getResult();
+  };
+  int64_t reach = paddedW + g.dilations[1] * (kw - 1);
+  if (width < reach)
+    input = padSpatial(b, loc, input, {0, 0}, {0, reach - width},
+                       zeroOf(element));
+
+  // Panels [N, blocks, steps, 16]: a step is a pair of taps (two int16 in
+  // an i32 lane) for the integer product, one tap for the float one.
+  int64_t steps = integer ? (taps + 1) / 2 : taps;
+  int64_t blocks = outH * rowBlocks;
+  Type laneType = integer ? Type(b.getI32Type()) : Type(b.getF32Type());
+  auto loaded = VectorType::get({kPanelWidth}, element);
+  auto lanes = VectorType::get({kPanelWidth}, laneType);
+  Value panels = createEmpty(b, loc, {batch, blocks, steps, kPanelWidth},
+                             laneType);
+  auto forall = scf::ForallOp::create(
+      b, loc, getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{batch, blocks}),
+      ValueRange{panels}, std::nullopt);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(forall.getBody());
+    auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+    Value n = forall.getInductionVars()[0], block = forall.getInductionVars()[1];
+    SmallVector<OpFoldResult> offsets = {n, block, b.getIndexAttr(0),
+                                         b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(
+        ctx, SmallVector<int64_t>{1, 1, steps, kPanelWidth});
+    SmallVector<OpFoldResult> ones =
+        getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1));
+    Value shared = forall.getRegionIterArgs()[0];
+    Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
+                                                 sizes, ones);
+    Value oh = arith::DivUIOp::create(b, loc, block, c(rowBlocks));
+    Value ow0 = arith::MulIOp::create(
+        b, loc, arith::RemUIOp::create(b, loc, block, c(rowBlocks)),
+        c(kPanelWidth));
+    // Lanes inside the output row.
+    Value inside;
+    if (outW != paddedW) {
+      auto indexLanes = VectorType::get({kPanelWidth}, b.getIndexType());
+      Value pixel = arith::AddIOp::create(
+          b, loc, vector::StepOp::create(b, loc, indexLanes),
+          vector::BroadcastOp::create(b, loc, indexLanes, ow0));
+      inside = arith::CmpIOp::create(
+          b, loc, arith::CmpIPredicate::ult, pixel,
+          vector::BroadcastOp::create(b, loc, indexLanes, c(outW)));
+    }
+    Value zeroLanes = vector::BroadcastOp::create(b, loc, loaded,
+                                                  zeroOf(element));
+    // The 16 window elements of tap r (0 for r = taps, an odd depth's pad).
+    auto readTap = [&](OpBuilder &nb, Location l, Value r) {
+      auto ci = [&](int64_t v) {
+        return arith::ConstantIndexOp::create(nb, l, v);
+      };
+      Value valid =
+          arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, r, ci(taps));
+      Value tap = arith::MinUIOp::create(nb, l, r, ci(taps - 1));
+      Value channel = arith::DivUIOp::create(nb, l, tap, ci(kh * kw));
+      Value tapH = arith::RemUIOp::create(
+          nb, l, arith::DivUIOp::create(nb, l, tap, ci(kw)), ci(kh));
+      Value tapW = arith::RemUIOp::create(nb, l, tap, ci(kw));
+      Value row = arith::AddIOp::create(
+          nb, l, arith::MulIOp::create(nb, l, oh, ci(g.strides[0])),
+          arith::MulIOp::create(nb, l, tapH, ci(g.dilations[0])));
+      Value col = arith::AddIOp::create(
+          nb, l, ow0, arith::MulIOp::create(nb, l, tapW, ci(g.dilations[1])));
+      Value v = vector::TransferReadOp::create(
+          nb, l, loaded, input, ValueRange{n, channel, row, col},
+          zeroOf(element), ArrayRef<bool>{true});
+      if (inside)
+        v = arith::SelectOp::create(nb, l, inside, v, zeroLanes);
+      return arith::SelectOp::create(nb, l, valid, v, zeroLanes).getResult();
+    };
+    auto loop = scf::ForOp::create(
+        b, loc, c(0), c(steps), c(1), ValueRange{slice},
+        [&](OpBuilder &nb, Location l, Value step, ValueRange iter) {
+          Value word;
+          if (integer) {
+            Value first = arith::MulIOp::create(
+                nb, l, step, arith::ConstantIndexOp::create(nb, l, 2));
+            Value second = arith::AddIOp::create(
+                nb, l, first, arith::ConstantIndexOp::create(nb, l, 1));
+            Value low =
+                arith::ExtUIOp::create(nb, l, lanes, readTap(nb, l, first));
+            Value high =
+                arith::ExtUIOp::create(nb, l, lanes, readTap(nb, l, second));
+            Value shift = vector::BroadcastOp::create(
+                nb, l, lanes,
+                arith::ConstantIntOp::create(nb, l, nb.getI32Type(), 16));
+            word = arith::OrIOp::create(
+                nb, l, low, arith::ShLIOp::create(nb, l, high, shift));
+          } else {
+            word = readTap(nb, l, step);
+          }
+          Value c0 = arith::ConstantIndexOp::create(nb, l, 0);
+          Value next = vector::TransferWriteOp::create(
+                           nb, l, word, iter[0], ValueRange{c0, c0, step, c0},
+                           ArrayRef<bool>{true})
+                           .getResult();
+          scf::YieldOp::create(nb, l, next);
+        });
+    b.setInsertionPointToEnd(forall.getTerminator().getBody());
+    tensor::ParallelInsertSliceOp::create(b, loc, loop.getResult(0), shared,
+                                          offsets, sizes, ones);
+  }
+  Value weights = collapse(b, loc, filter, {{0}, {1, 2, 3}});
+  auto readFilter = [&](OpBuilder &nb, Location l, Value, Value f, Value k) {
+    return tensor::ExtractOp::create(nb, l, weights, ValueRange{f, k})
+        .getResult();
+  };
+  ProductShape shape{batch, w[0], outH * paddedW, taps};
+  Value product = createProductOfPanels(b, loc, kind, shape,
+                                        /*lhsBatched=*/false, readFilter,
+                                        forall.getResult(0));
+  Type resultElement =
+      cast<RankedTensorType>(product.getType()).getElementType();
+  Value rows = tensor::ExpandShapeOp::create(
+      b, loc,
+      RankedTensorType::get({batch, w[0], outH, paddedW}, resultElement),
+      product, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+  if (paddedW == outW)
+    return rows;
+  return tensor::ExtractSliceOp::create(
+      b, loc, rows, getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 0)),
+      getAsIndexOpFoldResult(
+          ctx, SmallVector<int64_t>{batch, w[0], outH, outW}),
+      getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1)));
+}
+
 /// `[F, C*KH*KW]`: sums over r = (n, oh, ow) of the output gradient times
 /// the window element.
 Value packedFilterGrad(OpBuilder &b, Location loc, Value grad, Value input,
@@ -118,6 +271,8 @@ Value packedFilterGrad(OpBuilder &b, Location loc, Value grad, Value input,
 Value lowering::createIm2ColConv(OpBuilder &b, Location loc, Value input,
                                  Value filter, const ConvGeometry &g,
                                  ProductKind kind) {
+  if (g.strides[1] == 1)
+    return packedConvRows(b, loc, input, filter, g, kind);
   Value out = packedConv(b, loc, input, filter, g, kind);
   auto resultType = RankedTensorType::get(
       {shapeOf(input)[0], shapeOf(filter)[0], g.output[0], g.output[1]},

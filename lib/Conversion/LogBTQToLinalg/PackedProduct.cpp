@@ -279,16 +279,13 @@ SmallVector<Value> groupRows(OpBuilder &b, Location loc, Value first,
 
 } // namespace
 
-Value lowering::createPackedProduct(OpBuilder &b, Location loc,
-                                    ProductShape shape, bool lhsBatched,
-                                    GridElementFn lhs, GridElementFn rhs) {
+namespace {
+/// The integer micro-kernel over packed operands (packPairs, packPanels).
+Value integerProduct(OpBuilder &b, Location loc, const ProductShape &shape,
+                     bool lhsBatched, Value lhsPairs, Value rhsPanels) {
   Type i16 = b.getI16Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
   int64_t pairs = ceilDiv(shape.depth, 2);
-  int64_t blocks = ceilDiv(shape.cols, kPanelWidth);
   int64_t chunks = ceilDiv(pairs, kStepsPerWidening);
-  Value lhsPairs =
-      packPairs(b, loc, lhsBatched ? shape.batch : 1, shape, pairs, lhs);
-  Value rhsPanels = packPanels(b, loc, shape, blocks, pairs, rhs);
 
   auto lanes32 = VectorType::get({kPanelWidth}, i32);
   auto lanes64 = VectorType::get({kPanelWidth}, i64);
@@ -350,26 +347,45 @@ Value lowering::createPackedProduct(OpBuilder &b, Location loc,
   };
   return tiledProduct(b, loc, shape, i64, rowGroup);
 }
+} // namespace
 
-Value lowering::createPackedFloatProduct(OpBuilder &b, Location loc,
-                                         ProductShape shape, bool lhsBatched,
-                                         GridElementFn lhs, GridElementFn rhs) {
-  Type f32 = b.getF32Type();
-  int64_t blocks = ceilDiv(shape.cols, kPanelWidth);
-  // A as [batches, rows, depth], B as panels [batch, blocks, depth, 16].
-  Value lhsRows = createPacked(
-      b, loc, {lhsBatched ? shape.batch : 1, shape.rows, shape.depth}, f32,
-      [&](OpBuilder &nb, Location l, ValueRange at) {
+Value lowering::createPackedProduct(OpBuilder &b, Location loc,
+                                    ProductShape shape, bool lhsBatched,
+                                    GridElementFn lhs, GridElementFn rhs) {
+  int64_t pairs = ceilDiv(shape.depth, 2);
+  Value lhsPairs =
+      packPairs(b, loc, lhsBatched ? shape.batch : 1, shape, pairs, lhs);
+  Value rhsPanels = packPanels(b, loc, shape, ceilDiv(shape.cols, kPanelWidth),
+                               pairs, rhs);
+  return integerProduct(b, loc, shape, lhsBatched, lhsPairs, rhsPanels);
+}
+
+Value lowering::createPackedProductOfPanels(OpBuilder &b, Location loc,
+                                            ProductShape shape,
+                                            bool lhsBatched, GridElementFn lhs,
+                                            Value rhsPanels) {
+  Value lhsPairs = packPairs(b, loc, lhsBatched ? shape.batch : 1, shape,
+                             ceilDiv(shape.depth, 2), lhs);
+  return integerProduct(b, loc, shape, lhsBatched, lhsPairs, rhsPanels);
+}
+
+namespace {
+/// A as rows `[batches, rows, depth]` of f32, for the float micro-kernel.
+Value packRows(OpBuilder &b, Location loc, const ProductShape &shape,
+               bool lhsBatched, GridElementFn lhs) {
+  return createPacked(
+      b, loc, {lhsBatched ? shape.batch : 1, shape.rows, shape.depth},
+      b.getF32Type(), [&](OpBuilder &nb, Location l, ValueRange at) {
         return readOrZero(nb, l, lhs, at[0], at[1], shape.rows, at[2],
                           shape.depth);
       });
-  Value rhsPanels = createPacked(
-      b, loc, {shape.batch, blocks, shape.depth, kPanelWidth}, f32,
-      [&](OpBuilder &nb, Location l, ValueRange at) {
-        Value col = panelColumn(nb, l, at[1], at[3]);
-        return readOrZero(nb, l, rhs, at[0], col, shape.cols, at[2],
-                          shape.depth);
-      });
+}
+
+/// The float micro-kernel over packed operands (packRows, B as panels
+/// [batch, blocks, depth, 16]).
+Value floatProduct(OpBuilder &b, Location loc, const ProductShape &shape,
+                   bool lhsBatched, Value lhsRows, Value rhsPanels) {
+  Type f32 = b.getF32Type();
   auto lanes = VectorType::get({kPanelWidth}, f32);
   Value zero = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(lanes, b.getF32FloatAttr(0.0f)));
@@ -404,6 +420,32 @@ Value lowering::createPackedFloatProduct(OpBuilder &b, Location loc,
   };
   return tiledProduct(b, loc, shape, f32, rowGroup);
 }
+} // namespace
+
+Value lowering::createPackedFloatProduct(OpBuilder &b, Location loc,
+                                         ProductShape shape, bool lhsBatched,
+                                         GridElementFn lhs, GridElementFn rhs) {
+  Value lhsRows = packRows(b, loc, shape, lhsBatched, lhs);
+  Value rhsPanels = createPacked(
+      b, loc,
+      {shape.batch, ceilDiv(shape.cols, kPanelWidth), shape.depth,
+       kPanelWidth},
+      b.getF32Type(), [&](OpBuilder &nb, Location l, ValueRange at) {
+        Value col = panelColumn(nb, l, at[1], at[3]);
+        return readOrZero(nb, l, rhs, at[0], col, shape.cols, at[2],
+                          shape.depth);
+      });
+  return floatProduct(b, loc, shape, lhsBatched, lhsRows, rhsPanels);
+}
+
+Value lowering::createPackedFloatProductOfPanels(OpBuilder &b, Location loc,
+                                                 ProductShape shape,
+                                                 bool lhsBatched,
+                                                 GridElementFn lhs,
+                                                 Value rhsPanels) {
+  Value lhsRows = packRows(b, loc, shape, lhsBatched, lhs);
+  return floatProduct(b, loc, shape, lhsBatched, lhsRows, rhsPanels);
+}
 
 Value lowering::createProduct(OpBuilder &b, Location loc, ProductKind kind,
                               ProductShape shape, bool lhsBatched,
@@ -411,6 +453,17 @@ Value lowering::createProduct(OpBuilder &b, Location loc, ProductKind kind,
   if (kind == ProductKind::ExactInteger)
     return createPackedProduct(b, loc, shape, lhsBatched, lhs, rhs);
   return createPackedFloatProduct(b, loc, shape, lhsBatched, lhs, rhs);
+}
+
+Value lowering::createProductOfPanels(OpBuilder &b, Location loc,
+                                      ProductKind kind, ProductShape shape,
+                                      bool lhsBatched, GridElementFn lhs,
+                                      Value rhsPanels) {
+  if (kind == ProductKind::ExactInteger)
+    return createPackedProductOfPanels(b, loc, shape, lhsBatched, lhs,
+                                       rhsPanels);
+  return createPackedFloatProductOfPanels(b, loc, shape, lhsBatched, lhs,
+                                          rhsPanels);
 }
 
 Value lowering::createMatmulProduct(OpBuilder &b, Location loc, Value lhs,

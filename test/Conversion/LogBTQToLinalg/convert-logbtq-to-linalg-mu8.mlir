@@ -70,23 +70,37 @@ func.func @matmul_kernel(%x: tensor<4x8x!logbtq.mu8>, %w: tensor<3x8x!logbtq.mu8
 
 // -----
 
-// A convolution kernel: the int16 grid padded with grid zeros, its windows
-// read straight into the panels (no column tensor): the filter [4, 27] as
-// pairs, the input as 3 panels of 16 of the 36 pixels, per image.
+// A convolution kernel (stride 1 along W): the int16 grid padded with grid
+// zeros (the pads, then on the right as far as a panel's loads reach: 16 +
+// 2 columns); the filter [4, 27] as pairs; the input as one 16-lane panel
+// per output row and image, each step two 16-lane loads of an input row
+// (two taps) interleaved into int16 pairs, the 10 lanes past the row's 6
+// pixels set to 0; no column tensor and no computed reads. The product has
+// 6 x 16 columns, of which the 6 x 6 pixels are kept.
 // CHECK-LABEL: func.func @conv_kernel(
 // CHECK: tensor.pad %{{.+}} low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: tensor.yield %{{.+}} : i16
 // CHECK: } : tensor<2x3x6x6xi16> to tensor<2x3x8x8xi16>
+// CHECK: %[[WIDE:.+]] = tensor.pad %{{.+}} low[0, 0, 0, 0] high[0, 0, 0, 10]
+// CHECK: } : tensor<2x3x8x8xi16> to tensor<2x3x8x18xi16>
 // CHECK-NOT: tensor<2x3x3x3x6x6xi16>
+// CHECK: scf.forall ({{.+}}) in (2, 6) {{.+}} -> (tensor<2x6x14x16xi32>)
+// CHECK: %[[INSIDE:.+]] = arith.cmpi ult, %{{.+}}, %{{.+}} : vector<16xindex>
+// CHECK: scf.for
+// CHECK: %[[LOW:.+]] = vector.transfer_read %[[WIDE]]{{.+}} : tensor<2x3x8x18xi16>, vector<16xi16>
+// CHECK: arith.select %[[INSIDE]], %[[LOW]]
+// CHECK: %[[HIGH:.+]] = vector.transfer_read %[[WIDE]]
+// CHECK: arith.select %[[INSIDE]], %[[HIGH]]
+// CHECK: arith.shli %{{.+}} : vector<16xi32>
+// CHECK: arith.ori
+// CHECK: vector.transfer_write
+// CHECK-NOT: tensor.extract %{{.+}} : tensor<2x3x8x18xi16>
 // CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x14xi32>)
-// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<2x3x14x16xi32>)
-// CHECK: arith.divui
-// CHECK: arith.remui
-// CHECK: tensor.extract %{{.+}} : tensor<2x3x8x8xi16>
-// CHECK: scf.for {{.+}} -> (tensor<2x4x48xi64>)
+// CHECK: scf.for {{.+}} -> (tensor<2x4x96xi64>)
 // CHECK-NOT: arith.{{[a-z]+}}f
 // CHECK: arith.muli %{{.+}}, %{{.+}} : vector<32xi32>
-// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0] [2, 4, 36] [1, 1, 1] : tensor<2x4x48xi64> to tensor<2x4x36xi64>
+// CHECK: tensor.expand_shape %{{.+}} : tensor<2x4x96xi64> into tensor<2x4x6x16xi64>
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0, 0] [2, 4, 6, 6] [1, 1, 1, 1] : tensor<2x4x6x16xi64> to tensor<2x4x6x6xi64>
 func.func @conv_kernel(%x: tensor<2x3x6x6x!logbtq.mu8>, %w: tensor<4x3x3x3x!logbtq.mu8>) -> (tensor<2x4x6x6xf32>, i32) {
   %y, %ovf = logbtq.integer_kernel ins(%x, %w : tensor<2x3x6x6x!logbtq.mu8>, tensor<4x3x3x3x!logbtq.mu8>) -> tensor<2x4x6x6xf32> {
   ^bb0(%a: tensor<2x3x6x6xf32>, %b: tensor<4x3x3x3xf32>):

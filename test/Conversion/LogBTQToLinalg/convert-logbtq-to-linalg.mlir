@@ -89,26 +89,32 @@ func.func @matmul_transpose_both(%x: tensor<8x4xf32>, %w: tensor<16x8xf32>) -> t
 
 // -----
 
-// No padding, no bias: the filter [4, 27] packed as rows; the input's
-// windows read straight into panels of 16 of the 36 output pixels, the tap
-// k = (c, kh, kw) and pixel p = (oh, ow) split by division in i32 (no
-// column tensor); the product per image, then [2, 4, 6, 6].
+// No padding, no bias, stride 1: the input padded on the right as far as
+// a panel's loads reach (16 + 2 columns); one panel of 16 lanes per output
+// row and image, a tap k = (c, kh, kw) read as one 16-lane load of an input
+// row, the 10 lanes past the row's 6 pixels set to 0 (no column tensor, no
+// computed reads); the filter [4, 27] packed as rows; the product over
+// 6 x 16 columns, of which the 6 x 6 pixels are kept.
 // CHECK-LABEL: func.func @conv2d(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<2x3x8x8xf32>, [[W:%[a-z0-9_]+]]: tensor<4x3x3x3xf32>)
-// CHECK-NOT: tensor.pad
+// CHECK: [[WIDE:%.+]] = tensor.pad [[X]] low[0, 0, 0, 0] high[0, 0, 0, 10]
+// CHECK: } : tensor<2x3x8x8xf32> to tensor<2x3x8x18xf32>
+// CHECK: [[PANELS:%.+]] = scf.forall ({{.+}}) in (2, 6) {{.+}} -> (tensor<2x6x27x16xf32>)
+// CHECK: [[INSIDE:%.+]] = arith.cmpi ult, %{{.+}}, %{{.+}} : vector<16xindex>
+// CHECK: scf.for
+// CHECK: arith.divui %{{.+}}, %c9{{[_0-9]*}} : index
+// CHECK: [[V:%.+]] = vector.transfer_read [[WIDE]]{{.+}} : tensor<2x3x8x18xf32>, vector<16xf32>
+// CHECK: arith.select [[INSIDE]], [[V]]
+// CHECK: vector.transfer_write
+// CHECK-NOT: tensor.extract [[WIDE]]
 // CHECK: [[WS:%.+]] = tensor.collapse_shape [[W]] {{\[}}[0], [1, 2, 3]] : tensor<4x3x3x3xf32> into tensor<4x27xf32>
 // CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x27xf32>)
 // CHECK: tensor.extract [[WS]]
-// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<2x3x27x16xf32>)
-// CHECK: arith.divui %{{.+}}, %c9_i32{{[_0-9]*}} : i32
-// CHECK: arith.remui %{{.+}}, %c3_i32{{[_0-9]*}} : i32
-// CHECK: arith.divui %{{.+}}, %c6_i32{{[_0-9]*}} : i32
-// CHECK: arith.remui %{{.+}}, %c6_i32{{[_0-9]*}} : i32
-// CHECK: tensor.extract [[X]]
-// CHECK: scf.for {{.+}} -> (tensor<2x4x48xf32>)
+// CHECK: scf.for {{.+}} -> (tensor<2x4x96xf32>)
+// CHECK: vector.transfer_read [[PANELS]]
 // CHECK: arith.mulf {{.+}} fastmath<contract> : vector<16xf32>
-// CHECK: [[P:%.+]] = tensor.extract_slice %{{.+}}[0, 0, 0] [2, 4, 36] [1, 1, 1] : tensor<2x4x48xf32> to tensor<2x4x36xf32>
-// CHECK: [[Y:%.+]] = tensor.expand_shape [[P]] {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 6, 6] : tensor<2x4x36xf32> into tensor<2x4x6x6xf32>
+// CHECK: [[ROWS:%.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 6, 16] : tensor<2x4x96xf32> into tensor<2x4x6x16xf32>
+// CHECK: [[Y:%.+]] = tensor.extract_slice [[ROWS]][0, 0, 0, 0] [2, 4, 6, 6] [1, 1, 1, 1] : tensor<2x4x6x16xf32> to tensor<2x4x6x6xf32>
 // CHECK: return [[Y]]
 func.func @conv2d(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32> {
   %y = logbtq.conv2d %x, %w : (tensor<2x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<2x4x6x6xf32>
