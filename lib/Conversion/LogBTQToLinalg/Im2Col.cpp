@@ -61,33 +61,16 @@ Value readWindow(OpBuilder &b, Location loc, Value input, const ConvGeometry &g,
                  at(ow, g.strides[1], kw, g.dilations[1])});
 }
 
-/// `[N, F, OH*OW]`: the filter against every window, read straight into
-/// the panels.
-Value packedConv(OpBuilder &b, Location loc, Value input, Value filter,
-                 const ConvGeometry &g, ProductKind kind) {
-  ArrayRef<int64_t> x = shapeOf(input), w = shapeOf(filter);
-  int64_t taps = w[1] * w[2] * w[3];
-  Value weights = collapse(b, loc, filter, {{0}, {1, 2, 3}});
-  ProductShape shape{x[0], w[0], g.output[0] * g.output[1], taps};
-  auto readFilter = [&](OpBuilder &nb, Location l, Value, Value f, Value k) {
-    return tensor::ExtractOp::create(nb, l, weights, ValueRange{f, k})
-        .getResult();
-  };
-  auto readInput = [&](OpBuilder &nb, Location l, Value n, Value p, Value k) {
-    return readWindow(nb, l, input, g, n, k, p);
-  };
-  return createProduct(b, loc, kind, shape, /*lhsBatched=*/false, readFilter,
-                       readInput);
-}
-
-/// `[N, F, OH, OW]` for a convolution of stride 1 along W. The product's
-/// columns are the output pixels with each row padded to whole panels
-/// (`OWp`, a multiple of 16), so the 16 lanes of a panel are 16 neighbours
-/// in one output row, and for a tap (c, kh, kw) they read 16 neighbours in
-/// one input row: one vector load per tap and panel instead of 16 computed
-/// reads (x86 has no 16-bit gather). The input is padded with zeros on the
-/// right as far as the loads reach; lanes past the row's end are set to 0
-/// (their outputs are dropped, and count no overflow).
+/// `[N, F, OH, OW]`: the convolution of the padded NCHW `input` with
+/// `filter`, stride s along W.
+/// The product's columns are the output pixels with each row padded to
+/// whole panels (`OWp`, a multiple of 16), so the 16 lanes of a panel are
+/// 16 neighbours in one output row, and for a tap (c, kh, kw) they read
+/// every s-th of 16 s neighbours in one input row: one vector load (and for
+/// s > 1 a shuffle) per tap and panel instead of 16 computed reads (x86 has
+/// no 16-bit gather). The input is padded with zeros on the right as far as
+/// the loads reach; lanes past the row's end are set to 0 (their outputs
+/// are dropped, and count no overflow).
 Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
                      const ConvGeometry &g, ProductKind kind) {
   MLIRContext *ctx = b.getContext();
@@ -103,7 +86,8 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
   auto zeroOf = [&](Type type) {
     return arith::ConstantOp::create(b, loc, b.getZeroAttr(type)).getResult();
   };
-  int64_t reach = paddedW + g.dilations[1] * (kw - 1);
+  int64_t stride = g.strides[1];
+  int64_t reach = paddedW * stride + g.dilations[1] * (kw - 1);
   if (width < reach)
     input = padSpatial(b, loc, input, {0, 0}, {0, reach - width},
                        zeroOf(element));
@@ -114,6 +98,10 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
   int64_t blocks = outH * rowBlocks;
   Type laneType = integer ? Type(b.getI32Type()) : Type(b.getF32Type());
   auto loaded = VectorType::get({kPanelWidth}, element);
+  auto wideLoad = VectorType::get({kPanelWidth * stride}, element);
+  SmallVector<int64_t> everyStride;
+  for (int64_t lane = 0; lane < kPanelWidth; ++lane)
+    everyStride.push_back(lane * stride);
   auto lanes = VectorType::get({kPanelWidth}, laneType);
   Value panels = createEmpty(b, loc, {batch, blocks, steps, kPanelWidth},
                              laneType);
@@ -167,10 +155,13 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
           nb, l, arith::MulIOp::create(nb, l, oh, ci(g.strides[0])),
           arith::MulIOp::create(nb, l, tapH, ci(g.dilations[0])));
       Value col = arith::AddIOp::create(
-          nb, l, ow0, arith::MulIOp::create(nb, l, tapW, ci(g.dilations[1])));
+          nb, l, arith::MulIOp::create(nb, l, ow0, ci(stride)),
+          arith::MulIOp::create(nb, l, tapW, ci(g.dilations[1])));
       Value v = vector::TransferReadOp::create(
-          nb, l, loaded, input, ValueRange{n, channel, row, col},
+          nb, l, wideLoad, input, ValueRange{n, channel, row, col},
           zeroOf(element), ArrayRef<bool>{true});
+      if (stride > 1)
+        v = vector::ShuffleOp::create(nb, l, v, v, everyStride);
       if (inside)
         v = arith::SelectOp::create(nb, l, inside, v, zeroLanes);
       return arith::SelectOp::create(nb, l, valid, v, zeroLanes).getResult();
@@ -271,15 +262,7 @@ Value packedFilterGrad(OpBuilder &b, Location loc, Value grad, Value input,
 Value lowering::createIm2ColConv(OpBuilder &b, Location loc, Value input,
                                  Value filter, const ConvGeometry &g,
                                  ProductKind kind) {
-  if (g.strides[1] == 1)
-    return packedConvRows(b, loc, input, filter, g, kind);
-  Value out = packedConv(b, loc, input, filter, g, kind);
-  auto resultType = RankedTensorType::get(
-      {shapeOf(input)[0], shapeOf(filter)[0], g.output[0], g.output[1]},
-      cast<RankedTensorType>(out.getType()).getElementType());
-  return tensor::ExpandShapeOp::create(
-      b, loc, resultType, out,
-      ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
+  return packedConvRows(b, loc, input, filter, g, kind);
 }
 
 Value lowering::createIm2ColFilterGrad(OpBuilder &b, Location loc, Value grad,

@@ -132,16 +132,22 @@ func.func @conv2d(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x
 // CHECK-NEXT: ^bb0
 // CHECK-NEXT: tensor.yield [[ZERO]] : f32
 // CHECK-NEXT: } : tensor<2x3x8x8xf32> to tensor<2x3x9x10xf32>
-// Strides (2, 3) and dilations (1, 2) are in the panel's read of the
-// padded input: row oh*2 + kh*1, column ow*3 + kw*2.
-// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<2x1x27x16xf32>)
-// CHECK: [[OH:%.+]] = arith.divui %{{.+}}, %c2_i32{{[_0-9]*}} : i32
-// CHECK: [[OW:%.+]] = arith.remui %{{.+}}, %c2_i32{{[_0-9]*}} : i32
-// CHECK: arith.muli [[OH]], %c2_i32{{[_0-9]*}} : i32
-// CHECK: arith.muli %{{.+}}, %c2_i32{{[_0-9]*}} : i32
-// CHECK: arith.muli [[OW]], %c3_i32{{[_0-9]*}} : i32
-// CHECK: tensor.extract [[P]]{{.+}} : tensor<2x3x9x10xf32>
-// CHECK: [[C:%.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 4, 2]
+// Strides (2, 3) and dilations (1, 2) are in the panel's loads from the
+// padded input, widened on the right to 16 * 3 + 2 * 2 columns: row
+// oh*2 + kh*1, columns from ow0*3 + kw*2, 48 of them, of which every third
+// is a lane. One panel per output row (4 per image); 2 of its 16 pixels
+// are kept.
+// CHECK: [[WIDE:%.+]] = tensor.pad [[P]] low[0, 0, 0, 0] high[0, 0, 0, 42]
+// CHECK: scf.forall ({{.+}}) in (2, 4) {{.+}} -> (tensor<2x4x27x16xf32>)
+// CHECK: [[OW0:%.+]] = arith.muli %{{.+}}, %c16{{[_0-9]*}} : index
+// CHECK: arith.muli %{{.+}}, %c1{{[_0-9]*}} : index
+// CHECK: arith.muli %{{.+}}, %c2{{[_0-9]*}} : index
+// CHECK: arith.muli %{{.+}}, %c2{{[_0-9]*}} : index
+// CHECK: arith.muli [[OW0]], %c3{{[_0-9]*}} : index
+// CHECK: [[ROW:%.+]] = vector.transfer_read [[WIDE]]{{.+}} : tensor<2x3x9x52xf32>, vector<48xf32>
+// CHECK: vector.shuffle [[ROW]], [[ROW]] [0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36, 39, 42, 45] : vector<48xf32>, vector<48xf32>
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 4, 16]
+// CHECK: [[C:%.+]] = tensor.extract_slice %{{.+}}[0, 0, 0, 0] [2, 4, 4, 2] [1, 1, 1, 1]
 // CHECK: [[Y:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
 // CHECK-SAME: ins([[C]], [[B]] : tensor<2x4x4x2xf32>, tensor<4xf32>)
 // CHECK: arith.addf
