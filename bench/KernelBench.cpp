@@ -243,8 +243,11 @@ int main(int argc, char **argv) {
   // the heap), the next call page-faults them in again, and a kernel's time
   // depended on which benchmark had run before it (0.26 or 5.4 ms for the
   // MU8 mlp grad_input, half of it system time). So this measures the
-  // kernels' own work, not the allocator's.
+  // kernels' own work, not the allocator's. Blocks beyond the largest
+  // threshold glibc allows (32 MiB: the float32 cnn's input-gradient panels
+  // are 46 MiB) would still be mapped afresh each call, so none is mapped.
   mallopt(M_MMAP_THRESHOLD, 32 << 20); // glibc's maximum
+  mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
