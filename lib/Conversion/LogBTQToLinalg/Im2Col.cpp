@@ -203,23 +203,15 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
     return tensor::ExtractOp::create(nb, l, weights, ValueRange{f, k})
         .getResult();
   };
-  ProductShape shape{batch, w[0], outH * paddedW, taps};
+  ProductShape shape{batch, w[0], outH * outW, taps, /*rowWidth=*/outW};
   Value product = createProductOfPanels(b, loc, kind, shape,
                                         /*lhsBatched=*/false, readFilter,
                                         forall.getResult(0));
   Type resultElement =
       cast<RankedTensorType>(product.getType()).getElementType();
-  Value rows = tensor::ExpandShapeOp::create(
-      b, loc,
-      RankedTensorType::get({batch, w[0], outH, paddedW}, resultElement),
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get({batch, w[0], outH, outW}, resultElement),
       product, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
-  if (paddedW == outW)
-    return rows;
-  return tensor::ExtractSliceOp::create(
-      b, loc, rows, getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 0)),
-      getAsIndexOpFoldResult(
-          ctx, SmallVector<int64_t>{batch, w[0], outH, outW}),
-      getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1)));
 }
 
 /// `[F, C*KH*KW]`: sums over r = (n, oh, ow) of the output gradient times

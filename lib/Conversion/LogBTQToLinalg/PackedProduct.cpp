@@ -160,11 +160,16 @@ using RowGroupFn = function_ref<Value(OpBuilder &, Location, Value batch,
 Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
                    Type elementType, RowGroupFn rowGroup) {
   MLIRContext *ctx = b.getContext();
-  int64_t blocks = ceilDiv(shape.cols, kPanelWidth);
+  bool byRows = shape.rowWidth > 0;
+  int64_t rowBlocks = byRows ? ceilDiv(shape.rowWidth, kPanelWidth) : 0;
+  int64_t blocks = byRows ? shape.cols / shape.rowWidth * rowBlocks
+                          : ceilDiv(shape.cols, kPanelWidth);
   auto upTo = [&](int64_t n) { return indexConstant(b, loc, n); };
   Value c0 = upTo(0), c1 = upTo(1);
-  Value out = createEmpty(b, loc, {shape.batch, shape.rows, blocks * kPanelWidth},
-                          elementType);
+  Value out = createEmpty(
+      b, loc,
+      {shape.batch, shape.rows, byRows ? shape.cols : blocks * kPanelWidth},
+      elementType);
 
   // One (batch, block) tile: every row of A against the block's panel,
   // which stays in cache meanwhile.
@@ -189,14 +194,38 @@ Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
       tile = loop(grouped, shape.rows, 1, tile);
     return tile;
   };
+  // A block's first column and, by rows, its width (the rest of its row,
+  // at most 16).
   auto tileOffsets = [&](OpBuilder &nb, Location l, Value batch,
                          Value block) {
-    Value col =
-        arith::MulIOp::create(nb, l, block, indexConstant(nb, l, kPanelWidth));
+    auto c = [&](int64_t v) { return indexConstant(nb, l, v); };
+    Value col = arith::MulIOp::create(nb, l, block, c(kPanelWidth));
+    if (byRows) {
+      Value row = arith::DivUIOp::create(nb, l, block, c(rowBlocks));
+      Value start = arith::MulIOp::create(
+          nb, l, arith::RemUIOp::create(nb, l, block, c(rowBlocks)),
+          c(kPanelWidth));
+      col = arith::AddIOp::create(
+          nb, l, arith::MulIOp::create(nb, l, row, c(shape.rowWidth)), start);
+    }
     return SmallVector<OpFoldResult>{batch, nb.getIndexAttr(0), col};
   };
-  SmallVector<OpFoldResult> tileSizes = getAsIndexOpFoldResult(
-      ctx, SmallVector<int64_t>{1, shape.rows, kPanelWidth});
+  auto tileSizes = [&](OpBuilder &nb, Location l,
+                       Value block) -> SmallVector<OpFoldResult> {
+    SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(
+        ctx, SmallVector<int64_t>{1, shape.rows, kPanelWidth});
+    if (byRows && shape.rowWidth % kPanelWidth != 0) {
+      auto c = [&](int64_t v) { return indexConstant(nb, l, v); };
+      Value start = arith::MulIOp::create(
+          nb, l, arith::RemUIOp::create(nb, l, block, c(rowBlocks)),
+          c(kPanelWidth));
+      sizes[2] = arith::MinUIOp::create(
+                     nb, l, c(kPanelWidth),
+                     arith::SubIOp::create(nb, l, c(shape.rowWidth), start))
+                     .getResult();
+    }
+    return sizes;
+  };
   SmallVector<OpFoldResult> unitStrides =
       getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{1, 1, 1});
 
@@ -215,12 +244,13 @@ Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
     Value block = forall.getInductionVars()[1];
     Value shared = forall.getRegionIterArgs()[0];
     SmallVector<OpFoldResult> offsets = tileOffsets(b, loc, batch, block);
+    SmallVector<OpFoldResult> sizes = tileSizes(b, loc, block);
     Value tile = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
-                                                tileSizes, unitStrides);
+                                                sizes, unitStrides);
     Value done = computeTile(b, loc, batch, block, tile);
     b.setInsertionPointToEnd(forall.getTerminator().getBody());
     tensor::ParallelInsertSliceOp::create(b, loc, done, shared, offsets,
-                                          tileSizes, unitStrides);
+                                          sizes, unitStrides);
     full = forall.getResult(0);
   } else {
     auto batchLoop = scf::ForOp::create(
@@ -231,20 +261,21 @@ Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
               [&](OpBuilder &b2, Location l2, Value block, ValueRange iter2) {
                 SmallVector<OpFoldResult> offsets =
                     tileOffsets(b2, l2, batch, block);
+                SmallVector<OpFoldResult> sizes = tileSizes(b2, l2, block);
                 Value tile = tensor::ExtractSliceOp::create(
-                    b2, l2, iter2[0], offsets, tileSizes, unitStrides);
+                    b2, l2, iter2[0], offsets, sizes, unitStrides);
                 Value done = computeTile(b2, l2, batch, block, tile);
                 scf::YieldOp::create(
                     b2, l2,
                     ValueRange{tensor::InsertSliceOp::create(
-                        b2, l2, done, iter2[0], offsets, tileSizes,
+                        b2, l2, done, iter2[0], offsets, sizes,
                         unitStrides)});
               });
           scf::YieldOp::create(b1, l1, blockLoop.getResults());
         });
     full = batchLoop.getResult(0);
   }
-  if (blocks * kPanelWidth == shape.cols)
+  if (byRows || blocks * kPanelWidth == shape.cols)
     return full;
   return tensor::ExtractSliceOp::create(
       b, loc, full,
@@ -259,10 +290,13 @@ Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
 Value writeRows(OpBuilder &b, Location loc, ValueRange sums,
                 ArrayRef<Value> rows, Value tile) {
   Value c0 = indexConstant(b, loc, 0);
+  // A tile narrower than 16 columns (the end of a row, ProductShape::
+  // rowWidth) takes the lanes that fit: a masked store.
+  bool narrow = cast<RankedTensorType>(tile.getType()).isDynamicDim(2);
   for (auto [sum, row] : llvm::zip(sums, rows))
     tile = vector::TransferWriteOp::create(b, loc, sum, tile,
                                            ValueRange{c0, row, c0},
-                                           ArrayRef<bool>{true})
+                                           ArrayRef<bool>{!narrow})
                .getResult();
   return tile;
 }

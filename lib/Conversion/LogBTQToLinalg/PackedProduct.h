@@ -31,6 +31,12 @@ namespace mlir::logbtq::lowering {
 /// `rows x depth` by `depth x cols`.
 struct ProductShape {
   int64_t batch, rows, cols, depth;
+  /// 0: B's panels hold 16 consecutive columns each. Otherwise the columns
+  /// are rows of this many (an image's output rows): each row starts a new
+  /// panel, so there are ceil(rowWidth / 16) panels per row, and the result
+  /// still has `cols` dense columns (a panel's lanes past its row's end are
+  /// not written).
+  int64_t rowWidth = 0;
 };
 
 /// Reads one value of an operand (an int16 grid value, or an f32 for the
