@@ -214,6 +214,162 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
       product, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
 }
 
+/// The integer filter gradient for stride 1 along W: `[F, C*KH*KW]`, the
+/// depth r = (n, oh, ow) with each output row padded to an even width (the
+/// output gradient padded with zeros, whose products are exact zeros), so
+/// that a pair of r is two neighbouring pixels of one row. For a tap, the
+/// pair's two window elements are neighbours in one input row: one 32-bit
+/// word of `pairs[n, c, h, w] = input[.., w] | input[.., w + 1] << 16`. A
+/// panel's 16 lanes are 16 taps, whose words lie at constant offsets from
+/// the pixel's: one 16-lane hardware gather of words per panel step, where
+/// the generic packer made 32 int16 reads (element by element on x86) and
+/// split every lane's tap and pixel by division.
+Value packedFilterGradPairs(OpBuilder &b, Location loc, Value grad,
+                            Value input, const ConvGeometry &g) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> x = shapeOf(input);
+  int64_t batch = x[0], channels = x[1], height = x[2], width = x[3];
+  int64_t filters = shapeOf(grad)[1];
+  int64_t outH = g.output[0], outW = g.output[1];
+  int64_t evenW = outW + outW % 2;
+  int64_t kh = g.window[0], kw = g.window[1];
+  int64_t taps = channels * kh * kw;
+  int64_t pixels = outH * evenW;
+  int64_t pairs = batch * pixels / 2;
+  int64_t blocks = (taps + kPanelWidth - 1) / kPanelWidth;
+  Type i16 = b.getI16Type(), i32 = b.getI32Type();
+  auto zeroOf = [&](Type type) {
+    return arith::ConstantOp::create(b, loc, b.getZeroAttr(type)).getResult();
+  };
+
+  // The words of neighbouring pairs: input and input shifted left by one.
+  SmallVector<OpFoldResult> zeros = getAsIndexOpFoldResult(ctx, {0, 0, 0, 1});
+  Value shifted = tensor::ExtractSliceOp::create(
+      b, loc, input, zeros,
+      getAsIndexOpFoldResult(ctx, {batch, channels, height, width - 1}),
+      getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1)));
+  shifted = padSpatial(b, loc, shifted, {0, 0}, {0, 1}, zeroOf(i16));
+  Value words = createElementwise(
+      b, loc, RankedTensorType::get(x, i32), ValueRange{input, shifted},
+      [&](OpBuilder &nb, Location l, ValueRange in) -> Value {
+        Value low = arith::ExtUIOp::create(nb, l, nb.getI32Type(), in[0]);
+        Value high = arith::ShLIOp::create(
+            nb, l, arith::ExtUIOp::create(nb, l, nb.getI32Type(), in[1]),
+            arith::ConstantIntOp::create(nb, l, nb.getI32Type(), 16));
+        return arith::OrIOp::create(nb, l, low, high);
+      });
+  Value flat = collapse(b, loc, words, {{0, 1, 2, 3}});
+
+  // Panels [1, blocks, pairs, 16]: for each block its taps' offsets from
+  // the pixel's word (c, kh, kw -> c H W + kh d W + kw d), padding taps
+  // masked to 0.
+  auto lanes = VectorType::get({kPanelWidth}, i32);
+  auto indexLanes = VectorType::get({kPanelWidth}, b.getIndexType());
+  Value panels = createEmpty(b, loc, {1, blocks, pairs, kPanelWidth}, i32);
+  auto forall = scf::ForallOp::create(
+      b, loc, getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{blocks}),
+      ValueRange{panels}, std::nullopt);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(forall.getBody());
+    auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+    Value block = forall.getInductionVars()[0];
+    Value shared = forall.getRegionIterArgs()[0];
+    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), block,
+                                         b.getIndexAttr(0), b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(
+        ctx, SmallVector<int64_t>{1, 1, pairs, kPanelWidth});
+    SmallVector<OpFoldResult> ones =
+        getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1));
+    Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
+                                                 sizes, ones);
+    // This block's taps, their offsets and which are real.
+    Value tap = arith::AddIOp::create(
+        b, loc, vector::StepOp::create(b, loc, indexLanes),
+        vector::BroadcastOp::create(
+            b, loc, indexLanes,
+            arith::MulIOp::create(b, loc, block, c(kPanelWidth))));
+    auto splat = [&](int64_t v) {
+      return vector::BroadcastOp::create(b, loc, indexLanes, c(v)).getResult();
+    };
+    Value real = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tap,
+                                       splat(taps));
+    Value clamped = arith::MinUIOp::create(b, loc, tap, splat(taps - 1));
+    Value channel = arith::DivUIOp::create(b, loc, clamped, splat(kh * kw));
+    Value tapH = arith::RemUIOp::create(
+        b, loc, arith::DivUIOp::create(b, loc, clamped, splat(kw)), splat(kh));
+    Value tapW = arith::RemUIOp::create(b, loc, clamped, splat(kw));
+    Value tapOffset = arith::AddIOp::create(
+        b, loc,
+        arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, channel, splat(height * width)),
+            arith::MulIOp::create(b, loc, tapH,
+                                  splat(g.dilations[0] * width))),
+        arith::MulIOp::create(b, loc, tapW, splat(g.dilations[1])));
+    Value zero32 = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(lanes, b.getI32IntegerAttr(0)));
+    auto loop = scf::ForOp::create(
+        b, loc, c(0), c(pairs), c(1), ValueRange{slice},
+        [&](OpBuilder &nb, Location l, Value pair, ValueRange iter) {
+          auto ci = [&](int64_t v) {
+            return arith::ConstantIndexOp::create(nb, l, v);
+          };
+          // The pair's first pixel: r = 2 pair = (n, oh, ow).
+          Value r = arith::MulIOp::create(nb, l, pair, ci(2));
+          Value n = arith::DivUIOp::create(nb, l, r, ci(pixels));
+          Value p = arith::RemUIOp::create(nb, l, r, ci(pixels));
+          Value oh = arith::DivUIOp::create(nb, l, p, ci(evenW));
+          Value ow = arith::RemUIOp::create(nb, l, p, ci(evenW));
+          Value base = arith::AddIOp::create(
+              nb, l,
+              arith::MulIOp::create(nb, l, n, ci(channels * height * width)),
+              arith::AddIOp::create(
+                  nb, l,
+                  arith::MulIOp::create(nb, l, oh,
+                                        ci(g.strides[0] * width)),
+                  ow));
+          Value at = arith::AddIOp::create(
+              nb, l, tapOffset,
+              vector::BroadcastOp::create(nb, l, indexLanes, base));
+          Value word = vector::GatherOp::create(
+              nb, l, lanes, flat, ValueRange{ci(0)}, at, real, zero32);
+          Value c0 = ci(0);
+          scf::YieldOp::create(
+              nb, l,
+              ValueRange{vector::TransferWriteOp::create(
+                             nb, l, word, iter[0],
+                             ValueRange{c0, c0, pair, c0},
+                             ArrayRef<bool>{true})
+                             .getResult()});
+        });
+    b.setInsertionPointToEnd(forall.getTerminator().getBody());
+    tensor::ParallelInsertSliceOp::create(b, loc, loop.getResult(0), shared,
+                                          offsets, sizes, ones);
+  }
+
+  // The output gradient with rows of even width, as [F, r] reads.
+  Value dy = grad;
+  if (evenW != outW)
+    dy = padSpatial(b, loc, dy, {0, 0}, {0, 1}, zeroOf(i16));
+  dy = collapse(b, loc, dy, {{0}, {1}, {2, 3}});
+  auto readGrad = [&](OpBuilder &nb, Location l, Value, Value f, Value r) {
+    Value r32 = arith::IndexCastOp::create(nb, l, nb.getI32Type(), r);
+    Value size = arith::ConstantIntOp::create(nb, l, nb.getI32Type(), pixels);
+    auto toIndex = [&](Value v) -> Value {
+      return arith::IndexCastOp::create(nb, l, nb.getIndexType(), v);
+    };
+    Value n = toIndex(arith::DivUIOp::create(nb, l, r32, size));
+    Value pixel = toIndex(arith::RemUIOp::create(nb, l, r32, size));
+    return tensor::ExtractOp::create(nb, l, dy, ValueRange{n, f, pixel})
+        .getResult();
+  };
+  ProductShape shape{1, filters, taps, batch * pixels};
+  Value product = createProductOfPanels(b, loc, ProductKind::ExactInteger,
+                                        shape, /*lhsBatched=*/false, readGrad,
+                                        forall.getResult(0));
+  return collapse(b, loc, product, {{0, 1}, {2}});
+}
+
 /// `[F, C*KH*KW]`: sums over r = (n, oh, ow) of the output gradient times
 /// the window element.
 Value packedFilterGrad(OpBuilder &b, Location loc, Value grad, Value input,
@@ -260,7 +416,9 @@ Value lowering::createIm2ColConv(OpBuilder &b, Location loc, Value input,
 Value lowering::createIm2ColFilterGrad(OpBuilder &b, Location loc, Value grad,
                                        Value input, const ConvGeometry &g,
                                        ProductKind kind) {
-  Value out = packedFilterGrad(b, loc, grad, input, g, kind);
+  Value out = kind == ProductKind::ExactInteger && g.strides[1] == 1
+                  ? packedFilterGradPairs(b, loc, grad, input, g)
+                  : packedFilterGrad(b, loc, grad, input, g, kind);
   ArrayRef<int64_t> x = shapeOf(input);
   auto resultType = RankedTensorType::get(
       {shapeOf(grad)[1], x[1], g.window[0], g.window[1]},

@@ -242,3 +242,36 @@ func.func @barrier_of_codes(%c: tensor<8x32x!logbtq.mu8>, %t: f32) -> f32 {
   %p = logbtq.barrier %x, %t : tensor<8x32xf32>
   return %p : f32
 }
+
+// -----
+
+// The filter gradient of a kernel (stride 1 along W): the padded input's
+// int16 pairs of neighbouring columns as words (input | input shifted by
+// one << 16); panels of 16 taps (27 taps: 2 per block), each step one
+// 16-lane gather of words at the taps' offsets from the pixel pair's (the
+// padding taps masked); the output gradient's rows padded from 5 to 6
+// pixels (zeros), so a pair never spans two rows: 2 x 6 x 6 / 2 = 36 steps.
+// CHECK-LABEL: func.func @conv_grad_filter_kernel(
+// CHECK: %[[PADDED:.+]] = tensor.pad %{{.+}} low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: %[[NEXT:.+]] = tensor.extract_slice %[[PADDED]][0, 0, 0, 1] [2, 3, 8, 6] [1, 1, 1, 1] : tensor<2x3x8x7xi16> to tensor<2x3x8x6xi16>
+// CHECK: tensor.pad %[[NEXT]] low[0, 0, 0, 0] high[0, 0, 0, 1]
+// CHECK: arith.shli %{{.+}}, %c16_i32 : i32
+// CHECK: arith.ori
+// CHECK: %[[WORDS:.+]] = tensor.collapse_shape %{{.+}} {{\[\[}}0, 1, 2, 3]] : tensor<2x3x8x7xi32> into tensor<336xi32>
+// CHECK: scf.forall (%{{.+}}) in (2) {{.+}} -> (tensor<1x2x36x16xi32>)
+// CHECK: %[[REAL:.+]] = arith.cmpi ult, %{{.+}}, %{{.+}} : vector<16xindex>
+// CHECK: scf.for
+// CHECK: vector.gather %[[WORDS]][%{{.+}}] [%{{.+}}], %[[REAL]], %{{.+}} : tensor<336xi32>, vector<16xindex>, vector<16xi1>, vector<16xi32> into vector<16xi32>
+// CHECK: vector.transfer_write
+// CHECK: tensor.pad %{{.+}} low[0, 0, 0, 0] high[0, 0, 0, 1]
+// CHECK: } : tensor<2x4x6x5xi16> to tensor<2x4x6x6xi16>
+// CHECK: scf.for {{.+}} -> (tensor<1x4x32xi64>)
+// CHECK: arith.muli %{{.+}}, %{{.+}} : vector<32xi32>
+func.func @conv_grad_filter_kernel(%dy: tensor<2x4x6x5x!logbtq.mu8<?>>, %x: tensor<2x3x6x5x!logbtq.mu8>, %e: i32) -> (tensor<4x3x3x3xf32>, i32) {
+  %y, %ovf = logbtq.integer_kernel ins(%dy, %x : tensor<2x4x6x5x!logbtq.mu8<?>>, tensor<2x3x6x5x!logbtq.mu8>) exponents(%e) -> tensor<4x3x3x3xf32> {
+  ^bb0(%a: tensor<2x4x6x5xf32>, %b: tensor<2x3x6x5xf32>):
+    %m = logbtq.conv2d_grad_filter %a, %b {pads = array<i64: 1, 1, 1, 1>} : (tensor<2x4x6x5xf32>, tensor<2x3x6x5xf32>) -> tensor<4x3x3x3xf32>
+    logbtq.yield %m : tensor<4x3x3x3xf32>
+  }
+  return %y, %ovf : tensor<4x3x3x3xf32>, i32
+}

@@ -333,6 +333,21 @@ def test_integer_kernels(m, rng):
     kernel(m, "conv2d_grad_filter", [(dy, None), (x, 0)], [-2, 0],
            "logbtq.conv2d_grad_filter %a0, %a1 {pads = array<i64: 1, 1, 1, 1>} : "
            "(tensor<2x4x6x6xf32>, tensor<2x3x6x6xf32>) -> tensor<4x3x3x3xf32>", [4, 3, 3, 3], y, o)
+    # An odd output width (its rows are padded to whole pixel pairs) and a
+    # dilation along W.
+    x2, dy2 = rand_codes(rng, (2, 3, 7, 7)), rand_codes(rng, (2, 4, 7, 5))
+    xp2 = np.zeros((2, 3, 9, 9), np.int64)
+    xp2[:, :, 1:8, 1:8] = grid(x2)
+    dw2 = np.zeros((4, 3, 3, 3), np.int64)
+    for i in range(3):
+        for j in range(3):
+            dw2[:, :, i, j] = np.einsum("nfhw,nchw->fc", grid(dy2),
+                                        xp2[:, :, i:i + 7, 2 * j:2 * j + 5])
+    y, o = finish(dw2, -2, 0)
+    kernel(m, "conv2d_grad_filter odd width, dilated", [(dy2, None), (x2, 0)], [-2, 0],
+           "logbtq.conv2d_grad_filter %a0, %a1 {pads = array<i64: 1, 1, 1, 1>, "
+           "dilations = array<i64: 1, 2>} : "
+           "(tensor<2x4x7x5xf32>, tensor<2x3x7x7xf32>) -> tensor<4x3x3x3xf32>", [4, 3, 3, 3], y, o)
     w = rand_codes(rng, (4, 3, 3, 3))
     wg = grid(w)
     dx = np.zeros((2, 3, 8, 8), np.int64)
