@@ -214,58 +214,70 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
       product, ArrayRef<ReassociationIndices>{{0}, {1}, {2, 3}});
 }
 
-/// The integer filter gradient for stride 1 along W: `[F, C*KH*KW]`, the
-/// depth r = (n, oh, ow) with each output row padded to an even width (the
-/// output gradient padded with zeros, whose products are exact zeros), so
-/// that a pair of r is two neighbouring pixels of one row. For a tap, the
-/// pair's two window elements are neighbours in one input row: one 32-bit
-/// word of `pairs[n, c, h, w] = input[.., w] | input[.., w + 1] << 16`. A
-/// panel's 16 lanes are 16 taps, whose words lie at constant offsets from
-/// the pixel's: one 16-lane hardware gather of words per panel step, where
-/// the generic packer made 32 int16 reads (element by element on x86) and
-/// split every lane's tap and pixel by division.
-Value packedFilterGradPairs(OpBuilder &b, Location loc, Value grad,
-                            Value input, const ConvGeometry &g) {
+/// The filter gradient for stride 1 along W: `[F, C*KH*KW]`, sums over
+/// the depth r = (n, oh, ow). A panel's 16 lanes are 16 taps, whose window
+/// elements lie at constant offsets from the pixel's: one 16-lane hardware
+/// gather per panel step, where the generic packer split every lane's tap
+/// and pixel by division (and read int16 element by element on x86).
+/// For the integer product a step is a pair of r: each output row is padded
+/// to an even width (the output gradient padded with zeros, whose products
+/// are exact zeros), so that a pair is two neighbouring pixels of one row,
+/// whose window elements for a tap are neighbours in one input row: one
+/// 32-bit word of `words[n, c, h, w] = input[.., w] | input[.., w + 1] << 16`.
+/// The float product reads f32 elements, one r per step, in the order of r.
+Value packedFilterGradRows(OpBuilder &b, Location loc, Value grad,
+                           Value input, const ConvGeometry &g,
+                           ProductKind kind) {
   MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> x = shapeOf(input);
   int64_t batch = x[0], channels = x[1], height = x[2], width = x[3];
   int64_t filters = shapeOf(grad)[1];
   int64_t outH = g.output[0], outW = g.output[1];
-  int64_t evenW = outW + outW % 2;
+  bool integer = kind == ProductKind::ExactInteger;
+  int64_t evenW = integer ? outW + outW % 2 : outW;
   int64_t kh = g.window[0], kw = g.window[1];
   int64_t taps = channels * kh * kw;
   int64_t pixels = outH * evenW;
-  int64_t pairs = batch * pixels / 2;
+  // Panel steps: pairs of r (integer) or r (float).
+  int64_t perStep = integer ? 2 : 1;
+  int64_t pairs = batch * pixels / perStep;
   int64_t blocks = (taps + kPanelWidth - 1) / kPanelWidth;
-  Type i16 = b.getI16Type(), i32 = b.getI32Type();
+  Type element = cast<RankedTensorType>(input.getType()).getElementType();
+  Type laneType = integer ? Type(b.getI32Type()) : element;
   auto zeroOf = [&](Type type) {
     return arith::ConstantOp::create(b, loc, b.getZeroAttr(type)).getResult();
   };
 
-  // The words of neighbouring pairs: input and input shifted left by one.
-  SmallVector<OpFoldResult> zeros = getAsIndexOpFoldResult(ctx, {0, 0, 0, 1});
-  Value shifted = tensor::ExtractSliceOp::create(
-      b, loc, input, zeros,
-      getAsIndexOpFoldResult(ctx, {batch, channels, height, width - 1}),
-      getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1)));
-  shifted = padSpatial(b, loc, shifted, {0, 0}, {0, 1}, zeroOf(i16));
-  Value words = createElementwise(
-      b, loc, RankedTensorType::get(x, i32), ValueRange{input, shifted},
-      [&](OpBuilder &nb, Location l, ValueRange in) -> Value {
-        Value low = arith::ExtUIOp::create(nb, l, nb.getI32Type(), in[0]);
-        Value high = arith::ShLIOp::create(
-            nb, l, arith::ExtUIOp::create(nb, l, nb.getI32Type(), in[1]),
-            arith::ConstantIntOp::create(nb, l, nb.getI32Type(), 16));
-        return arith::OrIOp::create(nb, l, low, high);
-      });
-  Value flat = collapse(b, loc, words, {{0, 1, 2, 3}});
+  Value flat;
+  if (integer) {
+    // The words of neighbouring pairs: input and input shifted left by one.
+    Type i32 = b.getI32Type();
+    Value shifted = tensor::ExtractSliceOp::create(
+        b, loc, input, getAsIndexOpFoldResult(ctx, {0, 0, 0, 1}),
+        getAsIndexOpFoldResult(ctx, {batch, channels, height, width - 1}),
+        getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1)));
+    shifted = padSpatial(b, loc, shifted, {0, 0}, {0, 1}, zeroOf(element));
+    Value words = createElementwise(
+        b, loc, RankedTensorType::get(x, i32), ValueRange{input, shifted},
+        [&](OpBuilder &nb, Location l, ValueRange in) -> Value {
+          Value low = arith::ExtUIOp::create(nb, l, nb.getI32Type(), in[0]);
+          Value high = arith::ShLIOp::create(
+              nb, l, arith::ExtUIOp::create(nb, l, nb.getI32Type(), in[1]),
+              arith::ConstantIntOp::create(nb, l, nb.getI32Type(), 16));
+          return arith::OrIOp::create(nb, l, low, high);
+        });
+    flat = collapse(b, loc, words, {{0, 1, 2, 3}});
+  } else {
+    flat = collapse(b, loc, input, {{0, 1, 2, 3}});
+  }
 
   // Panels [1, blocks, pairs, 16]: for each block its taps' offsets from
   // the pixel's word (c, kh, kw -> c H W + kh d W + kw d), padding taps
   // masked to 0.
-  auto lanes = VectorType::get({kPanelWidth}, i32);
+  auto lanes = VectorType::get({kPanelWidth}, laneType);
   auto indexLanes = VectorType::get({kPanelWidth}, b.getIndexType());
-  Value panels = createEmpty(b, loc, {1, blocks, pairs, kPanelWidth}, i32);
+  Value panels =
+      createEmpty(b, loc, {1, blocks, pairs, kPanelWidth}, laneType);
   auto forall = scf::ForallOp::create(
       b, loc, getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{blocks}),
       ValueRange{panels}, std::nullopt);
@@ -306,16 +318,16 @@ Value packedFilterGradPairs(OpBuilder &b, Location loc, Value grad,
             arith::MulIOp::create(b, loc, tapH,
                                   splat(g.dilations[0] * width))),
         arith::MulIOp::create(b, loc, tapW, splat(g.dilations[1])));
-    Value zero32 = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(lanes, b.getI32IntegerAttr(0)));
+    Value zeroLanes =
+        vector::BroadcastOp::create(b, loc, lanes, zeroOf(laneType));
     auto loop = scf::ForOp::create(
         b, loc, c(0), c(pairs), c(1), ValueRange{slice},
         [&](OpBuilder &nb, Location l, Value pair, ValueRange iter) {
           auto ci = [&](int64_t v) {
             return arith::ConstantIndexOp::create(nb, l, v);
           };
-          // The pair's first pixel: r = 2 pair = (n, oh, ow).
-          Value r = arith::MulIOp::create(nb, l, pair, ci(2));
+          // The step's (first) pixel: r = (n, oh, ow).
+          Value r = arith::MulIOp::create(nb, l, pair, ci(perStep));
           Value n = arith::DivUIOp::create(nb, l, r, ci(pixels));
           Value p = arith::RemUIOp::create(nb, l, r, ci(pixels));
           Value oh = arith::DivUIOp::create(nb, l, p, ci(evenW));
@@ -332,7 +344,7 @@ Value packedFilterGradPairs(OpBuilder &b, Location loc, Value grad,
               nb, l, tapOffset,
               vector::BroadcastOp::create(nb, l, indexLanes, base));
           Value word = vector::GatherOp::create(
-              nb, l, lanes, flat, ValueRange{ci(0)}, at, real, zero32);
+              nb, l, lanes, flat, ValueRange{ci(0)}, at, real, zeroLanes);
           Value c0 = ci(0);
           scf::YieldOp::create(
               nb, l,
@@ -350,7 +362,7 @@ Value packedFilterGradPairs(OpBuilder &b, Location loc, Value grad,
   // The output gradient with rows of even width, as [F, r] reads.
   Value dy = grad;
   if (evenW != outW)
-    dy = padSpatial(b, loc, dy, {0, 0}, {0, 1}, zeroOf(i16));
+    dy = padSpatial(b, loc, dy, {0, 0}, {0, 1}, zeroOf(element));
   dy = collapse(b, loc, dy, {{0}, {1}, {2, 3}});
   auto readGrad = [&](OpBuilder &nb, Location l, Value, Value f, Value r) {
     Value r32 = arith::IndexCastOp::create(nb, l, nb.getI32Type(), r);
@@ -364,9 +376,9 @@ Value packedFilterGradPairs(OpBuilder &b, Location loc, Value grad,
         .getResult();
   };
   ProductShape shape{1, filters, taps, batch * pixels};
-  Value product = createProductOfPanels(b, loc, ProductKind::ExactInteger,
-                                        shape, /*lhsBatched=*/false, readGrad,
-                                        forall.getResult(0));
+  Value product =
+      createProductOfPanels(b, loc, kind, shape, /*lhsBatched=*/false,
+                            readGrad, forall.getResult(0));
   return collapse(b, loc, product, {{0, 1}, {2}});
 }
 
@@ -416,8 +428,8 @@ Value lowering::createIm2ColConv(OpBuilder &b, Location loc, Value input,
 Value lowering::createIm2ColFilterGrad(OpBuilder &b, Location loc, Value grad,
                                        Value input, const ConvGeometry &g,
                                        ProductKind kind) {
-  Value out = kind == ProductKind::ExactInteger && g.strides[1] == 1
-                  ? packedFilterGradPairs(b, loc, grad, input, g)
+  Value out = g.strides[1] == 1
+                  ? packedFilterGradRows(b, loc, grad, input, g, kind)
                   : packedFilterGrad(b, loc, grad, input, g, kind);
   ArrayRef<int64_t> x = shapeOf(input);
   auto resultType = RankedTensorType::get(

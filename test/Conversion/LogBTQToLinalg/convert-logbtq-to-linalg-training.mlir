@@ -487,17 +487,23 @@ func.func @conv2d_grad_input_padding_only(%dy: tensor<1x2x2x2xf32>, %w: tensor<2
 
 // dW[f, c, kh, kw] = sum_{n, oh, ow} dy[n, f, oh, ow] * x[n, c, oh + kh, ow + kw]:
 // the packed product over r = (n, oh, ow) (8 * 576 = 4608): dy as rows
-// [16, 4608], the windows of x as panels of the 25 taps.
+// [16, 4608], the windows of x as panels of the 25 taps (2 blocks), one
+// 16-lane gather of x per r at the taps' offsets from the pixel's (stride 1
+// along W), the 7 padding taps of the second block masked.
 // CHECK-LABEL: func.func @conv2d_grad_filter(
 // CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<8x16x24x24xf32>, [[X:%[a-z0-9_]+]]: tensor<8x1x28x28xf32>)
 // CHECK-NOT: tensor.pad
+// CHECK: [[XS:%.+]] = tensor.collapse_shape [[X]] {{\[}}[0, 1, 2, 3]] : tensor<8x1x28x28xf32> into tensor<6272xf32>
+// CHECK: [[PANELS:%.+]] = scf.forall (%{{.+}}) in (2) {{.+}} -> (tensor<1x2x4608x16xf32>)
+// CHECK: [[REAL:%.+]] = arith.cmpi ult, %{{.+}}, %{{.+}} : vector<16xindex>
+// CHECK: scf.for
+// CHECK: arith.divui %{{.+}}, %c576{{[_0-9]*}} : index
+// CHECK: vector.gather [[XS]][%{{.+}}] [%{{.+}}], [[REAL]], %{{.+}} : tensor<6272xf32>, vector<16xindex>, vector<16xi1>, vector<16xf32> into vector<16xf32>
 // CHECK: [[DYS:%.+]] = tensor.collapse_shape [[DY]] {{\[}}[0], [1], [2, 3]] : tensor<8x16x24x24xf32> into tensor<8x16x576xf32>
 // CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x16x4608xf32>)
 // CHECK-DAG: arith.divui %{{.+}}, %c576_i32{{[_0-9]*}} : i32
 // CHECK-DAG: arith.remui %{{.+}}, %c576_i32{{[_0-9]*}} : i32
 // CHECK: tensor.extract [[DYS]]
-// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x2x4608x16xf32>)
-// CHECK: tensor.extract [[X]]{{.+}} : tensor<8x1x28x28xf32>
 // CHECK: scf.forall {{.+}} in (1, 2) {{.+}} -> (tensor<1x16x32xf32>)
 // CHECK: arith.mulf {{.+}} fastmath<contract> : vector<16xf32>
 // CHECK: tensor.extract_slice %{{.+}}[0, 0, 0] [1, 16, 25] [1, 1, 1] : tensor<1x16x32xf32> to tensor<1x16x25xf32>
