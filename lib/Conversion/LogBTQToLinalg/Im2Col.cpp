@@ -20,6 +20,20 @@ static Value collapse(OpBuilder &b, Location loc, Value v,
 
 namespace {
 
+/// `r = (n, p)` of a depth over images of `pixels` pixels each, split in
+/// i32 (divisions by constants of 32-bit lanes vectorize, 64-bit ones do
+/// not).
+std::pair<Value, Value> splitImage(OpBuilder &b, Location loc, Value r,
+                                   int64_t pixels) {
+  Value r32 = arith::IndexCastOp::create(b, loc, b.getI32Type(), r);
+  Value size = arith::ConstantIntOp::create(b, loc, b.getI32Type(), pixels);
+  auto toIndex = [&](Value v) -> Value {
+    return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+  };
+  return {toIndex(arith::DivUIOp::create(b, loc, r32, size)),
+          toIndex(arith::RemUIOp::create(b, loc, r32, size))};
+}
+
 /// `input[n, c, oh*s + kh*d, ow*s + kw*d]` of the padded NCHW `input`, for
 /// the tap `k = (c, kh, kw)` and the output pixel `p = (oh, ow)`: the
 /// element im2col would have copied, read in place. The index arithmetic
@@ -365,13 +379,7 @@ Value packedFilterGradRows(OpBuilder &b, Location loc, Value grad,
     dy = padSpatial(b, loc, dy, {0, 0}, {0, 1}, zeroOf(element));
   dy = collapse(b, loc, dy, {{0}, {1}, {2, 3}});
   auto readGrad = [&](OpBuilder &nb, Location l, Value, Value f, Value r) {
-    Value r32 = arith::IndexCastOp::create(nb, l, nb.getI32Type(), r);
-    Value size = arith::ConstantIntOp::create(nb, l, nb.getI32Type(), pixels);
-    auto toIndex = [&](Value v) -> Value {
-      return arith::IndexCastOp::create(nb, l, nb.getIndexType(), v);
-    };
-    Value n = toIndex(arith::DivUIOp::create(nb, l, r32, size));
-    Value pixel = toIndex(arith::RemUIOp::create(nb, l, r32, size));
+    auto [n, pixel] = splitImage(nb, l, r, pixels);
     return tensor::ExtractOp::create(nb, l, dy, ValueRange{n, f, pixel})
         .getResult();
   };
@@ -392,24 +400,13 @@ Value packedFilterGrad(OpBuilder &b, Location loc, Value grad, Value input,
   int64_t taps = x[1] * g.window[0] * g.window[1];
   Value dy = collapse(b, loc, grad, {{0}, {1}, {2, 3}});
   ProductShape shape{1, filters, taps, x[0] * pixels};
-  // r = (n, p), split in i32 like readWindow's arithmetic.
-  auto split = [&](OpBuilder &nb, Location l, Value r) {
-    Value r32 = arith::IndexCastOp::create(nb, l, nb.getI32Type(), r);
-    Value size = arith::ConstantIntOp::create(nb, l, nb.getI32Type(), pixels);
-    auto toIndex = [&](Value v) -> Value {
-      return arith::IndexCastOp::create(nb, l, nb.getIndexType(), v);
-    };
-    Value n = toIndex(arith::DivUIOp::create(nb, l, r32, size));
-    Value p = toIndex(arith::RemUIOp::create(nb, l, r32, size));
-    return std::pair<Value, Value>(n, p);
-  };
   auto readGrad = [&](OpBuilder &nb, Location l, Value, Value f, Value r) {
-    auto [n, p] = split(nb, l, r);
+    auto [n, p] = splitImage(nb, l, r, pixels);
     return tensor::ExtractOp::create(nb, l, dy, ValueRange{n, f, p})
         .getResult();
   };
   auto readInput = [&](OpBuilder &nb, Location l, Value, Value k, Value r) {
-    auto [n, p] = split(nb, l, r);
+    auto [n, p] = splitImage(nb, l, r, pixels);
     return readWindow(nb, l, input, g, n, k, p);
   };
   Value product = createProduct(b, loc, kind, shape, /*lhsBatched=*/false,
