@@ -34,6 +34,24 @@ std::pair<Value, Value> splitImage(OpBuilder &b, Location loc, Value r,
           toIndex(arith::RemUIOp::create(b, loc, r32, size))};
 }
 
+/// A tap index `k` (index, or a vector of them) as (c, kh, kw) of a
+/// `kh x kw` window, clamped to the last of `taps`, and whether it is one of
+/// them (k < taps). `constant` makes a constant of k's type.
+struct Tap {
+  Value valid, channel, row, col;
+};
+Tap splitTap(OpBuilder &b, Location loc, Value k, int64_t taps, int64_t kh,
+             int64_t kw, function_ref<Value(int64_t)> constant) {
+  Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k,
+                                      constant(taps));
+  Value tap = arith::MinUIOp::create(b, loc, k, constant(taps - 1));
+  return {valid, arith::DivUIOp::create(b, loc, tap, constant(kh * kw)),
+          arith::RemUIOp::create(
+              b, loc, arith::DivUIOp::create(b, loc, tap, constant(kw)),
+              constant(kh)),
+          arith::RemUIOp::create(b, loc, tap, constant(kw))};
+}
+
 /// `input[n, c, oh*s + kh*d, ow*s + kw*d]` of the padded NCHW `input`, for
 /// the tap `k = (c, kh, kw)` and the output pixel `p = (oh, ow)`: the
 /// element im2col would have copied, read in place. The index arithmetic
@@ -158,13 +176,8 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
       auto ci = [&](int64_t v) {
         return arith::ConstantIndexOp::create(nb, l, v);
       };
-      Value valid =
-          arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, r, ci(taps));
-      Value tap = arith::MinUIOp::create(nb, l, r, ci(taps - 1));
-      Value channel = arith::DivUIOp::create(nb, l, tap, ci(kh * kw));
-      Value tapH = arith::RemUIOp::create(
-          nb, l, arith::DivUIOp::create(nb, l, tap, ci(kw)), ci(kh));
-      Value tapW = arith::RemUIOp::create(nb, l, tap, ci(kw));
+      auto [valid, channel, tapH, tapW] = splitTap(
+          nb, l, r, taps, kh, kw, [&](int64_t v) -> Value { return ci(v); });
       Value row = arith::AddIOp::create(
           nb, l, arith::MulIOp::create(nb, l, oh, ci(g.strides[0])),
           arith::MulIOp::create(nb, l, tapH, ci(g.dilations[0])));
@@ -318,20 +331,17 @@ Value packedFilterGradRows(OpBuilder &b, Location loc, Value grad,
     auto splat = [&](int64_t v) {
       return vector::BroadcastOp::create(b, loc, indexLanes, c(v)).getResult();
     };
-    Value real = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, tap,
-                                       splat(taps));
-    Value clamped = arith::MinUIOp::create(b, loc, tap, splat(taps - 1));
-    Value channel = arith::DivUIOp::create(b, loc, clamped, splat(kh * kw));
-    Value tapH = arith::RemUIOp::create(
-        b, loc, arith::DivUIOp::create(b, loc, clamped, splat(kw)), splat(kh));
-    Value tapW = arith::RemUIOp::create(b, loc, clamped, splat(kw));
+    Tap blockTaps = splitTap(b, loc, tap, taps, kh, kw, splat);
+    Value real = blockTaps.valid;
     Value tapOffset = arith::AddIOp::create(
         b, loc,
         arith::AddIOp::create(
-            b, loc, arith::MulIOp::create(b, loc, channel, splat(height * width)),
-            arith::MulIOp::create(b, loc, tapH,
+            b, loc,
+            arith::MulIOp::create(b, loc, blockTaps.channel,
+                                  splat(height * width)),
+            arith::MulIOp::create(b, loc, blockTaps.row,
                                   splat(g.dilations[0] * width))),
-        arith::MulIOp::create(b, loc, tapW, splat(g.dilations[1])));
+        arith::MulIOp::create(b, loc, blockTaps.col, splat(g.dilations[1])));
     Value zeroLanes =
         vector::BroadcastOp::create(b, loc, lanes, zeroOf(laneType));
     auto loop = scf::ForOp::create(
