@@ -17,6 +17,10 @@ static Value collapse(OpBuilder &b, Location loc, Value v,
   return tensor::CollapseShapeOp::create(b, loc, v, groups);
 }
 
+static Value zeroOf(OpBuilder &b, Location loc, Type type) {
+  return arith::ConstantOp::create(b, loc, b.getZeroAttr(type));
+}
+
 
 namespace {
 
@@ -94,15 +98,14 @@ Value readWindow(OpBuilder &b, Location loc, Value input, const ConvGeometry &g,
 }
 
 /// `[N, F, OH, OW]`: the convolution of the padded NCHW `input` with
-/// `filter`, stride s along W.
-/// The product's columns are the output pixels with each row padded to
-/// whole panels (`OWp`, a multiple of 16), so the 16 lanes of a panel are
-/// 16 neighbours in one output row, and for a tap (c, kh, kw) they read
-/// every s-th of 16 s neighbours in one input row: one vector load (and for
-/// s > 1 a shuffle) per tap and panel instead of 16 computed reads (x86 has
-/// no 16-bit gather). The input is padded with zeros on the right as far as
-/// the loads reach; lanes past the row's end are set to 0 (their outputs
-/// are dropped, and count no overflow).
+/// `filter`, stride s along W. Each output row starts a new panel
+/// (ProductShape::rowWidth), so the 16 lanes of a panel are 16 neighbours
+/// in one output row, and for a tap (c, kh, kw) they read every s-th of
+/// 16 s neighbours in one input row: one vector load (and for s > 1 a
+/// shuffle) per tap and panel instead of 16 computed reads (x86 has no
+/// 16-bit gather). The input is padded with zeros on the right as far as
+/// the loads reach. Lanes past the row's end hold whatever the loads read:
+/// their sums are never stored.
 Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
                      const ConvGeometry &g, ProductKind kind) {
   MLIRContext *ctx = b.getContext();
@@ -115,14 +118,11 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
   int64_t taps = w[1] * kh * kw;
   bool integer = kind == ProductKind::ExactInteger;
   Type element = cast<RankedTensorType>(input.getType()).getElementType();
-  auto zeroOf = [&](Type type) {
-    return arith::ConstantOp::create(b, loc, b.getZeroAttr(type)).getResult();
-  };
   int64_t stride = g.strides[1];
   int64_t reach = paddedW * stride + g.dilations[1] * (kw - 1);
   if (width < reach)
     input = padSpatial(b, loc, input, {0, 0}, {0, reach - width},
-                       zeroOf(element));
+                       zeroOf(b, loc, element));
 
   // Panels [N, blocks, steps, 16]: a step is a pair of taps (two int16 in
   // an i32 lane) for the integer product, one tap for the float one.
@@ -158,19 +158,8 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
     Value ow0 = arith::MulIOp::create(
         b, loc, arith::RemUIOp::create(b, loc, block, c(rowBlocks)),
         c(kPanelWidth));
-    // Lanes inside the output row.
-    Value inside;
-    if (outW != paddedW) {
-      auto indexLanes = VectorType::get({kPanelWidth}, b.getIndexType());
-      Value pixel = arith::AddIOp::create(
-          b, loc, vector::StepOp::create(b, loc, indexLanes),
-          vector::BroadcastOp::create(b, loc, indexLanes, ow0));
-      inside = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::ult, pixel,
-          vector::BroadcastOp::create(b, loc, indexLanes, c(outW)));
-    }
     Value zeroLanes = vector::BroadcastOp::create(b, loc, loaded,
-                                                  zeroOf(element));
+                                                  zeroOf(b, loc, element));
     // The 16 window elements of tap r (0 for r = taps, an odd depth's pad).
     auto readTap = [&](OpBuilder &nb, Location l, Value r) {
       auto ci = [&](int64_t v) {
@@ -186,11 +175,9 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
           arith::MulIOp::create(nb, l, tapW, ci(g.dilations[1])));
       Value v = vector::TransferReadOp::create(
           nb, l, wideLoad, input, ValueRange{n, channel, row, col},
-          zeroOf(element), ArrayRef<bool>{true});
+          zeroOf(nb, l, element), ArrayRef<bool>{true});
       if (stride > 1)
         v = vector::ShuffleOp::create(nb, l, v, v, everyStride);
-      if (inside)
-        v = arith::SelectOp::create(nb, l, inside, v, zeroLanes);
       return arith::SelectOp::create(nb, l, valid, v, zeroLanes).getResult();
     };
     auto loop = scf::ForOp::create(
@@ -271,9 +258,6 @@ Value packedFilterGradRows(OpBuilder &b, Location loc, Value grad,
   int64_t blocks = (taps + kPanelWidth - 1) / kPanelWidth;
   Type element = cast<RankedTensorType>(input.getType()).getElementType();
   Type laneType = integer ? Type(b.getI32Type()) : element;
-  auto zeroOf = [&](Type type) {
-    return arith::ConstantOp::create(b, loc, b.getZeroAttr(type)).getResult();
-  };
 
   Value flat;
   if (integer) {
@@ -283,7 +267,8 @@ Value packedFilterGradRows(OpBuilder &b, Location loc, Value grad,
         b, loc, input, getAsIndexOpFoldResult(ctx, {0, 0, 0, 1}),
         getAsIndexOpFoldResult(ctx, {batch, channels, height, width - 1}),
         getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1)));
-    shifted = padSpatial(b, loc, shifted, {0, 0}, {0, 1}, zeroOf(element));
+    shifted = padSpatial(b, loc, shifted, {0, 0}, {0, 1},
+                         zeroOf(b, loc, element));
     Value words = createElementwise(
         b, loc, RankedTensorType::get(x, i32), ValueRange{input, shifted},
         [&](OpBuilder &nb, Location l, ValueRange in) -> Value {
@@ -343,7 +328,7 @@ Value packedFilterGradRows(OpBuilder &b, Location loc, Value grad,
                                   splat(g.dilations[0] * width))),
         arith::MulIOp::create(b, loc, blockTaps.col, splat(g.dilations[1])));
     Value zeroLanes =
-        vector::BroadcastOp::create(b, loc, lanes, zeroOf(laneType));
+        vector::BroadcastOp::create(b, loc, lanes, zeroOf(b, loc, laneType));
     auto loop = scf::ForOp::create(
         b, loc, c(0), c(pairs), c(1), ValueRange{slice},
         [&](OpBuilder &nb, Location l, Value pair, ValueRange iter) {
@@ -386,7 +371,7 @@ Value packedFilterGradRows(OpBuilder &b, Location loc, Value grad,
   // The output gradient with rows of even width, as [F, r] reads.
   Value dy = grad;
   if (evenW != outW)
-    dy = padSpatial(b, loc, dy, {0, 0}, {0, 1}, zeroOf(element));
+    dy = padSpatial(b, loc, dy, {0, 0}, {0, 1}, zeroOf(b, loc, element));
   dy = collapse(b, loc, dy, {{0}, {1}, {2, 3}});
   auto readGrad = [&](OpBuilder &nb, Location l, Value, Value f, Value r) {
     auto [n, pixel] = splitImage(nb, l, r, pixels);

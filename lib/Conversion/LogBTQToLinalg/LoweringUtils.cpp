@@ -2,6 +2,8 @@
 
 #include "LoweringUtils.h"
 
+#include "mlir/IR/Matchers.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -198,14 +200,38 @@ Value lowering::padSpatial(OpBuilder &b, Location loc, Value input,
   if (llvm::all_of(low, [](int64_t p) { return p == 0; }) &&
       llvm::all_of(high, [](int64_t p) { return p == 0; }))
     return input;
+  SmallVector<int64_t> lo(low), hi(high);
+  // A spatial pad of a spatial pad by the same constant (a convolution's
+  // own pads, then as far as its packers read) is one pad: one copy.
+  if (auto inner = input.getDefiningOp<tensor::PadOp>()) {
+    Attribute innerValue, outerValue;
+    Value innerPad = inner.getConstantPaddingValue();
+    ArrayRef<int64_t> innerLow = inner.getStaticLow(),
+                      innerHigh = inner.getStaticHigh();
+    auto spatialOnly = [](ArrayRef<int64_t> pads) {
+      return pads.size() == 4 && pads[0] == 0 && pads[1] == 0 &&
+             !ShapedType::isDynamic(pads[2]) &&
+             !ShapedType::isDynamic(pads[3]);
+    };
+    if (innerPad && matchPattern(innerPad, m_Constant(&innerValue)) &&
+        matchPattern(padValue, m_Constant(&outerValue)) &&
+        innerValue == outerValue && spatialOnly(innerLow) &&
+        spatialOnly(innerHigh)) {
+      input = inner.getSource();
+      for (int i = 0; i < 2; ++i) {
+        lo[i] += innerLow[2 + i];
+        hi[i] += innerHigh[2 + i];
+      }
+    }
+  }
   auto type = cast<RankedTensorType>(input.getType());
   SmallVector<int64_t> shape(type.getShape());
   SmallVector<OpFoldResult> lowSizes(2, b.getIndexAttr(0));
   SmallVector<OpFoldResult> highSizes(2, b.getIndexAttr(0));
   for (int i = 0; i < 2; ++i) {
-    shape[2 + i] += low[i] + high[i];
-    lowSizes.push_back(b.getIndexAttr(low[i]));
-    highSizes.push_back(b.getIndexAttr(high[i]));
+    shape[2 + i] += lo[i] + hi[i];
+    lowSizes.push_back(b.getIndexAttr(lo[i]));
+    highSizes.push_back(b.getIndexAttr(hi[i]));
   }
   auto paddedType = RankedTensorType::get(shape, type.getElementType());
   return tensor::PadOp::create(b, loc, paddedType, input, lowSizes, highSizes,
