@@ -45,31 +45,22 @@ float ceilToF32(double v) {
   return double(f) < v ? std::nextafter(f, INFINITY) : f;
 }
 
-/// The search tables of one ascending list of 127 thresholds in (0, 1]:
-/// `at[k]` is threshold k rounded up to f32 (+inf for k = 127), so that for
-/// an f32 `m`, `at[k] <= m` exactly when the f64 threshold is; `below[k]` is
-/// `at[k - 1]`, and 0 for k = 0 (every magnitude is at least 0).
-struct ThresholdTables {
-  SmallVector<float> at, below;
+/// The offsets of estimateIndex: the middles of the ranges it was checked
+/// against, [-0.351, 0.409) for the midpoints and [-0.845, -0.086) for the
+/// levels (docs/Quantization.md).
+constexpr double kNearestOffset = 0.03;
+constexpr double kLevelsOffset = 0.465;
 
-  explicit ThresholdTables(ArrayRef<double> thresholds) {
-    below.push_back(0.0f);
-    for (double t : thresholds) {
-      at.push_back(ceilToF32(t));
-      below.push_back(at.back());
-    }
-    at.push_back(std::numeric_limits<float>::infinity());
-  }
-};
-
-/// An estimate of the level index of the f32 magnitude `m` in [0, 1]: the
-/// mu-law's inverse 127/8 log2(1 + 255 m), with log2 from the exponent of
-/// its argument and a quadratic in the mantissa (error below 0.01, so the
-/// estimate is within 0.16 of the exact real index). Clamped to
-/// [0, `maxIndex`] (NaN becomes 0); `nearest` rounds it, otherwise it is
-/// truncated. Checked for every f32 in [0, 1]: the number of midpoints at or
-/// below m (nearest) or of levels 1..127 at or below m (truncated) is within
-/// one of it, which is what countAtOrBelow needs.
+/// Where the search of an f32 magnitude `m` in [0, 1] starts: the mu-law's
+/// inverse 127/8 log2(1 + 255 m), with log2 from the exponent of its
+/// argument and a quadratic in the mantissa (error below 0.01), offset and
+/// truncated so that the count the search wants is the start or one above
+/// it (countFrom). Over every f32 in [0, 1] the unoffset estimate minus the
+/// count lies in [-0.649, 0.591] for the midpoints and in [-0.155, 1.085]
+/// for levels 1..127; both ranges are under 2 wide, and the offsets centre
+/// them on [-1, 1) (checked exhaustively: docs/Quantization.md). `nearest`
+/// searches the midpoints, otherwise the levels. Clamped so the start is a
+/// valid index of the search's table (NaN starts at 0).
 Value estimateIndex(OpBuilder &b, Location loc, Value m, bool nearest) {
   Type i32 = b.getI32Type(), f32 = b.getF32Type();
   auto f = [&](double v) {
@@ -104,30 +95,29 @@ Value estimateIndex(OpBuilder &b, Location loc, Value m, bool nearest) {
   Value index = arith::MulFOp::create(
       b, loc, arith::AddFOp::create(b, loc, exponent, poly),
       f(mu8::kMaxCode / 8.0));
-  index = arith::MinNumFOp::create(
-      b, loc, arith::MaxNumFOp::create(b, loc, index, f(0.0)),
-      f(nearest ? mu8::kMaxCode : mu8::kMaxCode - 1));
-  if (nearest)
-    index = arith::AddFOp::create(b, loc, index, f(0.5));
+  auto clamp = [&](Value v, double hi) -> Value {
+    return arith::MinNumFOp::create(
+        b, loc, arith::MaxNumFOp::create(b, loc, v, f(0.0)), f(hi));
+  };
+  // Nearest: the count is 127 at most, a valid start; levels: the start
+  // 126 reads level 127 (the count is 127 only from m = 1 on).
+  index = nearest ? arith::AddFOp::create(b, loc, clamp(index, mu8::kMaxCode),
+                                          f(kNearestOffset))
+                        .getResult()
+                  : clamp(arith::SubFOp::create(b, loc, index,
+                                                f(kLevelsOffset)),
+                          mu8::kMaxCode - 1);
   return arith::FPToSIOp::create(b, loc, i32, index);
 }
 
-/// How many of the thresholds of `table` are <= `m` (f32, see
-/// scaledMagnitude), from the estimate `k` (estimateIndex), which is within
-/// one of it: one up if threshold k is at or below m, one down if threshold
-/// k - 1 is above it. The two reads are 128-entry f32 tables, which an
-/// AVX-512 target reads with permutes (-logbtq-lookups-to-permutes).
-Value countAtOrBelow(OpBuilder &b, Location loc, const SearchTable &table,
-                     Value m, Value k) {
-  Type i32 = b.getI32Type();
+/// How many entries of the ascending `above` table are <= `m`, from the
+/// start `k` (estimateIndex), which is that count or one below it: one
+/// comparison with entry k decides.
+Value countFrom(OpBuilder &b, Location loc, Value above, Value m, Value k) {
   Value up = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
-                                   extract(b, loc, table.at, k), m);
-  Value down = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
-                                     extract(b, loc, table.below, k), m);
-  return arith::SubIOp::create(
-      b, loc,
-      arith::AddIOp::create(b, loc, k, arith::ExtUIOp::create(b, loc, i32, up)),
-      arith::ExtUIOp::create(b, loc, i32, down));
+                                   extract(b, loc, above, k), m);
+  return arith::AddIOp::create(b, loc, k,
+                               arith::ExtUIOp::create(b, loc, b.getI32Type(), up));
 }
 
 } // namespace
@@ -137,37 +127,33 @@ namespace {
 struct TableData {
   SmallVector<float> decodeF32 = SmallVector<float>(256);
   SmallVector<int32_t> grid = SmallVector<int32_t>(256);
-  std::optional<ThresholdTables> midpoints, upperLevels;
+  SmallVector<float> midpoints, levels, levelsAbove;
 
   TableData() {
     for (int c = -128; c <= 127; ++c) {
       decodeF32[uint8_t(c)] = mu8::decode(int8_t(c), 0);
       grid[uint8_t(c)] = mu8::decodeFixed(int8_t(c), kGridBits);
     }
-    SmallVector<double> levels;
-    for (int k = 1; k <= mu8::kMaxCode; ++k)
-      levels.push_back(mu8::unitLevel(k));
-    SmallVector<double> thresholds;
     for (int k = 0; k < mu8::kMaxCode; ++k)
-      thresholds.push_back(mu8::unitMidpoint(k));
-    midpoints.emplace(thresholds);
-    upperLevels.emplace(levels);
+      midpoints.push_back(ceilToF32(mu8::unitMidpoint(k)));
+    midpoints.push_back(std::numeric_limits<float>::infinity());
+    for (int k = 0; k <= mu8::kMaxCode; ++k)
+      levels.push_back(mu8::unitLevel(k));
+    levelsAbove.append(levels.begin() + 1, levels.end());
+    levelsAbove.push_back(std::numeric_limits<float>::infinity());
   }
 };
-
-SearchTable searchTable(OpBuilder &b, Location loc,
-                        const ThresholdTables &data) {
-  return {tableConstant<float>(b, loc, b.getF32Type(), data.at),
-          tableConstant<float>(b, loc, b.getF32Type(), data.below)};
-}
 } // namespace
 
 Tables lowering::createTables(OpBuilder &b, Location loc) {
   static const TableData data;
-  return {tableConstant<float>(b, loc, b.getF32Type(), data.decodeF32),
+  auto f32Table = [&](ArrayRef<float> values) {
+    return tableConstant<float>(b, loc, b.getF32Type(), values);
+  };
+  return {f32Table(data.decodeF32),
           tableConstant<int32_t>(b, loc, b.getI32Type(), data.grid),
-          searchTable(b, loc, *data.midpoints),
-          searchTable(b, loc, *data.upperLevels)};
+          f32Table(data.midpoints), f32Table(data.levels),
+          f32Table(data.levelsAbove)};
 }
 
 Value lowering::createExp2(OpBuilder &b, Location loc, Value e,
@@ -254,9 +240,9 @@ Value lowering::createEncode(OpBuilder &b, Location loc, const Tables &tables,
   Value m32 = scaledMagnitude(b, loc, abs, invScale);
   Value k;
   if (!seed) {
-    // Thresholds at or below m: a tie rounds away from zero.
-    k = countAtOrBelow(b, loc, tables.midpoints, m32,
-                       estimateIndex(b, loc, m32, /*nearest=*/true));
+    // Midpoints at or below m: a tie rounds away from zero.
+    k = countFrom(b, loc, tables.midpoints, m32,
+                  estimateIndex(b, loc, m32, /*nearest=*/true));
   } else {
     // The level at or below m (levels 1..127 counted), then up with
     // probability p = (m - lower) / (upper - lower), with m exact in f64 (in
@@ -266,18 +252,37 @@ Value lowering::createEncode(OpBuilder &b, Location loc, const Tables &tables,
     // 2.1 of them, or lower is 0), and the rounded quotient is never equal
     // to u when the exact one is above it, so the answer is the division's
     // (docs/Quantization.md) without its cost.
-    Value lowerK =
-        countAtOrBelow(b, loc, tables.upperLevels, m32,
-                       estimateIndex(b, loc, m32, /*nearest=*/false));
+    Value start = estimateIndex(b, loc, m32, /*nearest=*/false);
+    Value above = extract(b, loc, tables.levelsAbove, start);
+    Value lowerK = arith::AddIOp::create(
+        b, loc, start,
+        arith::ExtUIOp::create(
+            b, loc, i32,
+            arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, above,
+                                  m32)));
+    // Levels lowerK and lowerK + 1: one is level start + 1, read already;
+    // the other is level start (lowerK = start) or start + 2 (lowerK =
+    // start + 1), at 2 lowerK - start. That index is 128 only when lowerK
+    // is 127, whose code is 127 whichever way it rounds: clamped to 127.
+    Value maxK = arith::ConstantIntOp::create(b, loc, i32, mu8::kMaxCode);
+    Value roundedUp =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, lowerK, start);
+    Value other = extract(
+        b, loc, tables.levels,
+        arith::MinSIOp::create(
+            b, loc,
+            arith::SubIOp::create(
+                b, loc,
+                arith::AddIOp::create(b, loc, lowerK, lowerK), start),
+            maxK));
     Value m = arith::MulFOp::create(
         b, loc, arith::ExtFOp::create(b, loc, f64, abs), invScale);
-    // below[k] is level k and at[k] level k + 1 (+inf past level 127, where
-    // m is 1 exactly or saturates: either way the code is 127).
     Value lower = arith::ExtFOp::create(
-        b, loc, f64, extract(b, loc, tables.upperLevels.below, lowerK));
+        b, loc, f64, arith::SelectOp::create(b, loc, roundedUp, above, other)
+                             .getResult());
     Value upper = arith::ExtFOp::create(
-        b, loc, f64, extract(b, loc, tables.upperLevels.at, lowerK));
-    Value maxK = arith::ConstantIntOp::create(b, loc, i32, mu8::kMaxCode);
+        b, loc, f64, arith::SelectOp::create(b, loc, roundedUp, other, above)
+                             .getResult());
     Value upperK = arith::MinSIOp::create(
         b, loc,
         arith::AddIOp::create(b, loc, lowerK,

@@ -17,24 +17,19 @@
 
 namespace mlir::logbtq::lowering {
 
-/// A search of 127 ascending thresholds in (0, 1]: an estimate of the
-/// index from the mu-law's inverse, corrected by comparing with the two
-/// thresholds around it. The tables have 128 f32 entries, small enough to
-/// live in registers on AVX-512 (read with permutes, not gathers).
-struct SearchTable {
-  Value at;    ///< tensor<128xf32>: threshold k rounded up to f32; +inf at 127
-  Value below; ///< tensor<128xf32>: threshold k - 1 rounded up; 0 at 0
-};
-
-/// The tables a kernel reads, as `arith.constant` tensors.
+/// The tables a kernel reads, as `arith.constant` tensors. The search
+/// tables have 128 f32 entries, small enough to live in registers on
+/// AVX-512 (read with permutes, not gathers).
 struct Tables {
   Value decodeF32;  ///< tensor<256xf32>: decode(c, 0) at index uint8(c)
   Value decodeGrid; ///< tensor<256xi32>: the 13-fraction-bit grid values
-  SearchTable midpoints;   ///< round to nearest: the midpoints of levels
-  SearchTable upperLevels; ///< round down: levels 1..127 (`below` holds
-                           ///< levels 0..127, `at` levels 1..127 and +inf)
+  /// Round to nearest: midpoint k of levels k and k + 1, rounded up to f32
+  /// (so `midpoints[k] <= m` for an f32 m exactly when the f64 midpoint
+  /// is); +inf at 127.
+  Value midpoints;
+  Value levels;      ///< levels 0..127 (f32 values already)
+  Value levelsAbove; ///< levels 1..127, then +inf: `levels` shifted by one
 };
-
 /// Creates the constants at the builder's insertion point.
 Tables createTables(OpBuilder &b, Location loc);
 

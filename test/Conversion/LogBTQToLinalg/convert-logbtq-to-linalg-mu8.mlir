@@ -129,28 +129,27 @@ func.func @decode(%c: tensor<5x!logbtq.mu8<3>>) -> tensor<5xf32> {
 
 // quantize: an estimate of the code from the mu-law's inverse (log2 of
 // 1 + 255 |x| 2^-e from its exponent and a quadratic in its mantissa),
-// truncated to an index in [0, 127] after adding 0.5, then corrected by one
-// f32 comparison with the midpoint at that index (rounded up) and one with
-// the midpoint below it, read from two 128-entry tables; then one
-// reduction counts saturations and zero codes. No f64 at all.
+// clamped to [0, 127] and offset by 0.03, truncated: the number of midpoints
+// at or below the magnitude is that start or one above it, so one f32
+// comparison with the midpoint at the start (rounded up, +inf at 127) from
+// one 128-entry table decides; then one reduction counts saturations and
+// zero codes. No f64 at all.
 // CHECK-LABEL: func.func @quantize(
 // CHECK-SAME: -> (tensor<5xi8>, i32, i32)
-// CHECK-DAG: %[[AT:.+]] = arith.constant dense<"0x8885B738{{.+}}0000807F"> : tensor<128xf32>
-// CHECK-DAG: %[[BELOW:.+]] = arith.constant dense<"0x000000008885B738{{.+}}"> : tensor<128xf32>
+// CHECK-DAG: %[[MIDS:.+]] = arith.constant dense<"0x8885B738{{.+}}0000807F"> : tensor<128xf32>
 // CHECK: %[[Q:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<5xi8>)
 // CHECK: arith.truncf %{{.+}} : f64 to f32
 // CHECK: %[[M:.+]] = arith.mulf %{{.+}}, %{{.+}} : f32
 // CHECK: arith.shrsi %{{.+}}, %{{.+}} : i32
+// CHECK: %[[OFFSET:.+]] = arith.constant 3.000000e-02 : f32
 // CHECK: arith.maxnumf
 // CHECK: arith.minnumf %{{.+}}, %cst{{.*}} : f32
-// CHECK: arith.addf
-// CHECK: %[[K:.+]] = arith.fptosi %{{.+}} : f32 to i32
-// CHECK: tensor.extract %[[AT]][%{{.+}}] : tensor<128xf32>
-// CHECK: arith.cmpf ole, %{{.+}}, %[[M]] : f32
-// CHECK: tensor.extract %[[BELOW]][%{{.+}}] : tensor<128xf32>
-// CHECK: arith.cmpf ogt, %{{.+}}, %[[M]] : f32
-// CHECK: arith.addi %[[K]]
-// CHECK: arith.subi
+// CHECK: %[[START:.+]] = arith.addf %{{.+}}, %[[OFFSET]] : f32
+// CHECK: %[[K:.+]] = arith.fptosi %[[START]] : f32 to i32
+// CHECK: tensor.extract %[[MIDS]][%{{.+}}] : tensor<128xf32>
+// CHECK: %[[UP:.+]] = arith.cmpf ole, %{{.+}}, %[[M]] : f32
+// CHECK: %[[ONE:.+]] = arith.extui %[[UP]] : i1 to i32
+// CHECK: arith.addi %[[K]], %[[ONE]] : i32
 // CHECK-NOT: f64
 // CHECK-NOT: tensor.extract
 // CHECK: arith.cmpf uno
@@ -165,22 +164,31 @@ func.func @quantize(%x: tensor<5xf32>) -> (tensor<5x!logbtq.mu8>, i32, i32) {
 
 // -----
 
-// Stochastic rounding: the level at or below |x| 2^-e (the same search over
-// levels 1..127, the estimate truncated to [0, 126]), the levels below and
-// above read from those f32 tables; then SplitMix64 of the seed and the
+// Stochastic rounding: the level at or below |x| 2^-e, by the same search
+// over levels 1..127 (the estimate offset by -0.465, clamped to [0, 126]):
+// one comparison with level start + 1; the other level of the pair is read
+// at 2 k - start (level start, or start + 2 when k = start + 1) and the two
+// swap by the comparison's answer; then SplitMix64 of the seed and the
 // row-major index, and `u (upper - lower) < m - lower` in f64 instead of
 // `u < (m - lower) / (upper - lower)` (the same answer, docs/Quantization.md).
 // CHECK-LABEL: func.func @quantize_stochastic(
-// CHECK-DAG: %[[AT:.+]] = arith.constant dense<"0x88853739{{.+}}0000803F0000807F"> : tensor<128xf32>
+// CHECK-DAG: %[[ABOVE:.+]] = arith.constant dense<"0x88853739{{.+}}0000803F0000807F"> : tensor<128xf32>
 // CHECK-DAG: %[[LEVELS:.+]] = arith.constant dense<"0x0000000088853739{{.+}}0000803F"> : tensor<128xf32>
 // CHECK: linalg.index 0 : index
 // CHECK: linalg.index 1 : index
-// CHECK: arith.fptosi %{{.+}} : f32 to i32
-// CHECK: tensor.extract %[[AT]]
-// CHECK: tensor.extract %[[LEVELS]]
-// CHECK: %[[LOWERF:.+]] = tensor.extract %[[LEVELS]]
+// CHECK: %[[OFFSET:.+]] = arith.constant 4.650000e-01 : f32
+// CHECK: arith.subf %{{.+}}, %[[OFFSET]] : f32
+// CHECK: %[[START:.+]] = arith.fptosi %{{.+}} : f32 to i32
+// CHECK: %[[A:.+]] = tensor.extract %[[ABOVE]]
+// CHECK: %[[UP:.+]] = arith.cmpf ole, %[[A]], %{{.+}} : f32
+// CHECK: %[[K:.+]] = arith.addi %[[START]], %{{.+}} : i32
+// CHECK: %[[ROUNDED:.+]] = arith.cmpi ne, %[[K]], %[[START]] : i32
+// CHECK: %[[TWICE:.+]] = arith.addi %[[K]], %[[K]] : i32
+// CHECK: arith.subi %[[TWICE]], %[[START]] : i32
+// CHECK: %[[OTHER:.+]] = tensor.extract %[[LEVELS]]
+// CHECK: %[[LOWERF:.+]] = arith.select %[[ROUNDED]], %[[A]], %[[OTHER]] : f32
 // CHECK: %[[LOWER:.+]] = arith.extf %[[LOWERF]] : f32 to f64
-// CHECK: %[[UPPERF:.+]] = tensor.extract %[[AT]]
+// CHECK: %[[UPPERF:.+]] = arith.select %[[ROUNDED]], %[[OTHER]], %[[A]] : f32
 // CHECK: %[[UPPER:.+]] = arith.extf %[[UPPERF]] : f32 to f64
 // CHECK: arith.constant -7046029254386353131 : i64
 // CHECK: arith.shrui %{{.+}}, %{{.+}} : i64
@@ -190,6 +198,7 @@ func.func @quantize(%x: tensor<5xf32>) -> (tensor<5x!logbtq.mu8>, i32, i32) {
 // CHECK-DAG: %[[RHS:.+]] = arith.subf %{{.+}}, %[[LOWER]] : f64
 // CHECK: arith.cmpf olt, %[[LHS]], %[[RHS]] : f64
 // CHECK-NOT: arith.divf
+// CHECK-NOT: tensor.extract
 // CHECK: linalg.yield
 func.func @quantize_stochastic(%x: tensor<2x3xf32>, %seed: i64) -> tensor<2x3x!logbtq.mu8> {
   %q, %s, %z = logbtq.quantize %x seed %seed : tensor<2x3xf32> -> tensor<2x3x!logbtq.mu8>
