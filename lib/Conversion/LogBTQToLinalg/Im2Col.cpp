@@ -56,6 +56,27 @@ Tap splitTap(OpBuilder &b, Location loc, Value k, int64_t taps, int64_t kh,
           arith::RemUIOp::create(b, loc, tap, constant(kw))};
 }
 
+/// The taps `r < count` of a `kh x kw` window over `taps` = C kh kw taps,
+/// as a constant [count, 3] i32 table of (c, kh * dilation, kw * dilation),
+/// rows past the last tap repeating it. A loop over the taps reads its
+/// offsets here instead of dividing its counter: two divisions and
+/// remainders by constants per tap cost more than the vector load they
+/// address.
+Value tapTable(OpBuilder &b, Location loc, const ConvGeometry &g,
+               int64_t taps, int64_t count) {
+  int64_t kh = g.window[0], kw = g.window[1];
+  SmallVector<int32_t> entries;
+  for (int64_t r = 0; r < count; ++r) {
+    int64_t tap = std::min(r, taps - 1);
+    entries.push_back(int32_t(tap / (kh * kw)));
+    entries.push_back(int32_t(tap / kw % kh * g.dilations[0]));
+    entries.push_back(int32_t(tap % kw * g.dilations[1]));
+  }
+  auto type = RankedTensorType::get({count, 3}, b.getI32Type());
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, ArrayRef(entries)));
+}
+
 /// `input[n, c, oh*s + kh*d, ow*s + kw*d]` of the padded NCHW `input`, for
 /// the tap `k = (c, kh, kw)` and the output pixel `p = (oh, ow)`: the
 /// element im2col would have copied, read in place. The index arithmetic
@@ -108,7 +129,6 @@ Value readWindow(OpBuilder &b, Location loc, Value input, const ConvGeometry &g,
 /// their sums are never stored.
 Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
                      const ConvGeometry &g, ProductKind kind) {
-  MLIRContext *ctx = b.getContext();
   ArrayRef<int64_t> w = shapeOf(filter);
   int64_t batch = shapeOf(input)[0], width = shapeOf(input)[3];
   int64_t outH = g.output[0], outW = g.output[1];
@@ -124,10 +144,12 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
     input = padSpatial(b, loc, input, {0, 0}, {0, reach - width},
                        zeroOf(b, loc, element));
 
-  // Panels [N, blocks, steps, 16]: a step is a pair of taps (two int16 in
-  // an i32 lane) for the integer product, one tap for the float one.
+  // A tile's panel [1, 1, steps, 16]: a step is a pair of taps (two int16
+  // in an i32 lane) for the integer product, one tap for the float one.
+  // Packed at the start of the tile (createProductOfTilePanels): the
+  // panels of all tiles would be an im2col matrix, written to memory and
+  // read back.
   int64_t steps = integer ? (taps + 1) / 2 : taps;
-  int64_t blocks = outH * rowBlocks;
   Type laneType = integer ? Type(b.getI32Type()) : Type(b.getF32Type());
   auto loaded = VectorType::get({kPanelWidth}, element);
   auto wideLoad = VectorType::get({kPanelWidth * stride}, element);
@@ -135,44 +157,37 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
   for (int64_t lane = 0; lane < kPanelWidth; ++lane)
     everyStride.push_back(lane * stride);
   auto lanes = VectorType::get({kPanelWidth}, laneType);
-  Value panels = createEmpty(b, loc, {batch, blocks, steps, kPanelWidth},
-                             laneType);
-  auto forall = scf::ForallOp::create(
-      b, loc, getAsIndexOpFoldResult(ctx, SmallVector<int64_t>{batch, blocks}),
-      ValueRange{panels}, std::nullopt);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(forall.getBody());
-    auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
-    Value n = forall.getInductionVars()[0], block = forall.getInductionVars()[1];
-    SmallVector<OpFoldResult> offsets = {n, block, b.getIndexAttr(0),
-                                         b.getIndexAttr(0)};
-    SmallVector<OpFoldResult> sizes = getAsIndexOpFoldResult(
-        ctx, SmallVector<int64_t>{1, 1, steps, kPanelWidth});
-    SmallVector<OpFoldResult> ones =
-        getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1));
-    Value shared = forall.getRegionIterArgs()[0];
-    Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
-                                                 sizes, ones);
-    Value oh = arith::DivUIOp::create(b, loc, block, c(rowBlocks));
+  Value tapOffsets = tapTable(b, loc, g, taps, integer ? 2 * steps : steps);
+  auto packTile = [&](OpBuilder &tb, Location tl, Value n,
+                      Value block) -> Value {
+    auto c = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(tb, tl, v);
+    };
+    Value panel = createEmpty(tb, tl, {1, 1, steps, kPanelWidth}, laneType);
+    Value oh = arith::DivUIOp::create(tb, tl, block, c(rowBlocks));
     Value ow0 = arith::MulIOp::create(
-        b, loc, arith::RemUIOp::create(b, loc, block, c(rowBlocks)),
+        tb, tl, arith::RemUIOp::create(tb, tl, block, c(rowBlocks)),
         c(kPanelWidth));
-    Value zeroLanes = vector::BroadcastOp::create(b, loc, loaded,
-                                                  zeroOf(b, loc, element));
+    Value zeroLanes = vector::BroadcastOp::create(tb, tl, loaded,
+                                                  zeroOf(tb, tl, element));
+    Value rowBase = arith::MulIOp::create(tb, tl, oh, c(g.strides[0]));
+    Value colBase = arith::MulIOp::create(tb, tl, ow0, c(stride));
     // The 16 window elements of tap r (0 for r = taps, an odd depth's pad).
     auto readTap = [&](OpBuilder &nb, Location l, Value r) {
       auto ci = [&](int64_t v) {
         return arith::ConstantIndexOp::create(nb, l, v);
       };
-      auto [valid, channel, tapH, tapW] = splitTap(
-          nb, l, r, taps, kh, kw, [&](int64_t v) -> Value { return ci(v); });
-      Value row = arith::AddIOp::create(
-          nb, l, arith::MulIOp::create(nb, l, oh, ci(g.strides[0])),
-          arith::MulIOp::create(nb, l, tapH, ci(g.dilations[0])));
-      Value col = arith::AddIOp::create(
-          nb, l, arith::MulIOp::create(nb, l, ow0, ci(stride)),
-          arith::MulIOp::create(nb, l, tapW, ci(g.dilations[1])));
+      auto entry = [&](int64_t j) {
+        return arith::IndexCastOp::create(
+            nb, l, nb.getIndexType(),
+            tensor::ExtractOp::create(nb, l, tapOffsets,
+                                      ValueRange{r, ci(j)}));
+      };
+      Value valid = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult,
+                                          r, ci(taps));
+      Value channel = entry(0);
+      Value row = arith::AddIOp::create(nb, l, rowBase, entry(1));
+      Value col = arith::AddIOp::create(nb, l, colBase, entry(2));
       Value v = vector::TransferReadOp::create(
           nb, l, wideLoad, input, ValueRange{n, channel, row, col},
           zeroOf(nb, l, element), ArrayRef<bool>{true});
@@ -180,47 +195,46 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
         v = vector::ShuffleOp::create(nb, l, v, v, everyStride);
       return arith::SelectOp::create(nb, l, valid, v, zeroLanes).getResult();
     };
-    auto loop = scf::ForOp::create(
-        b, loc, c(0), c(steps), c(1), ValueRange{slice},
-        [&](OpBuilder &nb, Location l, Value step, ValueRange iter) {
-          Value word;
-          if (integer) {
-            Value first = arith::MulIOp::create(
-                nb, l, step, arith::ConstantIndexOp::create(nb, l, 2));
-            Value second = arith::AddIOp::create(
-                nb, l, first, arith::ConstantIndexOp::create(nb, l, 1));
-            Value low =
-                arith::ExtUIOp::create(nb, l, lanes, readTap(nb, l, first));
-            Value high =
-                arith::ExtUIOp::create(nb, l, lanes, readTap(nb, l, second));
-            Value shift = vector::BroadcastOp::create(
-                nb, l, lanes,
-                arith::ConstantIntOp::create(nb, l, nb.getI32Type(), 16));
-            word = arith::OrIOp::create(
-                nb, l, low, arith::ShLIOp::create(nb, l, high, shift));
-          } else {
-            word = readTap(nb, l, step);
-          }
-          Value c0 = arith::ConstantIndexOp::create(nb, l, 0);
-          Value next = vector::TransferWriteOp::create(
-                           nb, l, word, iter[0], ValueRange{c0, c0, step, c0},
-                           ArrayRef<bool>{true})
-                           .getResult();
-          scf::YieldOp::create(nb, l, next);
-        });
-    b.setInsertionPointToEnd(forall.getTerminator().getBody());
-    tensor::ParallelInsertSliceOp::create(b, loc, loop.getResult(0), shared,
-                                          offsets, sizes, ones);
-  }
+    return scf::ForOp::create(
+               tb, tl, c(0), c(steps), c(1), ValueRange{panel},
+               [&](OpBuilder &nb, Location l, Value step, ValueRange iter) {
+                 Value word;
+                 if (integer) {
+                   Value first = arith::MulIOp::create(
+                       nb, l, step, arith::ConstantIndexOp::create(nb, l, 2));
+                   Value second = arith::AddIOp::create(
+                       nb, l, first, arith::ConstantIndexOp::create(nb, l, 1));
+                   Value low = arith::ExtUIOp::create(nb, l, lanes,
+                                                      readTap(nb, l, first));
+                   Value high = arith::ExtUIOp::create(
+                       nb, l, lanes, readTap(nb, l, second));
+                   Value shift = vector::BroadcastOp::create(
+                       nb, l, lanes,
+                       arith::ConstantIntOp::create(nb, l, nb.getI32Type(),
+                                                    16));
+                   word = arith::OrIOp::create(
+                       nb, l, low, arith::ShLIOp::create(nb, l, high, shift));
+                 } else {
+                   word = readTap(nb, l, step);
+                 }
+                 Value c0 = arith::ConstantIndexOp::create(nb, l, 0);
+                 Value next = vector::TransferWriteOp::create(
+                                  nb, l, word, iter[0],
+                                  ValueRange{c0, c0, step, c0},
+                                  ArrayRef<bool>{true})
+                                  .getResult();
+                 scf::YieldOp::create(nb, l, next);
+               })
+        .getResult(0);
+  };
   Value weights = collapse(b, loc, filter, {{0}, {1, 2, 3}});
   auto readFilter = [&](OpBuilder &nb, Location l, Value, Value f, Value k) {
     return tensor::ExtractOp::create(nb, l, weights, ValueRange{f, k})
         .getResult();
   };
   ProductShape shape{batch, w[0], outH * outW, taps, /*rowWidth=*/outW};
-  Value product = createProductOfPanels(b, loc, kind, shape,
-                                        /*lhsBatched=*/false, readFilter,
-                                        forall.getResult(0));
+  Value product = createProductOfTilePanels(
+      b, loc, kind, shape, /*lhsBatched=*/false, readFilter, packTile);
   Type resultElement =
       cast<RankedTensorType>(product.getType()).getElementType();
   return tensor::ExpandShapeOp::create(

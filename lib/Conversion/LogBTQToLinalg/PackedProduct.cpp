@@ -148,17 +148,32 @@ Value dotPairs(OpBuilder &b, Location loc, Value acc, Value a, Value bv) {
 }
 
 /// Builds `count` rows of one (batch, block) tile from row `first` into
-/// `tile` (its [1, rows, 16] slice) and returns the new tile.
+/// `tile` (its [1, rows, 16] slice) from the tile's B panel `panel`
+/// ([1, 1, steps, 16]) and returns the new tile.
 using RowGroupFn = function_ref<Value(OpBuilder &, Location, Value batch,
-                                      Value block, Value first, int64_t count,
-                                      Value tile)>;
+                                      Value panel, Value first,
+                                      int64_t count, Value tile)>;
+
+/// The panel of (batch, block) in `panels` (all of them, packed up front).
+Value panelOf(OpBuilder &b, Location loc, Value panels, Value batch,
+              Value block) {
+  ArrayRef<int64_t> dims = cast<RankedTensorType>(panels.getType()).getShape();
+  MLIRContext *ctx = b.getContext();
+  return tensor::ExtractSliceOp::create(
+      b, loc, panels,
+      SmallVector<OpFoldResult>{batch, block, b.getIndexAttr(0),
+                                b.getIndexAttr(0)},
+      getAsIndexOpFoldResult(ctx, {1, 1, dims[2], dims[3]}),
+      getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1)));
+}
 
 /// The tile loops shared by both kinds of product: (batch, 16-column
 /// block) tiles, an scf.forall when the product is worth starting threads
 /// for, rows in groups of kRowsPerGroup then one at a time. Returns the
 /// `[batch, rows, cols]` result of `elementType`.
 Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
-                   Type elementType, RowGroupFn rowGroup) {
+                   Type elementType, TilePanelFn tilePanel,
+                   RowGroupFn rowGroup) {
   MLIRContext *ctx = b.getContext();
   bool byRows = shape.rowWidth > 0;
   int64_t rowBlocks = byRows ? ceilDiv(shape.rowWidth, kPanelWidth) : 0;
@@ -175,6 +190,7 @@ Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
   // which stays in cache meanwhile.
   auto computeTile = [&](OpBuilder &b2, Location l2, Value batch, Value block,
                          Value tile) -> Value {
+    Value panel = tilePanel(b2, l2, batch, block);
     int64_t grouped = shape.rows / kRowsPerGroup * kRowsPerGroup;
     auto loop = [&](int64_t from, int64_t to, int64_t count, Value init) {
       return scf::ForOp::create(
@@ -183,7 +199,7 @@ Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
                  [&](OpBuilder &b3, Location l3, Value row, ValueRange iter) {
                    scf::YieldOp::create(
                        b3, l3,
-                       ValueRange{rowGroup(b3, l3, batch, block, row, count,
+                       ValueRange{rowGroup(b3, l3, batch, panel, row, count,
                                            iter[0])});
                  })
           .getResult(0);
@@ -316,7 +332,7 @@ SmallVector<Value> groupRows(OpBuilder &b, Location loc, Value first,
 namespace {
 /// The integer micro-kernel over packed operands (packPairs, packPanels).
 Value integerProduct(OpBuilder &b, Location loc, const ProductShape &shape,
-                     bool lhsBatched, Value lhsPairs, Value rhsPanels) {
+                     bool lhsBatched, Value lhsPairs, TilePanelFn tilePanel) {
   Type i16 = b.getI16Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
   int64_t pairs = ceilDiv(shape.depth, 2);
   int64_t chunks = ceilDiv(pairs, kStepsPerWidening);
@@ -334,7 +350,7 @@ Value integerProduct(OpBuilder &b, Location loc, const ProductShape &shape,
   // `count` rows of A from `first` against the block's panel: one panel
   // load feeds `count` independent accumulator chains (a single chain
   // would wait on the latency of each vpdpwssd).
-  auto rowGroup = [&](OpBuilder &b3, Location l3, Value batch, Value block,
+  auto rowGroup = [&](OpBuilder &b3, Location l3, Value batch, Value panel,
                       Value first, int64_t count, Value tile) -> Value {
     Value lhsBatch = lhsBatched ? batch : c0;
     SmallVector<Value> rows = groupRows(b3, l3, first, count);
@@ -355,8 +371,8 @@ Value integerProduct(OpBuilder &b, Location loc, const ProductShape &shape,
                 Value bv = vector::BitCastOp::create(
                     b5, l5, halves,
                     vector::TransferReadOp::create(
-                        b5, l5, lanes32, rhsPanels,
-                        ValueRange{batch, block, pair, c0}, padding32,
+                        b5, l5, lanes32, panel,
+                        ValueRange{c0, c0, pair, c0}, padding32,
                         ArrayRef<bool>{true}));
                 SmallVector<Value> next;
                 for (int64_t r = 0; r < count; ++r) {
@@ -379,7 +395,7 @@ Value integerProduct(OpBuilder &b, Location loc, const ProductShape &shape,
         });
     return writeRows(b3, l3, chunkLoop.getResults(), rows, tile);
   };
-  return tiledProduct(b, loc, shape, i64, rowGroup);
+  return tiledProduct(b, loc, shape, i64, tilePanel, rowGroup);
 }
 } // namespace
 
@@ -391,16 +407,31 @@ Value lowering::createPackedProduct(OpBuilder &b, Location loc,
       packPairs(b, loc, lhsBatched ? shape.batch : 1, shape, pairs, lhs);
   Value rhsPanels = packPanels(b, loc, shape, ceilDiv(shape.cols, kPanelWidth),
                                pairs, rhs);
-  return integerProduct(b, loc, shape, lhsBatched, lhsPairs, rhsPanels);
+  return integerProduct(b, loc, shape, lhsBatched, lhsPairs,
+                        [&](OpBuilder &nb, Location l, Value n, Value block) {
+                          return panelOf(nb, l, rhsPanels, n, block);
+                        });
 }
 
 Value lowering::createPackedProductOfPanels(OpBuilder &b, Location loc,
                                             ProductShape shape,
                                             bool lhsBatched, GridElementFn lhs,
                                             Value rhsPanels) {
+  return createPackedProductOfTilePanels(
+      b, loc, shape, lhsBatched, lhs,
+      [&](OpBuilder &nb, Location l, Value n, Value block) {
+        return panelOf(nb, l, rhsPanels, n, block);
+      });
+}
+
+Value lowering::createPackedProductOfTilePanels(OpBuilder &b, Location loc,
+                                                ProductShape shape,
+                                                bool lhsBatched,
+                                                GridElementFn lhs,
+                                                TilePanelFn tilePanel) {
   Value lhsPairs = packPairs(b, loc, lhsBatched ? shape.batch : 1, shape,
                              ceilDiv(shape.depth, 2), lhs);
-  return integerProduct(b, loc, shape, lhsBatched, lhsPairs, rhsPanels);
+  return integerProduct(b, loc, shape, lhsBatched, lhsPairs, tilePanel);
 }
 
 namespace {
@@ -418,7 +449,7 @@ Value packRows(OpBuilder &b, Location loc, const ProductShape &shape,
 /// The float micro-kernel over packed operands (packRows, B as panels
 /// [batch, blocks, depth, 16]).
 Value floatProduct(OpBuilder &b, Location loc, const ProductShape &shape,
-                   bool lhsBatched, Value lhsRows, Value rhsPanels) {
+                   bool lhsBatched, Value lhsRows, TilePanelFn tilePanel) {
   Type f32 = b.getF32Type();
   auto lanes = VectorType::get({kPanelWidth}, f32);
   Value zero = arith::ConstantOp::create(
@@ -428,7 +459,7 @@ Value floatProduct(OpBuilder &b, Location loc, const ProductShape &shape,
   // Each lane sums its products in the order of r; `contract` lets LLVM
   // fuse each multiply-add (FMA where the CPU has it).
   auto contract = arith::FastMathFlags::contract;
-  auto rowGroup = [&](OpBuilder &b3, Location l3, Value batch, Value block,
+  auto rowGroup = [&](OpBuilder &b3, Location l3, Value batch, Value panel,
                       Value first, int64_t count, Value tile) -> Value {
     Value lhsBatch = lhsBatched ? batch : c0;
     SmallVector<Value> rows = groupRows(b3, l3, first, count);
@@ -437,7 +468,7 @@ Value floatProduct(OpBuilder &b, Location loc, const ProductShape &shape,
         SmallVector<Value>(count, zero),
         [&](OpBuilder &b4, Location l4, Value r, ValueRange acc) {
           Value bv = vector::TransferReadOp::create(
-              b4, l4, lanes, rhsPanels, ValueRange{batch, block, r, c0},
+              b4, l4, lanes, panel, ValueRange{c0, c0, r, c0},
               padding, ArrayRef<bool>{true});
           SmallVector<Value> next;
           for (int64_t row = 0; row < count; ++row) {
@@ -452,7 +483,7 @@ Value floatProduct(OpBuilder &b, Location loc, const ProductShape &shape,
         });
     return writeRows(b3, l3, depthLoop.getResults(), rows, tile);
   };
-  return tiledProduct(b, loc, shape, f32, rowGroup);
+  return tiledProduct(b, loc, shape, f32, tilePanel, rowGroup);
 }
 } // namespace
 
@@ -469,7 +500,10 @@ Value lowering::createPackedFloatProduct(OpBuilder &b, Location loc,
         return readOrZero(nb, l, rhs, at[0], col, shape.cols, at[2],
                           shape.depth);
       });
-  return floatProduct(b, loc, shape, lhsBatched, lhsRows, rhsPanels);
+  return floatProduct(b, loc, shape, lhsBatched, lhsRows,
+                      [&](OpBuilder &nb, Location l, Value n, Value block) {
+                        return panelOf(nb, l, rhsPanels, n, block);
+                      });
 }
 
 Value lowering::createPackedFloatProductOfPanels(OpBuilder &b, Location loc,
@@ -477,8 +511,21 @@ Value lowering::createPackedFloatProductOfPanels(OpBuilder &b, Location loc,
                                                  bool lhsBatched,
                                                  GridElementFn lhs,
                                                  Value rhsPanels) {
+  return createPackedFloatProductOfTilePanels(
+      b, loc, shape, lhsBatched, lhs,
+      [&](OpBuilder &nb, Location l, Value n, Value block) {
+        return panelOf(nb, l, rhsPanels, n, block);
+      });
+}
+
+Value lowering::createPackedFloatProductOfTilePanels(OpBuilder &b,
+                                                     Location loc,
+                                                     ProductShape shape,
+                                                     bool lhsBatched,
+                                                     GridElementFn lhs,
+                                                     TilePanelFn tilePanel) {
   Value lhsRows = packRows(b, loc, shape, lhsBatched, lhs);
-  return floatProduct(b, loc, shape, lhsBatched, lhsRows, rhsPanels);
+  return floatProduct(b, loc, shape, lhsBatched, lhsRows, tilePanel);
 }
 
 Value lowering::createProduct(OpBuilder &b, Location loc, ProductKind kind,
@@ -498,6 +545,17 @@ Value lowering::createProductOfPanels(OpBuilder &b, Location loc,
                                        rhsPanels);
   return createPackedFloatProductOfPanels(b, loc, shape, lhsBatched, lhs,
                                           rhsPanels);
+}
+
+Value lowering::createProductOfTilePanels(OpBuilder &b, Location loc,
+                                          ProductKind kind, ProductShape shape,
+                                          bool lhsBatched, GridElementFn lhs,
+                                          TilePanelFn tilePanel) {
+  if (kind == ProductKind::ExactInteger)
+    return createPackedProductOfTilePanels(b, loc, shape, lhsBatched, lhs,
+                                           tilePanel);
+  return createPackedFloatProductOfTilePanels(b, loc, shape, lhsBatched, lhs,
+                                              tilePanel);
 }
 
 Value lowering::createMatmulProduct(OpBuilder &b, Location loc, Value lhs,

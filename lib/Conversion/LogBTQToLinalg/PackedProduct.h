@@ -88,6 +88,29 @@ Value createProductOfPanels(OpBuilder &b, Location loc, ProductKind kind,
                             ProductShape shape, bool lhsBatched,
                             GridElementFn lhs, Value rhsPanels);
 
+/// Packs the B panel of one (batch, block) tile of a product: a
+/// `tensor<1 x 1 x steps x 16>` laid out as one panel of
+/// createProductOfPanels' operand.
+using TilePanelFn =
+    function_ref<Value(OpBuilder &, Location, Value batch, Value block)>;
+
+/// The products of createProductOfPanels with each tile's panel packed at
+/// the start of the tile, by `tilePanel`, instead of all of them up front:
+/// the panel is still in L1 while every row of A passes over it, and the
+/// panels of a whole batch (as big as an im2col matrix) never reach memory.
+Value createPackedProductOfTilePanels(OpBuilder &b, Location loc,
+                                      ProductShape shape, bool lhsBatched,
+                                      GridElementFn lhs,
+                                      TilePanelFn tilePanel);
+Value createPackedFloatProductOfTilePanels(OpBuilder &b, Location loc,
+                                           ProductShape shape,
+                                           bool lhsBatched, GridElementFn lhs,
+                                           TilePanelFn tilePanel);
+/// One of the two above, by `kind`.
+Value createProductOfTilePanels(OpBuilder &b, Location loc, ProductKind kind,
+                                ProductShape shape, bool lhsBatched,
+                                GridElementFn lhs, TilePanelFn tilePanel);
+
 /// `lhs · rhs` of two 2-D tensors (either one read transposed) as the packed
 /// product of `kind`: a `[rows, cols]` tensor of i64 or f32.
 Value createMatmulProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,

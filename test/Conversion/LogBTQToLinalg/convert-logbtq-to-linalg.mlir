@@ -28,9 +28,10 @@
 // CHECK-DAG: [[K2I:%.+]] = arith.index_cast [[K2]] : i32 to index
 // CHECK-DAG: [[CI:%.+]] = arith.index_cast [[C]] : i32 to index
 // CHECK: tensor.extract [[W]]{{\[}}[[K2I]], [[CI]]] : tensor<8x16xf32>
+// CHECK: [[PANEL:%.+]] = tensor.extract_slice [[PANELS]]{{.+}} to tensor<1x1x8x16xf32>
 // CHECK: scf.for {{.+}} step %c4 {{.+}} -> (tensor<1x4x16xf32>)
 // CHECK: scf.for {{.+}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK: vector.transfer_read [[PANELS]]{{.+}} : tensor<1x1x8x16xf32>, vector<16xf32>
+// CHECK: vector.transfer_read [[PANEL]]{{.+}} : tensor<1x1x8x16xf32>, vector<16xf32>
 // CHECK: tensor.extract [[ROWS]]
 // CHECK: [[P:%.+]] = arith.mulf %{{.+}}, %{{.+}} fastmath<contract> : vector<16xf32>
 // CHECK: arith.addf %{{.+}}, [[P]] fastmath<contract> : vector<16xf32>
@@ -91,26 +92,31 @@ func.func @matmul_transpose_both(%x: tensor<8x4xf32>, %w: tensor<16x8xf32>) -> t
 
 // No padding, no bias, stride 1: the input padded on the right as far as
 // a panel's loads reach (16 + 2 columns); one panel of 16 lanes per output
-// row and image, a tap k = (c, kh, kw) read as one 16-lane load of an input
-// row (no column tensor, no computed reads); the filter [4, 27] packed as rows; the product into
-// 6 x 6 dense columns, each panel's tile the rest of its row (masked
-// stores).
+// row and image, packed at the start of its tile (an image and an output
+// row) and read there by the product; a tap k = (c, kh, kw) read as one
+// 16-lane load of an input row (no column tensor, no computed reads) at
+// offsets (c, kh, kw) from a [27, 3] table (no divisions); the filter
+// [4, 27] packed as rows; the product into 6 x 6 dense columns, each
+// panel's tile the rest of its row (masked stores).
 // CHECK-LABEL: func.func @conv2d(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<2x3x8x8xf32>, [[W:%[a-z0-9_]+]]: tensor<4x3x3x3xf32>)
 // CHECK: [[WIDE:%.+]] = tensor.pad [[X]] low[0, 0, 0, 0] high[0, 0, 0, 10]
 // CHECK: } : tensor<2x3x8x8xf32> to tensor<2x3x8x18xf32>
-// CHECK: [[PANELS:%.+]] = scf.forall ({{.+}}) in (2, 6) {{.+}} -> (tensor<2x6x27x16xf32>)
-// CHECK: scf.for
-// CHECK: arith.divui %{{.+}}, %c9{{[_0-9]*}} : index
-// CHECK: [[V:%.+]] = vector.transfer_read [[WIDE]]{{.+}} : tensor<2x3x8x18xf32>, vector<16xf32>
-// CHECK: arith.select %{{.+}}, [[V]]
-// CHECK: vector.transfer_write
-// CHECK-NOT: tensor.extract [[WIDE]]
+// CHECK: [[TAPS:%.+]] = arith.constant dense<{{\[}}[0, 0, 0], [0, 0, 1], [0, 0, 2], [0, 1, 0], {{.+}}, [2, 2, 2]]> : tensor<27x3xi32>
 // CHECK: [[WS:%.+]] = tensor.collapse_shape [[W]] {{\[}}[0], [1, 2, 3]] : tensor<4x3x3x3xf32> into tensor<4x27xf32>
-// CHECK: linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x27xf32>)
+// CHECK: [[ROWS:%.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x27xf32>)
 // CHECK: tensor.extract [[WS]]
 // CHECK: scf.for {{.+}} -> (tensor<2x4x36xf32>)
-// CHECK: vector.transfer_read [[PANELS]]
+// CHECK: scf.for {{.+}} -> (tensor<2x4x36xf32>)
+// CHECK: [[PANEL:%.+]] = scf.for {{.+}} -> (tensor<1x1x27x16xf32>)
+// CHECK-NOT: arith.divui
+// CHECK: tensor.extract [[TAPS]]
+// CHECK: [[V:%.+]] = vector.transfer_read [[WIDE]]{{.+}} : tensor<2x3x8x18xf32>, vector<16xf32>
+// CHECK: arith.select %{{.+}}, [[V]]
+// CHECK: vector.transfer_write {{.+}} : vector<16xf32>, tensor<1x1x27x16xf32>
+// CHECK-NOT: tensor.extract [[WIDE]]
+// CHECK: vector.transfer_read [[PANEL]]
+// CHECK: tensor.extract [[ROWS]]
 // CHECK: arith.mulf {{.+}} fastmath<contract> : vector<16xf32>
 // CHECK: vector.transfer_write %{{.+}} : vector<16xf32>, tensor<1x4x?xf32>
 // CHECK: [[Y:%.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 6, 6] : tensor<2x4x36xf32> into tensor<2x4x6x6xf32>
@@ -139,12 +145,11 @@ func.func @conv2d(%x: tensor<2x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<2x
 // oh*2 + kh*1, columns from ow0*3 + kw*2, 48 of them, of which every third
 // is a lane. One panel per output row (4 per image), of whose 16 lanes the
 // row's 2 pixels are stored.
-// CHECK: scf.forall ({{.+}}) in (2, 4) {{.+}} -> (tensor<2x4x27x16xf32>)
-// CHECK: [[OW0:%.+]] = arith.muli %{{.+}}, %c16{{[_0-9]*}} : index
-// CHECK: arith.muli %{{.+}}, %c1{{[_0-9]*}} : index
+// The tap table holds kh * 1 and kw * 2.
+// CHECK: arith.constant dense<{{\[}}[0, 0, 0], [0, 0, 2], [0, 0, 4], [0, 1, 0], {{.+}}, [2, 2, 4]]> : tensor<27x3xi32>
 // CHECK: arith.muli %{{.+}}, %c2{{[_0-9]*}} : index
-// CHECK: arith.muli %{{.+}}, %c2{{[_0-9]*}} : index
-// CHECK: arith.muli [[OW0]], %c3{{[_0-9]*}} : index
+// CHECK: arith.muli %{{.+}}, %c3{{[_0-9]*}} : index
+// CHECK: scf.for {{.+}} -> (tensor<1x1x27x16xf32>)
 // CHECK: [[ROW:%.+]] = vector.transfer_read [[WIDE]]{{.+}} : tensor<2x3x9x52xf32>, vector<48xf32>
 // CHECK: vector.shuffle [[ROW]], [[ROW]] [0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36, 39, 42, 45] : vector<48xf32>, vector<48xf32>
 // CHECK: [[C:%.+]] = tensor.expand_shape %{{.+}} {{\[}}[0], [1], [2, 3]] output_shape [2, 4, 4, 2]
