@@ -17,10 +17,12 @@
 
 #include "LoweringUtils.h"
 #include "Patterns.h"
+#include "PoolRows.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <algorithm>
 #include <limits>
@@ -170,6 +172,29 @@ Value gatherWindows(OpBuilder &b, Location loc, RankedTensorType resultType,
   return generic.getResult(0);
 }
 
+/// Whether the element `v` at window offset `offset` beats the best so far
+/// (`best` at `bestOffset`), by PyTorch's order: a NaN beats every number,
+/// and a later NaN an earlier one; among numbers the larger wins, and the
+/// earlier on a tie. Scalars or vectors alike.
+Value beatsBest(OpBuilder &b, Location loc, Value v, Value offset, Value best,
+                Value bestOffset) {
+  Value vNaN = arith::CmpFOp::create(b, loc, CmpFPredicate::UNO, v, v);
+  Value bestNotNaN =
+      arith::CmpFOp::create(b, loc, CmpFPredicate::ORD, best, best);
+  Value earlier =
+      arith::CmpIOp::create(b, loc, CmpIPredicate::ult, offset, bestOffset);
+  Value later =
+      arith::CmpIOp::create(b, loc, CmpIPredicate::ugt, offset, bestOffset);
+  Value larger = arith::CmpFOp::create(b, loc, CmpFPredicate::OGT, v, best);
+  Value tie = arith::AndIOp::create(
+      b, loc, arith::CmpFOp::create(b, loc, CmpFPredicate::OEQ, v, best),
+      earlier);
+  Value numberWins = arith::AndIOp::create(
+      b, loc, bestNotNaN, arith::OrIOp::create(b, loc, larger, tie));
+  Value nanWins = arith::OrIOp::create(b, loc, bestNotNaN, later);
+  return arith::SelectOp::create(b, loc, vNaN, nanWins, numberWins);
+}
+
 /// The window offset (kh * KW + kw) of each window's maximum, as an index
 /// tensor of the output shape.
 Value windowArgmax(OpBuilder &b, Location loc, Value input,
@@ -226,23 +251,7 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
             nb, l, CmpIPredicate::slt, p,
             createIndexConstant(nb, l, a.padBegin + a.size)));
     }
-    // The order: a NaN beats every number, and a later NaN an earlier
-    // one; among numbers the larger wins, and the earlier on a tie.
-    Value vNaN = arith::CmpFOp::create(nb, l, CmpFPredicate::UNO, v, v);
-    Value bestNotNaN =
-        arith::CmpFOp::create(nb, l, CmpFPredicate::ORD, best, best);
-    Value earlier =
-        arith::CmpIOp::create(nb, l, CmpIPredicate::ult, offset, bestOffset);
-    Value later =
-        arith::CmpIOp::create(nb, l, CmpIPredicate::ugt, offset, bestOffset);
-    Value larger = arith::CmpFOp::create(nb, l, CmpFPredicate::OGT, v, best);
-    Value tie = arith::AndIOp::create(
-        nb, l, arith::CmpFOp::create(nb, l, CmpFPredicate::OEQ, v, best),
-        earlier);
-    Value numberWins = arith::AndIOp::create(
-        nb, l, bestNotNaN, arith::OrIOp::create(nb, l, larger, tie));
-    Value nanWins = arith::OrIOp::create(nb, l, bestNotNaN, later);
-    Value take = arith::SelectOp::create(nb, l, vNaN, nanWins, numberWins);
+    Value take = beatsBest(nb, l, v, offset, best, bestOffset);
     for (Value inBound : inBounds)
       take = arith::AndIOp::create(nb, l, take, inBound);
     return {arith::SelectOp::create(nb, l, take, v, best),
@@ -308,6 +317,107 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
   return generic.getResult(1);
 }
 
+/// Whether the windows tile the input (PoolRows.h).
+bool isNonOverlapping(const std::array<PoolAxis, 2> &axes) {
+  auto rows = [](const PoolAxis &a) {
+    return PoolRowsAxis{a.size, a.outSize, a.kernel, a.stride, a.padBegin};
+  };
+  return tilesWithoutOverlap(rows(axes[0]), rows(axes[1]),
+                             kMaxUnrolledWindow);
+}
+
+/// `result[i] = parts[i % k][i / k]` of the k = parts.size() vectors of
+/// kPoolLanes lanes: the values of k neighbouring columns, side by side.
+Value interleaveColumns(OpBuilder &b, Location loc, ArrayRef<Value> parts) {
+  if (parts.size() == 1)
+    return parts.front();
+  int64_t k = parts.size(), lanes = kPoolLanes;
+  Value all = parts.front();
+  for (Value part : parts.drop_front()) {
+    int64_t width = cast<VectorType>(all.getType()).getNumElements();
+    all = vector::ShuffleOp::create(
+        b, loc, all, part,
+        llvm::to_vector(llvm::seq<int64_t>(0, width + lanes)));
+  }
+  SmallVector<int64_t> mask;
+  for (int64_t i = 0; i < k * lanes; ++i)
+    mask.push_back(i % k * lanes + i / k);
+  return vector::ShuffleOp::create(b, loc, all, all, mask);
+}
+
+/// max_pool2d_grad when the windows tile the input (isNonOverlapping), as
+/// explicit vector code over blocks of 16 neighbouring windows of an output
+/// row (PoolRows.h): the search for each window's maximum runs 16 lanes
+/// wide over the window's offsets in row-major order, by windowArgmax's
+/// rule (beatsBest); then each of the KH input rows of those windows gets
+/// `0 + dy` at the maximum and 0 elsewhere, its KW columns interleaved
+/// back into 16 KW neighbours: one store. No argmax tensor, no gathers.
+/// The values are those of the general lowering (each position sums the
+/// one window that covers it, from 0); positions no window covers are 0.
+Value nonOverlappingMaxPoolGrad(OpBuilder &b, Location loc, Value input,
+                                Value grad, RankedTensorType resultType,
+                                const std::array<PoolAxis, 2> &axes) {
+  ArrayRef<int64_t> x = resultType.getShape();
+  int64_t kh = axes[0].kernel, kw = axes[1].kernel;
+  int64_t outH = axes[0].outSize, outW = axes[1].outSize;
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  auto values = VectorType::get({kPoolLanes}, f32);
+  auto offsets = VectorType::get({kPoolLanes}, i32);
+
+  Value zero = createF32Constant(b, loc, 0.0);
+  Value negInf =
+      createF32Constant(b, loc, -std::numeric_limits<double>::infinity());
+  Value dx = outH * kh == x[2] && outW * kw == x[3]
+                 ? createEmpty(b, loc, x, f32)
+                 : lowering::createFilled(b, loc, x, zero);
+  auto offsetOf = [&](OpBuilder &nb, Location l, int64_t v) -> Value {
+    return vector::BroadcastOp::create(
+        nb, l, offsets, arith::ConstantIntOp::create(nb, l, i32, v));
+  };
+  return forEachWindowBlock(
+      b, loc, dx, outH, outW, kh, outW * kw,
+      [&](OpBuilder &nb, Location l, Value n, Value c, Value oh, Value ow0,
+          Value tile) -> Value {
+        Value best = vector::BroadcastOp::create(nb, l, values, negInf);
+        Value bestOffset = offsetOf(nb, l, kh * kw);
+        for (int64_t i = 0; i < kh; ++i)
+          for (int64_t j = 0; j < kw; ++j) {
+            // Lanes past the last window read -inf; they are not stored.
+            Value v = readWindowOffset(nb, l, input, n, c, oh, ow0, kh, kw,
+                                       i, j, negInf);
+            Value offset = offsetOf(nb, l, i * kw + j);
+            Value take = beatsBest(nb, l, v, offset, best, bestOffset);
+            best = arith::SelectOp::create(nb, l, take, v, best);
+            bestOffset =
+                arith::SelectOp::create(nb, l, take, offset, bestOffset);
+          }
+        Value c0 = createIndexConstant(nb, l, 0);
+        Value dy = vector::TransferReadOp::create(
+            nb, l, values, grad, ValueRange{n, c, oh, ow0}, zero,
+            ArrayRef<bool>{false});
+        Value zeros = vector::BroadcastOp::create(nb, l, values, zero);
+        Value sent = arith::AddFOp::create(nb, l, zeros, dy);
+        Value col0 =
+            arith::MulIOp::create(nb, l, ow0, createIndexConstant(nb, l, kw));
+        for (int64_t i = 0; i < kh; ++i) {
+          SmallVector<Value> parts;
+          for (int64_t j = 0; j < kw; ++j)
+            parts.push_back(arith::SelectOp::create(
+                nb, l,
+                arith::CmpIOp::create(nb, l, CmpIPredicate::eq, bestOffset,
+                                      offsetOf(nb, l, i * kw + j)),
+                sent, zeros));
+          // The tile is the windows' KW * OW columns: the store stops there.
+          tile = vector::TransferWriteOp::create(
+                     nb, l, interleaveColumns(nb, l, parts), tile,
+                     ValueRange{c0, c0, createIndexConstant(nb, l, i), col0},
+                     ArrayRef<bool>{false})
+                     .getResult();
+        }
+        return tile;
+      });
+}
+
 /// Each output gradient goes to its window's (first) maximum.
 struct MaxPool2DGradLowering : F32OpLowering<MaxPool2DGradOp> {
   using F32OpLowering::F32OpLowering;
@@ -321,6 +431,9 @@ struct MaxPool2DGradLowering : F32OpLowering<MaxPool2DGradOp> {
     std::array<PoolAxis, 2> axes =
         poolAxes(resultType.getShape(), shapeOf(grad), op.getKernel(),
                  op.getStrides(), op.getPads());
+    if (isNonOverlapping(axes))
+      return SmallVector<Value>{nonOverlappingMaxPoolGrad(
+          rewriter, loc, adaptor.getInput(), grad, resultType, axes)};
     Value argmax =
         windowArgmax(rewriter, loc, adaptor.getInput(), shapeOf(grad), axes);
     int64_t kernelW = axes[1].kernel;

@@ -17,11 +17,13 @@
 
 #include "LoweringUtils.h"
 #include "Patterns.h"
+#include "PoolRows.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 #include <algorithm>
 
@@ -89,11 +91,41 @@ struct PoolGeometry {
 /// reads its elements at their positions, in the same order, so that
 /// -logbtq-vectorize runs it 16 lanes wide (the reads become gathers); a
 /// larger one stays the named op, whose reduction loops stay scalar.
+/// When the windows tile the input (PoolRows.h), the same combination as
+/// vector code over blocks of 16 neighbouring windows of an output row,
+/// each offset one load and a shuffle, instead of gathers.
 template <typename NamedPoolOp, typename CombineOp>
 static Value createPool(OpBuilder &b, Location loc, const PoolGeometry &g,
                         RankedTensorType resultType, Value padded,
                         Value initValue) {
   Type f32 = resultType.getElementType();
+  auto axis = [&](int i) {
+    return PoolRowsAxis{g.input[i], g.output[i], g.kernel[i], g.stride[i],
+                        g.padBegin[i]};
+  };
+  if (tilesWithoutOverlap(axis(0), axis(1), kMaxUnrolledWindow)) {
+    auto lanes = VectorType::get({kPoolLanes}, f32);
+    Value out = createEmpty(b, loc, resultType.getShape(), f32);
+    return forEachWindowBlock(
+        b, loc, out, g.output[0], g.output[1], /*rowsPerTile=*/1,
+        g.output[1],
+        [&](OpBuilder &nb, Location l, Value n, Value c, Value oh, Value ow0,
+            Value tile) -> Value {
+          Value acc = vector::BroadcastOp::create(nb, l, lanes, initValue);
+          for (int64_t kh = 0; kh < g.kernel[0]; ++kh)
+            for (int64_t kw = 0; kw < g.kernel[1]; ++kw)
+              acc = CombineOp::create(
+                  nb, l, acc,
+                  readWindowOffset(nb, l, padded, n, c, oh, ow0, g.kernel[0],
+                                   g.kernel[1], kh, kw, initValue));
+          Value c0 = createIndexConstant(nb, l, 0);
+          // Lanes past the row's last window are not stored.
+          return vector::TransferWriteOp::create(nb, l, acc, tile,
+                                                 ValueRange{c0, c0, c0, ow0},
+                                                 ArrayRef<bool>{false})
+              .getResult();
+        });
+  }
   if (g.kernel[0] * g.kernel[1] <= kMaxUnrolledWindow) {
     return createIndexed(
         b, loc, resultType, [&](OpBuilder &nb, Location l, ValueRange iv) {

@@ -225,34 +225,37 @@ func.func @softmax_cross_entropy_grad(%logits: tensor<64x10xf32>, %labels: tenso
 // Pooling
 //===----------------------------------------------------------------------===//
 
-// No padding: the input is read in place and no position check is needed.
-// The window (4 offsets) is unrolled. The argmax is an elementwise generic
-// over the output that reads the 4 elements in row-major order and keeps
-// (value, offset) by PyTorch's rule from -inf and the sentinel KH * KW = 4;
-// the gradient is an elementwise generic over the input that adds, over the
-// offsets from the last to the first, the output gradient of the window
-// whose argmax is that offset (both read with tensor.extract).
+// Windows that tile the input (2 x 2, stride 2, no padding): the input is
+// read in place, no argmax tensor, no gathers. An scf.forall over (image,
+// channel, output row) and its 2 input rows; 16 windows at a time, each
+// offset one 32-lane read and a shuffle of every other lane; the search
+// from -inf and the sentinel KH * KW = 4 by PyTorch's rule (NaN, larger,
+// earlier on a tie), offsets in row-major order; then dy (16 lanes), and
+// for each of the 2 input rows the two columns' `0 + dy` where the offset
+// is the window's maximum, interleaved back into 32 lanes: one store.
 // CHECK-LABEL: func.func @max_pool2d_grad(
 // CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<8x16x14x14xf32>, [[X:%[a-z0-9_]+]]: tensor<8x16x28x28xf32>)
 // CHECK-NOT: tensor.pad
-// CHECK: [[ARG:%.+]] = linalg.generic {indexing_maps = [#{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%{{.+}} : tensor<8x16x14x14xindex>)
-// CHECK-NOT: arith.cmpi sge
-// CHECK-NOT: arith.cmpi slt
-// CHECK: tensor.extract [[X]][
-// CHECK: arith.cmpf uno
+// CHECK: [[DX:%.+]] = scf.forall ({{.+}}) in (8, 16, 14) shared_outs({{.+}}) -> (tensor<8x16x28x28xf32>)
+// CHECK: tensor.extract_slice {{.+}} [1, 1, 2, 28] [1, 1, 1, 1] : tensor<8x16x28x28xf32> to tensor<1x1x2x28xf32>
+// CHECK: [[LAST:%.+]] = vector.broadcast %c4_i32 : i32 to vector<16xi32>
+// CHECK: [[R0:%.+]] = vector.transfer_read [[X]]{{.+}} : tensor<8x16x28x28xf32>, vector<32xf32>
+// CHECK: [[V0:%.+]] = vector.shuffle [[R0]], [[R0]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// CHECK: arith.cmpf uno, [[V0]], [[V0]] : vector<16xf32>
 // CHECK: arith.cmpf ogt
 // CHECK: arith.cmpf oeq
-// CHECK-COUNT-3: tensor.extract [[X]][
+// CHECK: [[TAKE:%.+]] = arith.select
+// CHECK: arith.select [[TAKE]], [[V0]]
+// CHECK: arith.select [[TAKE]], %{{.+}}, [[LAST]] : vector<16xi1>, vector<16xi32>
+// CHECK-COUNT-3: vector.transfer_read [[X]]
+// CHECK: [[G:%.+]] = vector.transfer_read [[DY]]{{.+}} : tensor<8x16x14x14xf32>, vector<16xf32>
+// CHECK: [[SENT:%.+]] = arith.addf %{{.+}}, [[G]] : vector<16xf32>
+// CHECK: arith.cmpi eq
+// CHECK: arith.select %{{.+}}, [[SENT]], %{{.+}} : vector<16xi1>, vector<16xf32>
+// CHECK: [[ROW:%.+]] = vector.shuffle %{{.+}}, %{{.+}} [0, 16, 1, 17, 2, 18, {{.+}}, 15, 31] : vector<32xf32>, vector<32xf32>
+// CHECK: vector.transfer_write [[ROW]], {{.+}} : vector<32xf32>, tensor<1x1x2x28xf32>
+// CHECK: vector.transfer_write
 // CHECK-NOT: tensor.extract
-// CHECK: linalg.yield %{{.+}} : index
-// CHECK: [[DX:%.+]] = linalg.generic {indexing_maps = [#{{.+}}], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%{{.+}} : tensor<8x16x28x28xf32>)
-// CHECK: arith.remsi
-// CHECK: arith.divsi
-// CHECK: [[BEST:%.+]] = tensor.extract [[ARG]][
-// CHECK: [[HIT:%.+]] = arith.cmpi eq, [[BEST]]
-// CHECK: tensor.extract [[DY]][
-// CHECK-COUNT-3: tensor.extract [[ARG]][
-// CHECK: linalg.yield
 // CHECK: return [[DX]]
 func.func @max_pool2d_grad(%dy: tensor<8x16x14x14xf32>, %x: tensor<8x16x28x28xf32>) -> tensor<8x16x28x28xf32> {
   %0 = logbtq.max_pool2d_grad %dy, %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<8x16x14x14xf32>, tensor<8x16x28x28xf32> -> tensor<8x16x28x28xf32>

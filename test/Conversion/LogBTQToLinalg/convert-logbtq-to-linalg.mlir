@@ -301,25 +301,30 @@ func.func @mul_scalar_tensor(%a: tensor<4x5xf32>, %s: tensor<f32>) -> tensor<4x5
 
 // -----
 
-// No padding: no tensor.pad. A window of at most 16 offsets is unrolled: an
-// elementwise generic over the output reads each element of its window at
-// (oh * 2 + kh, ow * 2 + kw), in row-major order, and takes the maximum
-// from -inf, as linalg.pooling_nchw_max would.
+// Windows that tile the input (stride = kernel, no padding): no tensor.pad,
+// and rows of 16 windows as vector code (PoolRows.h). An scf.forall over
+// (image, channel, output row); for each offset (kh, kw), in row-major
+// order, one 32-lane read of input row oh * 2 + kh from column ow0 * 2 + kw
+// (lanes past the end read -inf) and a shuffle of every other lane; the
+// maximum from -inf, as linalg.pooling_nchw_max takes it; one store, which
+// stops at the row's 2 windows.
 // CHECK-LABEL: func.func @max_pool2d(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<1x2x4x4xf32>)
 // CHECK-NOT: tensor.pad
 // CHECK: [[NEGINF:%.+]] = arith.constant 0xFF800000 : f32
-// CHECK: [[Y:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%{{.+}} : tensor<1x2x2x2xf32>)
-// CHECK: [[OH:%.+]] = linalg.index 2 : index
-// CHECK: [[OW:%.+]] = linalg.index 3 : index
-// CHECK: arith.muli [[OH]], %{{.+}} : index
-// CHECK: [[A:%.+]] = tensor.extract [[X]][%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] : tensor<1x2x4x4xf32>
-// CHECK-NEXT: [[M:%.+]] = arith.maximumf [[NEGINF]], [[A]] : f32
-// CHECK: [[B:%.+]] = tensor.extract [[X]]
-// CHECK-NEXT: arith.maximumf [[M]], [[B]] : f32
+// CHECK: [[Y:%.+]] = scf.forall ({{.+}}) in (1, 2, 2) shared_outs({{.+}}) -> (tensor<1x2x2x2xf32>)
+// CHECK: tensor.extract_slice {{.+}} to tensor<1x1x1x2xf32>
+// CHECK: [[INIT:%.+]] = vector.broadcast [[NEGINF]] : f32 to vector<16xf32>
+// CHECK: [[R0:%.+]] = vector.transfer_read [[X]]{{.+}}, [[NEGINF]] : tensor<1x2x4x4xf32>, vector<32xf32>
+// CHECK: [[A:%.+]] = vector.shuffle [[R0]], [[R0]] [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30]
+// CHECK: [[M:%.+]] = arith.maximumf [[INIT]], [[A]] : vector<16xf32>
+// CHECK: vector.transfer_read [[X]]
+// CHECK: [[B:%.+]] = vector.shuffle
+// CHECK: arith.maximumf [[M]], [[B]] : vector<16xf32>
 // CHECK-COUNT-2: arith.maximumf
 // CHECK-NOT: arith.maximumf
-// CHECK: linalg.yield
+// CHECK: vector.transfer_write %{{.+}} : vector<16xf32>, tensor<1x1x1x2xf32>
+// CHECK-NOT: tensor.extract
 // CHECK: return [[Y]]
 func.func @max_pool2d(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
   %y = logbtq.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
@@ -376,17 +381,20 @@ func.func @max_pool2d_large(%x: tensor<1x2x10x8xf32>) -> tensor<1x2x2x2xf32> {
 
 // -----
 
-// Every window holds 4 elements: one scalar divisor.
+// Every window holds 4 elements: one scalar divisor. The windows tile the
+// input: the sums are vector code, from 0 in row-major order.
 // CHECK-LABEL: func.func @avg_pool2d(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<1x2x4x4xf32>)
 // CHECK-NOT: tensor.pad
 // CHECK: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f32
-// CHECK: [[SUM:%.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x2x2x2xf32>)
-// CHECK: [[A:%.+]] = tensor.extract [[X]]
-// CHECK-NEXT: [[S0:%.+]] = arith.addf [[ZERO]], [[A]] : f32
+// CHECK: [[SUM:%.+]] = scf.forall {{.+}} -> (tensor<1x2x2x2xf32>)
+// CHECK: [[INIT:%.+]] = vector.broadcast [[ZERO]] : f32 to vector<16xf32>
+// CHECK: vector.transfer_read [[X]]
+// CHECK: [[A:%.+]] = vector.shuffle
+// CHECK-NEXT: [[S0:%.+]] = arith.addf [[INIT]], [[A]] : vector<16xf32>
 // CHECK-COUNT-3: arith.addf
 // CHECK-NOT: arith.addf
-// CHECK: linalg.yield
+// CHECK: vector.transfer_write
 // CHECK: [[FOUR:%.+]] = arith.constant 4.000000e+00 : f32
 // CHECK: [[Y:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>]
 // CHECK-SAME: ins([[SUM]] : tensor<1x2x2x2xf32>)

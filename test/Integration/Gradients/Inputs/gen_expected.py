@@ -288,6 +288,13 @@ def test_max_pool2d_grad(m, rng):
         ((2, 3, 6, 28), (2, 2), (2, 2), (0, 0, 0, 0), False, "ties"),
         ((1, 2, 5, 37), (3, 3), (1, 1), (1, 1, 1, 1), False, "ties"),
         ((1, 2, 6, 34), (2, 2), (2, 2), (0, 0, 0, 0), False, "special"),
+        # Windows that tile the input (stride = kernel, no pads) run as rows
+        # of 16 windows: an uncovered last row and column, a full block and
+        # a tail, 3 columns a window with a window of -inf and NaNs, 1 x 3.
+        ((1, 2, 7, 7), (2, 2), (2, 2), (0, 0, 0, 0), False, "ties"),
+        ((2, 2, 6, 40), (2, 2), (2, 2), (0, 0, 0, 0), False, "ties"),
+        ((1, 2, 9, 12), (3, 3), (3, 3), (0, 0, 0, 0), False, "special"),
+        ((1, 1, 3, 50), (1, 3), (1, 3), (0, 0, 0, 0), False, "ties"),
     ]
     for shape, kernel, strides, pads, ceil_mode, values in cases:
         x = small_ints(rng, shape) if values != "normal" else normal(rng, shape)

@@ -316,6 +316,13 @@ def pooling_cases(rng):
     max_pool("max_pool2d_ceil", neg((1, 2, 5, 5)), (2, 2), (2, 2), (0, 0, 0, 0), True)
     max_pool("max_pool2d_ceil_pads", neg((1, 1, 6, 6)), (3, 3), (2, 2), (1, 1, 1, 1), True)
     max_pool("max_pool2d_asymmetric_pads", neg((2, 1, 5, 6)), (3, 2), (1, 2), (1, 0, 2, 1), False)
+    # Windows that tile the input (stride = kernel, no pads) run as rows of
+    # 16 windows: a full block and a tail, an uncovered last row and column,
+    # 3 columns a window, a 1 x 3 window.
+    max_pool("max_pool2d_rows", neg((2, 3, 6, 40)), (2, 2), (2, 2), (0, 0, 0, 0), False)
+    max_pool("max_pool2d_uncovered", neg((1, 2, 7, 7)), (2, 2), (2, 2), (0, 0, 0, 0), False)
+    max_pool("max_pool2d_3x3", neg((1, 2, 9, 12)), (3, 3), (3, 3), (0, 0, 0, 0), False)
+    max_pool("max_pool2d_1x3", neg((1, 1, 3, 50)), (1, 3), (1, 3), (0, 0, 0, 0), False)
 
     avg_pool("avg_pool2d", grid(rng, (1, 2, 4, 4)), (2, 2), (2, 2), (0, 0, 0, 0), False, False)
     avg_pool("avg_pool2d_global", grid(rng, (2, 3, 4, 4)), (4, 4), (1, 1), (0, 0, 0, 0), False, False)
@@ -325,6 +332,7 @@ def pooling_cases(rng):
     avg_pool("avg_pool2d_ceil_pads", grid(rng, (1, 2, 6, 6)), (3, 3), (2, 2), (1, 1, 1, 1), True, False)
     avg_pool("avg_pool2d_ceil_pads_include", grid(rng, (1, 2, 6, 6)), (3, 3), (2, 2), (1, 1, 1, 1), True, True)
     avg_pool("avg_pool2d_asymmetric_pads", grid(rng, (1, 2, 5, 6)), (3, 2), (2, 1), (1, 0, 2, 1), False, False)
+    avg_pool("avg_pool2d_rows", grid(rng, (1, 2, 14, 38)), (2, 2), (2, 2), (0, 0, 0, 0), False, False)
     avg_pool("avg_pool2d_asymmetric_pads_include", grid(rng, (1, 2, 5, 6)), (3, 2), (2, 1), (1, 0, 2, 1), False, True)
     return cases
 
