@@ -413,17 +413,6 @@ Value lowering::createPackedProduct(OpBuilder &b, Location loc,
                         });
 }
 
-Value lowering::createPackedProductOfPanels(OpBuilder &b, Location loc,
-                                            ProductShape shape,
-                                            bool lhsBatched, GridElementFn lhs,
-                                            Value rhsPanels) {
-  return createPackedProductOfTilePanels(
-      b, loc, shape, lhsBatched, lhs,
-      [&](OpBuilder &nb, Location l, Value n, Value block) {
-        return panelOf(nb, l, rhsPanels, n, block);
-      });
-}
-
 Value lowering::createPackedProductOfTilePanels(OpBuilder &b, Location loc,
                                                 ProductShape shape,
                                                 bool lhsBatched,
@@ -506,18 +495,6 @@ Value lowering::createPackedFloatProduct(OpBuilder &b, Location loc,
                       });
 }
 
-Value lowering::createPackedFloatProductOfPanels(OpBuilder &b, Location loc,
-                                                 ProductShape shape,
-                                                 bool lhsBatched,
-                                                 GridElementFn lhs,
-                                                 Value rhsPanels) {
-  return createPackedFloatProductOfTilePanels(
-      b, loc, shape, lhsBatched, lhs,
-      [&](OpBuilder &nb, Location l, Value n, Value block) {
-        return panelOf(nb, l, rhsPanels, n, block);
-      });
-}
-
 Value lowering::createPackedFloatProductOfTilePanels(OpBuilder &b,
                                                      Location loc,
                                                      ProductShape shape,
@@ -540,11 +517,11 @@ Value lowering::createProductOfPanels(OpBuilder &b, Location loc,
                                       ProductKind kind, ProductShape shape,
                                       bool lhsBatched, GridElementFn lhs,
                                       Value rhsPanels) {
-  if (kind == ProductKind::ExactInteger)
-    return createPackedProductOfPanels(b, loc, shape, lhsBatched, lhs,
-                                       rhsPanels);
-  return createPackedFloatProductOfPanels(b, loc, shape, lhsBatched, lhs,
-                                          rhsPanels);
+  return createProductOfTilePanels(
+      b, loc, kind, shape, lhsBatched, lhs,
+      [&](OpBuilder &nb, Location l, Value n, Value block) {
+        return panelOf(nb, l, rhsPanels, n, block);
+      });
 }
 
 Value lowering::createProductOfTilePanels(OpBuilder &b, Location loc,

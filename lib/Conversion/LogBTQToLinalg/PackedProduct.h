@@ -70,20 +70,13 @@ Value createProduct(OpBuilder &b, Location loc, ProductKind kind,
                     ProductShape shape, bool lhsBatched, GridElementFn lhs,
                     GridElementFn rhs);
 
-/// The products of createPackedProduct / createPackedFloatProduct with B
-/// already in panels, packed by the caller: for ExactInteger
+/// The products of createPackedProduct / createPackedFloatProduct (by
+/// `kind`) with B already in panels, packed by the caller: for ExactInteger
 /// `tensor<batch x ceil(cols/16) x ceil(depth/2) x 16 x i32>`, lane jj of
 /// (block, pair) holding the int16 grid values of B(2 pair, 16 block + jj)
 /// (low half) and B(2 pair + 1, ..) (high half); for Float
 /// `tensor<batch x ceil(cols/16) x depth x 16 x f32>`. Padding (an odd
 /// depth, columns past the last) must read as 0.
-Value createPackedProductOfPanels(OpBuilder &b, Location loc,
-                                  ProductShape shape, bool lhsBatched,
-                                  GridElementFn lhs, Value rhsPanels);
-Value createPackedFloatProductOfPanels(OpBuilder &b, Location loc,
-                                       ProductShape shape, bool lhsBatched,
-                                       GridElementFn lhs, Value rhsPanels);
-/// One of the two above, by `kind`.
 Value createProductOfPanels(OpBuilder &b, Location loc, ProductKind kind,
                             ProductShape shape, bool lhsBatched,
                             GridElementFn lhs, Value rhsPanels);
