@@ -116,8 +116,8 @@ Value estimateIndex(OpBuilder &b, Location loc, Value m, bool nearest) {
 Value countFrom(OpBuilder &b, Location loc, Value above, Value m, Value k) {
   Value up = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE,
                                    extract(b, loc, above, k), m);
-  return arith::AddIOp::create(b, loc, k,
-                               arith::ExtUIOp::create(b, loc, b.getI32Type(), up));
+  return arith::AddIOp::create(
+      b, loc, k, arith::ExtUIOp::create(b, loc, b.getI32Type(), up));
 }
 
 } // namespace

@@ -39,9 +39,8 @@ Value lowering::forEachWindowBlock(OpBuilder &b, Location loc, Value out,
   b.setInsertionPointToStart(forall.getBody());
   Value n = forall.getInductionVars()[0], ch = forall.getInductionVars()[1];
   Value oh = forall.getInductionVars()[2];
-  SmallVector<OpFoldResult> at = {
-      n, ch, arith::MulIOp::create(b, loc, oh, c(b, loc, rowsPerTile)).getResult(),
-      index(0)};
+  Value top = arith::MulIOp::create(b, loc, oh, c(b, loc, rowsPerTile));
+  SmallVector<OpFoldResult> at = {n, ch, top, index(0)};
   SmallVector<OpFoldResult> sizes = {index(1), index(1), index(rowsPerTile),
                                      index(width)};
   SmallVector<OpFoldResult> ones(4, index(1));

@@ -1,4 +1,4 @@
-//===- PoolRows.h - Non-overlapping pooling windows as vector code -*- C++ -*-===//
+//===- PoolRows.h - Pooling windows that tile the input ---------*- C++ -*-===//
 //
 // When a pooling's windows tile its input (stride = kernel, no padding,
 // every window inside the input), 16 neighbouring windows of an output row
