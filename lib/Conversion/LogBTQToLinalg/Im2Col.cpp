@@ -38,39 +38,28 @@ std::pair<Value, Value> splitImage(OpBuilder &b, Location loc, Value r,
           toIndex(arith::RemUIOp::create(b, loc, r32, size))};
 }
 
-/// A tap index `k` (index, or a vector of them) as (c, kh, kw) of a
-/// `kh x kw` window, clamped to the last of `taps`, and whether it is one of
-/// them (k < taps). `constant` makes a constant of k's type.
-struct Tap {
-  Value valid, channel, row, col;
+/// Tap `r` of a `kh x kw` window over `taps` = C kh kw taps as (c,
+/// kh * dilation, kw * dilation), clamped to the last tap: the packers
+/// read these from constant tables instead of dividing their counters
+/// (two divisions and remainders by constants per tap cost more than the
+/// vector load they address).
+struct TapOffsets {
+  int64_t channel, row, col;
 };
-Tap splitTap(OpBuilder &b, Location loc, Value k, int64_t taps, int64_t kh,
-             int64_t kw, function_ref<Value(int64_t)> constant) {
-  Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k,
-                                      constant(taps));
-  Value tap = arith::MinUIOp::create(b, loc, k, constant(taps - 1));
-  return {valid, arith::DivUIOp::create(b, loc, tap, constant(kh * kw)),
-          arith::RemUIOp::create(
-              b, loc, arith::DivUIOp::create(b, loc, tap, constant(kw)),
-              constant(kh)),
-          arith::RemUIOp::create(b, loc, tap, constant(kw))};
+TapOffsets tapAt(const ConvGeometry &g, int64_t taps, int64_t r) {
+  int64_t kh = g.window[0], kw = g.window[1];
+  int64_t tap = std::min(r, taps - 1);
+  return {tap / (kh * kw), tap / kw % kh * g.dilations[0],
+          tap % kw * g.dilations[1]};
 }
 
-/// The taps `r < count` of a `kh x kw` window over `taps` = C kh kw taps,
-/// as a constant [count, 3] i32 table of (c, kh * dilation, kw * dilation),
-/// rows past the last tap repeating it. A loop over the taps reads its
-/// offsets here instead of dividing its counter: two divisions and
-/// remainders by constants per tap cost more than the vector load they
-/// address.
+/// The taps `r < count` (tapAt) as a constant [count, 3] i32 table.
 Value tapTable(OpBuilder &b, Location loc, const ConvGeometry &g,
                int64_t taps, int64_t count) {
-  int64_t kh = g.window[0], kw = g.window[1];
   SmallVector<int32_t> entries;
   for (int64_t r = 0; r < count; ++r) {
-    int64_t tap = std::min(r, taps - 1);
-    entries.push_back(int32_t(tap / (kh * kw)));
-    entries.push_back(int32_t(tap / kw % kh * g.dilations[0]));
-    entries.push_back(int32_t(tap % kw * g.dilations[1]));
+    TapOffsets t = tapAt(g, taps, r);
+    entries.append({int32_t(t.channel), int32_t(t.row), int32_t(t.col)});
   }
   auto type = RankedTensorType::get({count, 3}, b.getI32Type());
   return arith::ConstantOp::create(
@@ -302,6 +291,17 @@ Value packedFilterGradRows(OpBuilder &b, Location loc, Value grad,
   // masked to 0.
   auto lanes = VectorType::get({kPanelWidth}, laneType);
   auto indexLanes = VectorType::get({kPanelWidth}, b.getIndexType());
+  SmallVector<int64_t> offsetsOfTaps;
+  for (int64_t r = 0; r < blocks * kPanelWidth; ++r) {
+    TapOffsets t = tapAt(g, taps, r);
+    offsetsOfTaps.push_back(t.channel * height * width + t.row * width +
+                            t.col);
+  }
+  Value offsetTable = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get({blocks, kPanelWidth}, b.getI64Type()),
+          ArrayRef(offsetsOfTaps)));
   Value panels =
       createEmpty(b, loc, {1, blocks, pairs, kPanelWidth}, laneType);
   auto forall = scf::ForallOp::create(
@@ -321,26 +321,22 @@ Value packedFilterGradRows(OpBuilder &b, Location loc, Value grad,
         getAsIndexOpFoldResult(ctx, SmallVector<int64_t>(4, 1));
     Value slice = tensor::ExtractSliceOp::create(b, loc, shared, offsets,
                                                  sizes, ones);
-    // This block's taps, their offsets and which are real.
+    // This block's taps, their offsets (from the table) and which are
+    // real.
     Value tap = arith::AddIOp::create(
         b, loc, vector::StepOp::create(b, loc, indexLanes),
         vector::BroadcastOp::create(
             b, loc, indexLanes,
             arith::MulIOp::create(b, loc, block, c(kPanelWidth))));
-    auto splat = [&](int64_t v) {
-      return vector::BroadcastOp::create(b, loc, indexLanes, c(v)).getResult();
-    };
-    Tap blockTaps = splitTap(b, loc, tap, taps, kh, kw, splat);
-    Value real = blockTaps.valid;
-    Value tapOffset = arith::AddIOp::create(
-        b, loc,
-        arith::AddIOp::create(
-            b, loc,
-            arith::MulIOp::create(b, loc, blockTaps.channel,
-                                  splat(height * width)),
-            arith::MulIOp::create(b, loc, blockTaps.row,
-                                  splat(g.dilations[0] * width))),
-        arith::MulIOp::create(b, loc, blockTaps.col, splat(g.dilations[1])));
+    Value real = arith::CmpIOp::create(
+        b, loc, arith::CmpIPredicate::ult, tap,
+        vector::BroadcastOp::create(b, loc, indexLanes, c(taps)));
+    Value tapOffset = arith::IndexCastOp::create(
+        b, loc, indexLanes,
+        vector::TransferReadOp::create(
+            b, loc, VectorType::get({kPanelWidth}, b.getI64Type()),
+            offsetTable, ValueRange{block, c(0)},
+            zeroOf(b, loc, b.getI64Type()), ArrayRef<bool>{true}));
     Value zeroLanes =
         vector::BroadcastOp::create(b, loc, lanes, zeroOf(b, loc, laneType));
     auto loop = scf::ForOp::create(
