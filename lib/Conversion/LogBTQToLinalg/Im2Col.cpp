@@ -310,7 +310,9 @@ Value packedFilterGradRows(OpBuilder &b, Location loc, Value grad,
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(forall.getBody());
-    auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+    auto c = [&](int64_t v) {
+      return arith::ConstantIndexOp::create(b, loc, v);
+    };
     Value block = forall.getInductionVars()[0];
     Value shared = forall.getRegionIterArgs()[0];
     SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), block,

@@ -35,14 +35,6 @@ using arith::CmpIPredicate;
 
 namespace {
 
-/// The windows of a 2-D pooling along one spatial dim, as the forward op and
-/// PyTorch place them: window `o` starts at `o * stride - padBegin` in input
-/// coordinates and, clipped to the padded input, ends before
-/// `min(start + kernel, size + padEnd)`.
-struct PoolAxis {
-  int64_t size, outSize, kernel, stride, padBegin, padEnd;
-};
-
 /// The window index `o` whose offset `k` covers input position `i`, when it
 /// exists: `o = (i + padBegin - k) / stride` if that divides exactly and
 /// `0 <= o < outSize`. Emits index arithmetic; returns (valid, clamped `o`),
@@ -317,15 +309,6 @@ Value windowArgmax(OpBuilder &b, Location loc, Value input,
   return generic.getResult(1);
 }
 
-/// Whether the windows tile the input (PoolRows.h).
-bool isNonOverlapping(const std::array<PoolAxis, 2> &axes) {
-  auto rows = [](const PoolAxis &a) {
-    return PoolRowsAxis{a.size, a.outSize, a.kernel, a.stride, a.padBegin};
-  };
-  return tilesWithoutOverlap(rows(axes[0]), rows(axes[1]),
-                             kMaxUnrolledWindow);
-}
-
 /// `result[i] = parts[i % k][i / k]` of the k = parts.size() vectors of
 /// kPoolLanes lanes: the values of k neighbouring columns, side by side.
 Value interleaveColumns(OpBuilder &b, Location loc, ArrayRef<Value> parts) {
@@ -345,7 +328,7 @@ Value interleaveColumns(OpBuilder &b, Location loc, ArrayRef<Value> parts) {
   return vector::ShuffleOp::create(b, loc, all, all, mask);
 }
 
-/// max_pool2d_grad when the windows tile the input (isNonOverlapping), as
+/// max_pool2d_grad when the windows tile the input (tilesWithoutOverlap), as
 /// explicit vector code over blocks of 16 neighbouring windows of an output
 /// row (PoolRows.h): the search for each window's maximum runs 16 lanes
 /// wide over the window's offsets in row-major order, by windowArgmax's
@@ -431,7 +414,7 @@ struct MaxPool2DGradLowering : F32OpLowering<MaxPool2DGradOp> {
     std::array<PoolAxis, 2> axes =
         poolAxes(resultType.getShape(), shapeOf(grad), op.getKernel(),
                  op.getStrides(), op.getPads());
-    if (isNonOverlapping(axes))
+    if (tilesWithoutOverlap(axes[0], axes[1], kMaxUnrolledWindow))
       return SmallVector<Value>{nonOverlappingMaxPoolGrad(
           rewriter, loc, adaptor.getInput(), grad, resultType, axes)};
     Value argmax =

@@ -100,8 +100,8 @@ static Value createPool(OpBuilder &b, Location loc, const PoolGeometry &g,
                         Value initValue) {
   Type f32 = resultType.getElementType();
   auto axis = [&](int i) {
-    return PoolRowsAxis{g.input[i], g.output[i], g.kernel[i], g.stride[i],
-                        g.padBegin[i]};
+    return PoolAxis{g.input[i],    g.output[i],   g.kernel[i],
+                    g.stride[i],   g.padBegin[i], g.padEnd[i]};
   };
   if (tilesWithoutOverlap(axis(0), axis(1), kMaxUnrolledWindow)) {
     auto lanes = VectorType::get({kPoolLanes}, f32);

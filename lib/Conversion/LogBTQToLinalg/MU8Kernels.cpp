@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <optional>
 
 using namespace mlir;
 using namespace mlir::logbtq;

@@ -413,11 +413,12 @@ Value lowering::createPackedProduct(OpBuilder &b, Location loc,
                         });
 }
 
-Value lowering::createPackedProductOfTilePanels(OpBuilder &b, Location loc,
-                                                ProductShape shape,
-                                                bool lhsBatched,
-                                                GridElementFn lhs,
-                                                TilePanelFn tilePanel) {
+/// The integer product, each tile packing its panel (TilePanelFn).
+static Value createPackedProductOfTilePanels(OpBuilder &b, Location loc,
+                                             ProductShape shape,
+                                             bool lhsBatched,
+                                             GridElementFn lhs,
+                                             TilePanelFn tilePanel) {
   Value lhsPairs = packPairs(b, loc, lhsBatched ? shape.batch : 1, shape,
                              ceilDiv(shape.depth, 2), lhs);
   return integerProduct(b, loc, shape, lhsBatched, lhsPairs, tilePanel);
@@ -495,12 +496,12 @@ Value lowering::createPackedFloatProduct(OpBuilder &b, Location loc,
                       });
 }
 
-Value lowering::createPackedFloatProductOfTilePanels(OpBuilder &b,
-                                                     Location loc,
-                                                     ProductShape shape,
-                                                     bool lhsBatched,
-                                                     GridElementFn lhs,
-                                                     TilePanelFn tilePanel) {
+/// The float product, each tile packing its panel (TilePanelFn).
+static Value createPackedFloatProductOfTilePanels(OpBuilder &b, Location loc,
+                                                  ProductShape shape,
+                                                  bool lhsBatched,
+                                                  GridElementFn lhs,
+                                                  TilePanelFn tilePanel) {
   Value lhsRows = packRows(b, loc, shape, lhsBatched, lhs);
   return floatProduct(b, loc, shape, lhsBatched, lhsRows, tilePanel);
 }

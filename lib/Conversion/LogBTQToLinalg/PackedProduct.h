@@ -87,19 +87,11 @@ Value createProductOfPanels(OpBuilder &b, Location loc, ProductKind kind,
 using TilePanelFn =
     function_ref<Value(OpBuilder &, Location, Value batch, Value block)>;
 
-/// The products of createProductOfPanels with each tile's panel packed at
-/// the start of the tile, by `tilePanel`, instead of all of them up front:
-/// the panel is still in L1 while every row of A passes over it, and the
-/// panels of a whole batch (as big as an im2col matrix) never reach memory.
-Value createPackedProductOfTilePanels(OpBuilder &b, Location loc,
-                                      ProductShape shape, bool lhsBatched,
-                                      GridElementFn lhs,
-                                      TilePanelFn tilePanel);
-Value createPackedFloatProductOfTilePanels(OpBuilder &b, Location loc,
-                                           ProductShape shape,
-                                           bool lhsBatched, GridElementFn lhs,
-                                           TilePanelFn tilePanel);
-/// One of the two above, by `kind`.
+/// The products of createProductOfPanels (by `kind`) with each tile's panel
+/// packed at the start of the tile, by `tilePanel`, instead of all of them
+/// up front: the panel is still in L1 while every row of A passes over it,
+/// and the panels of a whole batch (as big as an im2col matrix) never reach
+/// memory.
 Value createProductOfTilePanels(OpBuilder &b, Location loc, ProductKind kind,
                                 ProductShape shape, bool lhsBatched,
                                 GridElementFn lhs, TilePanelFn tilePanel);

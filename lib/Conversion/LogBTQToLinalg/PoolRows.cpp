@@ -11,9 +11,9 @@ using namespace mlir;
 using namespace mlir::logbtq;
 using namespace mlir::logbtq::lowering;
 
-bool lowering::tilesWithoutOverlap(const PoolRowsAxis &h,
-                                   const PoolRowsAxis &w, int64_t maxWindow) {
-  for (const PoolRowsAxis &a : {h, w})
+bool lowering::tilesWithoutOverlap(const PoolAxis &h, const PoolAxis &w,
+                                   int64_t maxWindow) {
+  for (const PoolAxis &a : {h, w})
     if (a.stride != a.kernel || a.padBegin != 0 ||
         a.outSize * a.kernel > a.size)
       return false;

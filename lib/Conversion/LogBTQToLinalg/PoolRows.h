@@ -20,16 +20,18 @@ namespace mlir::logbtq::lowering {
 /// Windows per vector.
 constexpr int64_t kPoolLanes = 16;
 
-/// One spatial axis of a pooling: input size, windows, kernel, stride, and
-/// the padding before the first window.
-struct PoolRowsAxis {
-  int64_t size, outSize, kernel, stride, padBegin;
+/// The windows of a 2-D pooling along one spatial dim, as the forward op and
+/// PyTorch place them: window `o` starts at `o * stride - padBegin` in input
+/// coordinates and, clipped to the padded input, ends before
+/// `min(start + kernel, size + padEnd)`.
+struct PoolAxis {
+  int64_t size, outSize, kernel, stride, padBegin, padEnd;
 };
 
 /// Whether the windows tile the input along both axes without overlap or
 /// padding (each input position in at most one window), with at most
 /// `maxWindow` offsets.
-bool tilesWithoutOverlap(const PoolRowsAxis &h, const PoolRowsAxis &w,
+bool tilesWithoutOverlap(const PoolAxis &h, const PoolAxis &w,
                          int64_t maxWindow);
 
 /// Builds, for each (image, channel, output row `oh`), a slice of `out`
