@@ -150,6 +150,11 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createLogBTQStridedCopiesToLinalg());
   // Reductions with a vectorizable inner loop.
   pm.addPass(createLogBTQOrderLoops());
+  // Each serial loop nest in a function of its own, so that the rest of
+  // the lowering and LLVM take time linear in the program's size; one copy
+  // of the functions that are the same.
+  pm.addPass(createLogBTQOutlineLoops());
+  pm.addPass(createLogBTQMergeFunctions());
   // Loops, then the LLVM dialect.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass());

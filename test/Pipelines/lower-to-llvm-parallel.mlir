@@ -13,9 +13,15 @@
 // OMP-LABEL: llvm.func @big(
 // OMP: omp.parallel
 // OMP-NEXT: llvm.call @big_parallel_0(
+// Without threads it is a serial loop nest, also in a function of its own
+// (-logbtq-outline-loops), kept out of line.
+// SEQ-NOT: omp.
+// SEQ-LABEL: llvm.func internal @big_loop_0(
+// SEQ-SAME: passthrough = ["noinline"]
+// SEQ: llvm.fmul {{.*}} : vector<16xf32>
 // SEQ-LABEL: llvm.func @big(
 // SEQ-NOT: omp.
-// SEQ: llvm.fmul {{.*}} : vector<16xf32>
+// SEQ: llvm.call @big_loop_0(
 func.func @big(%x: tensor<256x256xf32>) -> tensor<256x256xf32> {
   %init = tensor.empty() : tensor<256x256xf32>
   %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
@@ -30,9 +36,13 @@ func.func @big(%x: tensor<256x256xf32>) -> tensor<256x256xf32> {
 // -----
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
-// OMP-LABEL: llvm.func @small(
+// OMP-LABEL: llvm.func internal @small_loop_0(
 // OMP-NOT: omp.
 // OMP: llvm.fmul {{.*}} : vector<16xf32>
+// OMP-NOT: omp.
+// OMP-LABEL: llvm.func @small(
+// OMP-NOT: omp.
+// OMP: llvm.call @small_loop_0(
 // OMP: llvm.return
 func.func @small(%x: tensor<16x32xf32>) -> tensor<16x32xf32> {
   %init = tensor.empty() : tensor<16x32xf32>
