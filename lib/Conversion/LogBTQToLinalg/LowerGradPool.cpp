@@ -454,6 +454,41 @@ SmallVector<int64_t> windowDivisors(const PoolAxis &a, bool countIncludePad) {
   return divisors;
 }
 
+/// One window over the whole unpadded axis (a global average pool).
+bool isGlobal(const PoolAxis &a) {
+  return a.outSize == 1 && a.kernel == a.size && a.padBegin == 0 &&
+         a.padEnd == 0;
+}
+
+/// The gradient of a global pool: each input position gets its (image,
+/// channel)'s one window value, a broadcast instead of a gather over the
+/// window offsets (which visits kh * kw offsets per position to find the
+/// one that holds it). Added to 0 like the gather's single term, so a -0
+/// arrives as +0 there too.
+Value broadcastWindow(OpBuilder &b, Location loc, RankedTensorType resultType,
+                      Value scaled) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr zero = getAffineConstantExpr(0, ctx);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(4, 0,
+                     {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx),
+                      zero, zero},
+                     ctx),
+      b.getMultiDimIdentityMap(4)};
+  Value init = lowering::createEmpty(b, loc, resultType.getShape(),
+                                     b.getF32Type());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, ValueRange{scaled},
+             ValueRange{init}, maps, getIteratorTypes(4),
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               Value zeroValue = createF32Constant(nb, l, 0.0f);
+               linalg::YieldOp::create(
+                   nb, l,
+                   ValueRange{arith::AddFOp::create(nb, l, zeroValue, args[0])});
+             })
+      .getResult(0);
+}
+
 /// Each window's gradient, divided by its divisor, goes to every real
 /// position of the window.
 struct AvgPool2DGradLowering : F32OpLowering<AvgPool2DGradOp> {
@@ -512,6 +547,9 @@ struct AvgPool2DGradLowering : F32OpLowering<AvgPool2DGradOp> {
               .getResult(0);
     }
 
+    if (isGlobal(axes[0]) && isGlobal(axes[1]))
+      return SmallVector<Value>{broadcastWindow(rewriter, loc, resultType,
+                                                scaled)};
     Value result = gatherWindows(
         rewriter, loc, resultType, axes,
         [&](OpBuilder &b, Location l, Value n, Value c, Value oh, Value ow,
