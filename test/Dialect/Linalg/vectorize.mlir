@@ -135,6 +135,52 @@ func.func @transpose(%x: tensor<32x32xf32>) -> tensor<32x32xf32> {
 
 // -----
 
+// A bias add over NCHW images of 14 x 14: the bias is read as (d1), the
+// input and output read (d2, d3) together and last, so those dims collapse
+// into one of 196 elements (12 vectors, a remainder of 4). Without the
+// collapse every row of 14 would be a remainder, all of it scalar.
+#nchw = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#chan = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-LABEL: func.func @bias_over_images
+//       CHECK:   tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<2x3x14x14xf32> into tensor<2x3x196xf32>
+//       CHECK:   scf.for %{{.*}} = %c0 to %c192 step %c16
+//       CHECK:     arith.addf %{{.*}}, %{{.*}} : vector<16xf32>
+//       CHECK:   linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<2x3x4xf32>, tensor<3xf32>)
+//       CHECK:     arith.addf %{{.*}}, %{{.*}} : f32
+func.func @bias_over_images(%x: tensor<2x3x14x14xf32>, %b: tensor<3xf32>) -> tensor<2x3x14x14xf32> {
+  %init = tensor.empty() : tensor<2x3x14x14xf32>
+  %r = linalg.generic {indexing_maps = [#nchw, #chan, #nchw], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %b : tensor<2x3x14x14xf32>, tensor<3xf32>) outs(%init : tensor<2x3x14x14xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<2x3x14x14xf32>
+  return %r : tensor<2x3x14x14xf32>
+}
+
+// -----
+
+// Dims read in another order by one operand do not collapse: the rows of
+// 14 stay rows (here all remainder, so scalar).
+#swap = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>
+#nchw = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @swapped_images
+//   CHECK-NOT:   tensor.collapse_shape
+//   CHECK-NOT:   vector.
+//       CHECK:   linalg.generic
+func.func @swapped_images(%x: tensor<2x3x14x14xf32>) -> tensor<2x3x14x14xf32> {
+  %init = tensor.empty() : tensor<2x3x14x14xf32>
+  %r = linalg.generic {indexing_maps = [#swap, #nchw], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<2x3x14x14xf32>) outs(%init : tensor<2x3x14x14xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.mulf %a, %a : f32
+    linalg.yield %m : f32
+  } -> tensor<2x3x14x14xf32>
+  return %r : tensor<2x3x14x14xf32>
+}
+
+// -----
+
 // The invalid option.
 // RUN: not logbtq-opt %s -split-input-file -logbtq-vectorize=vector-width=0 2>&1 | FileCheck %s --check-prefix=WIDTH
 // WIDTH: vector-width must be positive, not 0

@@ -121,6 +121,59 @@ linalg::GenericOp collapseIfUniform(RewriterBase &rewriter,
   return cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
 }
 
+/// Whether the buffer of `tensor` may be a strided view (a slice of a
+/// bigger buffer, possibly reshaped) rather than a dense row-major one.
+bool mayBeStridedView(Value tensor);
+
+/// An elementwise op whose operands read its last dims together, in order
+/// and as their own last dims, or not at all (a bias add over NCHW reads
+/// the bias as (d1)): those dims collapsed to one. A 14 x 14 image is then
+/// one loop of 196 elements, 12 vectors and a remainder of 4, instead of
+/// rows of 14 that are all remainder and stay scalar. Not for operands that
+/// may be strided views, which a collapse would copy.
+linalg::GenericOp collapseTrailingDims(RewriterBase &rewriter,
+                                       linalg::GenericOp op) {
+  unsigned rank = op.getNumLoops();
+  if (rank < 2 || op.hasIndexSemantics() || op.getNumReductionLoops() != 0)
+    return op;
+  auto readsTogether = [&](AffineMap map, unsigned k) {
+    unsigned first = rank - k, n = map.getNumResults();
+    unsigned reads = llvm::count_if(map.getResults(), [&](AffineExpr e) {
+      return cast<AffineDimExpr>(e).getPosition() >= first;
+    });
+    if (reads == 0)
+      return true;
+    if (reads != k)
+      return false;
+    for (unsigned i = 0; i < k; ++i)
+      if (cast<AffineDimExpr>(map.getResult(n - k + i)).getPosition() !=
+          first + i)
+        return false;
+    return true;
+  };
+  unsigned trailing = 1;
+  for (unsigned k = 2; k <= rank; ++k) {
+    if (!llvm::all_of(op.getIndexingMapsArray(),
+                      [&](AffineMap map) { return readsTogether(map, k); }))
+      break;
+    trailing = k;
+  }
+  if (trailing < 2 || llvm::any_of(op->getOperands(), mayBeStridedView))
+    return op;
+  SmallVector<ReassociationIndices> groups;
+  for (unsigned d = 0; d < rank - trailing; ++d)
+    groups.push_back({static_cast<int64_t>(d)});
+  groups.push_back(
+      llvm::to_vector<2>(llvm::seq<int64_t>(rank - trailing, rank)));
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(op, groups, rewriter);
+  if (failed(collapsed))
+    return op;
+  rewriter.replaceOp(op, collapsed->results);
+  return cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
+}
+
 /// Tiles `op` by 1 x ... x 1 x width and vectorizes the tile. Reductions
 /// are tiled into a partial result of one tile's shape, combined lane by
 /// lane in the loop (a vector accumulator) and reduced once after it.
@@ -204,8 +257,6 @@ linalg::GenericOp chunkReduction(RewriterBase &rewriter, linalg::GenericOp op,
   return cast<linalg::GenericOp>(tiled->tiledOps.back());
 }
 
-/// Whether the buffer of `tensor` may be a strided view (a slice of a
-/// bigger buffer, possibly reshaped) rather than a dense row-major one.
 bool mayBeStridedView(Value tensor) {
   while (Operation *def = tensor.getDefiningOp()) {
     if (auto slice = dyn_cast<tensor::ExtractSliceOp>(def))
@@ -265,6 +316,7 @@ struct VectorizePass : logbtq::impl::LogBTQVectorizeBase<VectorizePass> {
     for (linalg::GenericOp op : candidates) {
       readDenseCopies(rewriter, op);
       op = collapseIfUniform(rewriter, op);
+      op = collapseTrailingDims(rewriter, op);
       unsigned inner = op.getNumLoops() - 1;
       if (!isContiguousIn(op, inner))
         continue;

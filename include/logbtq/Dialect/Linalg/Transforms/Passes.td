@@ -59,7 +59,12 @@ def LogBTQVectorize : Pass<"logbtq-vectorize"> {
     last bits of results the tests pin down.
 
     An op of only identity maps and no `linalg.index` is first collapsed
-    to one dim. The innermost dim is then split at the largest multiple of
+    to one dim; an elementwise op whose operands read its last dims
+    together, in order and last, or not at all (a bias add over NCHW
+    images, the bias read as `(d1)`), has those dims collapsed into one,
+    unless an operand may be a strided view. A 14 x 14 image is then one
+    dim of 196 (12 vectors and 4 left over) rather than rows of 14 that
+    would all stay scalar. The innermost dim is then split at the largest multiple of
     `vector-width` (the remainder stays scalar), tiled by `vector-width`
     (all other dims by 1) and each tile vectorized with upstream
     `linalg::vectorize`. The tiles of a large elementwise op are
