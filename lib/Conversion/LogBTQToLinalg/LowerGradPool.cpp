@@ -468,17 +468,18 @@ bool isGlobal(const PoolAxis &a) {
 Value broadcastWindow(OpBuilder &b, Location loc, RankedTensorType resultType,
                       Value scaled) {
   MLIRContext *ctx = b.getContext();
-  AffineExpr zero = getAffineConstantExpr(0, ctx);
+  // [N, C, 1, 1] read as [N, C]: a projected permutation, which
+  // -logbtq-vectorize turns into vector code (a constant index would not).
+  Value perChannel = tensor::CollapseShapeOp::create(
+      b, loc, scaled, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
   SmallVector<AffineMap> maps = {
-      AffineMap::get(4, 0,
-                     {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx),
-                      zero, zero},
+      AffineMap::get(4, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)},
                      ctx),
       b.getMultiDimIdentityMap(4)};
   Value init = lowering::createEmpty(b, loc, resultType.getShape(),
                                      b.getF32Type());
   return linalg::GenericOp::create(
-             b, loc, TypeRange{resultType}, ValueRange{scaled},
+             b, loc, TypeRange{resultType}, ValueRange{perChannel},
              ValueRange{init}, maps, getIteratorTypes(4),
              [](OpBuilder &nb, Location l, ValueRange args) {
                Value zeroValue = createF32Constant(nb, l, 0.0f);
