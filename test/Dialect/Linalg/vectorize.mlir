@@ -181,6 +181,54 @@ func.func @swapped_images(%x: tensor<2x3x14x14xf32>) -> tensor<2x3x14x14xf32> {
 
 // -----
 
+// An elementwise op that reads its indices (the stochastic rounding of a
+// 5 x 5 filter keys its draws on the flat index) is collapsed when its rows
+// are shorter than a vector, and its index is split back per lane...
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @indexed_filter
+//       CHECK:   tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2, 3]] : tensor<4x3x5x5xf32> into tensor<300xf32>
+//       CHECK:   vector.step
+//       CHECK:   arith.remsi %{{.*}} : vector<16xindex>
+//       CHECK:   arith.uitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+func.func @indexed_filter(%x: tensor<4x3x5x5xf32>) -> tensor<4x3x5x5xf32> {
+  %init = tensor.empty() : tensor<4x3x5x5xf32>
+  %r = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<4x3x5x5xf32>) outs(%init : tensor<4x3x5x5xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %i = linalg.index 3 : index
+    %c = arith.index_cast %i : index to i32
+    %f = arith.uitofp %c : i32 to f32
+    %m = arith.addf %a, %f : f32
+    linalg.yield %m : f32
+  } -> tensor<4x3x5x5xf32>
+  return %r : tensor<4x3x5x5xf32>
+}
+
+// -----
+
+// ... but not when its rows are whole vectors: the division and remainder
+// per lane would cost more than the longer loop saves.
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @indexed_rows
+//   CHECK-NOT:   tensor.collapse_shape
+//   CHECK-NOT:   arith.remsi
+//       CHECK:   arith.uitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+func.func @indexed_rows(%x: tensor<4x32xf32>) -> tensor<4x32xf32> {
+  %init = tensor.empty() : tensor<4x32xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x32xf32>) outs(%init : tensor<4x32xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %i = linalg.index 1 : index
+    %c = arith.index_cast %i : index to i32
+    %f = arith.uitofp %c : i32 to f32
+    %m = arith.addf %a, %f : f32
+    linalg.yield %m : f32
+  } -> tensor<4x32xf32>
+  return %r : tensor<4x32xf32>
+}
+
+// -----
+
 // The invalid option.
 // RUN: not logbtq-opt %s -split-input-file -logbtq-vectorize=vector-width=0 2>&1 | FileCheck %s --check-prefix=WIDTH
 // WIDTH: vector-width must be positive, not 0

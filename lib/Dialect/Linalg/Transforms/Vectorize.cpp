@@ -92,13 +92,18 @@ bool isCandidate(linalg::GenericOp op) {
   return isOrderIndependent(op);
 }
 
-/// An op without `linalg.index` whose loops are all parallel (identity
-/// maps) or all reductions (identity inputs, 0-d outputs), collapsed to one
-/// loop: one long vector loop instead of a short one per row.
+/// An op whose loops are all parallel (identity maps) or all reductions
+/// (identity inputs, 0-d outputs), collapsed to one loop: one long vector
+/// loop instead of a short one per row. With `linalg.index` only when its
+/// rows are not whole vectors (a 5 x 5 filter's rows would stay scalar):
+/// the collapsed index is split back with a division and a remainder per
+/// dim, which costs more than it saves on rows of whole vectors.
 linalg::GenericOp collapseIfUniform(RewriterBase &rewriter,
-                                    linalg::GenericOp op) {
+                                    linalg::GenericOp op, int64_t width) {
   unsigned rank = op.getNumLoops();
-  if (rank < 2 || op.hasIndexSemantics())
+  if (rank < 2)
+    return op;
+  if (op.hasIndexSemantics() && op.getStaticLoopRanges().back() % width == 0)
     return op;
   bool reduction = op.getNumReductionLoops() == rank;
   if (!reduction && op.getNumReductionLoops() != 0)
@@ -315,7 +320,7 @@ struct VectorizePass : logbtq::impl::LogBTQVectorizeBase<VectorizePass> {
     IRRewriter rewriter(&getContext());
     for (linalg::GenericOp op : candidates) {
       readDenseCopies(rewriter, op);
-      op = collapseIfUniform(rewriter, op);
+      op = collapseIfUniform(rewriter, op, vectorWidth);
       op = collapseTrailingDims(rewriter, op);
       unsigned inner = op.getNumLoops() - 1;
       if (!isContiguousIn(op, inner))

@@ -58,8 +58,10 @@ def LogBTQVectorize : Pass<"logbtq-vectorize"> {
     Other float sums are left alone: vectorizing them would change the
     last bits of results the tests pin down.
 
-    An op of only identity maps and no `linalg.index` is first collapsed
-    to one dim; an elementwise op whose operands read its last dims
+    An op of only identity maps is first collapsed to one dim (one with
+    `linalg.index` only when its rows are not whole vectors, like the
+    stochastic rounding of a 5 x 5 filter: the index is then split back
+    with a division and a remainder per lane); an elementwise op whose operands read its last dims
     together, in order and last, or not at all (a bias add over NCHW
     images, the bias read as `(d1)`), has those dims collapsed into one,
     unless an operand may be a strided view. A 14 x 14 image is then one
