@@ -229,6 +229,26 @@ func.func @indexed_rows(%x: tensor<4x32xf32>) -> tensor<4x32xf32> {
 
 // -----
 
+// A sum over some dims only (a convolution's bias gradient: all but the
+// channel) is left to -logbtq-order-loops: its parallel dims cannot be tiled
+// together with the partial sums of its reductions.
+#img = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-LABEL: func.func @sum_but_channels
+//   CHECK-NOT:   vector.
+//       CHECK:   linalg.generic
+func.func @sum_but_channels(%x: tensor<4x16x8x32xf32>, %init: tensor<16xf32>) -> tensor<16xf32> {
+  %r = linalg.generic {indexing_maps = [#img, #ch], iterator_types = ["reduction", "parallel", "reduction", "reduction"]}
+      ins(%x : tensor<4x16x8x32xf32>) outs(%init : tensor<16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o fastmath<reassoc> : f32
+    linalg.yield %s : f32
+  } -> tensor<16xf32>
+  return %r : tensor<16xf32>
+}
+
+// -----
+
 // The invalid option.
 // RUN: not logbtq-opt %s -split-input-file -logbtq-vectorize=vector-width=0 2>&1 | FileCheck %s --check-prefix=WIDTH
 // WIDTH: vector-width must be positive, not 0

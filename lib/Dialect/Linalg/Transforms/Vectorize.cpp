@@ -89,6 +89,11 @@ bool isCandidate(linalg::GenericOp op) {
     return false;
   if (llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
     return false;
+  // Tiling a reduction into partial results (tileAndVectorize) cannot also
+  // tile parallel dims, so an op must be all parallel or all reductions.
+  unsigned reductions = op.getNumReductionLoops();
+  if (reductions != 0 && reductions != op.getNumLoops())
+    return false;
   return isOrderIndependent(op);
 }
 
