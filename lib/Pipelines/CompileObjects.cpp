@@ -87,7 +87,9 @@ void compilePart(const DialectRegistry &registry, StringRef bytecode,
   // Private helpers only the other parts used.
   PassManager dce(&context);
   dce.addPass(createSymbolDCEPass());
-  if (failed(dce.run(*module)) || failed(lowerToLLVMDialect(*module, options.targetCPU, scope)))
+  if (failed(dce.run(*module)) ||
+      failed(lowerToLLVMDialect(*module, options.targetCPU,
+                                options.verifyEach, scope)))
     return;
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =

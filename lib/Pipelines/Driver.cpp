@@ -125,6 +125,7 @@ createTargetMachine(StringRef cpu, std::string &error) {
 
 LogicalResult mlir::logbtq::lowerToLLVMDialect(ModuleOp module,
                                                StringRef targetCPU,
+                                               bool verifyEach,
                                                TimingScope &timing) {
   TimingScope scope = timing.nest("lower to the LLVM dialect");
   std::string error;
@@ -139,7 +140,14 @@ LogicalResult mlir::logbtq::lowerToLLVMDialect(ModuleOp module,
   pm.enableTiming(scope);
   // A trainer runs its big loops on all cores (--threads N limits them).
   buildLowerToLLVMPipeline(pm, /*parallel=*/true, avx512);
-  return pm.run(module);
+  // Verifying the program after each of the pipeline's 50-odd passes took
+  // an eighth of the compile time. The passes are verified pass by pass
+  // in their tests (logbtq-opt verifies after each); here the result is
+  // verified once, before the translation relies on it.
+  pm.enableVerifier(verifyEach);
+  if (failed(pm.run(module)))
+    return failure();
+  return verifyEach ? success() : verify(module);
 }
 
 /// The CPU features a trainer checks before it starts (TrainerMain.cpp):
@@ -371,7 +379,8 @@ LogicalResult mlir::logbtq::compile(MLIRContext &context,
     return success();
   }
 
-  if (failed(lowerToLLVMDialect(*module, options.targetCPU, timing)))
+  if (failed(lowerToLLVMDialect(*module, options.targetCPU, options.verifyEach,
+                                timing)))
     return phaseFailed("lowering to LLVM");
   if (options.emit == EmitKind::LLVMDialect)
     return writeMLIR(*module, options.output);

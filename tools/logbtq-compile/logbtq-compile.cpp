@@ -85,6 +85,12 @@ static cl::opt<unsigned>
          cl::desc("Threads that compile the step functions side by side "
                   "(default: one per core; the trainer does not depend on it)"),
          cl::init(0), cl::Prefix, cl::cat(category));
+static cl::opt<bool>
+    verifyEach("verify-each",
+               cl::desc("Verify the program after every lowering pass, not "
+                        "only at the end (slower; for debugging the "
+                        "compiler)"),
+               cl::init(false), cl::cat(category));
 static cl::opt<bool> timing("timing",
                             cl::desc("Print how long each phase and pass took"),
                             cl::init(false), cl::cat(category));
@@ -120,6 +126,7 @@ int main(int argc, char **argv) {
   options.optLevel = optLevel;
   options.targetCPU = targetCPU;
   options.jobs = jobs;
+  options.verifyEach = verifyEach;
 
   TrainingPipelineOptions pipeline;
 #define LOGBTQ_OPTION(PASS, TYPE, FIELD, ...) pipeline.FIELD = FIELD;

@@ -48,6 +48,9 @@ struct CompileOptions {
   /// Threads that compile the step functions of a trainer side by side
   /// (0: one per core). The executable does not depend on it.
   unsigned jobs = 0;
+  /// Verify the program after every pass of the lowering to the LLVM
+  /// dialect (for debugging the compiler); otherwise once, at its end.
+  bool verifyEach = false;
 };
 
 /// Reads an ONNX model (.onnx) or MLIR (.mlir: a `@forward` of logbtq ops,
@@ -64,9 +67,10 @@ LogicalResult buildTraining(ModuleOp module,
                             TimingScope &timing);
 
 /// logbtq on tensors -> the LLVM dialect, for `targetCPU` (see
-/// CompileOptions::targetCPU: AVX-512 permutes where it has them).
+/// CompileOptions::targetCPU: AVX-512 permutes where it has them); the
+/// program is verified after every pass with `verifyEach`, else at the end.
 LogicalResult lowerToLLVMDialect(ModuleOp module, StringRef targetCPU,
-                                 TimingScope &timing);
+                                 bool verifyEach, TimingScope &timing);
 
 /// The LLVM dialect -> an LLVM module optimized for `targetCPU` (see
 /// CompileOptions::targetCPU). With `recordFeatures`, it records the CPU
