@@ -8,7 +8,8 @@
 
 #include "logbtq/Dialect/Linalg/Transforms/Passes.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "Outlining.h"
+
 #include "mlir/IR/OperationSupport.h"
 #include "llvm/ADT/DenseMap.h"
 
@@ -20,6 +21,7 @@ namespace mlir::logbtq {
 } // namespace mlir::logbtq
 
 using namespace mlir;
+using namespace mlir::logbtq;
 
 namespace {
 
@@ -54,23 +56,21 @@ struct MergeFunctionsPass
     // Candidates by hash; the first of each kind is kept.
     std::unordered_map<size_t, SmallVector<func::FuncOp, 1>> kept;
     llvm::DenseMap<StringAttr, func::FuncOp> replacement;
+    SmallVector<func::FuncOp> duplicates;
     for (auto function : module.getOps<func::FuncOp>()) {
       if (!function.isPrivate() || function.isExternal())
         continue;
       SmallVector<func::FuncOp, 1> &same = kept[hashBody(function)];
       auto it = llvm::find_if(
           same, [&](func::FuncOp k) { return sameFunction(k, function); });
-      if (it == same.end())
+      if (it == same.end()) {
         same.push_back(function);
-      else
-        replacement[function.getSymNameAttr()] = *it;
+        continue;
+      }
+      replacement[function.getSymNameAttr()] = *it;
+      duplicates.push_back(function);
     }
-    if (replacement.empty())
-      return;
     // One walk over the calls, not one per merged function.
-    auto noInline =
-        ArrayAttr::get(&getContext(), {StringAttr::get(&getContext(),
-                                                       "noinline")});
     module.walk([&](func::CallOp call) {
       auto it = replacement.find(call.getCalleeAttr().getAttr());
       if (it == replacement.end())
@@ -78,10 +78,10 @@ struct MergeFunctionsPass
       call.setCalleeAttr(FlatSymbolRefAttr::get(it->second));
       // Called from several places now: inlined, it would be compiled
       // once per place again.
-      it->second->setAttr("passthrough", noInline);
+      keepOutOfLine(it->second);
     });
-    for (auto &[name, function] : replacement)
-      SymbolTable::lookupSymbolIn(module, name)->erase();
+    for (func::FuncOp function : duplicates)
+      function.erase();
   }
 };
 } // namespace

@@ -9,13 +9,12 @@
 
 #include "logbtq/Dialect/Linalg/Transforms/Passes.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "Outlining.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::logbtq {
@@ -24,6 +23,7 @@ namespace mlir::logbtq {
 } // namespace mlir::logbtq
 
 using namespace mlir;
+using namespace mlir::logbtq;
 
 namespace {
 
@@ -56,7 +56,6 @@ func::FuncOp outlineLoop(RewriterBase &rewriter, Operation *loop,
   auto type = rewriter.getFunctionType(ValueRange(arguments).getTypes(),
                                        loop->getResultTypes());
   auto function = func::FuncOp::create(rewriter, loop->getLoc(), name, type);
-  function.setPrivate();
   Block *entry = function.addEntryBlock();
   IRMapping mapping;
   mapping.map(arguments, entry->getArguments());
@@ -79,9 +78,6 @@ struct OutlineLoopsPass
     ModuleOp module = getOperation();
     SymbolTable symbols(module);
     IRRewriter rewriter(&getContext());
-    MLIRContext *context = &getContext();
-    auto internal = LLVM::LinkageAttr::get(context, LLVM::Linkage::Internal);
-    auto noInline = rewriter.getArrayAttr({rewriter.getStringAttr("noinline")});
     for (auto parent :
          llvm::to_vector(module.getOps<func::FuncOp>())) {
       if (parent.isPrivate() || parent.isExternal())
@@ -93,15 +89,12 @@ struct OutlineLoopsPass
             loops.push_back(&op);
       unsigned count = 0;
       for (Operation *loop : loops) {
-        std::string name;
-        do
-          name = (parent.getSymName() + "_loop_" + Twine(count++)).str();
-        while (symbols.lookup(name));
-        func::FuncOp function = outlineLoop(rewriter, loop, parent, name);
-        // Internal to the object, and kept out of line: inlined back, the
-        // loops would make one function as big as before.
-        function->setAttr("llvm.linkage", internal);
-        function->setAttr("passthrough", noInline);
+        func::FuncOp function = outlineLoop(
+            rewriter, loop, parent, freshName(symbols, parent, "loop", count));
+        // Kept out of line: inlined back, the loops would make one function
+        // as big as before.
+        makeInternal(function);
+        keepOutOfLine(function);
         symbols.insert(function);
       }
     }

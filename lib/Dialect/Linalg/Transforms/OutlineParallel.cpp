@@ -8,11 +8,11 @@
 
 #include "logbtq/Dialect/Linalg/Transforms/Passes.h"
 
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "Outlining.h"
+
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/IR/PatternMatch.h"
-#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/RegionUtils.h"
 
 namespace mlir::logbtq {
@@ -21,6 +21,7 @@ namespace mlir::logbtq {
 } // namespace mlir::logbtq
 
 using namespace mlir;
+using namespace mlir::logbtq;
 
 namespace {
 
@@ -58,10 +59,7 @@ struct OutlineParallelPass
       auto parent = op->getParentOfType<func::FuncOp>();
       if (!parent)
         continue;
-      std::string name;
-      do
-        name = (parent.getSymName() + "_parallel_" + Twine(count++)).str();
-      while (symbols.lookup(name));
+      std::string name = freshName(symbols, parent, "parallel", count);
       sinkConstants(rewriter, op.getRegion());
       FailureOr<func::FuncOp> outlined = outlineSingleBlockRegion(
           rewriter, op.getLoc(), op.getRegion(), name);
@@ -69,12 +67,8 @@ struct OutlineParallelPass
         op.emitError("logbtq-outline-parallel: cannot outline the body");
         return signalPassFailure();
       }
-      outlined->setPrivate();
-      // Internal to the object (func-to-llvm keeps this linkage), so LLVM
-      // may inline it into its one caller.
-      (*outlined)->setAttr("llvm.linkage",
-                           LLVM::LinkageAttr::get(&getContext(),
-                                                  LLVM::Linkage::Internal));
+      // Internal, so LLVM may inline it into its one caller.
+      makeInternal(*outlined);
       symbols.insert(*outlined);
     }
   }

@@ -97,91 +97,92 @@ bool isCandidate(linalg::GenericOp op) {
   return isOrderIndependent(op);
 }
 
-/// An op whose loops are all parallel (identity maps) or all reductions
-/// (identity inputs, 0-d outputs), collapsed to one loop: one long vector
-/// loop instead of a short one per row. With `linalg.index` only when its
-/// rows are not whole vectors (a 5 x 5 filter's rows would stay scalar):
-/// the collapsed index is split back with a division and a remainder per
-/// dim, which costs more than it saves on rows of whole vectors.
-linalg::GenericOp collapseIfUniform(RewriterBase &rewriter,
-                                    linalg::GenericOp op, int64_t width) {
+/// Whether the buffer of `tensor` may be a strided view (a slice of a
+/// bigger buffer, possibly reshaped) rather than a dense row-major one.
+bool mayBeStridedView(Value tensor) {
+  while (Operation *def = tensor.getDefiningOp()) {
+    if (auto slice = dyn_cast<tensor::ExtractSliceOp>(def))
+      return !slice.getSourceType().hasStaticShape() ||
+             slice.getSourceType().getShape() != slice.getType().getShape();
+    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(
+            def)) {
+      tensor = def->getOperand(0);
+      continue;
+    }
+    return false;
+  }
+  return false;
+}
+
+/// Collapses dims of `op` into one, for one long vector loop instead of a
+/// short one per row:
+/// - a reduction over all its loops (identity inputs, 0-d outputs): all
+///   dims;
+/// - an elementwise op: the last dims that every operand reads together,
+///   in order and as its own last dims, or not at all (a bias add over NCHW
+///   reads the bias as `(d1)`): a 14 x 14 image is then one loop of 196
+///   elements, 12 vectors and a remainder of 4, instead of rows of 14 that
+///   are all remainder and stay scalar. Not when an operand may be a
+///   strided view, which a collapse would copy.
+/// An op that reads `linalg.index` only when its rows are not whole
+/// vectors (a 5 x 5 filter's): the collapsed index is split back with a
+/// division and a remainder per dim, which costs more than it saves on
+/// rows of whole vectors.
+linalg::GenericOp collapseDims(RewriterBase &rewriter, linalg::GenericOp op,
+                               int64_t width) {
   unsigned rank = op.getNumLoops();
   if (rank < 2)
     return op;
   if (op.hasIndexSemantics() && op.getStaticLoopRanges().back() % width == 0)
     return op;
-  bool reduction = op.getNumReductionLoops() == rank;
-  if (!reduction && op.getNumReductionLoops() != 0)
-    return op;
-  for (OpOperand &operand : op->getOpOperands()) {
-    AffineMap map = op.getMatchingIndexingMap(&operand);
-    bool scalarOutput = reduction && op.isDpsInit(&operand) &&
-                        map.getNumResults() == 0;
-    if (!map.isIdentity() && !scalarOutput)
+  unsigned collapsed = 1;
+  if (op.getNumReductionLoops() == rank) {
+    for (OpOperand &operand : op->getOpOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      bool scalarOutput = op.isDpsInit(&operand) && map.getNumResults() == 0;
+      if (!map.isIdentity() && !scalarOutput)
+        return op;
+    }
+    collapsed = rank;
+  } else {
+    auto readsTogether = [&](AffineMap map, unsigned k) {
+      unsigned first = rank - k, n = map.getNumResults();
+      unsigned reads = llvm::count_if(map.getResults(), [&](AffineExpr e) {
+        return cast<AffineDimExpr>(e).getPosition() >= first;
+      });
+      if (reads == 0)
+        return true;
+      if (reads != k)
+        return false;
+      for (unsigned i = 0; i < k; ++i)
+        if (cast<AffineDimExpr>(map.getResult(n - k + i)).getPosition() !=
+            first + i)
+          return false;
+      return true;
+    };
+    for (unsigned k = 2; k <= rank; ++k) {
+      if (!llvm::all_of(op.getIndexingMapsArray(),
+                        [&](AffineMap map) { return readsTogether(map, k); }))
+        break;
+      collapsed = k;
+    }
+    if (llvm::any_of(op->getOperands(), mayBeStridedView))
       return op;
   }
-  ReassociationIndices all =
-      llvm::to_vector<2>(llvm::seq<int64_t>(0, rank));
-  rewriter.setInsertionPoint(op);
-  FailureOr<linalg::CollapseResult> collapsed =
-      linalg::collapseOpIterationDims(op, {all}, rewriter);
-  if (failed(collapsed))
-    return op;
-  rewriter.replaceOp(op, collapsed->results);
-  return cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
-}
-
-/// Whether the buffer of `tensor` may be a strided view (a slice of a
-/// bigger buffer, possibly reshaped) rather than a dense row-major one.
-bool mayBeStridedView(Value tensor);
-
-/// An elementwise op whose operands read its last dims together, in order
-/// and as their own last dims, or not at all (a bias add over NCHW reads
-/// the bias as (d1)): those dims collapsed to one. A 14 x 14 image is then
-/// one loop of 196 elements, 12 vectors and a remainder of 4, instead of
-/// rows of 14 that are all remainder and stay scalar. Not for operands that
-/// may be strided views, which a collapse would copy.
-linalg::GenericOp collapseTrailingDims(RewriterBase &rewriter,
-                                       linalg::GenericOp op) {
-  unsigned rank = op.getNumLoops();
-  if (rank < 2 || op.hasIndexSemantics() || op.getNumReductionLoops() != 0)
-    return op;
-  auto readsTogether = [&](AffineMap map, unsigned k) {
-    unsigned first = rank - k, n = map.getNumResults();
-    unsigned reads = llvm::count_if(map.getResults(), [&](AffineExpr e) {
-      return cast<AffineDimExpr>(e).getPosition() >= first;
-    });
-    if (reads == 0)
-      return true;
-    if (reads != k)
-      return false;
-    for (unsigned i = 0; i < k; ++i)
-      if (cast<AffineDimExpr>(map.getResult(n - k + i)).getPosition() !=
-          first + i)
-        return false;
-    return true;
-  };
-  unsigned trailing = 1;
-  for (unsigned k = 2; k <= rank; ++k) {
-    if (!llvm::all_of(op.getIndexingMapsArray(),
-                      [&](AffineMap map) { return readsTogether(map, k); }))
-      break;
-    trailing = k;
-  }
-  if (trailing < 2 || llvm::any_of(op->getOperands(), mayBeStridedView))
+  if (collapsed < 2)
     return op;
   SmallVector<ReassociationIndices> groups;
-  for (unsigned d = 0; d < rank - trailing; ++d)
+  for (unsigned d = 0; d < rank - collapsed; ++d)
     groups.push_back({static_cast<int64_t>(d)});
   groups.push_back(
-      llvm::to_vector<2>(llvm::seq<int64_t>(rank - trailing, rank)));
+      llvm::to_vector<2>(llvm::seq<int64_t>(rank - collapsed, rank)));
   rewriter.setInsertionPoint(op);
-  FailureOr<linalg::CollapseResult> collapsed =
+  FailureOr<linalg::CollapseResult> result =
       linalg::collapseOpIterationDims(op, groups, rewriter);
-  if (failed(collapsed))
+  if (failed(result))
     return op;
-  rewriter.replaceOp(op, collapsed->results);
-  return cast<linalg::GenericOp>(collapsed->collapsedOp.getOperation());
+  rewriter.replaceOp(op, result->results);
+  return cast<linalg::GenericOp>(result->collapsedOp.getOperation());
 }
 
 /// Tiles `op` by 1 x ... x 1 x width and vectorizes the tile. Reductions
@@ -267,21 +268,6 @@ linalg::GenericOp chunkReduction(RewriterBase &rewriter, linalg::GenericOp op,
   return cast<linalg::GenericOp>(tiled->tiledOps.back());
 }
 
-bool mayBeStridedView(Value tensor) {
-  while (Operation *def = tensor.getDefiningOp()) {
-    if (auto slice = dyn_cast<tensor::ExtractSliceOp>(def))
-      return !slice.getSourceType().hasStaticShape() ||
-             slice.getSourceType().getShape() != slice.getType().getShape();
-    if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::CastOp>(
-            def)) {
-      tensor = def->getOperand(0);
-      continue;
-    }
-    return false;
-  }
-  return false;
-}
-
 /// The vectorizer reads a tensor at computed indices (`tensor.extract` in
 /// the body) with a `vector.gather` whose offsets are linearized over the
 /// tensor's shape, which is only right if its buffer is dense. A tensor that
@@ -325,8 +311,7 @@ struct VectorizePass : logbtq::impl::LogBTQVectorizeBase<VectorizePass> {
     IRRewriter rewriter(&getContext());
     for (linalg::GenericOp op : candidates) {
       readDenseCopies(rewriter, op);
-      op = collapseIfUniform(rewriter, op, vectorWidth);
-      op = collapseTrailingDims(rewriter, op);
+      op = collapseDims(rewriter, op, vectorWidth);
       unsigned inner = op.getNumLoops() - 1;
       if (!isContiguousIn(op, inner))
         continue;

@@ -58,15 +58,16 @@ def LogBTQVectorize : Pass<"logbtq-vectorize"> {
     Other float sums are left alone: vectorizing them would change the
     last bits of results the tests pin down.
 
-    An op of only identity maps is first collapsed to one dim (one with
-    `linalg.index` only when its rows are not whole vectors, like the
-    stochastic rounding of a 5 x 5 filter: the index is then split back
-    with a division and a remainder per lane); an elementwise op whose operands read its last dims
-    together, in order and last, or not at all (a bias add over NCHW
-    images, the bias read as `(d1)`), has those dims collapsed into one,
-    unless an operand may be a strided view. A 14 x 14 image is then one
-    dim of 196 (12 vectors and 4 left over) rather than rows of 14 that
-    would all stay scalar. The innermost dim is then split at the largest multiple of
+    Dims are first collapsed into one: all of them for a reduction over
+    every loop (identity inputs, 0-d outputs); for an elementwise op, the
+    last dims that every operand reads together, in order and last, or not
+    at all (a bias add over NCHW images reads the bias as `(d1)`), unless
+    an operand may be a strided view. A 14 x 14 image is then one dim of
+    196 (12 vectors and 4 left over) rather than rows of 14 that would all
+    stay scalar. An op that reads `linalg.index` is collapsed only when its
+    rows are not whole vectors (the stochastic rounding of a 5 x 5 filter):
+    the index is split back with a division and a remainder per lane. The
+    innermost dim is then split at the largest multiple of
     `vector-width` (the remainder stays scalar), tiled by `vector-width`
     (all other dims by 1) and each tile vectorized with upstream
     `linalg::vectorize`. The tiles of a large elementwise op are
