@@ -160,6 +160,26 @@ func.func @bias_over_images(%x: tensor<2x3x14x14xf32>, %b: tensor<3xf32>) -> ten
 
 // -----
 
+// An operand that may be a strided view (a slice of a bigger tensor) keeps
+// the op's rows: collapsing it would copy the slice into a dense buffer.
+#id2s = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @slice_rows
+//   CHECK-NOT:   tensor.collapse_shape
+//       CHECK:   arith.mulf %{{.*}}, %{{.*}} : vector<16xf32>
+func.func @slice_rows(%big: tensor<4x48xf32>) -> tensor<4x32xf32> {
+  %x = tensor.extract_slice %big[0, 8] [4, 32] [1, 1] : tensor<4x48xf32> to tensor<4x32xf32>
+  %init = tensor.empty() : tensor<4x32xf32>
+  %r = linalg.generic {indexing_maps = [#id2s, #id2s], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x32xf32>) outs(%init : tensor<4x32xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.mulf %a, %a : f32
+    linalg.yield %m : f32
+  } -> tensor<4x32xf32>
+  return %r : tensor<4x32xf32>
+}
+
+// -----
+
 // Dims read in another order by one operand do not collapse: the rows of
 // 14 stay rows (here all remainder, so scalar).
 #swap = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>
