@@ -166,7 +166,13 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm,
   // affine.apply ops, lowered once more.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  // The dense products' transposed panels are 16 x 16 transposes of 32-bit
+  // words (PackedProduct.cpp): shuffles of whole vectors, not 256 element
+  // moves.
+  ConvertVectorToLLVMPassOptions vectorToLLVM;
+  vectorToLLVM.vectorTransposeLowering =
+      vector::VectorTransposeLowering::Shuffle16x16;
+  pm.addPass(createConvertVectorToLLVMPass(vectorToLLVM));
   if (parallel)
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

@@ -19,8 +19,11 @@ namespace {
 /// would cost more than they save.
 constexpr int64_t kParallelMacs = 1 << 20;
 
-/// Rows of A that share each panel load (independent accumulator chains).
-constexpr int64_t kRowsPerGroup = 4;
+/// Rows of A that share each panel load (independent accumulator chains):
+/// one `vpdpwssd` chain runs at an eighth of the peak of many
+/// (scripts/kernel-bench.sh, `peak/vpdpwssd_zmm_one_chain`), so 8 chains
+/// keep the multiply-adds busy; 4 left half of them idle.
+constexpr int64_t kRowsPerGroup = 8;
 
 Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
@@ -169,8 +172,8 @@ Value panelOf(OpBuilder &b, Location loc, Value panels, Value batch,
 
 /// The tile loops shared by both kinds of product: (batch, 16-column
 /// block) tiles, an scf.forall when the product is worth starting threads
-/// for, rows in groups of kRowsPerGroup then one at a time. Returns the
-/// `[batch, rows, cols]` result of `elementType`.
+/// for, rows in groups of kRowsPerGroup and one group of the rest.
+/// Returns the `[batch, rows, cols]` result of `elementType`.
 Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
                    Type elementType, TilePanelFn tilePanel,
                    RowGroupFn rowGroup) {
@@ -206,8 +209,9 @@ Value tiledProduct(OpBuilder &b, Location loc, const ProductShape &shape,
     };
     if (grouped > 0)
       tile = loop(0, grouped, kRowsPerGroup, tile);
+    // The rows left over: one group of fewer chains.
     if (grouped < shape.rows)
-      tile = loop(grouped, shape.rows, 1, tile);
+      tile = loop(grouped, shape.rows, shape.rows - grouped, tile);
     return tile;
   };
   // A block's first column and, by rows, its width (the rest of its row,
@@ -332,7 +336,8 @@ SmallVector<Value> groupRows(OpBuilder &b, Location loc, Value first,
 namespace {
 /// The integer micro-kernel over packed operands (packPairs, packPanels).
 Value integerProduct(OpBuilder &b, Location loc, const ProductShape &shape,
-                     bool lhsBatched, Value lhsPairs, TilePanelFn tilePanel) {
+                     bool lhsBatched, Value lhsPairs, TilePanelFn tilePanel,
+                     bool pairsMajor = false) {
   Type i16 = b.getI16Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
   int64_t pairs = ceilDiv(shape.depth, 2);
   int64_t chunks = ceilDiv(pairs, kStepsPerWidening);
@@ -376,8 +381,10 @@ Value integerProduct(OpBuilder &b, Location loc, const ProductShape &shape,
                         ArrayRef<bool>{true}));
                 SmallVector<Value> next;
                 for (int64_t r = 0; r < count; ++r) {
-                  Value a = tensor::ExtractOp::create(
-                      b5, l5, lhsPairs, ValueRange{lhsBatch, rows[r], pair});
+                  SmallVector<Value> at =
+                      pairsMajor ? SmallVector<Value>{lhsBatch, pair, rows[r]}
+                                 : SmallVector<Value>{lhsBatch, rows[r], pair};
+                  Value a = tensor::ExtractOp::create(b5, l5, lhsPairs, at);
                   Value av = vector::BitCastOp::create(
                       b5, l5, halves,
                       vector::BroadcastOp::create(b5, l5, lanes32, a));
@@ -439,7 +446,8 @@ Value packRows(OpBuilder &b, Location loc, const ProductShape &shape,
 /// The float micro-kernel over packed operands (packRows, B as panels
 /// [batch, blocks, depth, 16]).
 Value floatProduct(OpBuilder &b, Location loc, const ProductShape &shape,
-                   bool lhsBatched, Value lhsRows, TilePanelFn tilePanel) {
+                   bool lhsBatched, Value lhsRows, TilePanelFn tilePanel,
+                   bool depthMajor = false) {
   Type f32 = b.getF32Type();
   auto lanes = VectorType::get({kPanelWidth}, f32);
   Value zero = arith::ConstantOp::create(
@@ -462,8 +470,10 @@ Value floatProduct(OpBuilder &b, Location loc, const ProductShape &shape,
               padding, ArrayRef<bool>{true});
           SmallVector<Value> next;
           for (int64_t row = 0; row < count; ++row) {
-            Value a = tensor::ExtractOp::create(
-                b4, l4, lhsRows, ValueRange{lhsBatch, rows[row], r});
+            SmallVector<Value> at =
+                depthMajor ? SmallVector<Value>{lhsBatch, r, rows[row]}
+                           : SmallVector<Value>{lhsBatch, rows[row], r};
+            Value a = tensor::ExtractOp::create(b4, l4, lhsRows, at);
             Value av = vector::BroadcastOp::create(b4, l4, lanes, a);
             next.push_back(arith::AddFOp::create(
                 b4, l4, acc[row],
@@ -536,6 +546,220 @@ Value lowering::createProductOfTilePanels(OpBuilder &b, Location loc,
                                               tilePanel);
 }
 
+
+namespace {
+/// The dense products' packers, as vector loads of the int16 grid values
+/// (the generic packers compute every lane's element and read it alone,
+/// which x86 does element by element for int16). Pairs along r are two
+/// neighbouring int16 of a row (one 32-bit word, little-endian) or the same
+/// column of two neighbouring rows (two loads, widened and merged).
+
+int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+
+/// `n` int16 of row `row` of the 2-D `grid` from column `col`: 0 past the
+/// row's end, and all 0 when `row` is `rows` or beyond (an odd depth's
+/// pad; the read itself is clamped into the tensor).
+Value readRow(OpBuilder &b, Location loc, Value grid, Value row, Value col,
+              int64_t n) {
+  int64_t rows = cast<RankedTensorType>(grid.getType()).getDimSize(0);
+  Type i16 = b.getI16Type();
+  Value zero = arith::ConstantIntOp::create(b, loc, i16, 0);
+  Value last = indexConstant(b, loc, rows - 1);
+  Value v = vector::TransferReadOp::create(
+      b, loc, VectorType::get({n}, i16), grid,
+      ValueRange{arith::MinUIOp::create(b, loc, row, last), col}, zero,
+      ArrayRef<bool>{false});
+  Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, row,
+                                       last);
+  return arith::SelectOp::create(
+      b, loc, inside, v,
+      vector::BroadcastOp::create(b, loc, VectorType::get({n}, i16), zero));
+}
+
+/// 16 words `low | high << 16` of two vectors of 16 int16.
+Value mergePairs(OpBuilder &b, Location loc, Value low, Value high) {
+  auto lanes = VectorType::get({kPanelWidth}, b.getI32Type());
+  Value shift = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(lanes, b.getI32IntegerAttr(16)));
+  return arith::OrIOp::create(
+      b, loc, arith::ExtUIOp::create(b, loc, lanes, low),
+      arith::ShLIOp::create(b, loc,
+                            arith::ExtUIOp::create(b, loc, lanes, high),
+                            shift));
+}
+
+/// 16 pairs of row `row` of `grid` from pair `pair`: one load of 32 int16.
+Value rowPairs(OpBuilder &b, Location loc, Value grid, Value row, Value pair) {
+  Value col = arith::MulIOp::create(b, loc, pair, indexConstant(b, loc, 2));
+  return vector::BitCastOp::create(
+      b, loc, VectorType::get({kPanelWidth}, b.getI32Type()),
+      readRow(b, loc, grid, row, col, 2 * kPanelWidth));
+}
+
+/// 16 pairs (rows 2 pair, 2 pair + 1) of the columns from `col`.
+Value columnPairs(OpBuilder &b, Location loc, Value grid, Value pair,
+                  Value col) {
+  Value first = arith::MulIOp::create(b, loc, pair, indexConstant(b, loc, 2));
+  Value second = arith::AddIOp::create(b, loc, first, indexConstant(b, loc, 1));
+  return mergePairs(b, loc, readRow(b, loc, grid, first, col, kPanelWidth),
+                    readRow(b, loc, grid, second, col, kPanelWidth));
+}
+
+/// An scf.for from 0 to `count` (step `step`) threading one tensor.
+Value forEach(OpBuilder &b, Location loc, int64_t count, int64_t step,
+              Value init,
+              function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+  return scf::ForOp::create(
+             b, loc, indexConstant(b, loc, 0), indexConstant(b, loc, count),
+             indexConstant(b, loc, step), ValueRange{init},
+             [&](OpBuilder &nb, Location l, Value i, ValueRange iter) {
+               scf::YieldOp::create(nb, l, body(nb, l, i, iter[0]));
+             })
+      .getResult(0);
+}
+
+Value writeLanes(OpBuilder &b, Location loc, Value v, Value dest,
+                 ValueRange at) {
+  return vector::TransferWriteOp::create(b, loc, v, dest, at,
+                                         ArrayRef<bool>{true})
+      .getResult();
+}
+
+/// A of `lhs` (2-D int16, `[rows, depth]`, or `[depth, rows]` when
+/// transposed) as pairs: `[1, rows, pairs16]` (a row's pairs are one load
+/// each 16), or pairs-major `[1, pairs, rows16]` for a transposed A (16
+/// rows of a pair are two loads), with pairs16 and rows16 rounded up to 16.
+Value packDensePairs(OpBuilder &b, Location loc, Value lhs, bool transposed,
+                     const ProductShape &shape, int64_t pairs) {
+  Value c0 = indexConstant(b, loc, 0);
+  Type i32 = b.getI32Type();
+  if (!transposed) {
+    Value packed = createEmpty(
+        b, loc, {1, shape.rows, roundUp(pairs, kPanelWidth)}, i32);
+    return forEach(b, loc, shape.rows, 1, packed,
+                   [&](OpBuilder &nb, Location l, Value row, Value t) {
+                     return forEach(
+                         nb, l, pairs, kPanelWidth, t,
+                         [&](OpBuilder &pb, Location pl, Value p, Value t2) {
+                           return writeLanes(pb, pl,
+                                             rowPairs(pb, pl, lhs, row, p), t2,
+                                             ValueRange{c0, row, p});
+                         });
+                   });
+  }
+  Value packed =
+      createEmpty(b, loc, {1, pairs, roundUp(shape.rows, kPanelWidth)}, i32);
+  return forEach(b, loc, pairs, 1, packed,
+                 [&](OpBuilder &nb, Location l, Value p, Value t) {
+                   return forEach(
+                       nb, l, shape.rows, kPanelWidth, t,
+                       [&](OpBuilder &rb, Location rl, Value row, Value t2) {
+                         return writeLanes(rb, rl,
+                                           columnPairs(rb, rl, lhs, p, row),
+                                           t2, ValueRange{c0, p, row});
+                       });
+                 });
+}
+
+/// The panel `[1, 1, pairs16, 16]` of 16-column block `block` of B from
+/// `rhs` (2-D int16, `[depth, cols]`, or `[cols, depth]` when transposed).
+/// Transposed, the block's 16 columns are rows of `rhs`: 16 loads of 16
+/// pairs make a 16 x 16 matrix of words, transposed in registers.
+Value packDensePanel(OpBuilder &b, Location loc, Value rhs, bool transposed,
+                     int64_t pairs, Value block) {
+  Value c0 = indexConstant(b, loc, 0);
+  Type i32 = b.getI32Type();
+  Value col = arith::MulIOp::create(b, loc, block,
+                                    indexConstant(b, loc, kPanelWidth));
+  int64_t steps = roundUp(pairs, kPanelWidth);
+  Value panel = createEmpty(b, loc, {1, 1, steps, kPanelWidth}, i32);
+  if (!transposed)
+    return forEach(b, loc, pairs, 1, panel,
+                   [&](OpBuilder &nb, Location l, Value p, Value t) {
+                     return writeLanes(nb, l, columnPairs(nb, l, rhs, p, col),
+                                       t, ValueRange{c0, c0, p, c0});
+                   });
+  auto square = VectorType::get({kPanelWidth, kPanelWidth}, i32);
+  return forEach(
+      b, loc, pairs, kPanelWidth, panel,
+      [&](OpBuilder &nb, Location l, Value p, Value t) {
+        Value words = arith::ConstantOp::create(
+            nb, l, DenseElementsAttr::get(square, nb.getI32IntegerAttr(0)));
+        for (int64_t lane = 0; lane < kPanelWidth; ++lane) {
+          Value row = arith::AddIOp::create(nb, l, col,
+                                            indexConstant(nb, l, lane));
+          words = vector::InsertOp::create(nb, l, rowPairs(nb, l, rhs, row, p),
+                                           words, lane);
+        }
+        Value byPair = vector::TransposeOp::create(nb, l, words,
+                                                   ArrayRef<int64_t>{1, 0});
+        for (int64_t step = 0; step < kPanelWidth; ++step) {
+          Value at = arith::AddIOp::create(nb, l, p,
+                                           indexConstant(nb, l, step));
+          t = writeLanes(nb, l, vector::ExtractOp::create(nb, l, byPair, step),
+                         t, ValueRange{c0, c0, at, c0});
+        }
+        return t;
+      });
+}
+/// The float panel `[1, 1, depth16, 16]` of block `block` of B from `rhs`
+/// (2-D f32, `[depth, cols]`, or `[cols, depth]` when transposed): one
+/// load of 16 columns per step, or 16 x 16 transposes of 16 row loads.
+Value packFloatPanel(OpBuilder &b, Location loc, Value rhs, bool transposed,
+                     int64_t depth, Value block) {
+  Value c0 = indexConstant(b, loc, 0);
+  Type f32 = b.getF32Type();
+  Value col = arith::MulIOp::create(b, loc, block,
+                                    indexConstant(b, loc, kPanelWidth));
+  int64_t steps = roundUp(depth, kPanelWidth);
+  Value panel = createEmpty(b, loc, {1, 1, steps, kPanelWidth}, f32);
+  auto lanes = VectorType::get({kPanelWidth}, f32);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  int64_t rhsRows = cast<RankedTensorType>(rhs.getType()).getDimSize(0);
+  Value last = indexConstant(b, loc, rhsRows - 1);
+  // 16 elements of row `row` from `at` (0 past the row's end; all 0 for a
+  // row beyond the last).
+  auto read = [&](OpBuilder &nb, Location l, Value row, Value at) -> Value {
+    Value v = vector::TransferReadOp::create(
+        nb, l, lanes, rhs,
+        ValueRange{arith::MinUIOp::create(nb, l, row, last), at}, zero,
+        ArrayRef<bool>{false});
+    Value inside =
+        arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule, row, last);
+    return arith::SelectOp::create(
+        nb, l, inside, v, vector::BroadcastOp::create(nb, l, lanes, zero));
+  };
+  if (!transposed)
+    return forEach(b, loc, depth, 1, panel,
+                   [&](OpBuilder &nb, Location l, Value r, Value t) {
+                     return writeLanes(nb, l, read(nb, l, r, col), t,
+                                       ValueRange{c0, c0, r, c0});
+                   });
+  auto square = VectorType::get({kPanelWidth, kPanelWidth}, f32);
+  return forEach(
+      b, loc, depth, kPanelWidth, panel,
+      [&](OpBuilder &nb, Location l, Value r, Value t) {
+        Value rows = arith::ConstantOp::create(
+            nb, l, DenseElementsAttr::get(square, nb.getF32FloatAttr(0.0f)));
+        for (int64_t lane = 0; lane < kPanelWidth; ++lane) {
+          Value row = arith::AddIOp::create(nb, l, col,
+                                            indexConstant(nb, l, lane));
+          rows = vector::InsertOp::create(nb, l, read(nb, l, row, r), rows,
+                                          lane);
+        }
+        Value byStep = vector::TransposeOp::create(nb, l, rows,
+                                                   ArrayRef<int64_t>{1, 0});
+        for (int64_t step = 0; step < kPanelWidth; ++step) {
+          Value at = arith::AddIOp::create(nb, l, r,
+                                           indexConstant(nb, l, step));
+          t = writeLanes(nb, l, vector::ExtractOp::create(nb, l, byStep, step),
+                         t, ValueRange{c0, c0, at, c0});
+        }
+        return t;
+      });
+}
+} // namespace
+
 Value lowering::createMatmulProduct(OpBuilder &b, Location loc, Value lhs,
                                     Value rhs, bool transposeLhs,
                                     bool transposeRhs, ProductKind kind) {
@@ -546,20 +770,29 @@ Value lowering::createMatmulProduct(OpBuilder &b, Location loc, Value lhs,
   int64_t cols = dims(rhs)[transposeRhs ? 0 : 1];
   int64_t depth = dims(lhs)[transposeLhs ? 0 : 1];
   ProductShape shape{1, rows, cols, depth};
-  auto readLhs = [&](OpBuilder &nb, Location l, Value, Value row, Value r) {
-    return tensor::ExtractOp::create(
-               nb, l, lhs,
-               transposeLhs ? ValueRange{r, row} : ValueRange{row, r})
-        .getResult();
-  };
-  auto readRhs = [&](OpBuilder &nb, Location l, Value, Value col, Value r) {
-    return tensor::ExtractOp::create(
-               nb, l, rhs,
-               transposeRhs ? ValueRange{col, r} : ValueRange{r, col})
-        .getResult();
-  };
-  Value product = createProduct(b, loc, kind, shape, /*lhsBatched=*/false,
-                                readLhs, readRhs);
+  Value product;
+  if (kind == ProductKind::ExactInteger) {
+    int64_t pairs = ceilDiv(depth, 2);
+    Value lhsPairs = packDensePairs(b, loc, lhs, transposeLhs, shape, pairs);
+    product = integerProduct(
+        b, loc, shape, /*lhsBatched=*/false, lhsPairs,
+        [&](OpBuilder &nb, Location l, Value, Value block) {
+          return packDensePanel(nb, l, rhs, transposeRhs, pairs, block);
+        },
+        /*pairsMajor=*/transposeLhs);
+  } else {
+    // A is read in place: rows of lhs, or its columns (depth-major).
+    Value lhsRows = tensor::ExpandShapeOp::create(
+        b, loc,
+        RankedTensorType::get({1, dims(lhs)[0], dims(lhs)[1]}, b.getF32Type()),
+        lhs, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
+    product = floatProduct(
+        b, loc, shape, /*lhsBatched=*/false, lhsRows,
+        [&](OpBuilder &nb, Location l, Value, Value block) {
+          return packFloatPanel(nb, l, rhs, transposeRhs, depth, block);
+        },
+        /*depthMajor=*/transposeLhs);
+  }
   return tensor::CollapseShapeOp::create(
       b, loc, product, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 }

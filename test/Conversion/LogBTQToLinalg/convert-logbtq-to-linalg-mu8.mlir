@@ -14,25 +14,29 @@
 // CHECK: tensor.extract %[[GRID]][%{{.+}}] : tensor<256xi32>
 // CHECK: arith.trunci %{{.+}} : i32 to i16
 // CHECK: %[[WG:.+]] = linalg.generic {{.+}} ins(%[[W]] : tensor<3x8xi8>) outs(%{{.+}} : tensor<3x8xi16>)
-// A's pairs: 4 rows of 4 pairs, the odd element in the high half.
-// CHECK: %[[PAIRS:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x4xi32>)
-// CHECK: tensor.extract %[[XG]]
-// CHECK: arith.shli %{{.+}}, %{{.+}} : i32
-// CHECK: tensor.extract %[[XG]]
-// CHECK: arith.ori
-// B's panel: one block of 16 columns (3 real, the rest zero) by 4 pairs.
-// CHECK: %[[PANELS:.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x1x4x16xi32>)
-// CHECK: tensor.extract %[[WG]]
-// CHECK: arith.select %{{.+}}, %{{.+}}, %{{.+}} : i16
-// Four rows share each panel load: four accumulator chains.
+// A's pairs: a row's 16 pairs are one load of 32 int16 read as 16 words
+// (the odd element in the high half); 4 rows of 4 pairs, padded to 16.
+// CHECK: %[[PAIRS:.+]] = scf.for {{.+}} -> (tensor<1x4x16xi32>)
+// CHECK: %[[XROW:.+]] = vector.transfer_read %[[XG]]{{.+}} : tensor<4x8xi16>, vector<32xi16>
+// CHECK: %[[XSEL:.+]] = arith.select %{{.+}}, %[[XROW]], %{{.+}} : vector<32xi16>
+// CHECK: %[[XPAIRS:.+]] = vector.bitcast %[[XSEL]] : vector<32xi16> to vector<16xi32>
+// CHECK: vector.transfer_write %[[XPAIRS]]
+// Each (batch, block) tile packs its panel of B: W is read transposed, so
+// its 16 columns are 16 rows of W (3 real, the rest zero), 16 loads of 16
+// pairs transposed in registers.
 // CHECK: scf.for
 // CHECK: scf.for
-// CHECK: %[[PANEL:.+]] = tensor.extract_slice %[[PANELS]]{{.+}} to tensor<1x1x4x16xi32>
-// CHECK: scf.for {{.+}} step %c4 {{.+}} -> (tensor<1x4x16xi64>)
+// CHECK: %[[PANEL:.+]] = scf.for {{.+}} -> (tensor<1x1x16x16xi32>)
+// CHECK-COUNT-16: vector.transfer_read %[[WG]]{{.+}} : tensor<3x8xi16>, vector<32xi16>
+// CHECK: %[[WORDS:.+]] = vector.transpose %{{.+}}, [1, 0] : vector<16x16xi32> to vector<16x16xi32>
+// CHECK-COUNT-16: vector.transfer_write
+// Fewer than 8 rows: one group of 4 rows shares each panel load, four
+// accumulator chains.
+// CHECK: scf.for {{.+}} step %c4{{.*}} iter_args({{.+}}) -> (tensor<1x4x16xi64>)
 // CHECK: %[[CHUNKS:.+]]:4 = scf.for {{.+}} iter_args(%[[ACC64:[a-z0-9_]+]] = %{{[a-z0-9_]+}}, {{.+}}) -> (vector<16xi64>, vector<16xi64>, vector<16xi64>, vector<16xi64>)
 // CHECK: %[[SUM32:.+]]:4 = scf.for {{.+}} iter_args(%[[ACC32:[a-z0-9_]+]] = %{{[a-z0-9_]+}}, {{.+}}) -> (vector<16xi32>, vector<16xi32>, vector<16xi32>, vector<16xi32>)
 // CHECK-NOT: arith.{{[a-z]+}}f
-// CHECK: %[[B:.+]] = vector.transfer_read %[[PANEL]]{{.+}} : tensor<1x1x4x16xi32>, vector<16xi32>
+// CHECK: %[[B:.+]] = vector.transfer_read %[[PANEL]]{{.+}} : tensor<1x1x16x16xi32>, vector<16xi32>
 // CHECK: vector.bitcast %[[B]] : vector<16xi32> to vector<32xi16>
 // CHECK: %[[A:.+]] = tensor.extract %[[PAIRS]]
 // CHECK: %[[AB:.+]] = vector.broadcast %[[A]] : i32 to vector<16xi32>

@@ -9,29 +9,22 @@
 // matmul
 //===----------------------------------------------------------------------===//
 
-// The packed f32 product (PackedProduct.h): A packed as rows [1, 4, 8], B as
-// 16-column panels [1, 1, 8, 16] (reads past an edge select 0), then four
-// rows at a time, one multiply-add per step and lane into vector<16xf32>
-// accumulators (`contract`: FMA where the CPU has it).
+// The packed f32 product (PackedProduct.h): A read in place ([1, 4, 8]),
+// each tile packing its 16-column panel of B ([1, 1, 16, 16], the depth
+// padded to 16; reads past an edge are 0) with one load per step, then
+// four rows at a time (fewer than 8), one multiply-add per step and lane
+// into vector<16xf32> accumulators (`contract`: FMA where the CPU has it).
 // CHECK-LABEL: func.func @matmul(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<4x8xf32>, [[W:%[a-z0-9_]+]]: tensor<8x16xf32>)
-// CHECK: [[ROWS:%.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x4x8xf32>)
-// CHECK: [[R:%.+]] = arith.minui %{{.+}}, %c3_i32{{[_0-9]*}} : i32
-// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7_i32{{[_0-9]*}} : i32
-// CHECK-DAG: [[RI:%.+]] = arith.index_cast [[R]] : i32 to index
-// CHECK-DAG: [[KI:%.+]] = arith.index_cast [[K]] : i32 to index
-// CHECK: tensor.extract [[X]]{{\[}}[[RI]], [[KI]]] : tensor<4x8xf32>
-// CHECK: arith.select
-// CHECK: [[PANELS:%.+]] = linalg.generic {{.+}} outs(%{{.+}} : tensor<1x1x8x16xf32>)
-// CHECK: [[C:%.+]] = arith.minui %{{.+}}, %c15_i32{{[_0-9]*}} : i32
-// CHECK: [[K2:%.+]] = arith.minui %{{.+}}, %c7_i32{{[_0-9]*}} : i32
-// CHECK-DAG: [[K2I:%.+]] = arith.index_cast [[K2]] : i32 to index
-// CHECK-DAG: [[CI:%.+]] = arith.index_cast [[C]] : i32 to index
-// CHECK: tensor.extract [[W]]{{\[}}[[K2I]], [[CI]]] : tensor<8x16xf32>
-// CHECK: [[PANEL:%.+]] = tensor.extract_slice [[PANELS]]{{.+}} to tensor<1x1x8x16xf32>
-// CHECK: scf.for {{.+}} step %c4 {{.+}} -> (tensor<1x4x16xf32>)
+// CHECK: [[ROWS:%.+]] = tensor.expand_shape [[X]] {{\[}}[0, 1], [2]] output_shape [1, 4, 8] : tensor<4x8xf32> into tensor<1x4x8xf32>
+// CHECK: [[PANEL:%.+]] = scf.for {{.+}} -> (tensor<1x1x16x16xf32>)
+// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7{{[_0-9]*}} : index
+// CHECK: [[WROW:%.+]] = vector.transfer_read [[W]]{{\[}}[[K]], %{{.+}}], %{{.+}} : tensor<8x16xf32>, vector<16xf32>
+// CHECK: arith.select %{{.+}}, [[WROW]], %{{.+}} : vector<16xf32>
+// CHECK: vector.transfer_write
+// CHECK: scf.for {{.+}} step %c4{{.*}} iter_args({{.+}}) -> (tensor<1x4x16xf32>)
 // CHECK: scf.for {{.+}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
-// CHECK: vector.transfer_read [[PANEL]]{{.+}} : tensor<1x1x8x16xf32>, vector<16xf32>
+// CHECK: vector.transfer_read [[PANEL]]{{.+}} : tensor<1x1x16x16xf32>, vector<16xf32>
 // CHECK: tensor.extract [[ROWS]]
 // CHECK: [[P:%.+]] = arith.mulf %{{.+}}, %{{.+}} fastmath<contract> : vector<16xf32>
 // CHECK: arith.addf %{{.+}}, [[P]] fastmath<contract> : vector<16xf32>
@@ -44,14 +37,13 @@ func.func @matmul(%x: tensor<4x8xf32>, %w: tensor<8x16xf32>) -> tensor<4x16xf32>
 
 // -----
 
-// A transposed operand is only another order of the packer's read.
+// A transposed A is read in place too, by columns: the broadcast element of
+// row i at depth r is X[r, i].
 // CHECK-LABEL: func.func @matmul_transpose_lhs(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<8x4xf32>
-// CHECK: [[R:%.+]] = arith.minui %{{.+}}, %c3_i32{{[_0-9]*}} : i32
-// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7_i32{{[_0-9]*}} : i32
-// CHECK-DAG: [[KI:%.+]] = arith.index_cast [[K]] : i32 to index
-// CHECK-DAG: [[RI:%.+]] = arith.index_cast [[R]] : i32 to index
-// CHECK: tensor.extract [[X]]{{\[}}[[KI]], [[RI]]] : tensor<8x4xf32>
+// CHECK: [[COLS:%.+]] = tensor.expand_shape [[X]] {{\[}}[0, 1], [2]] output_shape [1, 8, 4] : tensor<8x4xf32> into tensor<1x8x4xf32>
+// CHECK: scf.for [[R:%[a-z0-9_]+]] = {{.+}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK: tensor.extract [[COLS]][%{{.+}}, [[R]], %{{.+}}] : tensor<1x8x4xf32>
 func.func @matmul_transpose_lhs(%x: tensor<8x4xf32>, %w: tensor<8x16xf32>) -> tensor<4x16xf32> {
   %y = logbtq.matmul %x, %w {transpose_lhs} : tensor<8x4xf32>, tensor<8x16xf32> -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
@@ -59,14 +51,14 @@ func.func @matmul_transpose_lhs(%x: tensor<8x4xf32>, %w: tensor<8x16xf32>) -> te
 
 // -----
 
+// A transposed B: the panel's 16 columns are 16 rows of W, loaded and
+// transposed in registers (16 x 16).
 // CHECK-LABEL: func.func @matmul_transpose_rhs(
 // CHECK-SAME: [[W:%[a-z0-9_]+]]: tensor<16x8xf32>)
-// CHECK: outs(%{{.+}} : tensor<1x1x8x16xf32>)
-// CHECK: [[C:%.+]] = arith.minui %{{.+}}, %c15_i32{{[_0-9]*}} : i32
-// CHECK: [[K:%.+]] = arith.minui %{{.+}}, %c7_i32{{[_0-9]*}} : i32
-// CHECK-DAG: [[CI:%.+]] = arith.index_cast [[C]] : i32 to index
-// CHECK-DAG: [[KI:%.+]] = arith.index_cast [[K]] : i32 to index
-// CHECK: tensor.extract [[W]]{{\[}}[[CI]], [[KI]]] : tensor<16x8xf32>
+// CHECK: scf.for {{.+}} -> (tensor<1x1x16x16xf32>)
+// CHECK-COUNT-16: vector.transfer_read [[W]]{{.+}} : tensor<16x8xf32>, vector<16xf32>
+// CHECK: vector.transpose %{{.+}}, [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+// CHECK-COUNT-16: vector.transfer_write
 func.func @matmul_transpose_rhs(%x: tensor<4x8xf32>, %w: tensor<16x8xf32>) -> tensor<4x16xf32> {
   %y = logbtq.matmul %x, %w {transpose_rhs} : tensor<4x8xf32>, tensor<16x8xf32> -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
@@ -76,8 +68,10 @@ func.func @matmul_transpose_rhs(%x: tensor<4x8xf32>, %w: tensor<16x8xf32>) -> te
 
 // CHECK-LABEL: func.func @matmul_transpose_both(
 // CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<8x4xf32>, [[W:%[a-z0-9_]+]]: tensor<16x8xf32>)
-// CHECK: tensor.extract [[X]]{{\[}}%{{.+}}, %{{.+}}] : tensor<8x4xf32>
-// CHECK: tensor.extract [[W]]{{\[}}%{{.+}}, %{{.+}}] : tensor<16x8xf32>
+// CHECK: [[COLS:%.+]] = tensor.expand_shape [[X]] {{.+}} into tensor<1x8x4xf32>
+// CHECK: vector.transfer_read [[W]]{{.+}} : tensor<16x8xf32>, vector<16xf32>
+// CHECK: vector.transpose
+// CHECK: tensor.extract [[COLS]]
 // CHECK: tensor.collapse_shape {{.+}} into tensor<4x16xf32>
 func.func @matmul_transpose_both(%x: tensor<8x4xf32>, %w: tensor<16x8xf32>) -> tensor<4x16xf32> {
   %y = logbtq.matmul %x, %w {transpose_lhs, transpose_rhs} : tensor<8x4xf32>, tensor<16x8xf32> -> tensor<4x16xf32>

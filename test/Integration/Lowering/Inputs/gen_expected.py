@@ -216,6 +216,17 @@ def linear_cases(rng):
          grid(rng, (3,)), (2, 3), (1, 0, 2, 1), (1, 1))
     conv("conv2d_dilations", grid(rng, (1, 2, 7, 6)), grid(rng, (2, 2, 2, 3)),
          grid(rng, (2,)), (1, 2), (2, 1, 0, 1), (2, 1))
+    # The packed product's edges: 9 rows (a group of 8 chains and one of 1),
+    # a depth of 37 (three 16-step blocks of a transposed panel, the last
+    # partial), 35 columns (three panels, the last partial).
+    a, b = grid(rng, (9, 37)), grid(rng, (35, 37))
+    cases.append(Case("matmul_transpose_rhs_edges", "a @ b.T",
+                      "logbtq.matmul {0}, {1} {{transpose_rhs}} : {T0}, {T1} -> {R}",
+                      [a, b], npf(t(a) @ t(b).T)))
+    a, b = grid(rng, (37, 9)), grid(rng, (37, 35))
+    cases.append(Case("matmul_transpose_lhs_edges", "a.T @ b",
+                      "logbtq.matmul {0}, {1} {{transpose_lhs}} : {T0}, {T1} -> {R}",
+                      [a, b], npf(t(a).T @ t(b))))
     return cases
 
 

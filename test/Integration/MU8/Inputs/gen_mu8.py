@@ -294,6 +294,15 @@ def test_integer_kernels(m, rng):
     kernel(m, "matmul panel edges", [(a, -1), (b, 1)], [-1, 1],
            "logbtq.matmul %a0, %a1 {transpose_rhs} : tensor<6x97xf32>, tensor<19x97xf32> -> tensor<6x19xf32>",
            [6, 19], y, o)
+    # The other packers' edges: A read transposed (pairs of two rows of
+    # it) with an odd depth, 21 rows (two groups of 8 chains and one of 5),
+    # B read in place over three panels, the last one partial.
+    a, b = rand_codes(rng, (33, 21)), rand_codes(rng, (33, 35))
+    acc = grid(a).T @ grid(b)
+    y, o = finish(acc, 1, -2)
+    kernel(m, "matmul transposed lhs edges", [(a, 1), (b, -2)], [1, -2],
+           "logbtq.matmul %a0, %a1 {transpose_lhs} : tensor<33x21xf32>, tensor<33x35xf32> -> tensor<21x35xf32>",
+           [21, 35], y, o)
     # All +-127 at the int32 boundary: 31 full-scale products of one sign fit
     # (31 * 2^26), 32 reach 2^31 (one past int32: an overflow), and 32 of
     # opposite signs reach -2^31 exactly (no overflow). Row r uses depth
