@@ -661,6 +661,35 @@ Value packDensePairs(OpBuilder &b, Location loc, Value lhs, bool transposed,
                  });
 }
 
+/// Steps `at .. at + 15` of the panel `t` (`[1, 1, steps, 16]`, steps a
+/// multiple of 16) from the 16 columns `col .. col + 15` of a transposed
+/// B, which are rows of its tensor: `rowAt(column, at)` loads 16 lanes of
+/// one along the depth, and the 16 x 16 matrix they form is transposed in
+/// registers.
+Value writeTransposedSteps(
+    OpBuilder &b, Location loc, Value t, Value col, Value at,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> rowAt) {
+  Value c0 = indexConstant(b, loc, 0);
+  Type element = cast<RankedTensorType>(t.getType()).getElementType();
+  auto square = VectorType::get({kPanelWidth, kPanelWidth}, element);
+  Value rows = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(square, b.getZeroAttr(element)));
+  for (int64_t lane = 0; lane < kPanelWidth; ++lane) {
+    Value column = arith::AddIOp::create(b, loc, col,
+                                         indexConstant(b, loc, lane));
+    rows = vector::InsertOp::create(b, loc, rowAt(b, loc, column, at), rows,
+                                    lane);
+  }
+  Value bySteps =
+      vector::TransposeOp::create(b, loc, rows, ArrayRef<int64_t>{1, 0});
+  for (int64_t step = 0; step < kPanelWidth; ++step) {
+    Value to = arith::AddIOp::create(b, loc, at, indexConstant(b, loc, step));
+    t = writeLanes(b, loc, vector::ExtractOp::create(b, loc, bySteps, step),
+                   t, ValueRange{c0, c0, to, c0});
+  }
+  return t;
+}
+
 /// The panel `[1, 1, pairs16, 16]` of 16-column block `block` of B from
 /// `rhs` (2-D int16, `[depth, cols]`, or `[cols, depth]` when transposed).
 /// Transposed, the block's 16 columns are rows of `rhs`: 16 loads of 16
@@ -679,29 +708,16 @@ Value packDensePanel(OpBuilder &b, Location loc, Value rhs, bool transposed,
                      return writeLanes(nb, l, columnPairs(nb, l, rhs, p, col),
                                        t, ValueRange{c0, c0, p, c0});
                    });
-  auto square = VectorType::get({kPanelWidth, kPanelWidth}, i32);
-  return forEach(
-      b, loc, pairs, kPanelWidth, panel,
-      [&](OpBuilder &nb, Location l, Value p, Value t) {
-        Value words = arith::ConstantOp::create(
-            nb, l, DenseElementsAttr::get(square, nb.getI32IntegerAttr(0)));
-        for (int64_t lane = 0; lane < kPanelWidth; ++lane) {
-          Value row = arith::AddIOp::create(nb, l, col,
-                                            indexConstant(nb, l, lane));
-          words = vector::InsertOp::create(nb, l, rowPairs(nb, l, rhs, row, p),
-                                           words, lane);
-        }
-        Value byPair = vector::TransposeOp::create(nb, l, words,
-                                                   ArrayRef<int64_t>{1, 0});
-        for (int64_t step = 0; step < kPanelWidth; ++step) {
-          Value at = arith::AddIOp::create(nb, l, p,
-                                           indexConstant(nb, l, step));
-          t = writeLanes(nb, l, vector::ExtractOp::create(nb, l, byPair, step),
-                         t, ValueRange{c0, c0, at, c0});
-        }
-        return t;
-      });
+  return forEach(b, loc, pairs, kPanelWidth, panel,
+                 [&](OpBuilder &nb, Location l, Value p, Value t) {
+                   return writeTransposedSteps(
+                       nb, l, t, col, p,
+                       [&](OpBuilder &rb, Location rl, Value row, Value at) {
+                         return rowPairs(rb, rl, rhs, row, at);
+                       });
+                 });
 }
+
 /// The float panel `[1, 1, depth16, 16]` of block `block` of B from `rhs`
 /// (2-D f32, `[depth, cols]`, or `[cols, depth]` when transposed): one
 /// load of 16 columns per step, or 16 x 16 transposes of 16 row loads.
@@ -735,28 +751,10 @@ Value packFloatPanel(OpBuilder &b, Location loc, Value rhs, bool transposed,
                      return writeLanes(nb, l, read(nb, l, r, col), t,
                                        ValueRange{c0, c0, r, c0});
                    });
-  auto square = VectorType::get({kPanelWidth, kPanelWidth}, f32);
-  return forEach(
-      b, loc, depth, kPanelWidth, panel,
-      [&](OpBuilder &nb, Location l, Value r, Value t) {
-        Value rows = arith::ConstantOp::create(
-            nb, l, DenseElementsAttr::get(square, nb.getF32FloatAttr(0.0f)));
-        for (int64_t lane = 0; lane < kPanelWidth; ++lane) {
-          Value row = arith::AddIOp::create(nb, l, col,
-                                            indexConstant(nb, l, lane));
-          rows = vector::InsertOp::create(nb, l, read(nb, l, row, r), rows,
-                                          lane);
-        }
-        Value byStep = vector::TransposeOp::create(nb, l, rows,
-                                                   ArrayRef<int64_t>{1, 0});
-        for (int64_t step = 0; step < kPanelWidth; ++step) {
-          Value at = arith::AddIOp::create(nb, l, r,
-                                           indexConstant(nb, l, step));
-          t = writeLanes(nb, l, vector::ExtractOp::create(nb, l, byStep, step),
-                         t, ValueRange{c0, c0, at, c0});
-        }
-        return t;
-      });
+  return forEach(b, loc, depth, kPanelWidth, panel,
+                 [&](OpBuilder &nb, Location l, Value r, Value t) {
+                   return writeTransposedSteps(nb, l, t, col, r, read);
+                 });
 }
 } // namespace
 
