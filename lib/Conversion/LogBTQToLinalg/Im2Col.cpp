@@ -145,7 +145,6 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
   SmallVector<int64_t> everyStride;
   for (int64_t lane = 0; lane < kPanelWidth; ++lane)
     everyStride.push_back(lane * stride);
-  auto lanes = VectorType::get({kPanelWidth}, laneType);
   Value tapOffsets = tapTable(b, loc, g, taps, integer ? 2 * steps : steps);
   auto packTile = [&](OpBuilder &tb, Location tl, Value n,
                       Value block) -> Value {
@@ -193,16 +192,8 @@ Value packedConvRows(OpBuilder &b, Location loc, Value input, Value filter,
                        nb, l, step, arith::ConstantIndexOp::create(nb, l, 2));
                    Value second = arith::AddIOp::create(
                        nb, l, first, arith::ConstantIndexOp::create(nb, l, 1));
-                   Value low = arith::ExtUIOp::create(nb, l, lanes,
-                                                      readTap(nb, l, first));
-                   Value high = arith::ExtUIOp::create(
-                       nb, l, lanes, readTap(nb, l, second));
-                   Value shift = vector::BroadcastOp::create(
-                       nb, l, lanes,
-                       arith::ConstantIntOp::create(nb, l, nb.getI32Type(),
-                                                    16));
-                   word = arith::OrIOp::create(
-                       nb, l, low, arith::ShLIOp::create(nb, l, high, shift));
+                   word = mergeInt16Pairs(nb, l, readTap(nb, l, first),
+                                          readTap(nb, l, second));
                  } else {
                    word = readTap(nb, l, step);
                  }

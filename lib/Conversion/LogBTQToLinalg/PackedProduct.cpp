@@ -406,6 +406,19 @@ Value integerProduct(OpBuilder &b, Location loc, const ProductShape &shape,
 }
 } // namespace
 
+Value lowering::mergeInt16Pairs(OpBuilder &b, Location loc, Value low,
+                                Value high) {
+  auto words = VectorType::get(cast<VectorType>(low.getType()).getShape(),
+                               b.getI32Type());
+  Value shift = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(words, b.getI32IntegerAttr(16)));
+  return arith::OrIOp::create(
+      b, loc, arith::ExtUIOp::create(b, loc, words, low),
+      arith::ShLIOp::create(b, loc,
+                            arith::ExtUIOp::create(b, loc, words, high),
+                            shift));
+}
+
 Value lowering::createPackedProduct(OpBuilder &b, Location loc,
                                     ProductShape shape, bool lhsBatched,
                                     GridElementFn lhs, GridElementFn rhs) {
@@ -556,36 +569,26 @@ namespace {
 
 int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
-/// `n` int16 of row `row` of the 2-D `grid` from column `col`: 0 past the
-/// row's end, and all 0 when `row` is `rows` or beyond (an odd depth's
-/// pad; the read itself is clamped into the tensor).
-Value readRow(OpBuilder &b, Location loc, Value grid, Value row, Value col,
+/// `n` elements of row `row` of the 2-D `tensor` from column `col`: 0 past
+/// the row's end, and all 0 when `row` is past the last row (an odd depth's
+/// pad, columns beyond B's last; the read itself is clamped into the
+/// tensor).
+Value readRow(OpBuilder &b, Location loc, Value tensor, Value row, Value col,
               int64_t n) {
-  int64_t rows = cast<RankedTensorType>(grid.getType()).getDimSize(0);
-  Type i16 = b.getI16Type();
-  Value zero = arith::ConstantIntOp::create(b, loc, i16, 0);
-  Value last = indexConstant(b, loc, rows - 1);
+  auto type = cast<RankedTensorType>(tensor.getType());
+  auto lanes = VectorType::get({n}, type.getElementType());
+  Value zero = arith::ConstantOp::create(
+      b, loc, b.getZeroAttr(type.getElementType()));
+  Value last = indexConstant(b, loc, type.getDimSize(0) - 1);
   Value v = vector::TransferReadOp::create(
-      b, loc, VectorType::get({n}, i16), grid,
+      b, loc, lanes, tensor,
       ValueRange{arith::MinUIOp::create(b, loc, row, last), col}, zero,
       ArrayRef<bool>{false});
   Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, row,
                                        last);
-  return arith::SelectOp::create(
-      b, loc, inside, v,
-      vector::BroadcastOp::create(b, loc, VectorType::get({n}, i16), zero));
-}
-
-/// 16 words `low | high << 16` of two vectors of 16 int16.
-Value mergePairs(OpBuilder &b, Location loc, Value low, Value high) {
-  auto lanes = VectorType::get({kPanelWidth}, b.getI32Type());
-  Value shift = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(lanes, b.getI32IntegerAttr(16)));
-  return arith::OrIOp::create(
-      b, loc, arith::ExtUIOp::create(b, loc, lanes, low),
-      arith::ShLIOp::create(b, loc,
-                            arith::ExtUIOp::create(b, loc, lanes, high),
-                            shift));
+  return arith::SelectOp::create(b, loc, inside, v,
+                                 vector::BroadcastOp::create(b, loc, lanes,
+                                                             zero));
 }
 
 /// 16 pairs of row `row` of `grid` from pair `pair`: one load of 32 int16.
@@ -601,7 +604,7 @@ Value columnPairs(OpBuilder &b, Location loc, Value grid, Value pair,
                   Value col) {
   Value first = arith::MulIOp::create(b, loc, pair, indexConstant(b, loc, 2));
   Value second = arith::AddIOp::create(b, loc, first, indexConstant(b, loc, 1));
-  return mergePairs(b, loc, readRow(b, loc, grid, first, col, kPanelWidth),
+  return mergeInt16Pairs(b, loc, readRow(b, loc, grid, first, col, kPanelWidth),
                     readRow(b, loc, grid, second, col, kPanelWidth));
 }
 
@@ -729,21 +732,8 @@ Value packFloatPanel(OpBuilder &b, Location loc, Value rhs, bool transposed,
                                     indexConstant(b, loc, kPanelWidth));
   int64_t steps = roundUp(depth, kPanelWidth);
   Value panel = createEmpty(b, loc, {1, 1, steps, kPanelWidth}, f32);
-  auto lanes = VectorType::get({kPanelWidth}, f32);
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  int64_t rhsRows = cast<RankedTensorType>(rhs.getType()).getDimSize(0);
-  Value last = indexConstant(b, loc, rhsRows - 1);
-  // 16 elements of row `row` from `at` (0 past the row's end; all 0 for a
-  // row beyond the last).
-  auto read = [&](OpBuilder &nb, Location l, Value row, Value at) -> Value {
-    Value v = vector::TransferReadOp::create(
-        nb, l, lanes, rhs,
-        ValueRange{arith::MinUIOp::create(nb, l, row, last), at}, zero,
-        ArrayRef<bool>{false});
-    Value inside =
-        arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ule, row, last);
-    return arith::SelectOp::create(
-        nb, l, inside, v, vector::BroadcastOp::create(nb, l, lanes, zero));
+  auto read = [&](OpBuilder &nb, Location l, Value row, Value at) {
+    return readRow(nb, l, rhs, row, at, kPanelWidth);
   };
   if (!transposed)
     return forEach(b, loc, depth, 1, panel,

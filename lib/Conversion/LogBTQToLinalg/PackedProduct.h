@@ -102,6 +102,11 @@ Value createMatmulProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
                           bool transposeLhs, bool transposeRhs,
                           ProductKind kind);
 
+/// The words `low | high << 16` of two vectors of int16 (zero-extended):
+/// pairs of int16 as one `vpdpwssd` operand lane each, the first in the low
+/// half.
+Value mergeInt16Pairs(OpBuilder &b, Location loc, Value low, Value high);
+
 /// Lanes of the product's accumulators (int32 lanes of a 512-bit vector).
 constexpr int64_t kPanelWidth = 16;
 /// `vpdpwssd` steps an int32 lane takes before it is widened to int64.
