@@ -20,6 +20,9 @@ namespace {
 /// keeps size arithmetic on a corrupt header from overflowing.
 constexpr int64_t kMaxCount = int64_t(1) << 40;
 
+/// Version 1's header: the present one without the lr schedule.
+constexpr int64_t kV1HeaderBytes = 208;
+
 /// Appends little-endian fields, whatever the host's byte order.
 class Writer {
 public:
@@ -189,6 +192,21 @@ Error saveCheckpoint(const std::string &path, const Model &model,
   w.f64(state.tMax);
   for (double c : state.counters.sums)
     w.f64(c);
+  const LrSchedule &lr = state.lrSchedule;
+  w.u32(uint32_t(lr.kind));
+  w.u32(lr.decayLast ? 1 : 0);
+  w.f64(lr.lr);
+  w.f64(lr.lrMin);
+  w.f64(lr.decayFactor);
+  w.i64(lr.warmupSteps);
+  w.i64(lr.epochs);
+  if (lr.decayEpochs.size() > kMaxLrDecayEpochs)
+    return makeError("internal error: ", lr.decayEpochs.size(),
+                     " lr decay epochs");
+  w.u32(uint32_t(lr.decayEpochs.size()));
+  w.u32(0);
+  for (size_t i = 0; i < kMaxLrDecayEpochs; ++i)
+    w.i64(i < lr.decayEpochs.size() ? lr.decayEpochs[i] : 0);
   if (int64_t(w.bytes.size()) != kCheckpointHeaderBytes)
     return makeError("internal error: checkpoint header of ", w.bytes.size(),
                      " bytes");
@@ -215,29 +233,35 @@ Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
   size_t magicBytes = std::min(bytes.size(), sizeof kCheckpointMagic);
   if (std::memcmp(bytes.data(), kCheckpointMagic, magicBytes) != 0)
     return fail("not a logbtq checkpoint (bad magic; expected 'LOGBTQCK')");
-  if (size < kCheckpointHeaderBytes + 4)
+  // The smallest header (version 1's) first, to read the version.
+  if (size < kV1HeaderBytes + 4)
     return fail("truncated (", size, " bytes, less than the ",
-                kCheckpointHeaderBytes + 4, " of a header and checksum)");
+                kV1HeaderBytes + 4, " of a header and checksum)");
 
   Reader r(bytes);
   r.pos = sizeof kCheckpointMagic;
   uint32_t version = r.u32();
-  if (version != kCheckpointVersion)
+  if (version != kCheckpointVersion && version != 1)
     return fail("unsupported format version ", version, " (this runtime reads ",
-                kCheckpointVersion, ")");
+                "1 and ", kCheckpointVersion, ")");
+  const int64_t headerSize =
+      version == 1 ? kV1HeaderBytes : kCheckpointHeaderBytes;
+  if (size < headerSize + 4)
+    return fail("truncated (", size, " bytes, less than the ", headerSize + 4,
+                " of a header and checksum)");
   uint32_t headerBytes = r.u32();
   uint64_t hash = r.u64();
   uint32_t quant = r.u32();
   int32_t weightExponent = int32_t(r.u32());
   int64_t paramCount = r.i64();
   int64_t rangeCount = r.i64();
-  if (headerBytes != kCheckpointHeaderBytes || quant > 1 || paramCount < 0 ||
+  if (headerBytes != uint32_t(headerSize) || quant > 1 || paramCount < 0 ||
       paramCount > kMaxCount || rangeCount < 0 || rangeCount > kMaxCount)
     return fail("corrupt header (header size ", headerBytes, ", quant ", quant,
                 ", ", paramCount, " parameters, ", rangeCount, " ranges)");
   int64_t elementSize = quant == uint32_t(QuantKind::MU8) ? 1 : 4;
-  int64_t expected = kCheckpointHeaderBytes + 2 * paramCount * elementSize +
-                     4 * rangeCount + 4;
+  int64_t expected =
+      headerSize + 2 * paramCount * elementSize + 4 * rangeCount + 4;
   if (size < expected)
     return fail("truncated (", size, " bytes; its header promises ", expected,
                 ")");
@@ -279,11 +303,36 @@ Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
   if (state.epochsDone < 0 || state.step < 0 || state.trainSamples < 0)
     return fail("corrupt header (", state.epochsDone, " epochs, step ",
                 state.step, ")");
+  state.hasLrSchedule = version != 1;
+  if (state.hasLrSchedule) {
+    LrSchedule &lr = state.lrSchedule;
+    uint32_t kind = r.u32();
+    uint32_t flags = r.u32();
+    lr.kind = LrScheduleKind(kind);
+    lr.decayLast = flags & 1;
+    lr.lr = r.f64();
+    lr.lrMin = r.f64();
+    lr.decayFactor = r.f64();
+    lr.warmupSteps = r.i64();
+    lr.epochs = r.i64();
+    uint32_t decays = r.u32();
+    r.u32();
+    if (kind > 1 || flags > 1 || decays > kMaxLrDecayEpochs ||
+        lr.warmupSteps < 0 || lr.epochs < 0)
+      return fail("corrupt header (lr schedule kind ", kind, ", flags ", flags,
+                  ", ", decays, " decay epochs, ", lr.warmupSteps,
+                  " warm-up steps)");
+    for (size_t i = 0; i < kMaxLrDecayEpochs; ++i) {
+      int64_t e = r.i64();
+      if (i < decays)
+        lr.decayEpochs.push_back(e);
+    }
+  }
 
-  const unsigned char *params = bytes.data() + kCheckpointHeaderBytes;
+  const unsigned char *params = bytes.data() + headerSize;
   const unsigned char *momentum = params + model.stateBytes();
   Reader rr(bytes);
-  rr.pos = size_t(kCheckpointHeaderBytes + 2 * model.stateBytes());
+  rr.pos = size_t(headerSize + 2 * model.stateBytes());
   std::vector<int32_t> ranges(static_cast<size_t>(rangeCount));
   for (int32_t &v : ranges)
     v = int32_t(rr.u32());

@@ -96,6 +96,7 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
     };
   };
 
+  bool decayFactorGiven = false;
   // Flags with a value.
   std::map<std::string, Handler> valued = {
       {"--data", text(o.dataDir)},
@@ -129,14 +130,31 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
       {"--metrics", text(o.metricsPath)},
       {"--save", text(o.savePath)},
       {"--resume", text(o.resumePath)},
+      {"--stop-after", optionalCount(o.stopAfter)},
       {"--lr-decay-epochs",
        [&](const std::string &f, const std::string &v) {
          return parseEpochList(f, v, o.lrDecayEpochs);
        }},
       {"--lr-decay-factor",
        [&](const std::string &f, const std::string &v) {
+         decayFactorGiven = true;
          return parseNumber(f, v, o.lrDecayFactor, /*positive=*/true);
        }},
+      {"--lr-schedule",
+       [&](const std::string &f, const std::string &v) {
+         if (v == "step")
+           o.lrSchedule = LrScheduleKind::Step;
+         else if (v == "cosine")
+           o.lrSchedule = LrScheduleKind::Cosine;
+         else
+           return makeError(f, ": '", v, "' is not one of: step, cosine");
+         return Error::success();
+       }},
+      {"--lr-min",
+       [&](const std::string &f, const std::string &v) {
+         return parseNumber(f, v, o.lrMin, /*positive=*/false);
+       }},
+      {"--warmup-steps", count(o.warmupSteps)},
       {"--barrier-t0", positive(o.barrierT0)},
       {"--barrier-gamma", positive(o.barrierGamma)},
       {"--barrier-t-max", positive(o.barrierTMax)},
@@ -195,6 +213,15 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
 
   if (o.help || o.printModel)
     return o;
+  if (o.lrSchedule == LrScheduleKind::Cosine &&
+      (!o.lrDecayEpochs.empty() || o.lrDecayLast || decayFactorGiven))
+    return makeError("--lr-decay-epochs, --lr-decay-factor and "
+                     "--lr-decay-last go with --lr-schedule step, not cosine");
+  if (o.lrMin > o.lr)
+    return makeError("--lr-min ", o.lrMin, " is above --lr ", o.lr);
+  if (o.lrDecayEpochs.size() > kMaxLrDecayEpochs)
+    return makeError("--lr-decay-epochs: at most ", kMaxLrDecayEpochs,
+                     " epochs, got ", o.lrDecayEpochs.size());
   bool stepDump = !o.stepInputs.empty() || !o.dumpDir.empty();
   if (stepDump) {
     if (o.stepInputs.empty())
@@ -259,6 +286,11 @@ Training:
                         epochs (1-based) on
   --lr-decay-factor F   the factor of each decay (default 0.1)
   --lr-decay-last       also decay at the last epoch
+  --lr-schedule step|cosine
+                        step (default): the decay flags above; cosine: from
+                        --lr down to --lr-min over the run, step by step
+  --lr-min X            where the cosine schedule ends (default 0)
+  --warmup-steps N      ramp the rate up linearly over the first N steps
   --seed S              seed of the per-epoch shuffle (default 0)
   --threads N           threads of the big loops (default: every core); the
                         results do not depend on it
@@ -271,6 +303,8 @@ Checkpoints:
   --resume FILE         continue from a checkpoint: the run goes on exactly as
                         if it had not stopped (give the same flags; --epochs is
                         the total)
+  --stop-after N        stop after epoch N of the --epochs run (with --save,
+                        to go on later with --resume and the same flags)
 
 Output:
   --quiet               only the per-epoch lines and the final result

@@ -96,26 +96,6 @@ std::string epochLine(const EpochResult &r, int64_t epochs, bool quantized) {
   return s;
 }
 
-/// "x0.1 from epochs 3,5 and in the last epoch", or "" without decay.
-std::string decayText(const TrainerOptions &o) {
-  std::vector<std::string> parts;
-  if (!o.lrDecayEpochs.empty()) {
-    std::string list;
-    for (int64_t e : o.lrDecayEpochs)
-      list += (list.empty() ? "" : ",") + std::to_string(e);
-    parts.push_back(std::string("from epoch") +
-                    (o.lrDecayEpochs.size() > 1 ? "s " : " ") + list);
-  }
-  if (o.lrDecayLast)
-    parts.push_back("in the last epoch");
-  if (parts.empty())
-    return "";
-  std::string s = formatString(" (x%g ", o.lrDecayFactor) + parts[0];
-  for (size_t i = 1; i < parts.size(); ++i)
-    s += " and " + parts[i];
-  return s + ")";
-}
-
 /// Progress within an epoch after `done` of `batches` batches.
 std::string progressLine(const EpochResult &r, int64_t epochs, int64_t done,
                          int64_t batches, double lossSum, double correct,
@@ -150,6 +130,11 @@ Error checkResumable(const std::string &path, const RunState &saved,
     return fail("written by a run with ", saved.trainSamples,
                 " training samples, this run has ", now.trainSamples,
                 " (give the same --train-limit)");
+  if (saved.hasLrSchedule && !(saved.lrSchedule == now.lrSchedule))
+    return fail("written by a run with lr schedule ",
+                saved.lrSchedule.describe(), ", this run has ",
+                now.lrSchedule.describe(), " (give the same --lr* and "
+                "--warmup-steps flags)");
   if (saved.t0 != now.t0 || saved.gamma != now.gamma || saved.tMax != now.tMax)
     return fail(formatString("written by a run with barrier schedule t0 %g "
                              "gamma %g t_max %g, this run has t0 %g gamma %g "
@@ -163,19 +148,6 @@ Error checkResumable(const std::string &path, const RunState &saved,
 
 double barrierT(const BarrierInfo &barrier, int64_t epoch) {
   return std::min(barrier.tMax, barrier.t0 * std::pow(barrier.gamma, epoch));
-}
-
-double learningRate(const TrainerOptions &options, int64_t epoch) {
-  double lr = options.lr;
-  bool listed = false;
-  for (int64_t e : options.lrDecayEpochs)
-    if (e <= epoch + 1) {
-      lr *= options.lrDecayFactor;
-      listed |= e == epoch + 1;
-    }
-  if (options.lrDecayLast && epoch == options.epochs - 1 && !listed)
-    lr *= options.lrDecayFactor;
-  return lr;
 }
 
 double peakRssMiB() {
@@ -242,13 +214,18 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
   state.t0 = barrier.t0;
   state.gamma = barrier.gamma;
   state.tMax = barrier.tMax;
+  state.lrSchedule = lrScheduleOf(options);
   if (!options.resumePath.empty()) {
     Expected<RunState> saved = loadCheckpoint(options.resumePath, model);
     if (!saved)
       return saved.error();
     if (Error e = checkResumable(options.resumePath, *saved, state))
       return e;
+    LrSchedule schedule = state.lrSchedule;
     state = *saved;
+    // A version-1 checkpoint has no schedule: this run's goes on.
+    state.lrSchedule = schedule;
+    state.hasLrSchedule = true;
   }
 
   std::ofstream metrics;
@@ -272,10 +249,13 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
                           "different %lld each time)",
                           (long long)dropped, (long long)trainSplit.count,
                           (long long)dropped);
+    if (options.stopAfter && *options.stopAfter < options.epochs)
+      out << formatString("; this run stops after epoch %lld",
+                          (long long)*options.stopAfter);
     out << "\n"
-        << formatString("schedule: lr %g%s, barrier t = min(%g, %g * %g^epoch)"
+        << formatString("schedule: lr %s, barrier t = min(%g, %g * %g^epoch)"
                         " (lambda %g, bound %g), seed %llu",
-                        options.lr, decayText(options).c_str(), barrier.tMax,
+                        state.lrSchedule.describe().c_str(), barrier.tMax,
                         barrier.t0, barrier.gamma, barrier.lambda,
                         barrier.bound, (unsigned long long)options.seed)
         << "\n";
@@ -303,12 +283,13 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
   }
 
   std::vector<EpochResult> history;
-  for (int64_t epoch = state.epochsDone; epoch < options.epochs; ++epoch) {
+  const int64_t lastEpoch =
+      std::min(options.epochs, options.stopAfter.value_or(options.epochs));
+  for (int64_t epoch = state.epochsDone; epoch < lastEpoch; ++epoch) {
     Clock::time_point epochStart = Clock::now();
     EpochResult r;
     r.epoch = epoch + 1;
     r.t = barrierT(barrier, epoch);
-    r.lr = learningRate(options, epoch);
 
     std::vector<int64_t> order =
         epochOrder(trainSplit.count, options.seed, uint64_t(epoch));
@@ -317,6 +298,8 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     for (int64_t b = 0; b < batches; ++b) {
       gatherBatch(trainSplit, order.data() + b * batch, batch, model.inputs(),
                   model.labels());
+      // The epoch reports the rate of its last step.
+      r.lr = state.lrSchedule.at(state.step, batches);
       Expected<StepStats> stats =
           model.trainStep(float(r.lr), float(r.t), state.step);
       if (!stats)

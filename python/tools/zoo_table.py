@@ -11,7 +11,7 @@ model cannot leave a stale count in the docs: rerun this script and paste.
 Parameters are the scalars of the initializers of python/logbtq/models.py
 (every initializer of a zoo model is a parameter; docs/ONNX.md). A
 checkpoint's size is the formula of docs/Runtime.md ("Checkpoints"): a
-208-byte header, the parameters and the momentum (4 bytes per element in
+328-byte header, the parameters and the momentum (4 bytes per element in
 float32, 1 in MU8), one int32 momentum range per parameter tensor, and a
 4-byte CRC32.
 """
@@ -24,7 +24,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from logbtq import models  # noqa: E402
 
-CHECKPOINT_HEADER_BYTES = 208
+CHECKPOINT_HEADER_BYTES = 328
 CHECKPOINT_CRC_BYTES = 4
 RANGE_BYTES = 4
 

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 
 #include <cstring>
+#include <zlib.h>
 #include <filesystem>
 #include <fstream>
 
@@ -215,7 +216,7 @@ TEST(Checkpoint, CommandLineResumeAppendsMetrics) {
   EXPECT_TRUE(contains(loud.out, "resumed: " + ck + " after epoch 2 (step 20)"))
       << loud.out;
   EXPECT_TRUE(contains(loud.out, "checkpoints: " + dir.file("d.ck") +
-                                     " after every epoch (15926 bytes)"))
+                                     " after every epoch (16046 bytes)"))
       << loud.out;
   // Nothing left to train: the parameters are evaluated and saved as they are.
   EXPECT_EQ(logbtq::testing::readBytes(dir.file("d.ck")),
@@ -245,6 +246,14 @@ std::unique_ptr<Model> savedModel(const ModelEntryPoints &entry,
   state.gamma = 1.1;
   state.tMax = 100;
   state.counters.sums[1] = 17;
+  state.lrSchedule.kind = LrScheduleKind::Cosine;
+  state.lrSchedule.lr = 0.2;
+  state.lrSchedule.lrMin = 0.001;
+  state.lrSchedule.warmupSteps = 40;
+  state.lrSchedule.epochs = 9;
+  state.lrSchedule.decayEpochs = {2, 7};
+  state.lrSchedule.decayFactor = 0.3;
+  state.lrSchedule.decayLast = true;
   EXPECT_FALSE(saveCheckpoint(path, *model, state));
   return model;
 }
@@ -257,7 +266,7 @@ TEST(Checkpoint, RoundTripsTheStateAndSize) {
     RunState state;
     std::unique_ptr<Model> saved = savedModel(entry, path, state);
     // Header, params and momentum, 3 ranges, CRC.
-    int64_t expected = 208 + 2 * 7851 * (mu8 ? 1 : 4) + 3 * 4 + 4;
+    int64_t expected = 328 + 2 * 7851 * (mu8 ? 1 : 4) + 3 * 4 + 4;
     EXPECT_EQ(checkpointBytes(*saved), expected);
     EXPECT_EQ(int64_t(std::filesystem::file_size(path)), expected);
     EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
@@ -275,6 +284,16 @@ TEST(Checkpoint, RoundTripsTheStateAndSize) {
     EXPECT_EQ(got->lr, 0.01);
     EXPECT_EQ(got->gamma, 1.1);
     EXPECT_EQ(got->counters.sums, state.counters.sums);
+    EXPECT_TRUE(got->hasLrSchedule);
+    const LrSchedule &lr = got->lrSchedule;
+    EXPECT_EQ(lr.kind, LrScheduleKind::Cosine);
+    EXPECT_EQ(lr.lr, 0.2);
+    EXPECT_EQ(lr.lrMin, 0.001);
+    EXPECT_EQ(lr.warmupSteps, 40);
+    EXPECT_EQ(lr.epochs, 9);
+    EXPECT_EQ(lr.decayEpochs, (std::vector<int64_t>{2, 7}));
+    EXPECT_EQ(lr.decayFactor, 0.3);
+    EXPECT_TRUE(lr.decayLast);
     EXPECT_EQ(paramBytes(*loaded), paramBytes(*saved));
     EXPECT_EQ(momentumBytes(*loaded), momentumBytes(*saved));
     EXPECT_EQ(ranges(*loaded), ranges(*saved));
@@ -303,7 +322,7 @@ TEST(Checkpoint, RefusesDamagedFilesAndOtherModels) {
   const std::string prefix = "checkpoint " + path + ": ";
 
   std::vector<unsigned char> flipped = good;
-  flipped[208 + 100] ^= 0x10; // a parameter code
+  flipped[kCheckpointHeaderBytes + 100] ^= 0x10; // a parameter code
   std::string e = loadError(flipped);
   EXPECT_EQ(e.rfind(prefix + "checksum mismatch (stored 0x", 0), 0u) << e;
   EXPECT_TRUE(contains(e, "): the file is corrupt")) << e;
@@ -315,7 +334,7 @@ TEST(Checkpoint, RefusesDamagedFilesAndOtherModels) {
 
   std::vector<unsigned char> truncated(good.begin(), good.end() - 10);
   EXPECT_EQ(loadError(truncated),
-            prefix + "truncated (15916 bytes; its header promises 15926)");
+            prefix + "truncated (16036 bytes; its header promises 16046)");
   truncated.resize(100);
   EXPECT_EQ(loadError(truncated),
             prefix + "truncated (100 bytes, less than the 212 of a header "
@@ -326,7 +345,7 @@ TEST(Checkpoint, RefusesDamagedFilesAndOtherModels) {
   std::vector<unsigned char> longer = good;
   longer.push_back(0);
   EXPECT_EQ(loadError(longer),
-            prefix + "15927 bytes, but its header promises 15926 (trailing "
+            prefix + "16047 bytes, but its header promises 16046 (trailing "
                      "data or a corrupt header)");
 
   std::vector<unsigned char> magic = good;
@@ -338,7 +357,7 @@ TEST(Checkpoint, RefusesDamagedFilesAndOtherModels) {
   std::vector<unsigned char> version = good;
   version[8] = 9;
   EXPECT_EQ(loadError(version), prefix + "unsupported format version 9 (this "
-                                         "runtime reads 1)");
+                                         "runtime reads 1 and 2)");
 
   // A checkpoint of the f32 model offered to the MU8 one.
   std::string other = dir.file("f32.ck");
@@ -389,6 +408,16 @@ TEST(Checkpoint, RefusesARunThatCannotContinueIt) {
       {{"--train-limit", "80", "--seed", "5"},
        "written by a run with 64 training samples, this run has 80 (give the "
        "same --train-limit)"},
+      {{"--train-limit", "64", "--seed", "5", "--lr-schedule", "cosine"},
+       "written by a run with lr schedule 0.05, this run has cosine from "
+       "0.05 to 0 over 2 epochs (give the same --lr* and --warmup-steps "
+       "flags)"},
+      {{"--train-limit", "64", "--seed", "5", "--warmup-steps", "3"},
+       "written by a run with lr schedule 0.05, this run has 0.05, 3 warm-up "
+       "steps (give the same --lr* and --warmup-steps flags)"},
+      {{"--train-limit", "64", "--seed", "5", "--lr-decay-last"},
+       "written by a run with lr schedule 0.05, this run has 0.05 (x0.1 in "
+       "the last epoch) (give the same --lr* and --warmup-steps flags)"},
       {{"--train-limit", "64", "--seed", "5", "--barrier-gamma", "2"},
        "written by a run with barrier schedule t0 5 gamma 1.1 t_max 100, this "
        "run has t0 5 gamma 2 t_max 100 (give the same --barrier-* flags)"},
@@ -404,6 +433,75 @@ TEST(Checkpoint, RefusesARunThatCannotContinueIt) {
   }
 }
 
+TEST(Checkpoint, ResumesACosineScheduleWithWarmupBitForBit) {
+  // 10 steps per epoch; the warm-up ends in the second epoch, so the
+  // resumed run must both finish it and read the cosine at the right step.
+  TempDir dir;
+  writeSeparableData(dir);
+  std::string a = dir.file("a.ck"), b = dir.file("b.ck");
+  std::vector<std::string> common = {
+      "--data",        dir.path(), "--quiet",       "--train-limit",
+      "160",           "--seed",   "3",             "--lr-schedule",
+      "cosine",        "--lr-min", "0.001",         "--warmup-steps",
+      "13",            "--lr",     "0.2"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = common;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  };
+  RunResult straight =
+      run(with({"--epochs", "3", "--save", a}), fake::mu8EntryPoints());
+  ASSERT_EQ(straight.code, 0) << straight.err;
+  // The cosine reads --epochs: the first part is the 3-epoch run stopped.
+  RunResult first = run(with({"--epochs", "3", "--stop-after", "1", "--save", b}),
+                        fake::mu8EntryPoints());
+  ASSERT_EQ(first.code, 0) << first.err;
+  ASSERT_EQ(lines(first.out).size(), 2u) << first.out;
+  RunResult resumed = run(with({"--epochs", "3", "--resume", b, "--save", b}),
+                          fake::mu8EntryPoints());
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_EQ(readBytes(a), readBytes(b));
+  std::vector<std::string> x = lines(straight.out), y = lines(resumed.out);
+  ASSERT_EQ(x.size(), 4u) << straight.out;
+  ASSERT_EQ(y.size(), 3u) << resumed.out;
+  for (size_t i = 0; i < 3; ++i)
+    EXPECT_EQ(withoutTiming(y[i]), withoutTiming(x[i + 1]));
+  // The epochs report the rate of their last step: 0.2 * 10/13 in the
+  // warm-up, then the cosine over steps 13..29 at steps 19 and 29.
+  EXPECT_TRUE(contains(x[0], "  lr 0.1538  ")) << x[0];
+  EXPECT_TRUE(contains(x[1], "  lr 0.1449  ")) << x[1];
+  EXPECT_TRUE(contains(x[2], "  lr 0.002694  ")) << x[2];
+}
+
+TEST(Checkpoint, ReadsVersionOneWithoutASchedule) {
+  // A version-1 file is today's without the 120 bytes of the lr schedule.
+  TempDir dir;
+  std::string path = dir.file("c.ck");
+  RunState state;
+  std::unique_ptr<Model> saved =
+      savedModel(fake::mu8EntryPoints(), path, state);
+  std::vector<unsigned char> bytes = readBytes(path);
+  bytes.erase(bytes.begin() + 208, bytes.begin() + kCheckpointHeaderBytes);
+  bytes[8] = 1;              // version
+  bytes[12] = 208;           // header size, little-endian
+  bytes[13] = 0;
+  bytes.resize(bytes.size() - 4);
+  uint32_t crc = uint32_t(crc32(0L, bytes.data(), uInt(bytes.size())));
+  for (int i = 0; i < 4; ++i)
+    bytes.push_back((unsigned char)(crc >> (8 * i)));
+  writeBytes(path, bytes);
+
+  std::unique_ptr<Model> loaded = makeModel(fake::mu8EntryPoints());
+  Expected<RunState> got = loadCheckpoint(path, *loaded);
+  ASSERT_TRUE(got) << got.error().message();
+  EXPECT_FALSE(got->hasLrSchedule);
+  EXPECT_EQ(got->step, 123);
+  EXPECT_EQ(got->counters.sums, state.counters.sums);
+  EXPECT_EQ(paramBytes(*loaded), paramBytes(*saved));
+  EXPECT_EQ(momentumBytes(*loaded), momentumBytes(*saved));
+  EXPECT_EQ(ranges(*loaded), ranges(*saved));
+}
+
 TEST(Checkpoint, WritesAtomically) {
   TempDir dir;
   std::string path = dir.file("c.ck");
@@ -413,7 +511,7 @@ TEST(Checkpoint, WritesAtomically) {
   RunState state;
   savedModel(fake::entryPoints(), path, state);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
-  EXPECT_EQ(int64_t(std::filesystem::file_size(path)), 208 + 8 * 7851 + 16);
+  EXPECT_EQ(int64_t(std::filesystem::file_size(path)), 328 + 8 * 7851 + 16);
 
   // The rename fails (the target is a directory): an error, and the
   // temporary file is removed; the directory is untouched.

@@ -133,25 +133,89 @@ TEST(Trainer, Schedules) {
   EXPECT_DOUBLE_EQ(barrierT(b, 2), 6);
   EXPECT_DOUBLE_EQ(barrierT(b, 50), 6);
 
+  // The step schedule, read at an epoch's first and last step (10 steps
+  // per epoch).
   TrainerOptions o;
   o.epochs = 3;
   o.lr = 0.05;
-  EXPECT_DOUBLE_EQ(learningRate(o, 2), 0.05);
+  auto epochRate = [&](int64_t epoch) {
+    LrSchedule s = lrScheduleOf(o);
+    double first = s.at(epoch * 10, 10);
+    EXPECT_EQ(first, s.at(epoch * 10 + 9, 10)) << "epoch " << epoch;
+    return first;
+  };
+  EXPECT_DOUBLE_EQ(epochRate(2), 0.05);
   o.lrDecayLast = true;
-  EXPECT_DOUBLE_EQ(learningRate(o, 1), 0.05);
-  EXPECT_DOUBLE_EQ(learningRate(o, 2), 0.005);
+  EXPECT_DOUBLE_EQ(epochRate(1), 0.05);
+  EXPECT_DOUBLE_EQ(epochRate(2), 0.005);
 
   // Decays at the start of epochs 2 and 4 (1-based), by 0.5; the last
   // epoch (4) is listed already and is not decayed twice.
   o.epochs = 4;
   o.lrDecayEpochs = {2, 4};
   o.lrDecayFactor = 0.5;
-  EXPECT_DOUBLE_EQ(learningRate(o, 0), 0.05);
-  EXPECT_DOUBLE_EQ(learningRate(o, 1), 0.025);
-  EXPECT_DOUBLE_EQ(learningRate(o, 2), 0.025);
-  EXPECT_DOUBLE_EQ(learningRate(o, 3), 0.0125);
+  EXPECT_DOUBLE_EQ(epochRate(0), 0.05);
+  EXPECT_DOUBLE_EQ(epochRate(1), 0.025);
+  EXPECT_DOUBLE_EQ(epochRate(2), 0.025);
+  EXPECT_DOUBLE_EQ(epochRate(3), 0.0125);
   o.lrDecayEpochs = {2};
-  EXPECT_DOUBLE_EQ(learningRate(o, 3), 0.0125); // epoch 2, then the last
+  EXPECT_DOUBLE_EQ(epochRate(3), 0.0125); // epoch 2, then the last
+}
+
+TEST(Trainer, CosineScheduleWithWarmupIsPyTorchs) {
+  // PyTorch 1.13, lr 0.1 on 10 steps: SequentialLR(LinearLR(start_factor
+  // 1/3, total_iters 2), CosineAnnealingLR(T_max 7, eta_min 0.01),
+  // milestones [3]), read before each step.
+  const double torch[10] = {0.03333333333333333,  0.06666666666666667,
+                            0.1,                  0.1,
+                            0.09554359905560886,  0.08305704108364301,
+                            0.06501344202803415,  0.04498655797196586,
+                            0.026942958916356993, 0.014456400944391143};
+  Expected<TrainerOptions> o =
+      parseOptions({"--data", "d", "--epochs", "2", "--lr", "0.1",
+                    "--lr-schedule", "cosine", "--lr-min", "0.01",
+                    "--warmup-steps", "3"});
+  ASSERT_TRUE(o) << o.error().message();
+  LrSchedule s = lrScheduleOf(*o);
+  for (int64_t step = 0; step < 10; ++step)
+    EXPECT_NEAR(s.at(step, 5), torch[step], 1e-15) << "step " << step;
+  EXPECT_EQ(s.describe(),
+            "cosine from 0.1 to 0.01 over 2 epochs, 3 warm-up steps");
+
+  // Warm-up on the step schedule: it scales the decayed rate.
+  o->lrSchedule = LrScheduleKind::Step;
+  o->lrDecayEpochs = {1};
+  LrSchedule w = lrScheduleOf(*o);
+  EXPECT_DOUBLE_EQ(w.at(0, 5), 0.1 * 0.1 / 3);
+  EXPECT_DOUBLE_EQ(w.at(3, 5), 0.1 * 0.1);
+  // A warm-up longer than the run never reaches the base rate, and the
+  // cosine part is empty.
+  o->lrSchedule = LrScheduleKind::Cosine;
+  o->lrDecayEpochs.clear();
+  o->warmupSteps = 20;
+  EXPECT_DOUBLE_EQ(lrScheduleOf(*o).at(9, 5), 0.1 * 10 / 20);
+}
+
+TEST(Trainer, LearningRateScheduleFlagErrors) {
+  auto error = [](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--data", "d"});
+    Expected<TrainerOptions> o = parseOptions(args);
+    return o ? std::string("(accepted)") : o.error().message();
+  };
+  EXPECT_EQ(error({"--lr-schedule", "linear"}),
+            "--lr-schedule: 'linear' is not one of: step, cosine");
+  EXPECT_EQ(error({"--lr-schedule", "cosine", "--lr-decay-last"}),
+            "--lr-decay-epochs, --lr-decay-factor and --lr-decay-last go "
+            "with --lr-schedule step, not cosine");
+  EXPECT_EQ(error({"--lr-decay-factor", "0.5", "--lr-schedule=cosine"}),
+            "--lr-decay-epochs, --lr-decay-factor and --lr-decay-last go "
+            "with --lr-schedule step, not cosine");
+  EXPECT_EQ(error({"--lr", "0.1", "--lr-min", "0.2"}),
+            "--lr-min 0.2 is above --lr 0.1");
+  EXPECT_EQ(error({"--warmup-steps", "-1"}),
+            "--warmup-steps: expected a non-negative integer, got '-1'");
+  EXPECT_EQ(error({"--lr-decay-epochs", "1,2,3,4,5,6,7,8,9"}),
+            "--lr-decay-epochs: at most 8 epochs, got 9");
 }
 
 TEST(Trainer, LearningRateDecayFlags) {

@@ -15,6 +15,7 @@
 #define LOGBTQ_RUNTIME_CHECKPOINT_H
 
 #include "logbtq/Runtime/Error.h"
+#include "logbtq/Runtime/LrSchedule.h"
 #include "logbtq/Runtime/Model.h"
 #include "logbtq/Runtime/QuantStats.h"
 
@@ -26,10 +27,11 @@ namespace logbtq::runtime {
 
 /// The file's first 8 bytes.
 constexpr char kCheckpointMagic[8] = {'L', 'O', 'G', 'B', 'T', 'Q', 'C', 'K'};
-/// The format version this runtime writes and reads.
-constexpr uint32_t kCheckpointVersion = 1;
-/// Bytes of the header, where the parameters start.
-constexpr int64_t kCheckpointHeaderBytes = 208;
+/// The format version this runtime writes; it reads this one and version 1
+/// (which has no learning-rate schedule).
+constexpr uint32_t kCheckpointVersion = 2;
+/// Bytes of the header, where the parameters start (208 in version 1).
+constexpr int64_t kCheckpointHeaderBytes = 328;
 
 /// Where a run stands after an epoch: what resume needs besides the model's
 /// buffers.
@@ -41,6 +43,9 @@ struct RunState {
   double t = 0;             ///< barrier t of the last completed epoch
   double lr = 0;            ///< learning rate of the last completed epoch
   double t0 = 0, gamma = 0, tMax = 0; ///< the barrier schedule in effect
+  LrSchedule lrSchedule;              ///< the learning-rate schedule
+  /// False for a version-1 checkpoint, which did not record lrSchedule.
+  bool hasLrSchedule = true;
   QuantCounters counters;             ///< summed over every epoch done
 };
 

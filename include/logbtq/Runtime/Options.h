@@ -4,6 +4,7 @@
 #define LOGBTQ_RUNTIME_OPTIONS_H
 
 #include "logbtq/Runtime/Error.h"
+#include "logbtq/Runtime/LrSchedule.h"
 #include "logbtq/Runtime/ModelInfo.h"
 
 #include <cstdint>
@@ -30,6 +31,12 @@ struct TrainerOptions {
   std::vector<int64_t> lrDecayEpochs;
   /// --lr-decay-factor F.
   double lrDecayFactor = 0.1;
+  /// --lr-schedule step|cosine (LrSchedule.h).
+  LrScheduleKind lrSchedule = LrScheduleKind::Step;
+  /// --lr-min X: where the cosine decay ends.
+  double lrMin = 0;
+  /// --warmup-steps N: the first N steps ramp the rate up linearly.
+  int64_t warmupSteps = 0;
   uint64_t seed = 0;
   /// --threads N: threads of the parallel loops (unset: every core).
   std::optional<int64_t> threads;
@@ -42,6 +49,9 @@ struct TrainerOptions {
   std::string savePath;
   /// --resume FILE: continue the run a checkpoint stopped.
   std::string resumePath;
+  /// --stop-after N: stop after epoch N of the --epochs run (a later
+  /// --resume goes on with the same schedules).
+  std::optional<int64_t> stopAfter;
 
   // Barrier schedule; unset values come from the model info.
   std::optional<double> barrierT0;

@@ -5,8 +5,9 @@
 // dropped, a different one each epoch), sums the steps' saturation and
 // overflow counters (QuantStats.h), evaluates the test split, and with
 // --save writes a checkpoint (Checkpoint.h). With --resume it starts after
-// the checkpoint's last epoch; every schedule is a function of the epoch
-// and the step counter continues, so the run is the uninterrupted one.
+// the checkpoint's last epoch; t is a function of the epoch, the learning
+// rate of the step (LrSchedule.h), and the step counter continues, so the
+// run is the uninterrupted one.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,7 +37,7 @@ struct EvalResult {
 struct EpochResult {
   int64_t epoch = 0; ///< 1-based
   double t = 0;
-  double lr = 0;
+  double lr = 0; ///< of the epoch's last step
   double trainLoss = 0;    ///< mean over batches of the total loss
   double trainCe = 0;      ///< mean over batches of the cross-entropy
   double trainBarrier = 0; ///< mean over batches of lambda * penalties
@@ -56,11 +57,6 @@ struct EpochResult {
 
 /// t in epoch `epoch` (0-based): min(t_max, t0 * gamma^epoch).
 double barrierT(const BarrierInfo &barrier, int64_t epoch);
-
-/// The learning rate in epoch `epoch` (0-based): options.lr times
-/// lrDecayFactor once for every --lr-decay-epochs entry <= epoch + 1, and
-/// once more in the last epoch with --lr-decay-last (unless listed).
-double learningRate(const TrainerOptions &options, int64_t epoch);
 
 /// The process's peak resident set size so far, in MiB (getrusage).
 double peakRssMiB();
