@@ -67,8 +67,9 @@ LogicalResult mlir::logbtq::verifyTrainingOptions(
     return emitError() << "need --barrier-t0 > 0, --barrier-gamma >= 1 and "
                           "--barrier-t-max >= --barrier-t0";
   if (options.momentum < 0 || options.momentum >= 1 ||
-      options.weightDecay < 0)
-    return emitError() << "need 0 <= --momentum < 1 and --weight-decay >= 0";
+      options.weightDecay < 0 || !(options.clipGradNorm >= 0))
+    return emitError() << "need 0 <= --momentum < 1, --weight-decay >= 0 and "
+                          "--clip-grad-norm >= 0";
   return success();
 }
 

@@ -263,6 +263,16 @@ Error Parser::parseRecord(std::string_view key,
       return fail("optimizer weight decay must be >= 0, got ", args[2]);
     return Error::success();
   }
+  if (key == "clip-grad-norm") {
+    if (Error e = expectArgs(key, args, 1, "clip-grad-norm <max_norm>"))
+      return e;
+    double &c = info.optimizer.clipGradNorm;
+    if (Error e = number("clip-grad-norm", args[0], c))
+      return e;
+    if (!(c > 0))
+      return fail("clip-grad-norm must be > 0, got ", args[0]);
+    return Error::success();
+  }
   return fail("unknown record '", key, "'");
 }
 

@@ -32,7 +32,7 @@ std::string programName(const std::vector<std::string> &args) {
 }
 
 std::string modelSummary(const ModelInfo &info) {
-  return formatString(
+  std::string s = formatString(
       "model: batch %lld, input %s, %lld classes, quant %s, %lld parameters "
       "(%lld trainable), %s momentum %g weight decay %g",
       (long long)info.batch, formatShape(info.input).c_str(),
@@ -40,6 +40,10 @@ std::string modelSummary(const ModelInfo &info) {
       (long long)info.paramCount, (long long)info.trainableCount(),
       info.optimizer.name.c_str(), info.optimizer.momentum,
       info.optimizer.weightDecay);
+  if (info.optimizer.clipGradNorm > 0)
+    s += formatString(", gradients clipped to norm %g",
+                      info.optimizer.clipGradNorm);
+  return s;
 }
 
 Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,

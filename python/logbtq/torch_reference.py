@@ -942,6 +942,27 @@ def sgd_step(params, grads, lr, momentum=0.0, weight_decay=0.0, momentum_buffers
     return new_params, new_bufs
 
 
+def clip_grad_norm(grads, max_norm, frozen=()):
+    """The gradients scaled by torch.nn.utils.clip_grad_norm_ (norm_type 2)
+    over the trainable ones, in float32 as PyTorch computes it. Returns (the
+    clipped gradients as float64 arrays, the total norm, the coefficient
+    min(max_norm / (total + 1e-6), 1))."""
+    import torch
+
+    names = [n for n in grads if n not in frozen]
+    params = []
+    for n in names:
+        p = torch.nn.Parameter(torch.zeros(np.shape(grads[n]), dtype=torch.float32))
+        p.grad = torch.tensor(np.asarray(grads[n], dtype=np.float32))
+        params.append(p)
+    total = float(torch.nn.utils.clip_grad_norm_(params, max_norm))
+    coefficient = min(float(np.float32(max_norm) / np.float32(total + 1e-6)), 1.0)
+    clipped = OrderedDict(grads)
+    for n, p in zip(names, params):
+        clipped[n] = p.grad.numpy().astype(np.float64)
+    return clipped, total, coefficient
+
+
 def sanitize(name):
     """A parameter name as the step dump writes it (docs/Runtime.md)."""
     return "".join(c if c.isalnum() and c.isascii() or c in "._-" else "_" for c in name)

@@ -4,14 +4,16 @@
     gradcheck.py --model mlp|cnn|resnet-tiny|FILE.onnx [--batch B] [--seed S]
                  [--barrier-lambda L --barrier-bound b --barrier-output-bound o
                   --barrier-targets weights,activations,inputs --barrier-t0 T]
-                 [--momentum m --weight-decay w --lr X --frozen a,b]
+                 [--momentum m --weight-decay w --clip-grad-norm C --lr X --frozen a,b]
                  [--compiler build/bin/logbtq-compile] [--workdir DIR]
 
 1. compiles the model with logbtq-compile into a trainer;
 2. draws x (float32 uniform in [0, 1), the model's input shape) and y (int64
    labels in [0, classes)) from np.random.default_rng(seed), x first;
 3. runs the trainer's step dump (docs/Runtime.md): DIR/loss.npy, grad.<name>.npy
-   for every trainable parameter and param.<name>.npy after one SGD step;
+   for every trainable parameter and param.<name>.npy after one SGD step (with
+   --clip-grad-norm, the reference clips the gradients with PyTorch's
+   torch.nn.utils.clip_grad_norm_ before its SGD step);
 4. computes the same with logbtq.torch_reference (float64 autograd) and compares
    the loss, every gradient, every updated parameter and every parameter's update
    (param after - param before): relative error max|a - b| / max(max|b|, 1e-12)
@@ -170,6 +172,8 @@ def parse_args(argv):
     p.add_argument("--barrier-t0", type=float, default=5.0, help="t of the step (default 5)")
     p.add_argument("--momentum", type=float, default=0.9)
     p.add_argument("--weight-decay", type=float, default=0.0)
+    p.add_argument("--clip-grad-norm", type=float, default=0.0,
+                   help="compile with gradient clipping at this global norm")
     p.add_argument("--lr", type=float, default=0.05)
     p.add_argument("--frozen", default="", help="comma-separated parameters not to train")
     p.add_argument("--rtol", type=float, default=1e-4)
@@ -235,6 +239,8 @@ def check(a, log):
         cmd.append("--barrier-targets=" + ",".join(a.barrier_targets))
     if a.frozen:
         cmd.append("--frozen=" + ",".join(a.frozen))
+    if a.clip_grad_norm:
+        cmd += ["--clip-grad-norm", repr(a.clip_grad_norm)]
     cmd += a.compiler_arg
     run_tool(cmd, "logbtq-compile", a.timeout, log.write)
     dump = os.path.join(workdir, "dump")
@@ -247,7 +253,13 @@ def check(a, log):
     # The reference.
     r = tr.loss_and_grads(ref, x, y, a.barrier_lambda, a.barrier_bound,
                           a.barrier_output_bound, a.barrier_t0, a.barrier_targets)
-    new_params, _ = tr.sgd_step(ref.initial, r["grads"], a.lr, a.momentum, a.weight_decay,
+    step_grads, clip_note = r["grads"], ""
+    if a.clip_grad_norm:
+        step_grads, total, coefficient = tr.clip_grad_norm(r["grads"], a.clip_grad_norm,
+                                                           frozen=ref.frozen)
+        clip_note = "clip: total norm %.6g, max norm %g, coefficient %.6g\n" % (
+            total, a.clip_grad_norm, coefficient)
+    new_params, _ = tr.sgd_step(ref.initial, step_grads, a.lr, a.momentum, a.weight_decay,
                                 frozen=ref.frozen)
 
     rows = []  # (kind, name, shape, scale, err, ok, note)
@@ -342,6 +354,7 @@ def check(a, log):
              if ref.frozen else ""))
     print("reference: loss %.9g = ce %.9g + penalty %.9g (%d barrier terms)"
           % (r["loss"], r["ce"], r["penalty"], len(r["terms"])))
+    print(clip_note, end="")
     width = max([len(row[1]) for row in rows] + [6])
     print("%-6s  %-*s  %-16s  %-10s  %-10s  %s" % ("kind", width, "tensor", "shape", "max|ref|",
                                                   "rel err", "status"))

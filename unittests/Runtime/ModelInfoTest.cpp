@@ -177,6 +177,26 @@ TEST(ModelInfo, ErrorsNameTheLine) {
   }
 }
 
+TEST(ModelInfo, ClipGradNormRecord) {
+  // Optional: without it there is no clipping.
+  Expected<ModelInfo> plain = parseModelInfo(kGood);
+  ASSERT_TRUE(plain) << plain.error().message();
+  EXPECT_EQ(plain->optimizer.clipGradNorm, 0);
+  Expected<ModelInfo> clipped =
+      parseModelInfo(std::string(kGood) + "clip-grad-norm 2.5\n");
+  ASSERT_TRUE(clipped) << clipped.error().message();
+  EXPECT_EQ(clipped->optimizer.clipGradNorm, 2.5);
+  EXPECT_EQ(errorOf(std::string(kGood) + "clip-grad-norm 0\n"),
+            "model info line 14: clip-grad-norm must be > 0, got 0");
+  EXPECT_EQ(errorOf(std::string(kGood) + "clip-grad-norm\n"),
+            "model info line 14: 'clip-grad-norm' takes 1 value "
+            "(clip-grad-norm <max_norm>), got 0");
+  EXPECT_NE(errorOf(std::string(kGood) +
+                    "clip-grad-norm 1\nclip-grad-norm 2\n")
+                .find("duplicate 'clip-grad-norm' record (first on line 14)"),
+            std::string::npos);
+}
+
 TEST(ModelInfo, QuantF32) {
   Expected<ModelInfo> info = parseModelInfo(withLine(5, "quant f32"));
   ASSERT_TRUE(info) << info.error().message();

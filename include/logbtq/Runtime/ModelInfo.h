@@ -50,6 +50,9 @@ struct OptimizerInfo {
   std::string name = "sgd";
   double momentum = 0;
   double weightDecay = 0;
+  /// The `clip-grad-norm <C>` record: gradients scaled to a global L2 norm
+  /// of at most C; 0 (no record) for none.
+  double clipGradNorm = 0;
 };
 
 /// How parameters and momentum are stored (the `quant` record): f32 values,

@@ -34,23 +34,6 @@ using namespace mlir;
 using namespace mlir::logbtq;
 using namespace mlir::logbtq::lowering;
 
-/// Reduces every dim of the tensors `inputs` (all of one shape) into a 0-d
-/// tensor starting from `initValue`, and returns its element. `combine` gets
-/// (inputs..., accumulator).
-static Value reduceToScalar(OpBuilder &b, Location loc, ValueRange inputs,
-                            Value initValue, BodyFn combine) {
-  unsigned rank = cast<RankedTensorType>(inputs.front().getType()).getRank();
-  Value init = createFilled(b, loc, {}, initValue);
-  SmallVector<AffineMap> maps(inputs.size(), b.getMultiDimIdentityMap(rank));
-  maps.push_back(AffineMap::get(rank, 0, {}, b.getContext()));
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::reduction);
-  Value sum =
-      createGeneric(b, loc, inputs, ValueRange{init}, maps, iterators, combine)
-          .front();
-  return extractScalar(b, loc, sum);
-}
-
 /// The column index of the current element of a generic, as i32.
 static Value getColumnIndex(OpBuilder &b, Location loc) {
   Value index = linalg::IndexOp::create(b, loc, 1);

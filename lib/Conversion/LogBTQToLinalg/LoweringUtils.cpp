@@ -246,3 +246,20 @@ DenseIntElementsAttr lowering::getI64VectorAttr(OpBuilder &b,
                                                 ArrayRef<int64_t> values) {
   return b.getI64TensorAttr(values);
 }
+
+/// Reduces every dim of the tensors `inputs` (all of one shape) into a 0-d
+/// tensor starting from `initValue`, and returns its element. `combine` gets
+/// (inputs..., accumulator).
+Value lowering::reduceToScalar(OpBuilder &b, Location loc, ValueRange inputs,
+                            Value initValue, BodyFn combine) {
+  unsigned rank = cast<RankedTensorType>(inputs.front().getType()).getRank();
+  Value init = createFilled(b, loc, {}, initValue);
+  SmallVector<AffineMap> maps(inputs.size(), b.getMultiDimIdentityMap(rank));
+  maps.push_back(AffineMap::get(rank, 0, {}, b.getContext()));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::reduction);
+  Value sum =
+      createGeneric(b, loc, inputs, ValueRange{init}, maps, iterators, combine)
+          .front();
+  return extractScalar(b, loc, sum);
+}

@@ -150,6 +150,12 @@ SmallVector<Value> createGeneric(OpBuilder &b, Location loc, ValueRange inputs,
 Value createAxisReduction(OpBuilder &b, Location loc, ValueRange inputs,
                           unsigned dim, Value initValue, BodyFn combine);
 
+/// Reduces every dim of the tensors `inputs` (all of one shape) into a 0-d
+/// tensor starting from `initValue`, and returns its element. `combine` gets
+/// (inputs..., accumulator).
+Value reduceToScalar(OpBuilder &b, Location loc, ValueRange inputs,
+                     Value initValue, BodyFn combine);
+
 /// Pads the H and W dims of an NCHW tensor with `padValue`: `low` is
 /// [top, left], `high` [bottom, right]. Returns `input` when nothing pads.
 Value padSpatial(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> low,

@@ -719,3 +719,43 @@ func.func @sgd_update_momentum(%p: tensor<3x7xf32>, %g: tensor<3x7xf32>, %m: ten
   %p2, %m2 = logbtq.sgd_update %p, %g, %m, %lr {momentum = 0.5 : f32} : tensor<3x7xf32>, tensor<3x7xf32>, tensor<3x7xf32>
   return %p2, %m2 : tensor<3x7xf32>, tensor<3x7xf32>
 }
+
+// -----
+
+// Gradient clipping's scale multiplies the gradient before weight decay and
+// momentum (torch.nn.utils.clip_grad_norm_, then torch.optim.SGD).
+// CHECK-LABEL: func.func @sgd_update_clipped(
+// CHECK-SAME: [[LR:%[a-z0-9_]+]]: f32, [[S:%[a-z0-9_]+]]: f32)
+// CHECK-DAG: [[WD:%.+]] = arith.constant 2.500000e-01 : f32
+// CHECK: linalg.generic
+// CHECK-NEXT: ^bb0([[PV:%.+]]: f32, [[GV:%.+]]: f32, [[MV:%.+]]: f32, %{{.+}}: f32, %{{.+}}: f32):
+// CHECK-NEXT: [[SG:%.+]] = arith.mulf [[S]], [[GV]] : f32
+// CHECK-NEXT: [[DECAY:%.+]] = arith.mulf [[WD]], [[PV]] : f32
+// CHECK-NEXT: [[D:%.+]] = arith.addf [[SG]], [[DECAY]] : f32
+func.func @sgd_update_clipped(%p: tensor<3x7xf32>, %g: tensor<3x7xf32>, %m: tensor<3x7xf32>, %lr: f32, %s: f32) -> (tensor<3x7xf32>, tensor<3x7xf32>) {
+  %p2, %m2 = logbtq.sgd_update %p, %g, %m, %lr grad_scale %s {momentum = 0.5 : f32, weight_decay = 0.25 : f32} : tensor<3x7xf32>, tensor<3x7xf32>, tensor<3x7xf32>
+  return %p2, %m2 : tensor<3x7xf32>, tensor<3x7xf32>
+}
+
+// -----
+
+// The global norm: each input's squares summed in f64 by a reduction over
+// all its dims, the sums added, then the square root, rounded to f32.
+// CHECK-LABEL: func.func @global_norm(
+// CHECK-SAME: [[A:%[a-z0-9_]+]]: tensor<4x5xf32>, [[B:%[a-z0-9_]+]]: tensor<7xf32>) -> f32
+// CHECK: [[RA:%.+]] = linalg.generic {{.+}} iterator_types = ["reduction", "reduction"]} ins([[A]] : tensor<4x5xf32>) outs(%{{.+}} : tensor<f64>)
+// CHECK: [[XA:%.+]] = arith.extf %{{.+}} : f32 to f64
+// CHECK: [[SQA:%.+]] = arith.mulf [[XA]], [[XA]] : f64
+// CHECK: arith.addf %{{.+}}, [[SQA]] fastmath<reassoc> : f64
+// CHECK: [[EA:%.+]] = tensor.extract [[RA]][] : tensor<f64>
+// CHECK: [[TA:%.+]] = arith.addf %{{.+}}, [[EA]] : f64
+// CHECK: [[RB:%.+]] = linalg.generic {{.+}} iterator_types = ["reduction"]} ins([[B]] : tensor<7xf32>) outs(%{{.+}} : tensor<f64>)
+// CHECK: [[EB:%.+]] = tensor.extract [[RB]][] : tensor<f64>
+// CHECK: [[TB:%.+]] = arith.addf [[TA]], [[EB]] : f64
+// CHECK: [[N:%.+]] = math.sqrt [[TB]] : f64
+// CHECK: [[N32:%.+]] = arith.truncf [[N]] : f64 to f32
+// CHECK: return [[N32]] : f32
+func.func @global_norm(%a: tensor<4x5xf32>, %b: tensor<7xf32>) -> f32 {
+  %n = logbtq.global_norm %a, %b : tensor<4x5xf32>, tensor<7xf32>
+  return %n : f32
+}

@@ -166,3 +166,11 @@ func.func @barrier_t_not_f32(%x: tensor<4xf32>, %t: f64) {
   %p = logbtq.barrier %x, %t : tensor<4xf32>
   return
 }
+
+// -----
+
+func.func @global_norm_of_nothing() -> f32 {
+  // expected-error @+1 {{'logbtq.global_norm' op needs at least one tensor}}
+  %n = "logbtq.global_norm"() : () -> f32
+  return %n : f32
+}

@@ -152,6 +152,12 @@ LogicalResult BarrierGradOp::verify() {
                                shape::Shape(shapeOf(getInput())));
 }
 
+LogicalResult GlobalNormOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("needs at least one tensor");
+  return success();
+}
+
 LogicalResult SGDUpdateOp::verify() {
   for (Value v : {getGrad(), getMomentumBuffer(), getNewParam(),
                   getNewMomentum()})

@@ -88,9 +88,10 @@ FailureOr<ForwardSignature> ForwardSignature::analyze(func::FuncOp func) {
 class StepBuilder {
 public:
   StepBuilder(ModuleOp module, ForwardSignature sig, double momentum,
-              double weightDecay)
+              double weightDecay, double clipGradNorm)
       : module(module), sig(sig), b(module.getContext()),
-        momentum(momentum), weightDecay(weightDecay) {}
+        momentum(momentum), weightDecay(weightDecay),
+        clipGradNorm(clipGradNorm) {}
 
   LogicalResult buildTrainStep() { return buildStep(Kind::Train); }
   LogicalResult buildGradStep() { return buildStep(Kind::Grad); }
@@ -119,7 +120,7 @@ private:
   ModuleOp module;
   ForwardSignature sig;
   OpBuilder b;
-  double momentum, weightDecay;
+  double momentum, weightDecay, clipGradNorm;
 };
 
 StepBuilder::Forward StepBuilder::inlineForward(ArrayRef<Value> params,
@@ -221,10 +222,27 @@ StepBuilder::gradients(Location loc, Value loss, ArrayRef<Value> params) {
 }
 
 /// The SGD step: new parameters, then new momenta; frozen parameters keep
-/// their values and momenta.
+/// their values and momenta. With clipping, every gradient is scaled by
+/// min(1, C / (norm + 1e-6)) first (torch.nn.utils.clip_grad_norm_).
 SmallVector<Value> StepBuilder::updates(Location loc, ArrayRef<Value> params,
                                         ArrayRef<Value> grads,
                                         ArrayRef<Value> momenta, Value lr) {
+  Value gradScale;
+  SmallVector<Value> trainable;
+  for (auto [i, g] : llvm::enumerate(grads))
+    if (sig.trainable[i])
+      trainable.push_back(g);
+  if (clipGradNorm > 0 && !trainable.empty()) {
+    Type f32 = b.getF32Type();
+    auto constant = [&](double v) -> Value {
+      return arith::ConstantOp::create(b, loc, b.getFloatAttr(f32, v));
+    };
+    Value norm = GlobalNormOp::create(b, loc, f32, trainable);
+    Value coefficient = arith::DivFOp::create(
+        b, loc, constant(clipGradNorm),
+        arith::AddFOp::create(b, loc, norm, constant(1e-6)));
+    gradScale = arith::MinimumFOp::create(b, loc, coefficient, constant(1.0));
+  }
   SmallVector<Value> newParams, newMomenta;
   for (auto [i, p] : llvm::enumerate(params)) {
     if (!sig.trainable[i]) {
@@ -233,7 +251,7 @@ SmallVector<Value> StepBuilder::updates(Location loc, ArrayRef<Value> params,
       continue;
     }
     auto update = SGDUpdateOp::create(b, loc, p, grads[i], momenta[i], lr,
-                                      momentum, weightDecay);
+                                      momentum, weightDecay, gradScale);
     newParams.push_back(update.getNewParam());
     newMomenta.push_back(update.getNewMomentum());
   }
@@ -311,8 +329,10 @@ struct BuildTrainingPass
       module.emitError("-logbtq-build-training needs a func.func @forward");
       return signalPassFailure();
     }
-    if (momentum < 0 || momentum >= 1 || weightDecay < 0) {
-      forward.emitError("momentum must be in [0, 1) and weight decay >= 0");
+    if (momentum < 0 || momentum >= 1 || weightDecay < 0 ||
+        !(clipGradNorm >= 0)) {
+      forward.emitError("momentum must be in [0, 1), weight decay >= 0 and "
+                        "clip-grad-norm >= 0");
       return signalPassFailure();
     }
     FailureOr<ForwardSignature> sig = ForwardSignature::analyze(forward);
@@ -320,7 +340,9 @@ struct BuildTrainingPass
       return signalPassFailure();
     recordTrainingOption(module, "momentum", momentum);
     recordTrainingOption(module, "weight_decay", weightDecay);
-    StepBuilder steps(module, *sig, momentum, weightDecay);
+    if (clipGradNorm > 0)
+      recordTrainingOption(module, "clip_grad_norm", clipGradNorm);
+    StepBuilder steps(module, *sig, momentum, weightDecay, clipGradNorm);
     if (failed(steps.buildTrainStep()) || failed(steps.buildGradStep()) ||
         failed(steps.buildEvalStep()))
       return signalPassFailure();

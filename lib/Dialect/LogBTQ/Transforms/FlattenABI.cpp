@@ -363,6 +363,10 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
        << number(barrierGamma) << " " << number(barrierTMax) << "\n";
     os << "optimizer sgd " << option("momentum", 0) << " "
        << option("weight_decay", 0) << "\n";
+    // Only when set, so that the description (and the checkpoints keyed by
+    // its hash) of a program without clipping stays what it was.
+    if (getTrainingOption(module, "clip_grad_norm"))
+      os << "clip-grad-norm " << option("clip_grad_norm", 0) << "\n";
     return text;
   }
 };

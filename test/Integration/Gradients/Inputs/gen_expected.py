@@ -545,6 +545,49 @@ def test_sgd_update(m, rng):
         m.expect(rm, label + " momentum", new_momentum)
 
 
+def test_clip_grad_norm(m, rng):
+    """logbtq.global_norm of several gradients, and SGD steps whose gradients
+    are scaled by clip_grad_norm_'s coefficient (as -logbtq-build-training
+    builds it), against torch.nn.utils.clip_grad_norm_ + torch.optim.SGD."""
+    import torch
+
+    shapes = [(4, 5), (17,), (3, 2, 2)]
+    grads = [normal(rng, s) for s in shapes]
+    grads[1][:3] = [0.0, -0.0, 3.5]
+    for max_norm in (1.0, 100.0):  # clipped (the norm is about 6), and not
+        params = [normal(rng, s) for s in shapes]
+        bufs = [normal(rng, s) for s in shapes]
+        ps = [torch.nn.Parameter(T(p)) for p in params]
+        for p, g in zip(ps, grads):
+            p.grad = T(g)
+        total = torch.nn.utils.clip_grad_norm_(ps, max_norm)
+        opt = torch.optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=1e-2)
+        for p, b in zip(ps, bufs):
+            opt.state[p]["momentum_buffer"] = T(b.copy())
+        opt.step()
+
+        names = [m.f32(g) for g in grads]
+        (norm,) = m.op("logbtq.global_norm " + ", ".join(n for n, _ in names) + " : "
+                       + ", ".join(t for _, t in names))
+        if max_norm == 1.0:  # the same norm both times: printed once
+            (norm_t,) = m.op(f"tensor.from_elements {norm} : tensor<1xf32>")
+            m.expect(norm_t, "global_norm", total.reshape(1))
+        # The coefficient as the pass builds it: min(C / (norm + 1e-6), 1).
+        eps, c, one = m.scalar(1e-6), m.scalar(max_norm), m.scalar(1.0)
+        (den,) = m.op(f"arith.addf {norm}, {eps} : f32")
+        (coef,) = m.op(f"arith.divf {c}, {den} : f32")
+        (scale,) = m.op(f"arith.minimumf {coef}, {one} : f32")
+        lr = m.scalar(0.1)
+        for i, (shape, param, buf) in enumerate(zip(shapes, params, bufs)):
+            (pn, ty), (gn, _), (bn, _) = m.f32(param), names[i], m.f32(buf)
+            rp, rm = m.op(f"logbtq.sgd_update {pn}, {gn}, {bn}, {lr} grad_scale {scale} "
+                          f"{{momentum = {hex_f32(0.9)} : f32, weight_decay = "
+                          f"{hex_f32(1e-2)} : f32}} : {ty}, {ty}, {ty}", results=2)
+            label = f"clipped sgd_update {list(shape)} (max_norm {max_norm})"
+            m.expect(rp, label + " param", ps[i])
+            m.expect(rm, label + " momentum", opt.state[ps[i]]["momentum_buffer"])
+
+
 TESTS = {name[len("test_"):]: fn for name, fn in globals().items() if name.startswith("test_")}
 
 # ---------------------------------------------------------------------------

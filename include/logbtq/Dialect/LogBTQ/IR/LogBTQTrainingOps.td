@@ -317,6 +317,23 @@ def LogBTQ_BarrierGradOp : LogBTQ_GradOp<"barrier_grad"> {
 // Optimizer
 //===----------------------------------------------------------------------===//
 
+def LogBTQ_GlobalNormOp : LogBTQ_Op<"global_norm", [Pure]> {
+  let summary = "The L2 norm of several tensors taken together";
+  let description = [{
+    `sqrt(sum over every element of every input of x^2)`, the total norm
+    that gradient clipping compares with its limit (PyTorch's
+    `clip_grad_norm_` with `norm_type = 2`). The squares are summed in f64.
+
+    ```mlir
+    %n = logbtq.global_norm %g0, %g1 : tensor<256x784xf32>, tensor<256xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<LogBTQ_Tensor>:$inputs);
+  let results = (outs F32:$result);
+  let assemblyFormat = "$inputs attr-dict `:` type($inputs)";
+  let hasVerifier = 1;
+}
+
 def LogBTQ_SGDUpdateOp : LogBTQ_Op<"sgd_update", [Pure,
     AllTypesMatch<["param", "new_param"]>,
     AllTypesMatch<["momentum_buffer", "new_momentum"]>]> {
@@ -324,28 +341,33 @@ def LogBTQ_SGDUpdateOp : LogBTQ_Op<"sgd_update", [Pure,
   let description = [{
     As PyTorch's `torch.optim.SGD`: `g = grad + weight_decay * param`,
     `momentum' = momentum_factor * momentum + g`,
-    `param' = param - lr * momentum'`.
+    `param' = param - lr * momentum'`. With a `grad_scale` (gradient
+    clipping's coefficient) the gradient is `grad_scale * grad` first.
 
     ```mlir
     %p2, %m2 = logbtq.sgd_update %p, %g, %m, %lr {momentum = 0.9 : f32}
+        : tensor<256x784xf32>, tensor<256x784xf32>, tensor<256x784xf32>
+    %p3, %m3 = logbtq.sgd_update %p, %g, %m, %lr grad_scale %c
         : tensor<256x784xf32>, tensor<256x784xf32>, tensor<256x784xf32>
     ```
   }];
   let arguments = (ins LogBTQ_Tensor:$param, LogBTQ_Tensor:$grad,
                        LogBTQ_Tensor:$momentum_buffer, F32:$lr,
+                       Optional<F32>:$grad_scale,
                        DefaultValuedAttr<F32Attr, "0.0">:$momentum,
                        DefaultValuedAttr<F32Attr, "0.0">:$weight_decay);
   let results = (outs LogBTQ_Tensor:$new_param, LogBTQ_Tensor:$new_momentum);
   let assemblyFormat = [{
-    $param `,` $grad `,` $momentum_buffer `,` $lr attr-dict `:` type($param) `,` type($grad) `,` type($momentum_buffer)
+    $param `,` $grad `,` $momentum_buffer `,` $lr (`grad_scale` $grad_scale^)? attr-dict `:` type($param) `,` type($grad) `,` type($momentum_buffer)
   }];
   let hasVerifier = 1;
   let builders = [
     OpBuilder<(ins "::mlir::Value":$param, "::mlir::Value":$grad,
                    "::mlir::Value":$momentumBuffer, "::mlir::Value":$lr,
-                   "float":$momentum, "float":$weightDecay), [{
+                   "float":$momentum, "float":$weightDecay,
+                   CArg<"::mlir::Value", "{}">:$gradScale), [{
       build($_builder, $_state, param.getType(), momentumBuffer.getType(),
-            param, grad, momentumBuffer, lr,
+            param, grad, momentumBuffer, lr, gradScale,
             $_builder.getF32FloatAttr(momentum),
             $_builder.getF32FloatAttr(weightDecay));
     }]>

@@ -74,6 +74,11 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
     `stats` is `tensor<4xf32>`: total loss, correct predictions, cross-entropy,
     barrier penalty. Frozen parameters (`logbtq.frozen`) keep their values and
     get zero gradients. `@forward` stays, for inference.
+
+    With `clip-grad-norm` C > 0, the update scales every gradient by
+    `min(1, C / (norm + 1e-6))`, `norm` being the `logbtq.global_norm` of
+    the trainable parameters' gradients (PyTorch's `clip_grad_norm_`); in
+    MU8 the norm is that of the decoded gradient codes the update reads.
   }];
   let options = [
     Option<"loss", "loss", "::mlir::logbtq::LossKind",
@@ -85,6 +90,9 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
     Option<"momentum", "momentum", "double", "0.9", "SGD momentum factor">,
     Option<"weightDecay", "weight-decay", "double", "0.0",
            "L2 weight decay added to the gradients">,
+    Option<"clipGradNorm", "clip-grad-norm", "double", "0.0",
+           "Scale the gradients so that their global L2 norm is at most "
+           "this (0: no clipping)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
