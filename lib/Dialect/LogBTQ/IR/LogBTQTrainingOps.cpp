@@ -152,6 +152,24 @@ LogicalResult BarrierGradOp::verify() {
                                shape::Shape(shapeOf(getInput())));
 }
 
+LogicalResult AdamUpdateOp::verify() {
+  for (Value v : {getGrad(), getFirstMoment(), getSecondMomentSqrt()})
+    if (failed(verifyCompatibleShape(v.getType(), getParam().getType())))
+      return emitOpError("parameter, gradient and moments must have one "
+                         "shape, got ")
+             << getParam().getType() << " and " << v.getType();
+  auto inUnit = [](APFloat v) {
+    double d = v.convertToDouble();
+    return d >= 0 && d < 1;
+  };
+  if (!inUnit(getBeta1()) || !inUnit(getBeta2()))
+    return emitOpError("beta1 and beta2 must be in [0, 1)");
+  if (!(getEps().convertToDouble() > 0) ||
+      getWeightDecay().convertToDouble() < 0)
+    return emitOpError("eps must be > 0 and weight_decay >= 0");
+  return success();
+}
+
 LogicalResult GlobalNormOp::verify() {
   if (getInputs().empty())
     return emitOpError("needs at least one tensor");

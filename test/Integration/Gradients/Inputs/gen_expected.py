@@ -588,6 +588,46 @@ def test_clip_grad_norm(m, rng):
             m.expect(rm, label + " momentum", opt.state[ps[i]]["momentum_buffer"])
 
 
+def test_adam_update(m, rng):
+    """adam_update against torch.optim.Adam and AdamW from a state in the
+    middle of a run (moments set, step counter 4, so the op's step 4 is
+    PyTorch's fifth), with and without weight decay and a gradient scale."""
+    import torch
+
+    cases = [((4, 5), False, 0.0, None), ((17,), False, 1e-2, None),
+             ((3, 7), True, 1e-2, None), ((2, 3, 2), True, 0.1, 0.25)]
+    for shape, decoupled, decay, scale in cases:
+        param, grad, m1 = normal(rng, shape), normal(rng, shape), normal(rng, shape) * 0.1
+        s = np.abs(normal(rng, shape)) * 0.3
+        s.ravel()[0] = 0.0  # a second moment of 0: the step is m' / eps-bounded
+        lr, beta1, beta2, eps = 0.01, 0.9, 0.999, 1e-8
+        p = torch.nn.Parameter(T(param))
+        p.grad = T(grad) * (scale if scale is not None else 1.0)
+        cls = torch.optim.AdamW if decoupled else torch.optim.Adam
+        opt = cls([p], lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=decay)
+        opt.state[p]["step"] = torch.tensor(4.0)
+        opt.state[p]["exp_avg"] = T(m1.copy())
+        opt.state[p]["exp_avg_sq"] = T(s.copy()) * T(s.copy())
+        opt.step()
+        st = opt.state[p]
+        (pn, ty), (gn, _), (mn, _), (sn, _) = m.f32(param), m.f32(grad), m.f32(m1), m.f32(s)
+        lrn = m.scalar(lr)
+        (stepn,) = m.op("arith.constant 4 : i64")
+        extra = ""
+        if scale is not None:
+            extra = f" grad_scale {m.scalar(scale)}"
+        attrs = (f"beta1 = {hex_f32(beta1)} : f32, beta2 = {hex_f32(beta2)} : f32, "
+                 f"eps = {hex_f32(eps)} : f32, weight_decay = {hex_f32(decay)} : f32"
+                 + (", decoupled" if decoupled else ""))
+        rp, rm, rs = m.op(f"logbtq.adam_update {pn}, {gn}, {mn}, {sn}, {lrn}, {stepn}{extra} "
+                          f"{{{attrs}}} : {ty}, {ty}, {ty}, {ty}", results=3)
+        label = (f"{'adamw' if decoupled else 'adam'} {list(shape)} decay {decay}"
+                 f" scale {scale}")
+        m.expect(rp, label + " param", p)
+        m.expect(rm, label + " first moment", st["exp_avg"])
+        m.expect(rs, label + " second moment sqrt", st["exp_avg_sq"].sqrt())
+
+
 TESTS = {name[len("test_"):]: fn for name, fn in globals().items() if name.startswith("test_")}
 
 # ---------------------------------------------------------------------------

@@ -374,4 +374,49 @@ def LogBTQ_SGDUpdateOp : LogBTQ_Op<"sgd_update", [Pure,
   ];
 }
 
+def LogBTQ_AdamUpdateOp : LogBTQ_Op<"adam_update", [Pure,
+    AllTypesMatch<["param", "new_param"]>,
+    AllTypesMatch<["first_moment", "new_first_moment"]>,
+    AllTypesMatch<["second_moment_sqrt", "new_second_moment_sqrt"]>]> {
+  let summary = "One Adam or AdamW step with bias correction";
+  let description = [{
+    As PyTorch's `torch.optim.Adam` (or, with `decoupled`, `torch.optim.AdamW`)
+    at step `t = step + 1` (`step` numbers the run's steps from 0):
+
+    - `g = grad_scale * grad` (gradient clipping; 1 without it);
+    - Adam: `g = g + weight_decay * param`; AdamW:
+      `param = param * (1 - lr * weight_decay)`;
+    - `m' = beta1 * m + (1 - beta1) * g`,
+      `v' = beta2 * v + (1 - beta2) * g * g`;
+    - `param' = param - lr / (1 - beta1^t) * m' /
+       (sqrt(v') / sqrt(1 - beta2^t) + eps)`.
+
+    The second moment is carried as its square root `s = sqrt(v)`: in MU8
+    its codes then span the decades of the gradient, not twice as many
+    (docs/Quantization.md). Results: the new parameter, `m'` and `sqrt(v')`.
+
+    ```mlir
+    %p2, %m2, %s2 = logbtq.adam_update %p, %g, %m, %s, %lr, %step
+        {beta1 = 0.9 : f32, beta2 = 0.999 : f32, eps = 1.0e-8 : f32}
+        : tensor<256x784xf32>, tensor<256x784xf32>, tensor<256x784xf32>, tensor<256x784xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$param, LogBTQ_Tensor:$grad,
+                       LogBTQ_Tensor:$first_moment,
+                       LogBTQ_Tensor:$second_moment_sqrt, F32:$lr, I64:$step,
+                       Optional<F32>:$grad_scale,
+                       DefaultValuedAttr<F32Attr, "0.9">:$beta1,
+                       DefaultValuedAttr<F32Attr, "0.999">:$beta2,
+                       DefaultValuedAttr<F32Attr, "1.0e-8">:$eps,
+                       DefaultValuedAttr<F32Attr, "0.0">:$weight_decay,
+                       UnitAttr:$decoupled);
+  let results = (outs LogBTQ_Tensor:$new_param,
+                      LogBTQ_Tensor:$new_first_moment,
+                      LogBTQ_Tensor:$new_second_moment_sqrt);
+  let assemblyFormat = [{
+    $param `,` $grad `,` $first_moment `,` $second_moment_sqrt `,` $lr `,` $step (`grad_scale` $grad_scale^)? attr-dict `:` type($param) `,` type($grad) `,` type($first_moment) `,` type($second_moment_sqrt)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQTRAININGOPS_TD
