@@ -107,7 +107,7 @@ double uniform24(uint64_t seed, uint64_t index) {
 }
 
 int8_t encodeStochastic(float x, int exponent, uint64_t seed, uint64_t index,
-                        EncodeStats *stats) {
+                        EncodeStats *stats, bool keepNonzero) {
   double a;
   int8_t code;
   if (encodeSpecial(x, exponent, a, code, stats))
@@ -118,7 +118,9 @@ int8_t encodeStochastic(float x, int exponent, uint64_t seed, uint64_t index,
   if (l[k] == a)
     return applySign(x, k);
   double p = (a - l[k]) / (l[k + 1] - l[k]);
-  return applySign(x, uniform24(seed, index) < p ? k + 1 : k);
+  int rounded = uniform24(seed, index) < p ? k + 1 : k;
+  // a > l[k] >= 0 here: a nonzero value.
+  return applySign(x, keepNonzero && rounded == 0 ? 1 : rounded);
 }
 
 int16_t decodeFixed(int8_t code, int fracBits) {

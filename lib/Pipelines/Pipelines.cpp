@@ -70,6 +70,10 @@ LogicalResult mlir::logbtq::verifyTrainingOptions(
       options.weightDecay < 0 || !(options.clipGradNorm >= 0))
     return emitError() << "need 0 <= --momentum < 1, --weight-decay >= 0 and "
                           "--clip-grad-norm >= 0";
+  if (options.beta1 < 0 || options.beta1 >= 1 || options.beta2 < 0 ||
+      options.beta2 >= 1 || !(options.eps > 0))
+    return emitError() << "need 0 <= --beta1 < 1, 0 <= --beta2 < 1 and "
+                          "--eps > 0";
   return success();
 }
 

@@ -22,6 +22,8 @@ constexpr int64_t kMaxCount = int64_t(1) << 40;
 
 /// Version 1's header: the present one without the lr schedule.
 constexpr int64_t kV1HeaderBytes = 208;
+/// Where version 2 keeps the number of optimizer state slots.
+constexpr size_t kSlotsOffset = 260;
 
 /// Appends little-endian fields, whatever the host's byte order.
 class Writer {
@@ -164,8 +166,8 @@ uint64_t modelInfoHash(std::string_view text) {
 }
 
 int64_t checkpointBytes(const Model &model) {
-  return kCheckpointHeaderBytes + 2 * model.stateBytes() +
-         4 * model.rangeCount() + 4;
+  return kCheckpointHeaderBytes + model.stateBytes() +
+         model.optimizerStateBytes() + 4 * model.rangeCount() + 4;
 }
 
 Error saveCheckpoint(const std::string &path, const Model &model,
@@ -204,7 +206,7 @@ Error saveCheckpoint(const std::string &path, const Model &model,
     return makeError("internal error: ", lr.decayEpochs.size(),
                      " lr decay epochs");
   w.u32(uint32_t(lr.decayEpochs.size()));
-  w.u32(0);
+  w.u32(uint32_t(model.slots()));
   for (size_t i = 0; i < kMaxLrDecayEpochs; ++i)
     w.i64(i < lr.decayEpochs.size() ? lr.decayEpochs[i] : 0);
   if (int64_t(w.bytes.size()) != kCheckpointHeaderBytes)
@@ -213,7 +215,7 @@ Error saveCheckpoint(const std::string &path, const Model &model,
   // The buffers as the model keeps them (MU8 codes are bytes; f32 values are
   // little-endian on every host the runtime supports).
   w.raw(model.paramBytes(), size_t(model.stateBytes()));
-  w.raw(model.momentumBytes(), size_t(model.stateBytes()));
+  w.raw(model.momentumBytes(), size_t(model.optimizerStateBytes()));
   const int32_t *ranges = model.rangeValues();
   for (int64_t i = 0; i < model.rangeCount(); ++i)
     w.u32(uint32_t(ranges[i]));
@@ -259,9 +261,19 @@ Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
       paramCount > kMaxCount || rangeCount < 0 || rangeCount > kMaxCount)
     return fail("corrupt header (header size ", headerBytes, ", quant ", quant,
                 ", ", paramCount, " parameters, ", rangeCount, " ranges)");
+  // Optimizer state slots per parameter (version 1: SGD's one), read ahead
+  // of the schedule fields it sits among.
+  int64_t slots = 1;
+  if (version != 1) {
+    Reader s(bytes);
+    s.pos = kSlotsOffset;
+    slots = s.u32();
+    if (slots < 1 || slots > 2)
+      return fail("corrupt header (", slots, " optimizer state slots)");
+  }
   int64_t elementSize = quant == uint32_t(QuantKind::MU8) ? 1 : 4;
-  int64_t expected =
-      headerSize + 2 * paramCount * elementSize + 4 * rangeCount + 4;
+  int64_t expected = headerSize + (1 + slots) * paramCount * elementSize +
+                     4 * rangeCount + 4;
   if (size < expected)
     return fail("truncated (", size, " bytes; its header promises ", expected,
                 ")");
@@ -282,7 +294,8 @@ Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
     return fail("written for a different model (model info hash ", hex(hash),
                 ", this model's ", hex(ours), ")");
   if (QuantKind(quant) != info.quant || weightExponent != info.weightExponent ||
-      paramCount != info.paramCount || rangeCount != model.rangeCount())
+      paramCount != info.paramCount || rangeCount != model.rangeCount() ||
+      slots != model.slots())
     return fail("written for a different model (quant ",
                 quantName(QuantKind(quant)), ", ", paramCount,
                 " parameters; this model: quant ", quantName(info.quant), ", ",
@@ -316,7 +329,7 @@ Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
     lr.warmupSteps = r.i64();
     lr.epochs = r.i64();
     uint32_t decays = r.u32();
-    r.u32();
+    r.u32(); // the slots, read above
     if (kind > 1 || flags > 1 || decays > kMaxLrDecayEpochs ||
         lr.warmupSteps < 0 || lr.epochs < 0)
       return fail("corrupt header (lr schedule kind ", kind, ", flags ", flags,
@@ -332,7 +345,7 @@ Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
   const unsigned char *params = bytes.data() + headerSize;
   const unsigned char *momentum = params + model.stateBytes();
   Reader rr(bytes);
-  rr.pos = size_t(headerSize + 2 * model.stateBytes());
+  rr.pos = size_t(headerSize + model.stateBytes() + model.optimizerStateBytes());
   std::vector<int32_t> ranges(static_cast<size_t>(rangeCount));
   for (int32_t &v : ranges)
     v = int32_t(rr.u32());

@@ -93,8 +93,8 @@ Expected<std::unique_ptr<Model>> Model::create(const ModelEntryPoints &entry) {
   if (!params)
     return params.error();
   model->params = *params;
-  Expected<LogbtqMemRef1D> momentum =
-      allocate(mi.paramCount, mi.elementSize(), "the momentum");
+  Expected<LogbtqMemRef1D> momentum = allocate(
+      model->slots() * mi.paramCount, mi.elementSize(), "the optimizer state");
   if (!momentum)
     return momentum.error();
   model->momentum = *momentum;
@@ -155,7 +155,8 @@ Expected<StepStats> Model::trainStep(float lr, float t, int64_t step) {
   int64_t n = modelInfo.paramCount;
   if (Error e = checkResult("train_step", "parameters", r.params, n))
     return e;
-  if (Error e = checkResult("train_step", "momentum", r.momentum, n))
+  if (Error e = checkResult("train_step", "optimizer state", r.momentum,
+                            slots() * n))
     return e;
   if (Error e = checkResult("train_step", "ranges", r.ranges, rangeCount()))
     return e;
@@ -265,7 +266,7 @@ Error Model::restoreState(const unsigned char *newParams,
   if (!p)
     return p.error();
   Expected<LogbtqMemRef1D> m =
-      allocate(modelInfo.paramCount, size, "the momentum");
+      allocate(slots() * modelInfo.paramCount, size, "the optimizer state");
   if (!m) {
     std::free(p->allocated);
     return m.error();
@@ -278,7 +279,7 @@ Error Model::restoreState(const unsigned char *newParams,
     return r.error();
   }
   std::memcpy(p->aligned, newParams, size_t(stateBytes()));
-  std::memcpy(m->aligned, newMomentum, size_t(stateBytes()));
+  std::memcpy(m->aligned, newMomentum, size_t(optimizerStateBytes()));
   std::memcpy(r->aligned, newRanges, size_t(rangeCount()) * sizeof(int32_t));
   freeState();
   params = *p;

@@ -248,19 +248,44 @@ Error Parser::parseRecord(std::string_view key,
     return Error::success();
   }
   if (key == "optimizer") {
-    if (Error e = expectArgs(key, args, 3,
-                             "optimizer <name> <momentum> <weight_decay>"))
-      return e;
     OptimizerInfo &o = info.optimizer;
-    o.name = std::string(args[0]);
-    if (Error e = number("optimizer momentum", args[1], o.momentum))
-      return e;
-    if (Error e = number("optimizer weight decay", args[2], o.weightDecay))
-      return e;
-    if (o.momentum < 0 || o.momentum >= 1)
-      return fail("optimizer momentum must be in [0, 1), got ", args[1]);
+    bool adam = !args.empty() && (args[0] == "adam" || args[0] == "adamw");
+    if (!adam) {
+      if (Error e = expectArgs(key, args, 3,
+                               "optimizer sgd <momentum> <weight_decay>"))
+        return e;
+      if (args[0] != "sgd")
+        return fail("unknown optimizer '", args[0],
+                    "' (this runtime knows sgd, adam, adamw)");
+      o.name = "sgd";
+      if (Error e = number("optimizer momentum", args[1], o.momentum))
+        return e;
+      if (Error e = number("optimizer weight decay", args[2], o.weightDecay))
+        return e;
+      if (o.momentum < 0 || o.momentum >= 1)
+        return fail("optimizer momentum must be in [0, 1), got ", args[1]);
+    } else {
+      if (Error e = expectArgs(key, args, 5,
+                               "optimizer adam|adamw <beta1> <beta2> <eps> "
+                               "<weight_decay>"))
+        return e;
+      o.name = std::string(args[0]);
+      if (Error e = number("optimizer beta1", args[1], o.beta1))
+        return e;
+      if (Error e = number("optimizer beta2", args[2], o.beta2))
+        return e;
+      if (Error e = number("optimizer eps", args[3], o.eps))
+        return e;
+      if (Error e = number("optimizer weight decay", args[4], o.weightDecay))
+        return e;
+      if (o.beta1 < 0 || o.beta1 >= 1 || o.beta2 < 0 || o.beta2 >= 1)
+        return fail("optimizer beta1 and beta2 must be in [0, 1)");
+      if (!(o.eps > 0))
+        return fail("optimizer eps must be > 0, got ", args[3]);
+    }
     if (o.weightDecay < 0)
-      return fail("optimizer weight decay must be >= 0, got ", args[2]);
+      return fail("optimizer weight decay must be >= 0, got ",
+                  args[adam ? 4 : 2]);
     return Error::success();
   }
   if (key == "clip-grad-norm") {

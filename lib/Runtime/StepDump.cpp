@@ -121,9 +121,15 @@ Error writeState(Model &model, float t, const std::string &dir,
   std::string prefix = dir + "/";
   if (Error e = writeRawBuffer(info, prefix, "param", model.paramBytes()))
     return e;
+  // SGD's momentum; Adam's first moment, then the square root of its
+  // second (moment2.<name>.npy).
   if (Error e =
           writeRawBuffer(info, prefix, "momentum", model.momentumBytes()))
     return e;
+  if (model.slots() > 1)
+    if (Error e = writeRawBuffer(info, prefix, "moment2",
+                                 model.momentumBytes() + model.stateBytes()))
+      return e;
   if (Error e = writeNpy(prefix + "ranges.npy", NpyType::I32,
                          {model.rangeCount()}, model.rangeValues()))
     return e;

@@ -32,14 +32,21 @@ std::string programName(const std::vector<std::string> &args) {
 }
 
 std::string modelSummary(const ModelInfo &info) {
+  const OptimizerInfo &o = info.optimizer;
+  std::string optimizer =
+      o.name == "sgd"
+          ? formatString("sgd momentum %g weight decay %g", o.momentum,
+                         o.weightDecay)
+          : formatString("%s beta1 %g beta2 %g eps %g weight decay %g",
+                         o.name.c_str(), o.beta1, o.beta2, o.eps,
+                         o.weightDecay);
   std::string s = formatString(
       "model: batch %lld, input %s, %lld classes, quant %s, %lld parameters "
-      "(%lld trainable), %s momentum %g weight decay %g",
+      "(%lld trainable), %s",
       (long long)info.batch, formatShape(info.input).c_str(),
       (long long)info.classes, info.quantString().c_str(),
       (long long)info.paramCount, (long long)info.trainableCount(),
-      info.optimizer.name.c_str(), info.optimizer.momentum,
-      info.optimizer.weightDecay);
+      optimizer.c_str());
   if (info.optimizer.clipGradNorm > 0)
     s += formatString(", gradients clipped to norm %g",
                       info.optimizer.clipGradNorm);

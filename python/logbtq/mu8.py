@@ -130,8 +130,10 @@ def uniform24(seed, index):
     return (splitmix64(seed, index) >> _U64(40)).astype(np.float64) * 2.0 ** -24
 
 
-def encode_stochastic(x, exponent, seed, index=None):
-    """Unbiased stochastic encode; index defaults to the flattened element position."""
+def encode_stochastic(x, exponent, seed, index=None, keep_nonzero=False):
+    """Unbiased stochastic encode; index defaults to the flattened element position.
+    With keep_nonzero, a nonzero value that would round to magnitude 0 takes the
+    first level (Adam's second moment, which divides the step)."""
     x, a, invalid, saturated, neg = _prepare(x, exponent)
     if index is None:
         index = np.arange(x.size, dtype=np.uint64).reshape(x.shape)
@@ -147,6 +149,8 @@ def encode_stochastic(x, exponent, seed, index=None):
     with np.errstate(invalid="ignore", divide="ignore"):
         p = (a_ok - lo) / (hi - lo)
     mag = np.where(exact, k, np.where(u < p, k + 1, k))
+    if keep_nonzero:
+        mag = np.where((mag == 0) & (a_ok > 0), 1, mag)
     return _finish(mag, invalid, saturated, neg)
 
 

@@ -942,6 +942,26 @@ def sgd_step(params, grads, lr, momentum=0.0, weight_decay=0.0, momentum_buffers
     return new_params, new_bufs
 
 
+def adam_step(params, grads, lr, beta1, beta2, eps, weight_decay=0.0, decoupled=False,
+              frozen=()):
+    """The first step of torch.optim.Adam (or AdamW with `decoupled`), run by
+    PyTorch itself on float32 copies. Parameters without a gradient (frozen)
+    keep their value. Returns the new parameters as float64 arrays."""
+    import torch
+
+    new_params = OrderedDict()
+    for name, p in params.items():
+        if name in frozen or name not in grads:
+            new_params[name] = np.asarray(p, dtype=np.float64).copy()
+            continue
+        t = torch.nn.Parameter(torch.tensor(np.asarray(p, dtype=np.float32)))
+        t.grad = torch.tensor(np.asarray(grads[name], dtype=np.float32))
+        cls = torch.optim.AdamW if decoupled else torch.optim.Adam
+        cls([t], lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay).step()
+        new_params[name] = t.detach().numpy().astype(np.float64)
+    return new_params
+
+
 def clip_grad_norm(grads, max_norm, frozen=()):
     """The gradients scaled by torch.nn.utils.clip_grad_norm_ (norm_type 2)
     over the trainable ones, in float32 as PyTorch computes it. Returns (the

@@ -263,6 +263,21 @@ def test_stochastic_unbiased_mean():
         assert len(np.unique(codes)) == 2
 
 
+def test_stochastic_keep_nonzero():
+    """Only values that would round to magnitude 0 change: to the first level."""
+    rng = np.random.default_rng(5)
+    x = (rng.uniform(-1, 1, 20000) * np.where(rng.uniform(0, 1, 20000) < 0.5, 1e-4, 1)
+         ).astype(F32)
+    x[:3] = [0.0, -0.0, np.nan]
+    plain = mu8.encode_stochastic(x, 0, 31)[0]
+    kept = mu8.encode_stochastic(x, 0, 31, keep_nonzero=True)[0]
+    changed = plain != kept
+    assert np.count_nonzero(changed) > 1000
+    assert np.all(plain[changed] == 0)
+    np.testing.assert_array_equal(kept[changed], np.sign(x[changed]).astype(np.int8))
+    np.testing.assert_array_equal(kept[:3], [0, 0, 0])
+
+
 def test_stochastic_reproducible_and_seed_dependent():
     x = np.random.default_rng(4).uniform(-1, 1, 10000).astype(F32)
     a1 = mu8.encode_stochastic(x, 0, 12345)[0]

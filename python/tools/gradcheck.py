@@ -4,7 +4,8 @@
     gradcheck.py --model mlp|cnn|resnet-tiny|FILE.onnx [--batch B] [--seed S]
                  [--barrier-lambda L --barrier-bound b --barrier-output-bound o
                   --barrier-targets weights,activations,inputs --barrier-t0 T]
-                 [--momentum m --weight-decay w --clip-grad-norm C --lr X --frozen a,b]
+                 [--optimizer sgd|adam|adamw --momentum m --beta1 b1 --beta2 b2 --eps e
+                  --weight-decay w --clip-grad-norm C --lr X --frozen a,b]
                  [--compiler build/bin/logbtq-compile] [--workdir DIR]
 
 1. compiles the model with logbtq-compile into a trainer;
@@ -13,7 +14,8 @@
 3. runs the trainer's step dump (docs/Runtime.md): DIR/loss.npy, grad.<name>.npy
    for every trainable parameter and param.<name>.npy after one SGD step (with
    --clip-grad-norm, the reference clips the gradients with PyTorch's
-   torch.nn.utils.clip_grad_norm_ before its SGD step);
+   torch.nn.utils.clip_grad_norm_ before its step; with --optimizer adam or
+   adamw the step is torch.optim.Adam's or AdamW's first);
 4. computes the same with logbtq.torch_reference (float64 autograd) and compares
    the loss, every gradient, every updated parameter and every parameter's update
    (param after - param before): relative error max|a - b| / max(max|b|, 1e-12)
@@ -33,6 +35,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections import OrderedDict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC_ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -170,7 +173,11 @@ def parse_args(argv):
     p.add_argument("--barrier-targets", default="",
                    help="comma-separated subset of weights,activations,inputs (default all)")
     p.add_argument("--barrier-t0", type=float, default=5.0, help="t of the step (default 5)")
+    p.add_argument("--optimizer", choices=["sgd", "adam", "adamw"], default="sgd")
     p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--beta1", type=float, default=0.9)
+    p.add_argument("--beta2", type=float, default=0.999)
+    p.add_argument("--eps", type=float, default=1e-8)
     p.add_argument("--weight-decay", type=float, default=0.0)
     p.add_argument("--clip-grad-norm", type=float, default=0.0,
                    help="compile with gradient clipping at this global norm")
@@ -234,7 +241,11 @@ def check(a, log):
            "--barrier-lambda", repr(a.barrier_lambda), "--barrier-bound", repr(a.barrier_bound),
            "--barrier-output-bound", repr(a.barrier_output_bound),
            "--barrier-t0", repr(a.barrier_t0),
-           "--momentum", repr(a.momentum), "--weight-decay", repr(a.weight_decay)]
+           "--weight-decay", repr(a.weight_decay), "--optimizer", a.optimizer]
+    if a.optimizer == "sgd":
+        cmd += ["--momentum", repr(a.momentum)]
+    else:
+        cmd += ["--beta1", repr(a.beta1), "--beta2", repr(a.beta2), "--eps", repr(a.eps)]
     if a.barrier_targets:
         cmd.append("--barrier-targets=" + ",".join(a.barrier_targets))
     if a.frozen:
@@ -254,13 +265,28 @@ def check(a, log):
     r = tr.loss_and_grads(ref, x, y, a.barrier_lambda, a.barrier_bound,
                           a.barrier_output_bound, a.barrier_t0, a.barrier_targets)
     step_grads, clip_note = r["grads"], ""
+    if a.optimizer != "sgd":
+        # Adam divides by |g|: where |g| is near eps, float32's rounding of the
+        # gradient moves the step by a whole lr. The update is checked from the
+        # gradients the trainer dumped (themselves checked against the
+        # reference above), so that it tests the optimizer alone.
+        step_grads = OrderedDict(step_grads)
+        for name in step_grads:
+            path = os.path.join(dump, "grad.%s.npy" % tr.sanitize(name))
+            if os.path.isfile(path):
+                step_grads[name] = np.load(path).astype(np.float64)
     if a.clip_grad_norm:
-        step_grads, total, coefficient = tr.clip_grad_norm(r["grads"], a.clip_grad_norm,
+        step_grads, total, coefficient = tr.clip_grad_norm(step_grads, a.clip_grad_norm,
                                                            frozen=ref.frozen)
         clip_note = "clip: total norm %.6g, max norm %g, coefficient %.6g\n" % (
             total, a.clip_grad_norm, coefficient)
-    new_params, _ = tr.sgd_step(ref.initial, step_grads, a.lr, a.momentum, a.weight_decay,
-                                frozen=ref.frozen)
+    if a.optimizer == "sgd":
+        new_params, _ = tr.sgd_step(ref.initial, step_grads, a.lr, a.momentum,
+                                    a.weight_decay, frozen=ref.frozen)
+    else:
+        new_params = tr.adam_step(ref.initial, step_grads, a.lr, a.beta1, a.beta2, a.eps,
+                                  a.weight_decay, decoupled=a.optimizer == "adamw",
+                                  frozen=ref.frozen)
 
     rows = []  # (kind, name, shape, scale, err, ok, note)
 
@@ -347,10 +373,12 @@ def check(a, log):
 
     # The report.
     print("gradcheck %s: batch %d, seed %d, lambda %g, bound %g, output bound %g, targets %s, "
-          "t %g, lr %g, momentum %g, weight decay %g%s"
+          "t %g, lr %g, %s, weight decay %g%s"
           % (label, ref.batch, a.seed, a.barrier_lambda, a.barrier_bound,
              a.barrier_output_bound, ",".join(a.barrier_targets) or "all", a.barrier_t0, a.lr,
-             a.momentum, a.weight_decay, (", frozen " + ",".join(sorted(ref.frozen)))
+             ("momentum %g" % a.momentum) if a.optimizer == "sgd" else
+             "%s beta1 %g beta2 %g eps %g" % (a.optimizer, a.beta1, a.beta2, a.eps),
+             a.weight_decay, (", frozen " + ",".join(sorted(ref.frozen)))
              if ref.frozen else ""))
     print("reference: loss %.9g = ce %.9g + penalty %.9g (%d barrier terms)"
           % (r["loss"], r["ce"], r["penalty"], len(r["terms"])))

@@ -213,6 +213,26 @@ TEST(MU8, StochasticStaysBetweenNeighboursAndIsUnbiased) {
     ASSERT_EQ(mu8::encodeStochastic(mu8::decode(77), 0, 7, i), 77);
 }
 
+TEST(MU8, StochasticKeepNonzeroFloorsAtTheFirstLevel) {
+  // Below the first level: plain rounding gives 0 or 1, keepNonzero always
+  // 1 (with the sign); at or above it, both agree; zero and NaN stay 0.
+  const float level1 = mu8::decode(1);
+  int floored = 0;
+  for (int i = 0; i < 1000; ++i) {
+    float x = level1 * float(i % 97 + 1) / 100.0f * (i % 2 ? -1.0f : 1.0f);
+    int8_t plain = mu8::encodeStochastic(x, 0, 11, i);
+    int8_t kept = mu8::encodeStochastic(x, 0, 11, i, nullptr, true);
+    ASSERT_EQ(kept, x > 0 ? 1 : -1) << x;
+    floored += plain == 0;
+    float y = level1 * (1.0f + float(i) / 10.0f);
+    ASSERT_EQ(mu8::encodeStochastic(y, 0, 11, i, nullptr, true),
+              mu8::encodeStochastic(y, 0, 11, i));
+  }
+  EXPECT_GT(floored, 100);
+  EXPECT_EQ(mu8::encodeStochastic(0.0f, 0, 11, 0, nullptr, true), 0);
+  EXPECT_EQ(mu8::encodeStochastic(std::nanf(""), 0, 11, 0, nullptr, true), 0);
+}
+
 TEST(MU8, FixedTableEnds) {
   auto table = mu8::fixedTable();
   EXPECT_EQ(table[127], 8192);

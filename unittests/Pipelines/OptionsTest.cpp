@@ -137,7 +137,9 @@ TEST(OptionsTest, EnumeratedValuesAreParsedByName) {
   EXPECT_TRUE(options.quant == NumberFormat::F32);
   // A value outside the list is refused, not stored.
   EXPECT_TRUE(failed(options.parseFromString("quant=int4")));
-  EXPECT_TRUE(failed(options.parseFromString("optimizer=adam")));
+  EXPECT_TRUE(failed(options.parseFromString("optimizer=lamb")));
+  EXPECT_TRUE(succeeded(options.parseFromString("optimizer=adamw")));
+  EXPECT_TRUE(options.optimizer == OptimizerKind::AdamW);
 }
 
 } // namespace

@@ -197,6 +197,30 @@ TEST(ModelInfo, ClipGradNormRecord) {
             std::string::npos);
 }
 
+TEST(ModelInfo, AdamRecords) {
+  Expected<ModelInfo> adamw =
+      parseModelInfo(withLine(13, "optimizer adamw 0.8 0.99 1e-06 0.05"));
+  ASSERT_TRUE(adamw) << adamw.error().message();
+  const OptimizerInfo &o = adamw->optimizer;
+  EXPECT_EQ(o.name, "adamw");
+  EXPECT_EQ(o.beta1, 0.8);
+  EXPECT_EQ(o.beta2, 0.99);
+  EXPECT_EQ(o.eps, 1e-6);
+  EXPECT_EQ(o.weightDecay, 0.05);
+  EXPECT_EQ(o.slots(), 2);
+  EXPECT_EQ(parseModelInfo(kGood)->optimizer.slots(), 1);
+  EXPECT_EQ(errorOf(withLine(13, "optimizer adam 0.9 0.999 1e-8")),
+            "model info line 13: 'optimizer' takes 5 values (optimizer "
+            "adam|adamw <beta1> <beta2> <eps> <weight_decay>), got 4");
+  EXPECT_EQ(errorOf(withLine(13, "optimizer adam 0.9 1 1e-8 0")),
+            "model info line 13: optimizer beta1 and beta2 must be in [0, 1)");
+  EXPECT_EQ(errorOf(withLine(13, "optimizer adamw 0.9 0.999 0 0")),
+            "model info line 13: optimizer eps must be > 0, got 0");
+  EXPECT_EQ(errorOf(withLine(13, "optimizer lamb 0.9 0")),
+            "model info line 13: unknown optimizer 'lamb' (this runtime "
+            "knows sgd, adam, adamw)");
+}
+
 TEST(ModelInfo, QuantF32) {
   Expected<ModelInfo> info = parseModelInfo(withLine(5, "quant f32"));
   ASSERT_TRUE(info) << info.error().message();

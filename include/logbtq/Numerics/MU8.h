@@ -61,9 +61,11 @@ int8_t encodeNearest(float x, int exponent = 0, EncodeStats *stats = nullptr);
 
 /// Stochastic-rounding encode: rounds up with probability proportional to the
 /// linear distance from the lower level. The draw is `uniform24(seed, index)`,
-/// so each element of a tensor rounds independently and reproducibly.
+/// so each element of a tensor rounds independently and reproducibly. With
+/// `keepNonzero`, a nonzero x that would round to magnitude 0 takes the first
+/// level instead (Adam's second moment, which divides the step).
 int8_t encodeStochastic(float x, int exponent, uint64_t seed, uint64_t index,
-                        EncodeStats *stats = nullptr);
+                        EncodeStats *stats = nullptr, bool keepNonzero = false);
 
 /// The `index + 1`-th output of SplitMix64 started at `seed`.
 uint64_t splitMix64(uint64_t seed, uint64_t index);

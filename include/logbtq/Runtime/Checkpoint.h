@@ -53,8 +53,8 @@ struct RunState {
 /// the same model compiled differently) is refused.
 uint64_t modelInfoHash(std::string_view text);
 
-/// The size of a checkpoint of `model`: header + 2 * param-count *
-/// element size + 4 * param records + 4 (the CRC).
+/// The size of a checkpoint of `model`: header + (1 + slots) * param-count
+/// * element size + 4 * ranges (slots per param record) + 4 (the CRC).
 int64_t checkpointBytes(const Model &model);
 
 /// Writes a checkpoint of `model` and `state` to `path` atomically.

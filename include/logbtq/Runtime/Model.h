@@ -86,14 +86,20 @@ public:
   std::vector<float> paramValues() const;
 
   /// The raw state a checkpoint holds: param-count elements of
-  /// info().elementSize() bytes each, and one int32 per `param` record.
+  /// info().elementSize() bytes each for the parameters, `slots` times as
+  /// many for the optimizer state (slot after slot, each laid out like the
+  /// parameters), and one int32 range per `param` record and slot.
   const unsigned char *paramBytes() const;
   const unsigned char *momentumBytes() const;
   const int32_t *rangeValues() const;
   int64_t stateBytes() const {
     return modelInfo.paramCount * int64_t(modelInfo.elementSize());
   }
-  int64_t rangeCount() const { return int64_t(modelInfo.params.size()); }
+  int64_t slots() const { return modelInfo.optimizer.slots(); }
+  int64_t optimizerStateBytes() const { return slots() * stateBytes(); }
+  int64_t rangeCount() const {
+    return slots() * int64_t(modelInfo.params.size());
+  }
   /// Replaces parameters, momentum and ranges with copies of the given ones
   /// (sizes as above), in fresh buffers.
   Error restoreState(const unsigned char *params, const unsigned char *momentum,

@@ -45,11 +45,17 @@ struct BarrierInfo {
   double tMax = 100;
 };
 
-/// `optimizer <name> <momentum> <weight_decay>`, compiled into the model.
+/// `optimizer sgd <momentum> <weight_decay>` or
+/// `optimizer adam|adamw <beta1> <beta2> <eps> <weight_decay>`, compiled
+/// into the model.
 struct OptimizerInfo {
   std::string name = "sgd";
   double momentum = 0;
   double weightDecay = 0;
+  double beta1 = 0, beta2 = 0, eps = 0; ///< adam and adamw
+  /// Optimizer state tensors per parameter: SGD's momentum (1), Adam's
+  /// first moment and square root of the second (2).
+  int64_t slots() const { return name == "sgd" ? 1 : 2; }
   /// The `clip-grad-norm <C>` record: gradients scaled to a global L2 norm
   /// of at most C; 0 (no record) for none.
   double clipGradNorm = 0;
@@ -84,7 +90,8 @@ struct ModelInfo {
   int64_t inputSize() const;
   /// Number of trainable parameter elements.
   int64_t trainableCount() const;
-  /// Bytes of one parameter or momentum element: 4 (f32) or 1 (mu8 codes).
+  /// Bytes of one parameter or optimizer-state element: 4 (f32) or 1 (mu8
+  /// codes).
   size_t elementSize() const { return quant == QuantKind::MU8 ? 1 : 4; }
   /// "f32" or "mu8 <weight exponent>", as in the record.
   std::string quantString() const;

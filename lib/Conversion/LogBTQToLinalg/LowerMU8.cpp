@@ -60,7 +60,7 @@ Value linearIndex(OpBuilder &b, Location loc, ArrayRef<int64_t> shape) {
 
 /// Codes of `x` (f32 tensor) at range 2^e: an i8 tensor.
 Value encodeTensor(OpBuilder &b, Location loc, Value x, Value exponent,
-                   Value seed) {
+                   Value seed, bool keepNonzero = false) {
   auto type = cast<RankedTensorType>(x.getType());
   Tables tables = createTables(b, loc);
   Value invScale = createExp2(b, loc, negate(b, loc, exponent), b.getF64Type());
@@ -73,7 +73,8 @@ Value encodeTensor(OpBuilder &b, Location loc, Value x, Value exponent,
         if (seed)
           index = linearIndex(nb, l, type.getShape());
         return SmallVector<Value>{
-            createEncode(nb, l, tables, args[0], invScale, seed, index)};
+            createEncode(nb, l, tables, args[0], invScale, seed, index,
+                         keepNonzero)};
       });
 }
 
@@ -131,7 +132,8 @@ struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
     Value e = rangeExponent(rewriter, loc, op.getResult().getType(),
                             adaptor.getExponent());
     Value x = adaptor.getInput();
-    Value codes = encodeTensor(rewriter, loc, x, e, adaptor.getSeed());
+    Value codes =
+        encodeTensor(rewriter, loc, x, e, adaptor.getSeed(), op.getKeepNonzero());
 
     // The counters: one pass over the values and their codes.
     Type i32 = rewriter.getI32Type();

@@ -232,7 +232,7 @@ Value lowering::createSplitMix64(OpBuilder &b, Location loc, Value seed,
 
 Value lowering::createEncode(OpBuilder &b, Location loc, const Tables &tables,
                              Value x, Value invScale, Value seed,
-                             Value linearIndex) {
+                             Value linearIndex, bool keepNonzero) {
   Type i32 = b.getI32Type(), f64 = b.getF64Type();
   // The magnitude in units of the range.
   Value abs = math::AbsFOp::create(b, loc, x);
@@ -301,6 +301,15 @@ Value lowering::createEncode(OpBuilder &b, Location loc, const Tables &tables,
                               arith::SubFOp::create(b, loc, upper, lower)),
         arith::SubFOp::create(b, loc, m, lower));
     k = arith::SelectOp::create(b, loc, up, upperK, lowerK);
+    if (keepNonzero) {
+      // |x| > 0 (in f32: true even where m underflows) never gives 0.
+      Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0));
+      Value nonzero =
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, abs, zero);
+      Value one = arith::ConstantIntOp::create(b, loc, i32, 1);
+      k = arith::SelectOp::create(
+          b, loc, nonzero, arith::MaxSIOp::create(b, loc, k, one), k);
+    }
   }
   Value one = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0));
   Value saturated =

@@ -48,9 +48,11 @@ Value createDecodedTensor(OpBuilder &b, Location loc, const Tables &tables,
 
 /// Encodes the f32 `x` at the range whose inverse scale is `invScale`
 /// (`2^-e`, f64). With a `seed` (i64) and the element's linear index (i64),
-/// rounds stochastically. Returns the i8 code.
+/// rounds stochastically, and with `keepNonzero` a nonzero x never to
+/// magnitude 0. Returns the i8 code.
 Value createEncode(OpBuilder &b, Location loc, const Tables &tables, Value x,
-                   Value invScale, Value seed = {}, Value linearIndex = {});
+                   Value invScale, Value seed = {}, Value linearIndex = {},
+                   bool keepNonzero = false);
 
 /// Whether `x` saturates at that range (|x| 2^-e > 1, or NaN): an i1.
 Value createSaturates(OpBuilder &b, Location loc, Value x, Value invScale);

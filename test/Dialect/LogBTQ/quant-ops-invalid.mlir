@@ -77,3 +77,11 @@ func.func @bitcast_kinds(%a: tensor<4xi8>) {
   %b = logbtq.bitcast %a : tensor<4xi8> -> tensor<4xi8>
   return
 }
+
+// -----
+
+func.func @keep_nonzero_without_seed(%x: tensor<4xf32>, %e: i32) {
+  // expected-error @+1 {{'logbtq.quantize' op keep_nonzero needs stochastic rounding (a seed)}}
+  %q, %s, %z = logbtq.quantize %x exponent %e {keep_nonzero} : tensor<4xf32> -> tensor<4x!logbtq.mu8<?>>
+  return
+}

@@ -211,6 +211,8 @@ OpFoldResult BarrierOp::fold(FoldAdaptor adaptor) {
 LogicalResult QuantizeOp::verify() {
   if (failed(verifySameShape(*this, getInput().getType(), getResult().getType())))
     return failure();
+  if (getKeepNonzero() && !getSeed())
+    return emitOpError("keep_nonzero needs stochastic rounding (a seed)");
   return verifyRangeOperand(*this, getMU8ElementType(getResult().getType()),
                             getExponent());
 }

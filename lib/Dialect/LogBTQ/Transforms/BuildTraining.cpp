@@ -85,13 +85,23 @@ FailureOr<ForwardSignature> ForwardSignature::analyze(func::FuncOp func) {
   return sig;
 }
 
+/// What the update does, from the pass options.
+struct OptimizerSettings {
+  OptimizerKind kind = OptimizerKind::SGD;
+  double momentum = 0, weightDecay = 0, clipGradNorm = 0;
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  /// State tensors per parameter: SGD's momentum; Adam's two moments.
+  unsigned slots() const { return kind == OptimizerKind::SGD ? 1 : 2; }
+  /// Adam's bias correction reads the step number.
+  bool needsStep() const { return kind != OptimizerKind::SGD; }
+};
+
 class StepBuilder {
 public:
-  StepBuilder(ModuleOp module, ForwardSignature sig, double momentum,
-              double weightDecay, double clipGradNorm)
+  StepBuilder(ModuleOp module, ForwardSignature sig,
+              OptimizerSettings optimizer)
       : module(module), sig(sig), b(module.getContext()),
-        momentum(momentum), weightDecay(weightDecay),
-        clipGradNorm(clipGradNorm) {}
+        optimizer(optimizer) {}
 
   LogicalResult buildTrainStep() { return buildStep(Kind::Train); }
   LogicalResult buildGradStep() { return buildStep(Kind::Grad); }
@@ -110,8 +120,8 @@ private:
   FailureOr<SmallVector<Value>> gradients(Location loc, Value loss,
                                           ArrayRef<Value> params);
   SmallVector<Value> updates(Location loc, ArrayRef<Value> params,
-                             ArrayRef<Value> grads, ArrayRef<Value> momenta,
-                             Value lr);
+                             ArrayRef<Value> grads, ArrayRef<Value> state,
+                             Value lr, Value step);
   Forward inlineForward(ArrayRef<Value> params, Value x, Value t,
                         IRMapping &mapping);
   Value stats(Location loc, Value loss, Value correct, Value ce,
@@ -120,7 +130,7 @@ private:
   ModuleOp module;
   ForwardSignature sig;
   OpBuilder b;
-  double momentum, weightDecay, clipGradNorm;
+  OptimizerSettings optimizer;
 };
 
 StepBuilder::Forward StepBuilder::inlineForward(ArrayRef<Value> params,
@@ -157,7 +167,7 @@ Value StepBuilder::stats(Location loc, Value loss, Value correct, Value ce,
 }
 
 /// The step's function, with its signature:
-/// params..., [momenta...], x, labels, [lr], [t].
+/// params..., [state...], x, labels, [lr], [t], [step].
 FailureOr<func::FuncOp> StepBuilder::createStepFunction(Kind kind) {
   Location loc = sig.func.getLoc();
   Type f32 = b.getF32Type();
@@ -175,9 +185,10 @@ FailureOr<func::FuncOp> StepBuilder::createStepFunction(Kind kind) {
   for (unsigned index : sig.params)
     add(fwd.getArgument(index).getType(), sig.func.getArgAttrDict(index));
   if (kind == Kind::Train)
-    for (auto [i, index] : llvm::enumerate(sig.params))
-      add(fwd.getArgument(index).getType(),
-          named(attrs::kMomentum, b.getStringAttr(sig.paramNames[i])));
+    for (unsigned slot = 0; slot < optimizer.slots(); ++slot)
+      for (auto [i, index] : llvm::enumerate(sig.params))
+        add(fwd.getArgument(index).getType(),
+            named(attrs::kMomentum, b.getStringAttr(sig.paramNames[i])));
   add(fwd.getArgument(sig.input).getType(), sig.func.getArgAttrDict(sig.input));
   add(RankedTensorType::get({batch}, b.getI32Type()),
       named(attrs::kLabels, b.getUnitAttr()));
@@ -185,6 +196,8 @@ FailureOr<func::FuncOp> StepBuilder::createStepFunction(Kind kind) {
     add(f32, named(attrs::kLr, b.getUnitAttr()));
   if (kind != Kind::Eval)
     add(f32, named(attrs::kBarrierT, b.getUnitAttr()));
+  if (kind == Kind::Train && optimizer.needsStep())
+    add(b.getI64Type(), named(attrs::kStep, b.getUnitAttr()));
 
   StringRef name = kind == Kind::Train  ? "train_step"
                    : kind == Kind::Grad ? "grad_step"
@@ -221,12 +234,15 @@ StepBuilder::gradients(Location loc, Value loss, ArrayRef<Value> params) {
   return all;
 }
 
-/// The SGD step: new parameters, then new momenta; frozen parameters keep
-/// their values and momenta. With clipping, every gradient is scaled by
-/// min(1, C / (norm + 1e-6)) first (torch.nn.utils.clip_grad_norm_).
+/// The update: new parameters, then the new state, slot by slot; frozen
+/// parameters keep their values and state. With clipping, every gradient is
+/// scaled by min(1, C / (norm + 1e-6)) first
+/// (torch.nn.utils.clip_grad_norm_).
 SmallVector<Value> StepBuilder::updates(Location loc, ArrayRef<Value> params,
                                         ArrayRef<Value> grads,
-                                        ArrayRef<Value> momenta, Value lr) {
+                                        ArrayRef<Value> state, Value lr,
+                                        Value step) {
+  double clipGradNorm = optimizer.clipGradNorm;
   Value gradScale;
   SmallVector<Value> trainable;
   for (auto [i, g] : llvm::enumerate(grads))
@@ -243,19 +259,35 @@ SmallVector<Value> StepBuilder::updates(Location loc, ArrayRef<Value> params,
         arith::AddFOp::create(b, loc, norm, constant(1e-6)));
     gradScale = arith::MinimumFOp::create(b, loc, coefficient, constant(1.0));
   }
-  SmallVector<Value> newParams, newMomenta;
+  size_t n = params.size();
+  SmallVector<Value> newParams;
+  SmallVector<Value> newState(state.begin(), state.end());
   for (auto [i, p] : llvm::enumerate(params)) {
     if (!sig.trainable[i]) {
       newParams.push_back(p);
-      newMomenta.push_back(momenta[i]);
       continue;
     }
-    auto update = SGDUpdateOp::create(b, loc, p, grads[i], momenta[i], lr,
-                                      momentum, weightDecay, gradScale);
+    if (optimizer.kind == OptimizerKind::SGD) {
+      auto update = SGDUpdateOp::create(b, loc, p, grads[i], state[i], lr,
+                                        optimizer.momentum,
+                                        optimizer.weightDecay, gradScale);
+      newParams.push_back(update.getNewParam());
+      newState[i] = update.getNewMomentum();
+      continue;
+    }
+    Type type = p.getType();
+    auto update = AdamUpdateOp::create(
+        b, loc, TypeRange{type, type, type}, p, grads[i], state[i],
+        state[n + i], lr, step, gradScale,
+        b.getF32FloatAttr(optimizer.beta1), b.getF32FloatAttr(optimizer.beta2),
+        b.getF32FloatAttr(optimizer.eps),
+        b.getF32FloatAttr(optimizer.weightDecay),
+        optimizer.kind == OptimizerKind::AdamW ? b.getUnitAttr() : UnitAttr());
     newParams.push_back(update.getNewParam());
-    newMomenta.push_back(update.getNewMomentum());
+    newState[i] = update.getNewFirstMoment();
+    newState[n + i] = update.getNewSecondMomentSqrt();
   }
-  newParams.append(newMomenta);
+  newParams.append(newState);
   return newParams;
 }
 
@@ -272,10 +304,11 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
   auto args = body->getArguments();
   SmallVector<Value> params(args.take_front(numParams));
   size_t next = numParams;
-  SmallVector<Value> momenta;
+  SmallVector<Value> state;
   if (kind == Kind::Train) {
-    momenta.assign(args.begin() + next, args.begin() + next + numParams);
-    next += numParams;
+    size_t stateCount = numParams * optimizer.slots();
+    state.assign(args.begin() + next, args.begin() + next + stateCount);
+    next += stateCount;
   }
   Value x = args[next++];
   Value labels = args[next++];
@@ -284,6 +317,8 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
                 ? args[next++]
                 : arith::ConstantOp::create(b, loc, b.getF32FloatAttr(1.0f))
                       .getResult();
+  Value step = kind == Kind::Train && optimizer.needsStep() ? args[next++]
+                                                            : Value();
 
   IRMapping mapping;
   Forward f = inlineForward(params, x, t, mapping);
@@ -304,7 +339,7 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
     if (kind == Kind::Grad)
       results.append(*grads);
     else
-      results.append(updates(loc, params, *grads, momenta, lr));
+      results.append(updates(loc, params, *grads, state, lr, step));
   }
   results.push_back(statsValue);
   func::ReturnOp::create(b, loc, results);
@@ -330,19 +365,30 @@ struct BuildTrainingPass
       return signalPassFailure();
     }
     if (momentum < 0 || momentum >= 1 || weightDecay < 0 ||
-        !(clipGradNorm >= 0)) {
-      forward.emitError("momentum must be in [0, 1), weight decay >= 0 and "
-                        "clip-grad-norm >= 0");
+        !(clipGradNorm >= 0) || beta1 < 0 || beta1 >= 1 || beta2 < 0 ||
+        beta2 >= 1 || !(eps > 0)) {
+      forward.emitError("momentum, beta1 and beta2 must be in [0, 1), weight "
+                        "decay and clip-grad-norm >= 0, eps > 0");
       return signalPassFailure();
     }
     FailureOr<ForwardSignature> sig = ForwardSignature::analyze(forward);
     if (failed(sig))
       return signalPassFailure();
-    recordTrainingOption(module, "momentum", momentum);
+    OptimizerSettings settings{optimizer, momentum, weightDecay,
+                               clipGradNorm, beta1, beta2, eps};
     recordTrainingOption(module, "weight_decay", weightDecay);
+    if (optimizer == OptimizerKind::SGD) {
+      recordTrainingOption(module, "momentum", momentum);
+    } else {
+      recordTrainingOption(module, "optimizer",
+                           optimizer == OptimizerKind::Adam ? 1 : 2);
+      recordTrainingOption(module, "beta1", beta1);
+      recordTrainingOption(module, "beta2", beta2);
+      recordTrainingOption(module, "eps", eps);
+    }
     if (clipGradNorm > 0)
       recordTrainingOption(module, "clip_grad_norm", clipGradNorm);
-    StepBuilder steps(module, *sig, momentum, weightDecay, clipGradNorm);
+    StepBuilder steps(module, *sig, settings);
     if (failed(steps.buildTrainStep()) || failed(steps.buildGradStep()) ||
         failed(steps.buildEvalStep()))
       return signalPassFailure();

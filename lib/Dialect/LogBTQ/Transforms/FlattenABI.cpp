@@ -44,8 +44,12 @@ struct Layout {
   RankedTensorType inputType;
   int64_t classes = 0;
   bool mu8 = false;
-  /// Element type of the flat parameter and momentum buffers.
+  /// Element type of the flat parameter and optimizer-state buffers.
   Type storage;
+  /// Optimizer state tensors per parameter (SGD 1, Adam 2): the flat state
+  /// buffer holds `slots` copies of the parameter layout, one after the
+  /// other.
+  unsigned slots = 1;
 };
 
 FailureOr<Layout> analyze(func::FuncOp forward) {
@@ -108,14 +112,15 @@ public:
 
   /// The parameters as tensors of the types `step` takes (`types`): f32,
   /// or MU8 codes given their range by a bitcast.
-  SmallVector<Value> unpack(Location loc, Value flat, TypeRange types) {
+  SmallVector<Value> unpack(Location loc, Value flat, TypeRange types,
+                            int64_t base = 0) {
     SmallVector<Value> parts;
     for (auto [p, type] : llvm::zip(layout.params, types)) {
       int64_t n = p.type.getNumElements();
       auto slice = tensor::ExtractSliceOp::create(
           b, loc, RankedTensorType::get({n}, layout.storage), flat,
           ValueRange{}, ValueRange{}, ValueRange{},
-          b.getDenseI64ArrayAttr({p.offset}), b.getDenseI64ArrayAttr({n}),
+          b.getDenseI64ArrayAttr({base + p.offset}), b.getDenseI64ArrayAttr({n}),
           b.getDenseI64ArrayAttr({1}));
       auto shaped = cast<RankedTensorType>(type);
       Value part = reshapeFlat(
@@ -132,6 +137,13 @@ public:
   Value pack(Location loc, ValueRange parts, Type element) {
     Value flat = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{layout.size},
                                          element);
+    return packInto(loc, flat, parts, element, 0);
+  }
+
+  /// `flat` with the parameter-shaped `parts` written at `base` + their
+  /// offsets.
+  Value packInto(Location loc, Value flat, ValueRange parts, Type element,
+                 int64_t base) {
     for (auto [p, part] : llvm::zip(layout.params, parts)) {
       int64_t n = p.type.getNumElements();
       auto partType = cast<RankedTensorType>(part.getType());
@@ -142,41 +154,47 @@ public:
           reshapeFlat(b, loc, part, RankedTensorType::get({n}, element));
       flat = tensor::InsertSliceOp::create(
           b, loc, line, flat, ValueRange{}, ValueRange{}, ValueRange{},
-          b.getDenseI64ArrayAttr({p.offset}), b.getDenseI64ArrayAttr({n}),
+          b.getDenseI64ArrayAttr({base + p.offset}), b.getDenseI64ArrayAttr({n}),
           b.getDenseI64ArrayAttr({1}));
     }
     return flat;
   }
 
-  /// Adds `@name` taking (flat params, [flat momenta, ranges], flat x,
+  /// Adds `@name` taking (flat params, [flat state, ranges], flat x,
   /// labels, scalars..., [step]) that calls `step` and flattens what it
-  /// returns: [flat params, flat momenta, ranges] or [flat grads], and the
+  /// returns: [flat params, flat state, ranges] or [flat grads], and the
   /// stats, padded with zeros to LOGBTQ_NUM_STATS for train and grad steps.
+  /// The step's arguments are found by their attributes.
   LogicalResult wrap(func::FuncOp step, StringRef name, bool isTrain,
                      unsigned numScalars, unsigned numFlatResults) {
     Location loc = step.getLoc();
     Type f32 = b.getF32Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
     auto flatType = RankedTensorType::get({layout.size}, layout.storage);
+    auto flatState =
+        RankedTensorType::get({layout.size * layout.slots}, layout.storage);
     auto flatF32 = RankedTensorType::get({layout.size}, f32);
     int64_t inputSize = layout.inputType.getNumElements();
     auto flatInput = RankedTensorType::get({inputSize}, f32);
     size_t numParams = layout.params.size();
-    auto rangesType = RankedTensorType::get({int64_t(numParams)}, i32);
+    auto rangesType =
+        RankedTensorType::get({int64_t(numParams * layout.slots)}, i32);
     TypeRange stepArgs = step.getArgumentTypes();
-    Type labelsType = stepArgs[numParams * (isTrain ? 2 : 1) + 1];
-    // A quantized train step also takes the ranges and the step number.
-    bool stepTakesRanges = isTrain && layout.mu8;
+    Type labelsType = stepArgs[numParams * (isTrain ? 1 + layout.slots : 1) + 1];
+    // What the step takes besides parameters, state, data and scalars.
+    bool stepTakesRanges = false;
+    for (unsigned i = 0; i < step.getNumArguments(); ++i)
+      stepTakesRanges |= bool(step.getArgAttr(i, attrs::kRanges));
 
     SmallVector<Type> argTypes{flatType};
     if (isTrain)
-      argTypes.append({flatType, rangesType});
+      argTypes.append({flatState, rangesType});
     argTypes.append({flatInput, labelsType});
     argTypes.append(numScalars, f32);
     if (isTrain)
       argTypes.push_back(i64);
     SmallVector<Type> resultTypes;
     if (isTrain)
-      resultTypes.append({flatType, flatType, rangesType});
+      resultTypes.append({flatType, flatState, rangesType});
     else if (numFlatResults)
       resultTypes.push_back(flatF32);
     auto stepStats = cast<RankedTensorType>(step.getResultTypes().back());
@@ -197,9 +215,12 @@ public:
     unsigned next = 1;
     Value ranges, stepNumber;
     if (isTrain) {
-      llvm::append_range(callArgs,
-                         unpack(loc, args[next++],
-                                stepArgs.slice(numParams, numParams)));
+      Value state = args[next++];
+      for (unsigned slot = 0; slot < layout.slots; ++slot)
+        llvm::append_range(
+            callArgs,
+            unpack(loc, state, stepArgs.slice(numParams * (1 + slot), numParams),
+                   slot * layout.size));
       ranges = args[next++];
     }
     callArgs.push_back(reshapeFlat(b, loc, args[next++], layout.inputType));
@@ -208,15 +229,36 @@ public:
       callArgs.push_back(args[next++]);
     if (isTrain)
       stepNumber = args[next++];
-    if (stepTakesRanges)
-      callArgs.append({ranges, stepNumber});
+    // The quantized step's ranges and step number, and the step number an
+    // optimizer with bias correction reads, in the step's own order.
+    for (unsigned i = callArgs.size(); i < step.getNumArguments(); ++i) {
+      if (step.getArgAttr(i, attrs::kRanges) && ranges)
+        callArgs.push_back(ranges);
+      else if (step.getArgAttr(i, attrs::kStep) && stepNumber)
+        callArgs.push_back(stepNumber);
+      else
+        return step.emitError("-logbtq-flatten-abi: argument ")
+               << i << " of @" << step.getSymName()
+               << " is not one the flat ABI passes";
+    }
     auto call = func::CallOp::create(b, loc, step, callArgs);
 
     SmallVector<Value> results;
     auto values = call.getResults();
-    for (unsigned r = 0; r < numFlatResults; ++r)
-      results.push_back(pack(loc, values.slice(r * numParams, numParams),
-                             isTrain ? layout.storage : f32));
+    if (isTrain) {
+      results.push_back(
+          pack(loc, values.take_front(numParams), layout.storage));
+      Value state = tensor::EmptyOp::create(
+          b, loc, ArrayRef<int64_t>{layout.size * layout.slots},
+          layout.storage);
+      for (unsigned slot = 0; slot < layout.slots; ++slot)
+        state = packInto(loc, state,
+                         values.slice(numParams * (1 + slot), numParams),
+                         layout.storage, slot * layout.size);
+      results.push_back(state);
+    } else if (numFlatResults) {
+      results.push_back(pack(loc, values.take_front(numParams), f32));
+    }
     if (isTrain)
       // A float32 model has no ranges: zeros (a constant, never an
       // argument handed back, which bufferization could not return).
@@ -298,6 +340,17 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
       return signalPassFailure();
 
     layout->mu8 = module->hasAttr(attrs::kQuant);
+    unsigned stateArgs = 0;
+    for (unsigned i = 0; i < train.getNumArguments(); ++i)
+      stateArgs += bool(train.getArgAttr(i, attrs::kMomentum));
+    size_t numParams = layout->params.size();
+    if (numParams == 0 || stateArgs % numParams != 0 || stateArgs == 0) {
+      train.emitError("-logbtq-flatten-abi: @train_step has ")
+          << stateArgs << " optimizer state arguments for " << numParams
+          << " parameters";
+      return signalPassFailure();
+    }
+    layout->slots = stateArgs / numParams;
     layout->storage = layout->mu8 ? Type(IntegerType::get(&getContext(), 8))
                                   : Type(Float32Type::get(&getContext()));
     if (layout->mu8) {
@@ -361,8 +414,20 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
     os << "barrier " << option("barrier_lambda", 0) << " "
        << option("barrier_bound", 1) << " " << number(barrierT0) << " "
        << number(barrierGamma) << " " << number(barrierTMax) << "\n";
-    os << "optimizer sgd " << option("momentum", 0) << " "
-       << option("weight_decay", 0) << "\n";
+    // SGD: momentum and weight decay; Adam and AdamW: betas, eps and decay.
+    switch (int(getTrainingOption(module, "optimizer").value_or(0))) {
+    case 0:
+      os << "optimizer sgd " << option("momentum", 0) << " "
+         << option("weight_decay", 0) << "\n";
+      break;
+    default:
+      os << "optimizer "
+         << (getTrainingOption(module, "optimizer") == 1.0 ? "adam" : "adamw")
+         << " " << option("beta1", 0.9) << " " << option("beta2", 0.999)
+         << " " << option("eps", 1e-8) << " " << option("weight_decay", 0)
+         << "\n";
+      break;
+    }
     // Only when set, so that the description (and the checkpoints keyed by
     // its hash) of a program without clipping stays what it was.
     if (getTrainingOption(module, "clip_grad_norm"))

@@ -59,7 +59,8 @@ StatSlots statSlots(Kind kind) {
 /// the update (handled on its own), and what the pass itself inserts.
 bool isExempt(Operation *op) {
   return isa<BarrierOp, BarrierGradOp, SoftmaxCrossEntropyOp, CountCorrectOp,
-             SGDUpdateOp, QuantizeOp, DecodeOp, EncodeOp, RangeExponentOp,
+             SGDUpdateOp, AdamUpdateOp, QuantizeOp, DecodeOp, EncodeOp,
+             RangeExponentOp,
              IntegerKernelOp, BitcastOp>(op);
 }
 
@@ -132,8 +133,10 @@ private:
   // Per parameter: its fixed range exponent and its decoded value.
   SmallVector<int> paramRanges;
   SmallVector<Value> paramDecoded;
-  // train_step only: the momentum range exponents in and out, the step.
+  // train_step only: the momentum range exponents in and out, the step
+  // (an argument of its own already when the optimizer reads it).
   Value rangesArg, stepArg;
+  bool addedStepArg = false;
   SmallVector<Value> momentumExponents, newMomentumExponents;
 };
 
@@ -246,6 +249,8 @@ LogicalResult StepQuantizer::findArguments() {
       momenta.push_back(i);
     else if (func.getArgAttr(i, attrs::kInput))
       found = i;
+    else if (func.getArgAttr(i, attrs::kStep))
+      stepArg = body.getArgument(i);
   }
   if (!found)
     return func.emitError("-logbtq-quantize: @")
@@ -282,7 +287,10 @@ void StepQuantizer::quantizeMomenta() {
   auto rangesType =
       RankedTensorType::get({int64_t(momenta.size())}, b.getI32Type());
   rangesArg = body.addArgument(rangesType, loc);
-  stepArg = body.addArgument(b.getI64Type(), loc);
+  if (!stepArg) {
+    stepArg = body.addArgument(b.getI64Type(), loc);
+    addedStepArg = true;
+  }
   for (auto [i, index] : llvm::enumerate(momenta)) {
     BlockArgument arg = body.getArgument(index);
     auto type = cast<RankedTensorType>(arg.getType());
@@ -361,52 +369,72 @@ void StepQuantizer::quantizeComputedTensors() {
 
 /// Updates: stochastic rounding of weights and momenta, keyed by the step.
 /// The seed of stream `s` at step `n` is `n * 65536 + s`; parameter `i` draws
-/// from stream `2i`, its momentum from `2i + 1` (docs/Quantization.md).
+/// from stream `2i`, its momentum (Adam: first moment) from `2i + 1`, and
+/// Adam's second moment (carried as its square root) from `2P + i`, P the
+/// number of parameters (docs/Quantization.md). That one divides the step:
+/// a nonzero value keeps at least the first level (`keep_nonzero`).
 LogicalResult StepQuantizer::quantizeUpdates() {
   MLIRContext *ctx = func.getContext();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   Type i64 = b.getI64Type();
+  size_t numParams = params.size();
   auto seedFor = [&](Location l, int64_t stream) -> Value {
     Value scaled = arith::MulIOp::create(
         b, l, stepArg, arith::ConstantIntOp::create(b, l, i64, 65536));
     return arith::AddIOp::create(
         b, l, scaled, arith::ConstantIntOp::create(b, l, i64, stream));
   };
-  for (auto update : llvm::to_vector(body.getOps<SGDUpdateOp>())) {
-    Location l = update.getLoc();
+  // A new state tensor (slot `slot` of parameter `i`) at a range of its own.
+  auto storeState = [&](Location l, Value v, unsigned i, unsigned slot) {
+    auto type = cast<RankedTensorType>(v.getType());
+    Value e = RangeExponentOp::create(b, l, b.getI32Type(), v);
+    int64_t stream = slot == 0 ? 2 * i + 1 : 2 * numParams + i;
+    auto q = QuantizeOp::create(
+        b, l, RankedTensorType::get(type.getShape(), MU8Type::getDynamic(ctx)),
+        b.getI32Type(), b.getI32Type(), v, e, seedFor(l, stream),
+        /*keep_nonzero=*/slot == 1);
+    count(Kind::Momentum, q.getSaturated(), q.getZeros(), v);
+    newMomentumExponents[slot * numParams + i] = e;
+    return q.getResult();
+  };
+  SmallVector<Operation *> updates;
+  for (Operation &op : body)
+    if (isa<SGDUpdateOp, AdamUpdateOp>(op))
+      updates.push_back(&op);
+  // Every stream below 65536, the seeds' spacing between steps.
+  if (3 * numParams > 65536)
+    return func.emitError("-logbtq-quantize: ")
+           << numParams << " parameters; the update's rounding streams "
+           << "allow at most 21845";
+  for (Operation *update : updates) {
+    Location l = update->getLoc();
     b.setInsertionPointAfter(update);
-    // Which parameter: the update reads its decoded value.
-    auto it = llvm::find(paramDecoded, update.getParam());
+    // Which parameter: the update reads its decoded value (operand 0).
+    auto it = llvm::find(paramDecoded, update->getOperand(0));
     if (it == paramDecoded.end())
-      return update.emitError("-logbtq-quantize: the update's parameter is "
-                              "not a parameter argument");
+      return update->emitError("-logbtq-quantize: the update's parameter is "
+                               "not a parameter argument");
     unsigned i = it - paramDecoded.begin();
-    auto paramType = cast<RankedTensorType>(update.getNewParam().getType());
+    Value newParam = update->getResult(0);
+    auto paramType = cast<RankedTensorType>(newParam.getType());
     auto wq = QuantizeOp::create(
         b, l,
         RankedTensorType::get(paramType.getShape(),
                               MU8Type::get(ctx, paramRanges[i])),
-        b.getI32Type(), b.getI32Type(), update.getNewParam(), Value(),
-        seedFor(l, 2 * i));
-    count(Kind::Weight, wq.getSaturated(), wq.getZeros(),
-          update.getNewParam());
-    Value me = RangeExponentOp::create(b, l, b.getI32Type(),
-                                       update.getNewMomentum());
-    auto mq = QuantizeOp::create(
-        b, l,
-        RankedTensorType::get(paramType.getShape(), MU8Type::getDynamic(ctx)),
-        b.getI32Type(), b.getI32Type(), update.getNewMomentum(), me,
-        seedFor(l, 2 * i + 1));
-    count(Kind::Momentum, mq.getSaturated(), mq.getZeros(),
-          update.getNewMomentum());
-    newMomentumExponents[i] = me;
+        b.getI32Type(), b.getI32Type(), newParam, Value(), seedFor(l, 2 * i));
+    count(Kind::Weight, wq.getSaturated(), wq.getZeros(), newParam);
     // The returned values: codes, not floats.
-    for (OpOperand &operand : ret->getOpOperands()) {
-      if (operand.get() == update.getNewParam())
-        operand.set(wq.getResult());
-      else if (operand.get() == update.getNewMomentum())
-        operand.set(mq.getResult());
+    DenseMap<Value, Value> codes;
+    codes[newParam] = wq.getResult();
+    Value first = update->getResult(1);
+    codes[first] = storeState(l, first, i, 0);
+    if (update->getNumResults() == 3) {
+      Value second = update->getResult(2);
+      codes[second] = storeState(l, second, i, 1);
     }
+    for (OpOperand &operand : ret->getOpOperands())
+      if (Value c = codes.lookup(operand.get()))
+        operand.set(c);
   }
   return success();
 }
@@ -451,8 +479,9 @@ void StepQuantizer::rebuildReturn() {
   if (isTrain) {
     argAttrs.push_back(
         b.getDictionaryAttr(b.getNamedAttr(attrs::kRanges, b.getUnitAttr())));
-    argAttrs.push_back(
-        b.getDictionaryAttr(b.getNamedAttr(attrs::kStep, b.getUnitAttr())));
+    if (addedStepArg)
+      argAttrs.push_back(
+          b.getDictionaryAttr(b.getNamedAttr(attrs::kStep, b.getUnitAttr())));
     DictionaryAttr statsAttr = resultAttrs.back();
     resultAttrs.back() =
         b.getDictionaryAttr(b.getNamedAttr(attrs::kRanges, b.getUnitAttr()));

@@ -192,6 +192,32 @@ def test_stochastic(m, rng):
         m.print_scalars([s, z], f"stochastic e={e} counts", [sat + inv, np.count_nonzero(codes == 0)])
 
 
+def test_stochastic_keep_nonzero(m, rng):
+    """keep_nonzero: values below the first level that would round to 0 take
+    it (Adam's second moment). Tiny values of both signs and subnormals make
+    the floor matter; the generator checks that it does."""
+    e, seed = -2, 2**33 + 5
+    level1 = mu8.unit_levels()[1] * 2.0 ** e
+    tiny = np.concatenate([level1 * rng.uniform(0.0, 1.0, 120),
+                           -level1 * rng.uniform(0.0, 1.0, 40),
+                           np.array([1e-45, -1e-45, 1e-38, 0.0, -0.0])])
+    x = np.concatenate([interesting_values(rng, 100, e), tiny]).astype(np.float32)
+    x = x[:x.size // 4 * 4].reshape(4, -1)
+    xs = m.const(x, "f32")
+    sd = m.fresh()
+    m.lines.append(f"{sd} = arith.constant {seed} : i64")
+    codes, sat, inv = mu8.encode_stochastic(x, e, seed, keep_nonzero=True)
+    plain, _, _ = mu8.encode_stochastic(x, e, seed)
+    assert np.count_nonzero(codes != plain) > 20, "the floor should matter here"
+    assert not np.any((codes == 0) & (x != 0) & ~np.isnan(x))
+    q, s, z = m.emit(f"logbtq.quantize {xs} seed {sd} {{keep_nonzero}} : {ttype(x.shape, 'f32')}"
+                     f" -> {ttype(x.shape, mu8_elem(e))}", 3)
+    raw = m.fresh()
+    m.lines.append(f"{raw} = logbtq.bitcast {q} : {ttype(x.shape, mu8_elem(e))} -> {ttype(x.shape, 'i8')}")
+    m.print_i32(raw, list(x.shape), "i8", f"keep_nonzero e={e} seed={seed}", codes)
+    m.print_scalars([s, z], f"keep_nonzero e={e} counts", [sat + inv, np.count_nonzero(codes == 0)])
+
+
 def reference_range(x):
     a = np.abs(x[~np.isnan(x)]).astype(np.float64)
     if a.size == 0 or a.max() == 0:
@@ -371,6 +397,7 @@ def test_integer_kernels(m, rng):
 
 
 TESTS = {"decode": test_decode, "quantize": test_quantize, "stochastic": test_stochastic,
+         "stochastic_keep_nonzero": test_stochastic_keep_nonzero,
          "range_exponent": test_range, "integer_kernel": test_integer_kernels}
 
 

@@ -24,7 +24,9 @@ def LogBTQ_QuantizeOp : LogBTQ_Op<"quantize",
     with probability proportional to its linear distance from the lower
     level, drawing `uniform24(seed, i)` (docs/MU8.md). The weight and
     momentum updates use it so that updates smaller than half a step are not
-    lost without a float32 master copy.
+    lost without a float32 master copy. With `keep_nonzero` (and a seed), a
+    nonzero value that would round to magnitude 0 takes the first level:
+    Adam's second moment divides the step and must not become 0.
 
     ```mlir
     %q, %sat, %zeros = logbtq.quantize %x : tensor<64x256xf32> -> tensor<64x256x!logbtq.mu8>
@@ -33,7 +35,7 @@ def LogBTQ_QuantizeOp : LogBTQ_Op<"quantize",
     ```
   }];
   let arguments = (ins LogBTQ_F32Tensor:$input, Optional<I32>:$exponent,
-                       Optional<I64>:$seed);
+                       Optional<I64>:$seed, UnitAttr:$keep_nonzero);
   let results = (outs LogBTQ_MU8Tensor:$result, I32:$saturated, I32:$zeros);
   let assemblyFormat = [{
     $input (`exponent` $exponent^)? (`seed` $seed^)? attr-dict `:`

@@ -29,10 +29,14 @@ enum class LossKind { SoftmaxCrossEntropy };
              "softmax-cross-entropy", "mean softmax cross-entropy")
 
 /// The optimizer of the training program.
-enum class OptimizerKind { SGD };
+enum class OptimizerKind { SGD, Adam, AdamW };
 #define LOGBTQ_OPTIMIZER_VALUES                                                \
   clEnumValN(::mlir::logbtq::OptimizerKind::SGD, "sgd",                        \
-             "SGD with momentum and weight decay")
+             "SGD with momentum and weight decay"),                            \
+      clEnumValN(::mlir::logbtq::OptimizerKind::Adam, "adam",                  \
+                 "Adam with bias correction (L2 weight decay)"),               \
+      clEnumValN(::mlir::logbtq::OptimizerKind::AdamW, "adamw",                \
+                 "AdamW (decoupled weight decay)")
 
 /// The parser of an enumerated command-line option that names the valid
 /// values when it meets another: `--quant=int4` is "'int4' is not one of:

@@ -66,8 +66,13 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
     each op's `DifferentiableOpInterface`, and SGD with momentum and weight
     decay (PyTorch's convention):
 
-    - `@train_step(params..., momenta..., x, labels, lr, t)
-         -> (params'..., momenta'..., stats)`
+    - `@train_step(params..., state..., x, labels, lr, t[, step])
+         -> (params'..., state'..., stats)`, where `state` is one slot per
+      parameter for SGD (the momenta) and two for Adam and AdamW (first
+      moments, then the square roots of the second moments: all of slot 0,
+      then all of slot 1, each argument marked `logbtq.momentum` with its
+      parameter's name); Adam and AdamW also take the run's step number
+      (`logbtq.step`, an `i64`) for the bias correction
     - `@grad_step(params..., x, labels, t) -> (grads..., stats)`
     - `@eval_step(params..., x, labels) -> stats`
 
@@ -89,7 +94,14 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
            [{::llvm::cl::values(LOGBTQ_OPTIMIZER_VALUES)}]>,
     Option<"momentum", "momentum", "double", "0.9", "SGD momentum factor">,
     Option<"weightDecay", "weight-decay", "double", "0.0",
-           "L2 weight decay added to the gradients">,
+           "Weight decay: added to the gradients (sgd, adam) or "
+           "decoupled (adamw)">,
+    Option<"beta1", "beta1", "double", "0.9",
+           "Adam/AdamW decay of the first moment">,
+    Option<"beta2", "beta2", "double", "0.999",
+           "Adam/AdamW decay of the second moment">,
+    Option<"eps", "eps", "double", "1e-8",
+           "Adam/AdamW term added to the denominator">,
     Option<"clipGradNorm", "clip-grad-norm", "double", "0.0",
            "Scale the gradients so that their global L2 norm is at most "
            "this (0: no clipping)">,
