@@ -288,6 +288,12 @@ Error Parser::parseRecord(std::string_view key,
                   args[adam ? 4 : 2]);
     return Error::success();
   }
+  if (key == "weight-decay-all") {
+    if (Error e = expectArgs(key, args, 0, "weight-decay-all"))
+      return e;
+    info.optimizer.decayAll = true;
+    return Error::success();
+  }
   if (key == "clip-grad-norm") {
     if (Error e = expectArgs(key, args, 1, "clip-grad-norm <max_norm>"))
       return e;

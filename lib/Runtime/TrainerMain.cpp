@@ -47,6 +47,8 @@ std::string modelSummary(const ModelInfo &info) {
       (long long)info.classes, info.quantString().c_str(),
       (long long)info.paramCount, (long long)info.trainableCount(),
       optimizer.c_str());
+  if (o.weightDecay > 0)
+    s += o.decayAll ? " on every parameter" : " on weights only";
   if (info.optimizer.clipGradNorm > 0)
     s += formatString(", gradients clipped to norm %g",
                       info.optimizer.clipGradNorm);

@@ -917,13 +917,20 @@ def loss_and_grads(onnx_model, x, y, lam, bound, out_bound, t, targets=None, fro
     return ref.loss_and_grads(x, y, lam, bound, out_bound, t, targets, params=params)
 
 
+def decay_for(p, weight_decay, decay_all):
+    """logbtq's weight-decay rule: weights (rank >= 2) only, unless decay_all
+    (as a torch.optim parameter group without decay for biases and norms)."""
+    return weight_decay if decay_all or np.ndim(p) >= 2 else 0.0
+
+
 def sgd_step(params, grads, lr, momentum=0.0, weight_decay=0.0, momentum_buffers=None,
-             frozen=()):
+             frozen=(), decay_all=False):
     """One torch.optim.SGD step (no dampening, no Nesterov) in float64.
 
     buf = momentum * buf + (g + weight_decay * p), p -= lr * buf, with buf = 0 at
     first (so the first step uses g + weight_decay * p). Parameters without a gradient
-    (frozen) keep their value. Returns (new params, new momentum buffers)."""
+    (frozen) keep their value; the decay applies as decay_for says. Returns (new
+    params, new momentum buffers)."""
     lr, momentum, weight_decay = f32(lr), f32(momentum), f32(weight_decay)
     new_params, new_bufs = OrderedDict(), OrderedDict()
     for name, p in params.items():
@@ -933,7 +940,8 @@ def sgd_step(params, grads, lr, momentum=0.0, weight_decay=0.0, momentum_buffers
             if momentum_buffers is not None and name in momentum_buffers:
                 new_bufs[name] = np.asarray(momentum_buffers[name], dtype=np.float64)
             continue
-        g = np.asarray(grads[name], dtype=np.float64) + weight_decay * p
+        g = np.asarray(grads[name], dtype=np.float64) + \
+            f32(decay_for(p, weight_decay, decay_all)) * p
         buf = np.zeros_like(p) if momentum_buffers is None or name not in momentum_buffers \
             else np.asarray(momentum_buffers[name], dtype=np.float64)
         buf = momentum * buf + g
@@ -943,7 +951,7 @@ def sgd_step(params, grads, lr, momentum=0.0, weight_decay=0.0, momentum_buffers
 
 
 def adam_step(params, grads, lr, beta1, beta2, eps, weight_decay=0.0, decoupled=False,
-              frozen=()):
+              frozen=(), decay_all=False):
     """The first step of torch.optim.Adam (or AdamW with `decoupled`), run by
     PyTorch itself on float32 copies. Parameters without a gradient (frozen)
     keep their value. Returns the new parameters as float64 arrays."""
@@ -957,7 +965,8 @@ def adam_step(params, grads, lr, beta1, beta2, eps, weight_decay=0.0, decoupled=
         t = torch.nn.Parameter(torch.tensor(np.asarray(p, dtype=np.float32)))
         t.grad = torch.tensor(np.asarray(grads[name], dtype=np.float32))
         cls = torch.optim.AdamW if decoupled else torch.optim.Adam
-        cls([t], lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=weight_decay).step()
+        cls([t], lr=lr, betas=(beta1, beta2), eps=eps,
+            weight_decay=decay_for(p, weight_decay, decay_all)).step()
         new_params[name] = t.detach().numpy().astype(np.float64)
     return new_params
 

@@ -179,6 +179,8 @@ def parse_args(argv):
     p.add_argument("--beta2", type=float, default=0.999)
     p.add_argument("--eps", type=float, default=1e-8)
     p.add_argument("--weight-decay", type=float, default=0.0)
+    p.add_argument("--weight-decay-all", action="store_true",
+                   help="decay every parameter, not only the weights (rank >= 2)")
     p.add_argument("--clip-grad-norm", type=float, default=0.0,
                    help="compile with gradient clipping at this global norm")
     p.add_argument("--lr", type=float, default=0.05)
@@ -252,6 +254,8 @@ def check(a, log):
         cmd.append("--frozen=" + ",".join(a.frozen))
     if a.clip_grad_norm:
         cmd += ["--clip-grad-norm", repr(a.clip_grad_norm)]
+    if a.weight_decay_all:
+        cmd.append("--weight-decay-all")
     cmd += a.compiler_arg
     run_tool(cmd, "logbtq-compile", a.timeout, log.write)
     dump = os.path.join(workdir, "dump")
@@ -282,11 +286,12 @@ def check(a, log):
             total, a.clip_grad_norm, coefficient)
     if a.optimizer == "sgd":
         new_params, _ = tr.sgd_step(ref.initial, step_grads, a.lr, a.momentum,
-                                    a.weight_decay, frozen=ref.frozen)
+                                    a.weight_decay, frozen=ref.frozen,
+                                    decay_all=a.weight_decay_all)
     else:
         new_params = tr.adam_step(ref.initial, step_grads, a.lr, a.beta1, a.beta2, a.eps,
                                   a.weight_decay, decoupled=a.optimizer == "adamw",
-                                  frozen=ref.frozen)
+                                  frozen=ref.frozen, decay_all=a.weight_decay_all)
 
     rows = []  # (kind, name, shape, scale, err, ok, note)
 
@@ -378,8 +383,8 @@ def check(a, log):
              a.barrier_output_bound, ",".join(a.barrier_targets) or "all", a.barrier_t0, a.lr,
              ("momentum %g" % a.momentum) if a.optimizer == "sgd" else
              "%s beta1 %g beta2 %g eps %g" % (a.optimizer, a.beta1, a.beta2, a.eps),
-             a.weight_decay, (", frozen " + ",".join(sorted(ref.frozen)))
-             if ref.frozen else ""))
+             a.weight_decay, (" (every parameter)" if a.weight_decay_all else "") +
+             ((", frozen " + ",".join(sorted(ref.frozen))) if ref.frozen else "")))
     print("reference: loss %.9g = ce %.9g + penalty %.9g (%d barrier terms)"
           % (r["loss"], r["ce"], r["penalty"], len(r["terms"])))
     print(clip_note, end="")

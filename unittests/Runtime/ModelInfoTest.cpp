@@ -197,6 +197,17 @@ TEST(ModelInfo, ClipGradNormRecord) {
             std::string::npos);
 }
 
+TEST(ModelInfo, WeightDecayAllRecord) {
+  EXPECT_FALSE(parseModelInfo(kGood)->optimizer.decayAll);
+  Expected<ModelInfo> all =
+      parseModelInfo(std::string(kGood) + "weight-decay-all\n");
+  ASSERT_TRUE(all) << all.error().message();
+  EXPECT_TRUE(all->optimizer.decayAll);
+  EXPECT_EQ(errorOf(std::string(kGood) + "weight-decay-all yes\n"),
+            "model info line 14: 'weight-decay-all' takes 0 values "
+            "(weight-decay-all), got 1");
+}
+
 TEST(ModelInfo, AdamRecords) {
   Expected<ModelInfo> adamw =
       parseModelInfo(withLine(13, "optimizer adamw 0.8 0.99 1e-06 0.05"));

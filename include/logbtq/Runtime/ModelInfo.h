@@ -56,6 +56,9 @@ struct OptimizerInfo {
   /// Optimizer state tensors per parameter: SGD's momentum (1), Adam's
   /// first moment and square root of the second (2).
   int64_t slots() const { return name == "sgd" ? 1 : 2; }
+  /// The `weight-decay-all` record: the decay applies to every parameter,
+  /// not only to the weights (rank >= 2).
+  bool decayAll = false;
   /// The `clip-grad-norm <C>` record: gradients scaled to a global L2 norm
   /// of at most C; 0 (no record) for none.
   double clipGradNorm = 0;

@@ -1,5 +1,7 @@
 // RUN: logbtq-opt %s -split-input-file -logbtq-build-training="clip-grad-norm=2.5" | FileCheck %s
 // RUN: logbtq-opt %s -split-input-file -logbtq-build-training | FileCheck %s --check-prefix=NOCLIP
+// RUN: logbtq-opt %s -split-input-file -logbtq-build-training="weight-decay=0.1" | FileCheck %s --check-prefix=DECAY
+// RUN: logbtq-opt %s -split-input-file -logbtq-build-training="weight-decay=0.1 weight-decay-all=true" | FileCheck %s --check-prefix=DECAYALL
 
 // Gradient clipping by global norm: one logbtq.global_norm over the
 // gradients of the trainable parameters (the frozen bias's is not one of
@@ -34,6 +36,16 @@ func.func @forward(%w: tensor<10x4xf32> {logbtq.param = "w"}, %v: tensor<10xf32>
 // CHECK-LABEL: func.func @grad_step
 // CHECK-NOT: global_norm
 // CHECK-LABEL: func.func @eval_step
+
+// Weight decay applies to the weight (rank 2), not to the bias (rank 1),
+// unless weight-decay-all.
+// DECAY-LABEL: func.func @train_step
+// DECAY: logbtq.sgd_update %arg0, {{.+}} {momentum = 0.899999976 : f32, weight_decay = 1.000000e-01 : f32} : tensor<10x4xf32>
+// DECAY: logbtq.sgd_update %arg1, {{.+}} {momentum = 0.899999976 : f32} : tensor<10xf32>
+// DECAYALL: module attributes {logbtq.training = {momentum = {{.+}}, weight_decay = 1.000000e-01 : f64, weight_decay_all = 1.000000e+00 : f64}}
+// DECAYALL-LABEL: func.func @train_step
+// DECAYALL: logbtq.sgd_update %arg0, {{.+}} weight_decay = 1.000000e-01 : f32} : tensor<10x4xf32>
+// DECAYALL: logbtq.sgd_update %arg1, {{.+}} weight_decay = 1.000000e-01 : f32} : tensor<10xf32>
 
 // NOCLIP-NOT: clip_grad_norm
 // NOCLIP-LABEL: func.func @train_step

@@ -90,6 +90,13 @@ struct OptimizerSettings {
   OptimizerKind kind = OptimizerKind::SGD;
   double momentum = 0, weightDecay = 0, clipGradNorm = 0;
   double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  bool weightDecayAll = false;
+  /// The decay of parameter `p`: weights (rank >= 2) only, unless all.
+  double decayOf(Value p) const {
+    return weightDecayAll || cast<ShapedType>(p.getType()).getRank() >= 2
+               ? weightDecay
+               : 0.0;
+  }
   /// State tensors per parameter: SGD's momentum; Adam's two moments.
   unsigned slots() const { return kind == OptimizerKind::SGD ? 1 : 2; }
   /// Adam's bias correction reads the step number.
@@ -270,7 +277,7 @@ SmallVector<Value> StepBuilder::updates(Location loc, ArrayRef<Value> params,
     if (optimizer.kind == OptimizerKind::SGD) {
       auto update = SGDUpdateOp::create(b, loc, p, grads[i], state[i], lr,
                                         optimizer.momentum,
-                                        optimizer.weightDecay, gradScale);
+                                        optimizer.decayOf(p), gradScale);
       newParams.push_back(update.getNewParam());
       newState[i] = update.getNewMomentum();
       continue;
@@ -281,7 +288,7 @@ SmallVector<Value> StepBuilder::updates(Location loc, ArrayRef<Value> params,
         state[n + i], lr, step, gradScale,
         b.getF32FloatAttr(optimizer.beta1), b.getF32FloatAttr(optimizer.beta2),
         b.getF32FloatAttr(optimizer.eps),
-        b.getF32FloatAttr(optimizer.weightDecay),
+        b.getF32FloatAttr(optimizer.decayOf(p)),
         optimizer.kind == OptimizerKind::AdamW ? b.getUnitAttr() : UnitAttr());
     newParams.push_back(update.getNewParam());
     newState[i] = update.getNewFirstMoment();
@@ -375,8 +382,11 @@ struct BuildTrainingPass
     if (failed(sig))
       return signalPassFailure();
     OptimizerSettings settings{optimizer, momentum, weightDecay,
-                               clipGradNorm, beta1, beta2, eps};
+                               clipGradNorm, beta1, beta2, eps,
+                               weightDecayAll};
     recordTrainingOption(module, "weight_decay", weightDecay);
+    if (weightDecayAll && weightDecay > 0)
+      recordTrainingOption(module, "weight_decay_all", 1);
     if (optimizer == OptimizerKind::SGD) {
       recordTrainingOption(module, "momentum", momentum);
     } else {

@@ -430,6 +430,8 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
     }
     // Only when set, so that the description (and the checkpoints keyed by
     // its hash) of a program without clipping stays what it was.
+    if (getTrainingOption(module, "weight_decay_all"))
+      os << "weight-decay-all\n";
     if (getTrainingOption(module, "clip_grad_norm"))
       os << "clip-grad-norm " << option("clip_grad_norm", 0) << "\n";
     return text;

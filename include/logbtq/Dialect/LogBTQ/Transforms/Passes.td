@@ -80,6 +80,9 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
     barrier penalty. Frozen parameters (`logbtq.frozen`) keep their values and
     get zero gradients. `@forward` stays, for inference.
 
+    Weight decay applies to the weights (parameters of rank 2 or more), not
+    to biases and normalization parameters, unless `weight-decay-all`.
+
     With `clip-grad-norm` C > 0, the update scales every gradient by
     `min(1, C / (norm + 1e-6))`, `norm` being the `logbtq.global_norm` of
     the trainable parameters' gradients (PyTorch's `clip_grad_norm_`); in
@@ -96,6 +99,10 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
     Option<"weightDecay", "weight-decay", "double", "0.0",
            "Weight decay: added to the gradients (sgd, adam) or "
            "decoupled (adamw)">,
+    Option<"weightDecayAll", "weight-decay-all", "bool", "false",
+           "Apply weight decay to every parameter (by default only to "
+           "weights, the parameters of rank 2 or more: not to biases and "
+           "normalization parameters)">,
     Option<"beta1", "beta1", "double", "0.9",
            "Adam/AdamW decay of the first moment">,
     Option<"beta2", "beta2", "double", "0.999",
