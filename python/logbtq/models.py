@@ -106,6 +106,19 @@ def _cnn(g):
     g.linear("/fc2", x, 128, NUM_CLASSES)
 
 
+def _lenet5(g):
+    # LeCun et al. (1998) on 28x28 inputs padded to the paper's 32x32, with
+    # the now usual ReLU and max pooling in place of tanh and subsampling.
+    x = g.relu("/relu1", g.conv("/conv1", "input", 1, 6, 5, pad=2))
+    x = g.maxpool("/pool1", x, 2, 2)
+    x = g.relu("/relu2", g.conv("/conv2", x, 6, 16, 5))
+    x = g.maxpool("/pool2", x, 2, 2)
+    x = g.flatten("/flatten", x)
+    x = g.relu("/relu3", g.linear("/fc1", x, 16 * 5 * 5, 120))
+    x = g.relu("/relu4", g.linear("/fc2", x, 120, 84))
+    g.linear("/fc3", x, 84, NUM_CLASSES)
+
+
 def _block(g, scope, x, cin, cout, stride=1):
     out = g.relu(scope + "/relu1", g.conv(scope + "/conv1", x, cin, cout, 3, stride, 1))
     out = g.conv(scope + "/conv2", out, cout, cout, 3, 1, 1)
@@ -127,6 +140,9 @@ MODELS = {
     "mlp": (_mlp, "Flatten, Gemm 784->256, Relu, Gemm 256->128, Relu, Gemm 128->10"),
     "cnn": (_cnn, "Conv5x5 1->16, Relu, MaxPool2, Conv5x5 16->32, Relu, MaxPool2, "
                   "Flatten, Gemm 1568->128, Relu, Gemm 128->10"),
+    "lenet5": (_lenet5, "LeNet-5: Conv5x5 1->6 (pad 2), Relu, MaxPool2, Conv5x5 6->16, Relu, "
+                        "MaxPool2, Flatten, Gemm 400->120, Relu, Gemm 120->84, Relu, "
+                        "Gemm 84->10"),
     "resnet-tiny": (_resnet_tiny, "Conv3x3 1->16, Relu, 2 residual blocks 16->16, "
                                   "1 downsampling block 16->32 (1x1 conv skip), "
                                   "GlobalAveragePool, Flatten, Gemm 32->10"),

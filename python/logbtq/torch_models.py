@@ -54,6 +54,30 @@ class CNN(nn.Module):
         return self.fc2(x)
 
 
+class LeNet5(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
+        self.relu1 = nn.ReLU()
+        self.pool1 = nn.MaxPool2d(2, 2)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.relu2 = nn.ReLU()
+        self.pool2 = nn.MaxPool2d(2, 2)
+        self.flatten = nn.Flatten()
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.relu3 = nn.ReLU()
+        self.fc2 = nn.Linear(120, 84)
+        self.relu4 = nn.ReLU()
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = self.pool1(self.relu1(self.conv1(x)))
+        x = self.pool2(self.relu2(self.conv2(x)))
+        x = self.relu3(self.fc1(self.flatten(x)))
+        x = self.relu4(self.fc2(x))
+        return self.fc3(x)
+
+
 class BasicBlock(nn.Module):
     """conv3x3 - relu - conv3x3, plus the input (through a 1x1 conv when the
     shape changes), then relu. Convolutions carry biases (no batch norm)."""
@@ -91,7 +115,7 @@ class ResNetTiny(nn.Module):
         return self.fc(self.flatten(self.pool(x)))
 
 
-MODULES = {"mlp": MLP, "cnn": CNN, "resnet-tiny": ResNetTiny}
+MODULES = {"mlp": MLP, "cnn": CNN, "lenet5": LeNet5, "resnet-tiny": ResNetTiny}
 INPUT_SHAPE = (1, 28, 28)
 
 

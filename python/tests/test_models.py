@@ -27,6 +27,11 @@ EXPECTED = {
              ("conv2.weight", [32, 16, 5, 5]), ("conv2.bias", [32]),
              ("fc1.weight", [128, 1568]), ("fc1.bias", [128]),
              ("fc2.weight", [10, 128]), ("fc2.bias", [10])], 215370),
+    "lenet5": ([("conv1.weight", [6, 1, 5, 5]), ("conv1.bias", [6]),
+                ("conv2.weight", [16, 6, 5, 5]), ("conv2.bias", [16]),
+                ("fc1.weight", [120, 400]), ("fc1.bias", [120]),
+                ("fc2.weight", [84, 120]), ("fc2.bias", [84]),
+                ("fc3.weight", [10, 84]), ("fc3.bias", [10])], 61706),
     "resnet-tiny": ([("conv1.weight", [16, 1, 3, 3]), ("conv1.bias", [16])] +
                     [(f"layer{i}.conv{j}.{p}", [16, 16, 3, 3] if p == "weight" else [16])
                      for i in (1, 2) for j in (1, 2) for p in ("weight", "bias")] +
@@ -39,6 +44,7 @@ EXPECTED = {
 OPS = {
     "mlp": "Flatten Gemm Relu Gemm Relu Gemm",
     "cnn": "Conv Relu MaxPool Conv Relu MaxPool Flatten Gemm Relu Gemm",
+    "lenet5": "Conv Relu MaxPool Conv Relu MaxPool Flatten Gemm Relu Gemm Relu Gemm",
     "resnet-tiny": "Conv Relu " + "Conv Relu Conv Add Relu " * 2 +
                    "Conv Relu Conv Conv Add Relu GlobalAveragePool Flatten Gemm",
 }
@@ -57,7 +63,7 @@ def node_signature(model):
 # ------------------------------------------------------------------- zoo
 
 def test_model_list():
-    assert list(models.MODELS) == ["mlp", "cnn", "resnet-tiny"]
+    assert list(models.MODELS) == ["mlp", "cnn", "lenet5", "resnet-tiny"]
     assert set(torch_models.MODULES) == set(models.MODELS)
 
 
