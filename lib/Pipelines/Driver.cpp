@@ -48,6 +48,7 @@ OwningOpRef<ModuleOp> mlir::logbtq::loadModel(MLIRContext &context,
     ONNXImportOptions importOptions;
     importOptions.batch = options.batch;
     importOptions.frozen = options.frozen;
+    importOptions.trainFrom = options.trainFrom;
     module = importONNX((*buffer)->getBuffer(), options.input, &context,
                         importOptions);
   } else if (StringRef(options.input).ends_with(".mlir")) {

@@ -152,7 +152,13 @@ def export(name, path, opset=14, batch=None, dynamic_batch=True, seed=0):
     The traced example has batch `batch` (2 when None). With dynamic_batch
     the input and output dimension 0 is the symbolic "batch"; without it the
     graph keeps the static batch of the example."""
-    module = build(name, opset=opset, seed=seed)
+    return export_module(build(name, opset=opset, seed=seed), path, opset, batch,
+                         dynamic_batch)
+
+
+def export_module(module, path, opset=14, batch=None, dynamic_batch=True):
+    """torch.onnx.export of a zoo `module` as it is (trained weights
+    included), as `export` writes the zoo's; returns the ModelProto."""
     n = 2 if batch is None else int(batch)
     example = torch.zeros((n,) + INPUT_SHAPE, dtype=torch.float32)
     axes = {"input": {0: "batch"}, "logits": {0: "batch"}} if dynamic_batch else None

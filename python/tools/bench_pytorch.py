@@ -53,6 +53,9 @@ def main():
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--metrics", metavar="FILE",
                     help="also write JSON lines, one per epoch and a final one")
+    ap.add_argument("--export-onnx", metavar="FILE",
+                    help="write the trained model as ONNX (a pretrained model "
+                         "for logbtq-compile --train-from)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -102,6 +105,9 @@ def main():
     write_record(metrics, final_record(args.epochs, steps, correct, len(xv)))
     if metrics:
         metrics.close()
+    if args.export_onnx:
+        module.eval()
+        torch_models.export_module(module, args.export_onnx)
 
 
 def epoch_record(epoch, lr, steps, batch, correct, test_samples, train_seconds, seconds):

@@ -48,6 +48,11 @@ static cl::opt<int64_t> batch("batch",
 static cl::list<std::string> frozen("frozen",
                                     cl::desc("Parameters not to train"),
                                     cl::CommaSeparated, cl::cat(category));
+static cl::opt<std::string>
+    trainFrom("train-from",
+              cl::desc("Fine-tuning: train only the parameters read by this "
+                       "ONNX node (by name) or later ones; freeze the rest"),
+              cl::cat(category));
 // The options of the training program: declared once, in Options.def.
 #define LOGBTQ_OPTION(PASS, TYPE, FIELD, FLAG, DEFAULT, DESCRIPTION)          \
   static cl::opt<TYPE> FIELD(FLAG, cl::desc(DESCRIPTION), cl::init(DEFAULT),   \
@@ -121,6 +126,7 @@ int main(int argc, char **argv) {
   options.emit = emit;
   options.batch = batch;
   options.frozen.assign(frozen.begin(), frozen.end());
+  options.trainFrom = trainFrom;
   options.runtimeDir = runtimeDir;
   options.linker = linker;
   options.optLevel = optLevel;

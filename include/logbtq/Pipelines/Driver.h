@@ -37,6 +37,8 @@ struct CompileOptions {
   EmitKind emit = EmitKind::Trainer;
   std::optional<int64_t> batch;
   std::vector<std::string> frozen;
+  /// Fine-tuning: ONNXImportOptions::trainFrom.
+  std::string trainFrom;
   /// Where liblogbtq_runtime{,_main}.a are (default: the build's lib dir).
   std::string runtimeDir;
   /// The C++ compiler driver used to link the trainer.

@@ -241,6 +241,30 @@ LogicalResult GraphImporter::buildForward(const onnx::GraphProto &graph,
                 "initializer";
     }
   }
+  if (!options.trainFrom.empty()) {
+    // Everything before the node is the frozen prefix: a parameter trains
+    // only if the node or one after it reads it.
+    std::optional<int> start;
+    for (auto [index, node] : llvm::enumerate(graph.node()))
+      if (nodeName(node, index) == options.trainFrom)
+        start = int(index);
+    if (!start) {
+      SmallVector<std::string> names;
+      for (auto [index, node] : llvm::enumerate(graph.node()))
+        names.push_back(nodeName(node, index));
+      return emitError(fileLoc())
+             << "--train-from names '" << options.trainFrom
+             << "', which is not a node of the graph (nodes: "
+             << llvm::join(names, ", ") << ")";
+    }
+    llvm::StringSet<> readLater;
+    for (int index = *start; index < graph.node_size(); ++index)
+      for (const std::string &input : graph.node(index).input())
+        readLater.insert(input);
+    for (const std::string &name : params)
+      if (!readLater.contains(name))
+        frozen.insert(name);
+  }
   for (const std::string &name : options.frozen) {
     if (!llvm::is_contained(params, name))
       return emitError(fileLoc())
@@ -389,6 +413,10 @@ void mlir::logbtq::registerImportONNXTranslation() {
       "frozen",
       llvm::cl::desc("ONNX import: initializers that are not trained"),
       llvm::cl::CommaSeparated);
+  static llvm::cl::opt<std::string> trainFrom(
+      "train-from",
+      llvm::cl::desc("ONNX import: train only the parameters read by this "
+                     "node (by name) or later ones; freeze the rest"));
   static TranslateToMLIRRegistration registration(
       "import-onnx", "Import an ONNX model as logbtq graph ops",
       [](llvm::SourceMgr &sourceMgr,
@@ -407,6 +435,7 @@ void mlir::logbtq::registerImportONNXTranslation() {
           options.batch = n;
         }
         options.frozen.assign(frozen.begin(), frozen.end());
+        options.trainFrom = trainFrom;
         return importONNX(buffer->getBuffer(), buffer->getBufferIdentifier(),
                           context, options);
       },

@@ -23,6 +23,9 @@ struct ONNXImportOptions {
   std::optional<int64_t> batch;
   /// Initializers that are imported as parameters but not trained.
   std::vector<std::string> frozen;
+  /// Fine-tuning: the node (by name) from which on parameters train; every
+  /// parameter that only nodes before it read is frozen.
+  std::string trainFrom;
 };
 
 /// Imports the serialized model in `bytes`; `fileName` names it in locations.
