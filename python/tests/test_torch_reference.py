@@ -256,24 +256,30 @@ def test_conv_with_asymmetric_pads():
 
 
 def test_sgd_step_matches_torch_optim():
+    # logbtq decays weights (rank >= 2) only: torch.optim.SGD with a parameter
+    # group without decay for the rank-1 "b"; with decay_all, plain SGD.
     rng = np.random.default_rng(0)
     params = {"a": rng.normal(size=(3, 4)), "b": rng.normal(size=(4,)), "s": rng.normal(size=(2,))}
     grads = {"a": rng.normal(size=(3, 4)), "b": rng.normal(size=(4,))}
-    new, bufs = tr.sgd_step(params, grads, 0.125, momentum=0.5, weight_decay=0.25, frozen={"s"})
-    tp = [torch.tensor(params[n], requires_grad=True) for n in ("a", "b")]
-    opt = torch.optim.SGD(tp, lr=0.125, momentum=0.5, weight_decay=0.25)
-    for p, n in zip(tp, ("a", "b")):
-        p.grad = torch.tensor(grads[n])
-    opt.step()
-    for p, n in zip(tp, ("a", "b")):
-        np.testing.assert_allclose(new[n], p.detach().numpy(), rtol=1e-15)
-    np.testing.assert_array_equal(new["s"], params["s"])
-    # A second step from the returned buffers.
-    new2, _ = tr.sgd_step(new, grads, 0.125, momentum=0.5, weight_decay=0.25,
-                          momentum_buffers=bufs, frozen={"s"})
-    opt.step()
-    for p, n in zip(tp, ("a", "b")):
-        np.testing.assert_allclose(new2[n], p.detach().numpy(), rtol=1e-14)
+    for decay_all in (False, True):
+        new, bufs = tr.sgd_step(params, grads, 0.125, momentum=0.5, weight_decay=0.25,
+                                frozen={"s"}, decay_all=decay_all)
+        tp = [torch.tensor(params[n], requires_grad=True) for n in ("a", "b")]
+        opt = torch.optim.SGD([{"params": [tp[0]]},
+                               {"params": [tp[1]], "weight_decay": 0.25 if decay_all else 0.0}],
+                              lr=0.125, momentum=0.5, weight_decay=0.25)
+        for p, n in zip(tp, ("a", "b")):
+            p.grad = torch.tensor(grads[n])
+        opt.step()
+        for p, n in zip(tp, ("a", "b")):
+            np.testing.assert_allclose(new[n], p.detach().numpy(), rtol=1e-15)
+        np.testing.assert_array_equal(new["s"], params["s"])
+        # A second step from the returned buffers.
+        new2, _ = tr.sgd_step(new, grads, 0.125, momentum=0.5, weight_decay=0.25,
+                              momentum_buffers=bufs, frozen={"s"}, decay_all=decay_all)
+        opt.step()
+        for p, n in zip(tp, ("a", "b")):
+            np.testing.assert_allclose(new2[n], p.detach().numpy(), rtol=1e-14)
 
 
 def test_sanitize():
