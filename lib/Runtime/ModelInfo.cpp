@@ -66,6 +66,9 @@ private:
                    const char *usage);
   Error positiveInt(std::string_view what, std::string_view s, int64_t &out);
   Error number(std::string_view what, std::string_view s, double &out);
+  /// number() for each (what, destination) in turn, reading args[0], ...
+  Error numbers(const std::vector<std::string_view> &args,
+                std::initializer_list<std::pair<const char *, double *>> fields);
   Error shape(std::string_view what, std::string_view s,
               std::vector<int64_t> &out);
 
@@ -98,6 +101,16 @@ Error Parser::number(std::string_view what, std::string_view s, double &out) {
   if (!parseDouble(s, v))
     return fail(what, " must be a finite number, got '", s, "'");
   out = v;
+  return Error::success();
+}
+
+Error Parser::numbers(
+    const std::vector<std::string_view> &args,
+    std::initializer_list<std::pair<const char *, double *>> fields) {
+  size_t i = 0;
+  for (auto [what, out] : fields)
+    if (Error e = number(what, args[i++], *out))
+      return e;
   return Error::success();
 }
 
@@ -231,15 +244,11 @@ Error Parser::parseRecord(std::string_view key,
                              "barrier <lambda> <bound> <t0> <gamma> <t_max>"))
       return e;
     BarrierInfo &b = info.barrier;
-    if (Error e = number("barrier lambda", args[0], b.lambda))
-      return e;
-    if (Error e = number("barrier bound", args[1], b.bound))
-      return e;
-    if (Error e = number("barrier t0", args[2], b.t0))
-      return e;
-    if (Error e = number("barrier gamma", args[3], b.gamma))
-      return e;
-    if (Error e = number("barrier t_max", args[4], b.tMax))
+    if (Error e = numbers(args, {{"barrier lambda", &b.lambda},
+                                 {"barrier bound", &b.bound},
+                                 {"barrier t0", &b.t0},
+                                 {"barrier gamma", &b.gamma},
+                                 {"barrier t_max", &b.tMax}}))
       return e;
     if (b.lambda < 0)
       return fail("barrier lambda must be >= 0, got ", args[0]);
@@ -258,9 +267,9 @@ Error Parser::parseRecord(std::string_view key,
         return fail("unknown optimizer '", args[0],
                     "' (this runtime knows sgd, adam, adamw)");
       o.name = "sgd";
-      if (Error e = number("optimizer momentum", args[1], o.momentum))
-        return e;
-      if (Error e = number("optimizer weight decay", args[2], o.weightDecay))
+      std::vector<std::string_view> values(args.begin() + 1, args.end());
+      if (Error e = numbers(values, {{"optimizer momentum", &o.momentum},
+                                     {"optimizer weight decay", &o.weightDecay}}))
         return e;
       if (o.momentum < 0 || o.momentum >= 1)
         return fail("optimizer momentum must be in [0, 1), got ", args[1]);
@@ -270,13 +279,11 @@ Error Parser::parseRecord(std::string_view key,
                                "<weight_decay>"))
         return e;
       o.name = std::string(args[0]);
-      if (Error e = number("optimizer beta1", args[1], o.beta1))
-        return e;
-      if (Error e = number("optimizer beta2", args[2], o.beta2))
-        return e;
-      if (Error e = number("optimizer eps", args[3], o.eps))
-        return e;
-      if (Error e = number("optimizer weight decay", args[4], o.weightDecay))
+      std::vector<std::string_view> values(args.begin() + 1, args.end());
+      if (Error e = numbers(values, {{"optimizer beta1", &o.beta1},
+                                     {"optimizer beta2", &o.beta2},
+                                     {"optimizer eps", &o.eps},
+                                     {"optimizer weight decay", &o.weightDecay}}))
         return e;
       if (o.beta1 < 0 || o.beta1 >= 1 || o.beta2 < 0 || o.beta2 >= 1)
         return fail("optimizer beta1 and beta2 must be in [0, 1)");
