@@ -295,6 +295,17 @@ Error Parser::parseRecord(std::string_view key,
                   args[adam ? 4 : 2]);
     return Error::success();
   }
+  if (key == "loss") {
+    if (Error e = expectArgs(key, args, 1, "loss <name>"))
+      return e;
+    if (args[0] != "softmax-cross-entropy" && args[0] != "mse" &&
+        args[0] != "l1" && args[0] != "bce-with-logits")
+      return fail("unknown loss '", args[0],
+                  "' (this runtime knows softmax-cross-entropy, mse, l1, "
+                  "bce-with-logits)");
+    info.loss = std::string(args[0]);
+    return Error::success();
+  }
   if (key == "weight-decay-all") {
     if (Error e = expectArgs(key, args, 0, "weight-decay-all"))
       return e;

@@ -78,12 +78,18 @@ std::string ratesText(const QuantCounters &c) {
                       formatRate(c.activationSparsity()).c_str());
 }
 
-std::string epochLine(const EpochResult &r, int64_t epochs, bool quantized) {
+/// The epoch line's name of the data loss: "ce", or the --loss name.
+std::string lossLabel(const ModelInfo &info) {
+  return info.loss == "softmax-cross-entropy" ? "ce" : info.loss;
+}
+
+std::string epochLine(const EpochResult &r, int64_t epochs, bool quantized,
+                      const std::string &loss) {
   std::string s = formatString(
-      "epoch %lld/%lld  t %.4g  lr %.4g  train loss %.4f (ce %.4f barrier "
+      "epoch %lld/%lld  t %.4g  lr %.4g  train loss %.4f (%s %.4f barrier "
       "%.4f) acc %.2f%%",
-      (long long)r.epoch, (long long)epochs, r.t, r.lr, r.trainLoss, r.trainCe,
-      r.trainBarrier, 100 * r.trainAccuracy);
+      (long long)r.epoch, (long long)epochs, r.t, r.lr, r.trainLoss,
+      loss.c_str(), r.trainCe, r.trainBarrier, 100 * r.trainAccuracy);
   if (r.test.count)
     s += formatString("  test loss %.4f acc %.2f%%", r.test.loss,
                       100 * r.test.accuracy());
@@ -343,7 +349,8 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
 
     if (interactive && !options.quiet)
       out << "\r\033[K";
-    out << epochLine(r, options.epochs, quantized) << "\n" << std::flush;
+    out << epochLine(r, options.epochs, quantized, lossLabel(info))
+        << "\n" << std::flush;
     if (metrics.is_open()) {
       metrics << metricsLine(r, quantized) << "\n" << std::flush;
       if (!metrics)

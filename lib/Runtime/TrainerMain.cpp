@@ -49,6 +49,8 @@ std::string modelSummary(const ModelInfo &info) {
       optimizer.c_str());
   if (o.weightDecay > 0)
     s += o.decayAll ? " on every parameter" : " on weights only";
+  if (info.loss != "softmax-cross-entropy")
+    s += ", loss " + info.loss;
   if (info.optimizer.clipGradNorm > 0)
     s += formatString(", gradients clipped to norm %g",
                       info.optimizer.clipGradNorm);

@@ -208,6 +208,16 @@ TEST(ModelInfo, WeightDecayAllRecord) {
             "(weight-decay-all), got 1");
 }
 
+TEST(ModelInfo, LossRecord) {
+  EXPECT_EQ(parseModelInfo(kGood)->loss, "softmax-cross-entropy");
+  Expected<ModelInfo> mse = parseModelInfo(std::string(kGood) + "loss mse\n");
+  ASSERT_TRUE(mse) << mse.error().message();
+  EXPECT_EQ(mse->loss, "mse");
+  EXPECT_EQ(errorOf(std::string(kGood) + "loss hinge\n"),
+            "model info line 14: unknown loss 'hinge' (this runtime knows "
+            "softmax-cross-entropy, mse, l1, bce-with-logits)");
+}
+
 TEST(ModelInfo, AdamRecords) {
   Expected<ModelInfo> adamw =
       parseModelInfo(withLine(13, "optimizer adamw 0.8 0.99 1e-06 0.05"));

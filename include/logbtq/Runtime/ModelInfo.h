@@ -88,6 +88,9 @@ struct ModelInfo {
   std::vector<ParamInfo> params;
   BarrierInfo barrier;
   OptimizerInfo optimizer;
+  /// The `loss <name>` record (the --loss flag's names); softmax
+  /// cross-entropy without it.
+  std::string loss = "softmax-cross-entropy";
 
   /// Elements of one sample (the product of `input`).
   int64_t inputSize() const;

@@ -23,4 +23,5 @@ void mlir::logbtq::populateLogBTQTrainingToLinalgPatterns(
   populateConvGradPatterns(converter, patterns);
   populateReductionGradPatterns(converter, patterns);
   populateOptimizerPatterns(converter, patterns);
+  populateTargetLossPatterns(converter, patterns);
 }

@@ -39,6 +39,9 @@ void populateConvGradPatterns(TypeConverter &converter,
                               RewritePatternSet &patterns);
 void populateReductionGradPatterns(TypeConverter &converter,
                                    RewritePatternSet &patterns);
+/// target_loss and its gradient (LowerTargetLoss.cpp).
+void populateTargetLossPatterns(TypeConverter &converter,
+                                RewritePatternSet &patterns);
 void populateOptimizerPatterns(TypeConverter &converter,
                                RewritePatternSet &patterns);
 

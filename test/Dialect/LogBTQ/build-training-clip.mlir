@@ -1,6 +1,7 @@
 // RUN: logbtq-opt %s -split-input-file -logbtq-build-training="clip-grad-norm=2.5" | FileCheck %s
 // RUN: logbtq-opt %s -split-input-file -logbtq-build-training | FileCheck %s --check-prefix=NOCLIP
 // RUN: logbtq-opt %s -split-input-file -logbtq-build-training="weight-decay=0.1" | FileCheck %s --check-prefix=DECAY
+// RUN: logbtq-opt %s -split-input-file -logbtq-build-training="loss=bce-with-logits" | FileCheck %s --check-prefix=LOSS
 // RUN: logbtq-opt %s -split-input-file -logbtq-build-training="weight-decay=0.1 weight-decay-all=true" | FileCheck %s --check-prefix=DECAYALL
 
 // Gradient clipping by global norm: one logbtq.global_norm over the
@@ -46,6 +47,16 @@ func.func @forward(%w: tensor<10x4xf32> {logbtq.param = "w"}, %v: tensor<10xf32>
 // DECAYALL-LABEL: func.func @train_step
 // DECAYALL: logbtq.sgd_update %arg0, {{.+}} weight_decay = 1.000000e-01 : f32} : tensor<10x4xf32>
 // DECAYALL: logbtq.sgd_update %arg1, {{.+}} weight_decay = 1.000000e-01 : f32} : tensor<10xf32>
+
+// --loss: the data loss is a target_loss of that kind in the train and
+// eval steps, differentiated by its own gradient op; its kind is recorded.
+// LOSS: module attributes {logbtq.training = {loss = 3.000000e+00 : f64,
+// LOSS-LABEL: func.func @train_step
+// LOSS-NOT: softmax_cross_entropy
+// LOSS: %[[L:.+]] = logbtq.target_loss %[[Z:.+]], %[[Y:.+]] {kind = "bce_with_logits"} : tensor<2x10xf32>, tensor<2xi32>
+// LOSS: logbtq.target_loss_grad %[[Z]], %[[Y]], %{{.+}} {kind = "bce_with_logits"}
+// LOSS-LABEL: func.func @eval_step
+// LOSS: logbtq.target_loss {{.+}} {kind = "bce_with_logits"}
 
 // NOCLIP-NOT: clip_grad_norm
 // NOCLIP-LABEL: func.func @train_step

@@ -312,6 +312,17 @@ LogicalResult BarrierOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
   return success();
 }
 
+LogicalResult TargetLossOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                    SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(TargetLossGradOp::create(
+      b, getLoc(), getLogits().getType(), getLogits(), getLabels(),
+      resultGrads[0], getKindAttr()));
+  operandGrads.push_back(Value()); // labels are data
+  return success();
+}
+
 LogicalResult SoftmaxCrossEntropyOp::emitVJP(
     OpBuilder &b, ValueRange resultGrads, SmallVectorImpl<Value> &operandGrads) {
   if (!resultGrads[0])

@@ -28,6 +28,27 @@ LogicalResult SoftmaxCrossEntropyOp::verify() {
   return verifyLogitsAndLabels(*this, getLogits(), getLabels());
 }
 
+static LogicalResult verifyTargetLossKind(Operation *op, StringRef kind) {
+  if (kind != "mse" && kind != "l1" && kind != "bce_with_logits")
+    return op->emitOpError("kind must be mse, l1 or bce_with_logits, got '")
+           << kind << "'";
+  return success();
+}
+
+LogicalResult TargetLossOp::verify() {
+  if (failed(verifyTargetLossKind(*this, getKind())))
+    return failure();
+  return verifyLogitsAndLabels(*this, getLogits(), getLabels());
+}
+
+LogicalResult TargetLossGradOp::verify() {
+  if (failed(verifyTargetLossKind(*this, getKind())) ||
+      failed(verifyLogitsAndLabels(*this, getLogits(), getLabels())))
+    return failure();
+  return checks::verifyShapeOf(*this, getResult(),
+                               shape::Shape(shapeOf(getLogits())));
+}
+
 LogicalResult CountCorrectOp::verify() {
   return verifyLogitsAndLabels(*this, getLogits(), getLabels());
 }

@@ -103,12 +103,27 @@ struct OptimizerSettings {
   bool needsStep() const { return kind != OptimizerKind::SGD; }
 };
 
+/// The target_loss kind of a loss other than softmax cross-entropy.
+StringRef targetLossKind(LossKind loss) {
+  switch (loss) {
+  case LossKind::MSE:
+    return "mse";
+  case LossKind::L1:
+    return "l1";
+  case LossKind::BCEWithLogits:
+    return "bce_with_logits";
+  case LossKind::SoftmaxCrossEntropy:
+    break;
+  }
+  return "";
+}
+
 class StepBuilder {
 public:
   StepBuilder(ModuleOp module, ForwardSignature sig,
-              OptimizerSettings optimizer)
+              OptimizerSettings optimizer, LossKind loss)
       : module(module), sig(sig), b(module.getContext()),
-        optimizer(optimizer) {}
+        optimizer(optimizer), loss(loss) {}
 
   LogicalResult buildTrainStep() { return buildStep(Kind::Train); }
   LogicalResult buildGradStep() { return buildStep(Kind::Grad); }
@@ -138,6 +153,7 @@ private:
   ForwardSignature sig;
   OpBuilder b;
   OptimizerSettings optimizer;
+  LossKind loss;
 };
 
 StepBuilder::Forward StepBuilder::inlineForward(ArrayRef<Value> params,
@@ -329,7 +345,13 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
 
   IRMapping mapping;
   Forward f = inlineForward(params, x, t, mapping);
-  Value ce = SoftmaxCrossEntropyOp::create(b, loc, f32, f.logits, labels);
+  // The data loss (the stats' "CE" entry whatever its kind).
+  Value ce = loss == LossKind::SoftmaxCrossEntropy
+                 ? SoftmaxCrossEntropyOp::create(b, loc, f32, f.logits, labels)
+                       .getResult()
+                 : TargetLossOp::create(b, loc, f32, f.logits, labels,
+                                        b.getStringAttr(targetLossKind(loss)))
+                       .getResult();
   Value correct = CountCorrectOp::create(b, loc, f32, f.logits, labels);
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
   Value penalty = (f.penalty && kind != Kind::Eval) ? f.penalty : zero;
@@ -398,7 +420,9 @@ struct BuildTrainingPass
     }
     if (clipGradNorm > 0)
       recordTrainingOption(module, "clip_grad_norm", clipGradNorm);
-    StepBuilder steps(module, *sig, settings);
+    if (loss != LossKind::SoftmaxCrossEntropy)
+      recordTrainingOption(module, "loss", double(int(LossKind(loss))));
+    StepBuilder steps(module, *sig, settings, loss);
     if (failed(steps.buildTrainStep()) || failed(steps.buildGradStep()) ||
         failed(steps.buildEvalStep()))
       return signalPassFailure();

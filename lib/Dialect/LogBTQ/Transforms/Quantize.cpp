@@ -58,7 +58,8 @@ StatSlots statSlots(Kind kind) {
 /// Ops whose results are not stored tensors: losses, counts, penalties,
 /// the update (handled on its own), and what the pass itself inserts.
 bool isExempt(Operation *op) {
-  return isa<BarrierOp, BarrierGradOp, SoftmaxCrossEntropyOp, CountCorrectOp,
+  return isa<BarrierOp, BarrierGradOp, SoftmaxCrossEntropyOp, TargetLossOp,
+             CountCorrectOp,
              SGDUpdateOp, AdamUpdateOp, QuantizeOp, DecodeOp, EncodeOp,
              RangeExponentOp,
              IntegerKernelOp, BitcastOp>(op);
@@ -496,6 +497,8 @@ LogicalResult StepQuantizer::run() {
     return failure();
   for (auto ce : body.getOps<SoftmaxCrossEntropyOp>())
     logits.insert(ce.getLogits());
+  for (auto loss : body.getOps<TargetLossOp>())
+    logits.insert(loss.getLogits());
   b.setInsertionPointToStart(&body);
   quantizeParameters();
   if (isTrain)

@@ -628,6 +628,37 @@ def test_adam_update(m, rng):
         m.expect(rs, label + " second moment sqrt", st["exp_avg_sq"].sqrt())
 
 
+def test_target_loss(m, rng):
+    """target_loss and target_loss_grad against torch.nn.functional's
+    mse_loss, l1_loss and binary_cross_entropy_with_logits (reduction
+    "mean") on one-hot targets: the loss and the gradient of loss * scale."""
+    import torch
+    import torch.nn.functional as F
+
+    fns = {"mse": F.mse_loss, "l1": F.l1_loss,
+           "bce_with_logits": F.binary_cross_entropy_with_logits}
+    for kind, (n, c), scale in [("mse", (4, 10), 1.0), ("l1", (5, 3), 0.5),
+                                ("bce_with_logits", (3, 7), 2.0)]:
+        x = normal(rng, (n, c)) * 3
+        labels = rng.integers(0, c, size=n)
+        if kind == "l1":
+            x[0, labels[0]] = 1.0  # x - t = 0: the gradient is 0 there
+        if kind == "bce_with_logits":
+            x[1, :3] = [40.0, -40.0, 0.0]  # far tails and the middle
+        xt = T(x, True)
+        target = torch.nn.functional.one_hot(torch.tensor(labels), c).float()
+        loss = fns[kind](xt, target)
+        (loss * scale).backward()
+        (xn, xty), (yn, yty) = m.f32(x), m.i32(labels)
+        (r,) = m.op(f'logbtq.target_loss {xn}, {yn} {{kind = "{kind}"}} : {xty}, {yty}')
+        (rt,) = m.op(f"tensor.from_elements {r} : tensor<1xf32>")
+        m.expect(rt, f"target_loss {kind} {[n, c]}", loss.detach().reshape(1))
+        sn = m.scalar(scale)
+        (g,) = m.op(f'logbtq.target_loss_grad {xn}, {yn}, {sn} {{kind = "{kind}"}}'
+                    f" : {xty}, {yty} -> {xty}")
+        m.expect(g, f"target_loss_grad {kind} {[n, c]} scale {scale}", xt.grad)
+
+
 TESTS = {name[len("test_"):]: fn for name, fn in globals().items() if name.startswith("test_")}
 
 # ---------------------------------------------------------------------------

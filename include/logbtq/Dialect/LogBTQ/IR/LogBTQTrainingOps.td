@@ -35,6 +35,31 @@ def LogBTQ_SoftmaxCrossEntropyOp : LogBTQ_Op<"softmax_cross_entropy",
   let hasVerifier = 1;
 }
 
+def LogBTQ_TargetLossOp : LogBTQ_Op<"target_loss",
+    [Pure, DeclareOpInterfaceMethods<LogBTQ_DifferentiableOpInterface>]> {
+  let summary = "A regression-style loss of logits against one-hot labels";
+  let description = [{
+    With `t = onehot(labels)` and the mean over all N x C elements, as
+    PyTorch's losses with `reduction="mean"`:
+
+    - `kind = "mse"`: `mean((x - t)^2)` (`nn.MSELoss`);
+    - `kind = "l1"`: `mean(|x - t|)` (`nn.L1Loss`);
+    - `kind = "bce_with_logits"`: `mean(max(x, 0) - x t + log(1 + exp(-|x|)))`
+      (`nn.BCEWithLogitsLoss`, each class an independent yes/no).
+
+    ```mlir
+    %loss = logbtq.target_loss %logits, %labels {kind = "mse"} : tensor<64x10xf32>, tensor<64xi32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$logits, LogBTQ_Labels:$labels,
+                       StrAttr:$kind);
+  let results = (outs F32:$loss);
+  let assemblyFormat = [{
+    $logits `,` $labels attr-dict `:` type($logits) `,` type($labels)
+  }];
+  let hasVerifier = 1;
+}
+
 def LogBTQ_CountCorrectOp : LogBTQ_Op<"count_correct", [Pure]> {
   let summary = "How many rows have their largest logit at the label";
   let description = [{
@@ -76,6 +101,24 @@ def LogBTQ_SoftmaxCrossEntropyGradOp
   }];
   let arguments = (ins LogBTQ_Tensor:$logits, LogBTQ_Labels:$labels,
                        F32:$scale);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $logits `,` $labels `,` $scale attr-dict `:` type($logits) `,` type($labels) `->` type($result)
+  }];
+}
+
+def LogBTQ_TargetLossGradOp : LogBTQ_GradOp<"target_loss_grad"> {
+  let summary = "Gradient of a target_loss with respect to the logits";
+  let description = [{
+    `scale / (N C)` times `2 (x - t)` (mse), `sign(x - t)` (l1, 0 at 0) or
+    `sigmoid(x) - t` (bce_with_logits), `t = onehot(labels)`.
+
+    ```mlir
+    %g = logbtq.target_loss_grad %logits, %labels, %s {kind = "mse"} : tensor<64x10xf32>, tensor<64xi32> -> tensor<64x10xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$logits, LogBTQ_Labels:$labels,
+                       F32:$scale, StrAttr:$kind);
   let results = (outs LogBTQ_Tensor:$result);
   let assemblyFormat = [{
     $logits `,` $labels `,` $scale attr-dict `:` type($logits) `,` type($labels) `->` type($result)

@@ -23,10 +23,16 @@ enum class NumberFormat { MU8, F32 };
                  "float32 (the baseline)")
 
 /// The loss of the training program.
-enum class LossKind { SoftmaxCrossEntropy };
+enum class LossKind { SoftmaxCrossEntropy, MSE, L1, BCEWithLogits };
 #define LOGBTQ_LOSS_VALUES                                                     \
   clEnumValN(::mlir::logbtq::LossKind::SoftmaxCrossEntropy,                    \
-             "softmax-cross-entropy", "mean softmax cross-entropy")
+             "softmax-cross-entropy", "mean softmax cross-entropy"),           \
+      clEnumValN(::mlir::logbtq::LossKind::MSE, "mse",                         \
+                 "mean squared error against one-hot labels"),                 \
+      clEnumValN(::mlir::logbtq::LossKind::L1, "l1",                           \
+                 "mean absolute error against one-hot labels"),                \
+      clEnumValN(::mlir::logbtq::LossKind::BCEWithLogits, "bce-with-logits",   \
+                 "binary cross-entropy with logits against one-hot labels")
 
 /// The optimizer of the training program.
 enum class OptimizerKind { SGD, Adam, AdamW };

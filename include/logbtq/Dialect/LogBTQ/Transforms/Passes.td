@@ -61,8 +61,9 @@ def LogBTQInsertBarriers : Pass<"logbtq-insert-barriers", "ModuleOp"> {
 def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
   let summary = "Build @train_step, @grad_step and @eval_step from @forward";
   let description = [{
-    Adds the loss (mean softmax cross-entropy against `i32` labels, plus the
-    barrier penalty when `@forward` has one), reverse-mode autodiff through
+    Adds the loss (mean softmax cross-entropy against `i32` labels, or with
+    `loss` a `logbtq.target_loss` against one-hot labels, plus the barrier
+    penalty when `@forward` has one), reverse-mode autodiff through
     each op's `DifferentiableOpInterface`, and SGD with momentum and weight
     decay (PyTorch's convention):
 
