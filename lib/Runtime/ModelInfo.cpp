@@ -3,9 +3,11 @@
 #include "logbtq/Runtime/ModelInfo.h"
 
 #include "logbtq/Numerics/MU8.h"
+#include "logbtq/Runtime/TrainerABI.h"
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -298,11 +300,14 @@ Error Parser::parseRecord(std::string_view key,
   if (key == "loss") {
     if (Error e = expectArgs(key, args, 1, "loss <name>"))
       return e;
-    if (args[0] != "softmax-cross-entropy" && args[0] != "mse" &&
-        args[0] != "l1" && args[0] != "bce-with-logits")
-      return fail("unknown loss '", args[0],
-                  "' (this runtime knows softmax-cross-entropy, mse, l1, "
-                  "bce-with-logits)");
+    if (std::find(std::begin(kLogbtqLossNames), std::end(kLogbtqLossNames), args[0]) ==
+        std::end(kLogbtqLossNames)) {
+      std::string known;
+      for (const char *name : kLogbtqLossNames)
+        known += (known.empty() ? "" : ", ") + std::string(name);
+      return fail("unknown loss '", args[0], "' (this runtime knows ", known,
+                  ")");
+    }
     info.loss = std::string(args[0]);
     return Error::success();
   }

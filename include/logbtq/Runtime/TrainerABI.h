@@ -58,8 +58,11 @@ enum LogbtqStat {
 /// type of the model's `quant` record: f32, or int8 MU8 codes.
 struct LogbtqTrainResults {
   LogbtqMemRef1D params;   ///< updated parameters (flat)
-  LogbtqMemRef1D momentum; ///< updated momentum (flat)
-  LogbtqMemRef1D ranges;   ///< updated momentum range exponents (int32)
+  /// Updated optimizer state: K slots of param-count elements, slot after
+  /// slot (SGD: the momentum, K = 1; Adam: first moments, then square roots
+  /// of the second, K = 2).
+  LogbtqMemRef1D momentum;
+  LogbtqMemRef1D ranges; ///< updated state range exponents (int32, K per param)
   LogbtqMemRef1D stats;    ///< LOGBTQ_NUM_STATS f32 values
 };
 
@@ -68,12 +71,13 @@ struct LogbtqGradResults {
   LogbtqMemRef1D stats; ///< LOGBTQ_NUM_STATS f32 values
 };
 
-/// One SGD step on a batch. `x` holds batch * input-size f32 values in the
-/// model's input layout, `y` batch int32 labels. `ranges` holds one int32
-/// per `param` record: the power-of-two range exponent of that parameter's
-/// momentum (MU8 models; a float32 model returns zeros). `step`
+/// One optimizer step on a batch. `x` holds batch * input-size f32 values in
+/// the model's input layout, `y` batch int32 labels. `ranges` holds one
+/// int32 per `param` record and state slot: the power-of-two range exponent
+/// of that state tensor (MU8 models; a float32 model returns zeros). `step`
 /// numbers the step from 0 over the whole run: with the seed it keys the
-/// stochastic rounding of the update, so a resumed run repeats it exactly.
+/// stochastic rounding of the update, and Adam's bias correction reads it,
+/// so a resumed run repeats it exactly.
 /// Results are new buffers allocated with malloc (the runtime frees the
 /// ones they replace), or an argument handed back.
 void _mlir_ciface_logbtq_train_step(LogbtqTrainResults *results,
@@ -105,6 +109,11 @@ void _mlir_ciface_logbtq_eval_step(LogbtqMemRef1D *stats,
 ///   param <name> <dims comma-separated, or scalar> <offset> trainable|frozen
 ///   barrier <lambda> <bound> <t0> <gamma> <t_max>
 ///   optimizer sgd <momentum> <weight_decay>
+///     | optimizer adam|adamw <beta1> <beta2> <eps> <weight_decay>
+/// and, only when they apply:
+///   loss <one of kLogbtqLossNames but the first>
+///   weight-decay-all
+///   clip-grad-norm <max_norm>
 extern const char logbtq_model_info[];
 
 /// The initial values of all parameters, flat, in `param` order: f32
@@ -113,5 +122,12 @@ extern const char logbtq_model_info[];
 extern const unsigned char logbtq_initial_params[];
 
 } // extern "C"
+
+/// The `loss` record's names, in the order of the compiler's LossKind (the
+/// --loss flag's spellings); softmax cross-entropy has no record. Global and
+/// prefixed like the rest of this header: a `logbtq` namespace here would
+/// collide with `mlir::logbtq` in the compiler's sources.
+inline constexpr const char *kLogbtqLossNames[] = {
+    "softmax-cross-entropy", "mse", "l1", "bce-with-logits"};
 
 #endif // LOGBTQ_RUNTIME_TRAINERABI_H

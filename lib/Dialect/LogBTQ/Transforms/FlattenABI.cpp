@@ -432,11 +432,8 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
     // its hash) of a program without clipping stays what it was.
     // Only when not softmax cross-entropy (the hash of older descriptions
     // stays); the names are the --loss flag's.
-    if (std::optional<double> loss = getTrainingOption(module, "loss")) {
-      static const char *const names[] = {"softmax-cross-entropy", "mse", "l1",
-                                          "bce-with-logits"};
-      os << "loss " << names[int(*loss)] << "\n";
-    }
+    if (std::optional<double> loss = getTrainingOption(module, "loss"))
+      os << "loss " << kLogbtqLossNames[int(*loss)] << "\n";
     if (getTrainingOption(module, "weight_decay_all"))
       os << "weight-decay-all\n";
     if (getTrainingOption(module, "clip_grad_norm"))

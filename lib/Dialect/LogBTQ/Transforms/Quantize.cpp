@@ -402,11 +402,13 @@ LogicalResult StepQuantizer::quantizeUpdates() {
   for (Operation &op : body)
     if (isa<SGDUpdateOp, AdamUpdateOp>(op))
       updates.push_back(&op);
-  // Every stream below 65536, the seeds' spacing between steps.
-  if (3 * numParams > 65536)
+  // Every stream below 65536, the seeds' spacing between steps: 2 per
+  // parameter, 3 with Adam's second moment.
+  size_t perParam = llvm::any_of(updates, llvm::IsaPred<AdamUpdateOp>) ? 3 : 2;
+  if (perParam * numParams > 65536)
     return func.emitError("-logbtq-quantize: ")
            << numParams << " parameters; the update's rounding streams "
-           << "allow at most 21845";
+           << "allow at most " << 65536 / perParam;
   for (Operation *update : updates) {
     Location l = update->getLoc();
     b.setInsertionPointAfter(update);

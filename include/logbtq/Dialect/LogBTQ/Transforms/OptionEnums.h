@@ -22,7 +22,8 @@ enum class NumberFormat { MU8, F32 };
       clEnumValN(::mlir::logbtq::NumberFormat::F32, "f32",                     \
                  "float32 (the baseline)")
 
-/// The loss of the training program.
+/// The loss of the training program (in the order of the runtime's
+/// kLogbtqLossNames, TrainerABI.h: the model description names it by index).
 enum class LossKind { SoftmaxCrossEntropy, MSE, L1, BCEWithLogits };
 #define LOGBTQ_LOSS_VALUES                                                     \
   clEnumValN(::mlir::logbtq::LossKind::SoftmaxCrossEntropy,                    \
