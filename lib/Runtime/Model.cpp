@@ -116,6 +116,12 @@ Expected<std::unique_ptr<Model>> Model::create(const ModelEntryPoints &entry) {
 
   std::memcpy(model->params.aligned, entry.initialParams,
               size_t(model->stateBytes()));
+  // The statistics' initial codes are at their records' ranges.
+  int32_t *statisticRanges = static_cast<int32_t *>(model->ranges.aligned) +
+                             model->slots() * int64_t(mi.params.size());
+  for (const ParamInfo &p : mi.params)
+    if (p.statistic)
+      *statisticRanges++ = p.exponent.value_or(mi.weightExponent);
   return std::move(model);
 }
 
@@ -192,7 +198,7 @@ Expected<StepStats> Model::trainStep(float lr, float t, int64_t step) {
 
 Expected<StepStats> Model::gradStep(float t, std::vector<float> &grads) {
   LogbtqGradResults r{};
-  entry.gradStep(&r, &params, &x, &y, t);
+  entry.gradStep(&r, &params, &ranges, &x, &y, t);
   int64_t n = modelInfo.paramCount;
   if (Error e = checkResult("grad_step", "gradients", r.grads, n))
     return e;
@@ -210,16 +216,29 @@ Expected<StepStats> Model::gradStep(float t, std::vector<float> &grads) {
 
 Expected<StepStats> Model::evalStep() {
   LogbtqMemRef1D stats{};
-  entry.evalStep(&stats, &params, &x, &y);
+  entry.evalStep(&stats, &params, &ranges, &x, &y);
   if (Error e = checkResult("eval_step", "stats", stats, 2, /*atLeast=*/true))
     return e;
   return takeStats(stats, stats.sizes[0]);
 }
 
+int Model::exponentOf(size_t param) const {
+  const ParamInfo &p = modelInfo.params[param];
+  if (!p.statistic)
+    return p.exponent.value_or(modelInfo.weightExponent);
+  // A statistic's range is the state range after the optimizer's.
+  int64_t k = slots() * int64_t(modelInfo.params.size());
+  for (size_t j = 0; j < param; ++j)
+    k += modelInfo.params[j].statistic;
+  return rangeValues()[k];
+}
+
 int Model::exponentAt(int64_t i) const {
-  for (const ParamInfo &p : modelInfo.params)
+  for (size_t index = 0; index < modelInfo.params.size(); ++index) {
+    const ParamInfo &p = modelInfo.params[index];
     if (i >= p.offset && i < p.offset + p.numElements())
-      return p.exponent.value_or(modelInfo.weightExponent);
+      return exponentOf(index);
+  }
   return modelInfo.weightExponent;
 }
 
@@ -234,10 +253,12 @@ float Model::param(int64_t i) const {
 std::vector<float> Model::paramValues() const {
   std::vector<float> values(size_t(modelInfo.paramCount));
   if (modelInfo.quant == QuantKind::MU8)
-    for (const ParamInfo &p : modelInfo.params)
+    for (size_t index = 0; index < modelInfo.params.size(); ++index) {
+      const ParamInfo &p = modelInfo.params[index];
       mu8::decode(reinterpret_cast<const int8_t *>(paramBytes()) + p.offset,
                   values.data() + p.offset, size_t(p.numElements()),
-                  p.exponent.value_or(modelInfo.weightExponent));
+                  exponentOf(index));
+    }
   else
     std::memcpy(values.data(), paramBytes(), values.size() * sizeof(float));
   return values;

@@ -204,7 +204,7 @@ Error Parser::parseRecord(std::string_view key,
   if (key == "param") {
     // MU8 models add the parameter's range exponent.
     const char *usage = "param <name> <dims comma-separated> <offset> "
-                        "trainable|frozen [<range exponent>]";
+                        "trainable|frozen|statistic [<range exponent>]";
     if (args.size() != 5)
       if (Error e = expectArgs(key, args, 4, usage))
         return e;
@@ -228,13 +228,15 @@ Error Parser::parseRecord(std::string_view key,
       return fail(what, " offset must be a non-negative integer, got '",
                   args[2], "'");
     p.offset = offset;
-    if (args[3] == "trainable")
+    if (args[3] == "trainable") {
       p.trainable = true;
-    else if (args[3] == "frozen")
+    } else if (args[3] == "frozen" || args[3] == "statistic") {
       p.trainable = false;
-    else
-      return fail(what, " must be 'trainable' or 'frozen', got '", args[3],
-                  "'");
+      p.statistic = args[3] == "statistic";
+    } else {
+      return fail(what, " must be 'trainable', 'frozen' or 'statistic', got '",
+                  args[3], "'");
+    }
     for (const ParamInfo &other : info.params)
       if (other.name == p.name)
         return fail("duplicate parameter name '", p.name, "'");
@@ -420,6 +422,13 @@ int64_t ModelInfo::trainableCount() const {
   for (const ParamInfo &p : params)
     if (p.trainable)
       n += p.numElements();
+  return n;
+}
+
+int64_t ModelInfo::statisticCount() const {
+  int64_t n = 0;
+  for (const ParamInfo &p : params)
+    n += p.statistic;
   return n;
 }
 

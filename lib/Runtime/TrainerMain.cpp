@@ -54,6 +54,8 @@ std::string modelSummary(const ModelInfo &info) {
   if (info.optimizer.clipGradNorm > 0)
     s += formatString(", gradients clipped to norm %g",
                       info.optimizer.clipGradNorm);
+  if (int64_t n = info.statisticCount())
+    s += formatString(", %lld batch norm statistics trained", (long long)n);
   return s;
 }
 
@@ -127,7 +129,9 @@ void printModelInfo(const ModelInfo &info, std::ostream &out) {
   for (const ParamInfo &p : info.params)
     out << formatString("  param %-24s %-16s offset %-10lld %s", p.name.c_str(),
                         formatShape(p.shape).c_str(), (long long)p.offset,
-                        p.trainable ? "trainable" : "frozen")
+                        p.statistic   ? "running statistic"
+                        : p.trainable ? "trainable"
+                                      : "frozen")
         << "\n";
   const BarrierInfo &b = info.barrier;
   out << formatString("barrier: lambda %g, bound %g, t0 %g, gamma %g, "

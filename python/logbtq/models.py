@@ -33,8 +33,9 @@ NUM_CLASSES = 10
 class _Graph:
     """Accumulates nodes and seeded initializers, naming them as PyTorch does."""
 
-    def __init__(self, seed):
+    def __init__(self, seed, opset=DEFAULT_OPSET):
         self.rng = np.random.default_rng(seed)
+        self.opset = opset
         self.nodes = []
         self.initializers = []
 
@@ -63,6 +64,35 @@ class _Graph:
         b = self._param(p + ".bias", (cout,), fan_in)
         return self.node(scope, "Conv", [x, w, b], dilations=[1, 1], group=1,
                          kernel_shape=[k, k], pads=[pad] * 4, strides=[stride, stride])
+
+    def conv_nobias(self, scope, x, cin, cout, k, stride=1, pad=0, p=None):
+        p = p or scope.strip("/").replace("/", ".")
+        w = self._param(p + ".weight", (cout, cin, k, k), cin * k * k)
+        return self.node(scope, "Conv", [x, w], dilations=[1, 1], group=1,
+                         kernel_shape=[k, k], pads=[pad] * 4, strides=[stride, stride])
+
+    def batchnorm(self, scope, x, channels, p=None):
+        # nn.BatchNorm2d's initial state: scale 1, bias 0, mean 0, var 1. A
+        # training-mode export (torch_models.export) names the updated
+        # statistics as two more outputs, which nothing reads; before opset
+        # 14 there is no training_mode and only the output Y.
+        p = p or scope.strip("/").replace("/", ".")
+        names = []
+        for suffix, value in (("weight", 1.0), ("bias", 0.0), ("running_mean", 0.0),
+                              ("running_var", 1.0)):
+            names.append(p + "." + suffix)
+            self.initializers.append(numpy_helper.from_array(
+                np.full((channels,), value, dtype=np.float32), names[-1]))
+        name = "%s/BatchNormalization" % scope
+        if self.opset >= 14:
+            outs = [name + "_output_%d" % i for i in range(3)]
+            attrs = {"training_mode": 1}
+        else:
+            outs, attrs = [name + "_output_0"], {}
+        self.nodes.append(helper.make_node(
+            "BatchNormalization", [x] + names, outs, name=name,
+            epsilon=1e-5, momentum=0.9, **attrs))
+        return outs[0]
 
     def relu(self, scope, x):
         return self.node(scope, "Relu", [x])
@@ -127,6 +157,32 @@ def _block(g, scope, x, cin, cout, stride=1):
     return g.relu(scope + "/relu2", g.node(scope, "Add", [out, x]))
 
 
+def _bn_block(g, scope, x, cin, cout, stride=1):
+    # torchvision's BasicBlock: conv-bn-relu-conv-bn, plus the input (through
+    # a strided 1x1 conv and bn when the shape changes), then relu.
+    out = g.conv_nobias(scope + "/conv1", x, cin, cout, 3, stride, 1)
+    out = g.relu(scope + "/relu1", g.batchnorm(scope + "/bn1", out, cout))
+    out = g.batchnorm(scope + "/bn2", g.conv_nobias(scope + "/conv2", out, cout, cout, 3, 1, 1),
+                      cout)
+    if stride != 1 or cin != cout:
+        # An nn.Sequential: PyTorch scopes its layers by their full names.
+        p = scope.strip("/") + ".downsample."
+        x = g.conv_nobias(scope + "/downsample/downsample.0", x, cin, cout, 1, stride, 0,
+                          p=p + "0")
+        x = g.batchnorm(scope + "/downsample/downsample.1", x, cout, p=p + "1")
+    return g.relu(scope + "/relu2", g.node(scope, "Add", [out, x]))
+
+
+def _resnet8(g):
+    x = g.conv_nobias("/conv1", "input", 1, 16, 3, pad=1)
+    x = g.relu("/relu", g.batchnorm("/bn1", x, 16))
+    x = _bn_block(g, "/layer1", x, 16, 16)
+    x = _bn_block(g, "/layer2", x, 16, 32, stride=2)
+    x = _bn_block(g, "/layer3", x, 32, 64, stride=2)
+    x = g.node("/pool", "GlobalAveragePool", [x])
+    g.linear("/fc", g.flatten("/flatten", x), 64, NUM_CLASSES)
+
+
 def _resnet_tiny(g):
     x = g.relu("/relu", g.conv("/conv1", "input", 1, 16, 3, pad=1))
     x = _block(g, "/layer1", x, 16, 16)
@@ -146,6 +202,10 @@ MODELS = {
     "resnet-tiny": (_resnet_tiny, "Conv3x3 1->16, Relu, 2 residual blocks 16->16, "
                                   "1 downsampling block 16->32 (1x1 conv skip), "
                                   "GlobalAveragePool, Flatten, Gemm 32->10"),
+    "resnet8": (_resnet8, "ResNet-8 with batch norm: Conv3x3 1->16, BatchNorm, Relu, "
+                          "3 basic blocks 16->16, 16->32 (stride 2), 32->64 (stride 2) "
+                          "(conv-bn-relu-conv-bn; 1x1 conv + bn skip when the shape "
+                          "changes), GlobalAveragePool, Flatten, Gemm 64->10"),
 }
 
 
@@ -156,7 +216,7 @@ def build(name, opset=DEFAULT_OPSET, seed=0):
     if not MIN_OPSET <= opset <= MAX_OPSET:
         raise ValueError("opset %d outside %d..%d" % (opset, MIN_OPSET, MAX_OPSET))
     fn, doc = MODELS[name]
-    g = _Graph(seed)
+    g = _Graph(seed, opset)
     fn(g)
     return g.model(name, opset, doc)
 

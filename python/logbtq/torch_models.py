@@ -115,7 +115,53 @@ class ResNetTiny(nn.Module):
         return self.fc(self.flatten(self.pool(x)))
 
 
-MODULES = {"mlp": MLP, "cnn": CNN, "lenet5": LeNet5, "resnet-tiny": ResNetTiny}
+class BNBlock(nn.Module):
+    """torchvision's BasicBlock: conv3x3-bn-relu-conv3x3-bn, plus the input
+    (through a strided 1x1 conv and bn when the shape changes), then relu."""
+
+    def __init__(self, cin, cout, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.downsample = (nn.Sequential(nn.Conv2d(cin, cout, 1, stride=stride, bias=False),
+                                         nn.BatchNorm2d(cout))
+                           if stride != 1 or cin != cout else None)
+        self.relu2 = nn.ReLU()
+
+    def forward(self, x):
+        out = self.bn2(self.conv2(self.relu1(self.bn1(self.conv1(x)))))
+        identity = x if self.downsample is None else self.downsample(x)
+        return self.relu2(out + identity)
+
+
+class ResNet8(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.relu = nn.ReLU()
+        self.layer1 = BNBlock(16, 16)
+        self.layer2 = BNBlock(16, 32, stride=2)
+        self.layer3 = BNBlock(32, 64, stride=2)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.flatten = nn.Flatten()
+        self.fc = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = self.relu(self.bn1(self.conv1(x)))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(self.flatten(self.pool(x)))
+
+
+MODULES = {"mlp": MLP, "cnn": CNN, "lenet5": LeNet5, "resnet-tiny": ResNetTiny,
+           "resnet8": ResNet8}
+
+
+def has_batch_norm(module):
+    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in module.modules())
 INPUT_SHAPE = (1, 28, 28)
 
 
@@ -123,7 +169,9 @@ def load_onnx_weights(module, onnx_model):
     """Copies every parameter of `module` from the initializer of the same
     name in `onnx_model`; a missing name or a shape mismatch raises."""
     inits = {t.name: onnx.numpy_helper.to_array(t) for t in onnx_model.graph.initializer}
-    state = module.state_dict()
+    # num_batches_tracked is PyTorch bookkeeping that ONNX does not carry.
+    state = {k: v for k, v in module.state_dict().items()
+             if not k.endswith("num_batches_tracked")}
     missing = [k for k in state if k not in inits]
     if missing:
         raise KeyError("initializers missing from the ONNX model: " + ", ".join(missing))
@@ -133,7 +181,7 @@ def load_onnx_weights(module, onnx_model):
         if tuple(a.shape) != tuple(v.shape):
             raise ValueError("%s: ONNX shape %s, torch shape %s" % (k, a.shape, tuple(v.shape)))
         new_state[k] = torch.from_numpy(np.array(a, dtype=np.float32))
-    module.load_state_dict(new_state)
+    module.load_state_dict(new_state, strict=False)
     return module
 
 
@@ -158,15 +206,32 @@ def export(name, path, opset=14, batch=None, dynamic_batch=True, seed=0):
 
 def export_module(module, path, opset=14, batch=None, dynamic_batch=True):
     """torch.onnx.export of a zoo `module` as it is (trained weights
-    included), as `export` writes the zoo's; returns the ModelProto."""
+    included), as `export` writes the zoo's; returns the ModelProto.
+
+    A module with batch norm is exported for training
+    (TrainingMode.TRAINING: BatchNormalization nodes with training_mode=1,
+    not folded into the convolutions), the others in eval mode."""
     n = 2 if batch is None else int(batch)
     example = torch.zeros((n,) + INPUT_SHAPE, dtype=torch.float32)
     axes = {"input": {0: "batch"}, "logits": {0: "batch"}} if dynamic_batch else None
     buf = io.BytesIO()
+    training = has_batch_norm(module)
+    mode = torch.onnx.TrainingMode.TRAINING if training else torch.onnx.TrainingMode.EVAL
+    state = {k: v.clone() for k, v in module.state_dict().items()}
     with torch.no_grad():
         torch.onnx.export(module, example, buf, opset_version=opset,
                           input_names=["input"], output_names=["logits"],
-                          dynamic_axes=axes, do_constant_folding=True)
+                          dynamic_axes=axes, do_constant_folding=not training,
+                          training=mode)
+    # A training-mode trace runs the batch norms once, which moves their
+    # running statistics: put them back, in the module and in the file.
+    module.load_state_dict(state)
+    if training:
+        model = onnx.load_from_string(buf.getvalue())
+        for t in model.graph.initializer:
+            if t.name in state:
+                t.CopyFrom(onnx.numpy_helper.from_array(state[t.name].numpy(), t.name))
+        buf = io.BytesIO(model.SerializeToString())
     data = buf.getvalue()
     if path is not None:
         if hasattr(path, "write"):

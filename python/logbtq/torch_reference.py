@@ -34,7 +34,9 @@ How ONNX nodes become graph ops (each op that makes a term marked *):
   max_pool2d*/avg_pool2d*; Reshape/Flatten/Squeeze/Unsqueeze -> reshape (none
   when the shape does not change); Transpose -> transpose; Concat -> concat*;
   Softmax/LogSoftmax -> one op* (opset < 13 coerces to 2-D with reshapes
-  around it unless the axis is the last); BatchNormalization -> batch_norm*;
+  around it unless the axis is the last); BatchNormalization -> batch_norm*
+  (with the batch's statistics when it trains, see _training_norms, and then
+  its input has no term);
   Dropout -> dropout (the identity); Identity, Cast to float -> nothing.
   Integer "shape" subgraphs (Shape, Gather, Slice, Concat, Unsqueeze, ...)
   and Constant nodes are evaluated at import time; a float constant read as
@@ -323,7 +325,7 @@ class Reference:
     `batch` binds a symbolic leading input dimension (logbtq-compile --batch);
     `frozen` are names of parameters not to train (logbtq-compile --frozen)."""
 
-    def __init__(self, onnx_model, batch=None, frozen=()):
+    def __init__(self, onnx_model, batch=None, frozen=(), freeze_batch_norm_stats=False):
         if isinstance(onnx_model, (str, bytes)) and not isinstance(onnx_model, onnx.ModelProto):
             onnx_model = onnx.load(onnx_model) if isinstance(onnx_model, str) \
                 else onnx.load_from_string(onnx_model)
@@ -340,6 +342,11 @@ class Reference:
                                  % (name, ", ".join(self.param_names)))
             self.frozen.add(name)
         self.trainable = [n for n in self.param_names if n not in self.frozen]
+        # The batch norms that can train with the batch's statistics: their
+        # inputs get no barrier term (also when frozen statistics keep them in
+        # the stored form); those that do unless freeze_batch_norm_stats.
+        self.trainable_norms = self._training_norms()
+        self.training_norms = set() if freeze_batch_norm_stats else self.trainable_norms
         init_names = {t.name for t in self.graph.initializer}
         self.inputs = [i for i in self.graph.input if i.name not in init_names]
         if len(self.inputs) != 1:
@@ -359,6 +366,25 @@ class Reference:
         self.input_shape = tuple(shape)
         self.batch = shape[0]
 
+    def _training_norms(self):
+        """Names of the BatchNormalization nodes that train with the batch's
+        statistics (the compiler's Layers.h rule: scale and bias trained, mean
+        and variance two parameters that no other node reads)."""
+        readers = {}
+        for node in self.graph.node:
+            for name in node.input:
+                readers[name] = readers.get(name, 0) + 1
+        result = set()
+        for index, node in enumerate(self.graph.node):
+            if node.op_type != "BatchNormalization" or len(node.input) < 5:
+                continue
+            scale, bias, mean, var = node.input[1:5]
+            if (scale in self.trainable and bias in self.trainable
+                    and mean in self.param_names and var in self.param_names
+                    and mean != var and readers[mean] == 1 and readers[var] == 1):
+                result.add(node.name or "%s#%d" % (node.op_type, index + 1))
+        return result
+
     # -- one forward pass ---------------------------------------------------
 
     def forward(self, params, x):
@@ -370,6 +396,8 @@ class Reference:
         self._known = {t.name: Known(numpy_helper.to_array(t)) for t in self.graph.initializer}
         self._materialized = {}
         self._acts = []
+        # name -> new running statistic, from the training batch norms
+        self.statistics = OrderedDict()
         for name in self.param_names:
             self._env[name] = params[name]
         # Identity aliases of initializers are parameters of their own.
@@ -746,17 +774,45 @@ class Reference:
         self._softmax(node, a, "log_softmax", lambda x, d: torch.log_softmax(x, dim=d))
 
     def _op_BatchNormalization(self, node, a):
-        if a.get("training_mode", 0):
+        if a.get("training_mode", 0) not in (0, 1):
             raise UnsupportedError("BatchNormalization training_mode")
+        readers = {n for other in self.graph.node for n in other.input}
+        readers |= {o.name for o in self.graph.output}
         for i in range(1, len(node.output)):
-            if node.output[i]:
+            if node.output[i] and node.output[i] in readers:
                 raise UnsupportedError("BatchNormalization training outputs used")
         eps = f32(a.get("epsilon", 1e-5))
         x, scale, bias, mean, var = (self._input(node, i) for i in range(5))
         shape = [1, -1] + [1] * (x.dim() - 2)
         r = lambda v: v.reshape(shape)  # noqa: E731
-        y = r(scale) * (x - r(mean)) / torch.sqrt(r(var) + eps) + r(bias)
+        y = None
+        if self._node_name in self.training_norms:
+            # PyTorch's own train() batch norm: the batch's mean and biased
+            # variance, and the running statistics moved by ONNX's momentum
+            # (PyTorch's 1 - momentum) towards them, the variance unbiased.
+            running_mean, running_var = mean.detach().clone(), var.detach().clone()
+            y = F.batch_norm(x, running_mean, running_var, scale, bias, training=True,
+                             momentum=1 - f32(a.get("momentum", 0.9)), eps=eps)
+            self.statistics[node.input[3]] = running_mean
+            self.statistics[node.input[4]] = running_var
+        # The input of one that can train is not a layer output: no barrier
+        # term (Layers.h).
+        if self._node_name in self.trainable_norms and \
+                self._feeds_only_training_norms(node.input[0]):
+            self._acts = [act for act in self._acts if act[2] is not x]
+        if y is None:
+            y = r(scale) * (x - r(mean)) / torch.sqrt(r(var) + eps) + r(bias)
         self._set(node, self._emit("batch_norm", y))
+
+    def _feeds_only_training_norms(self, name):
+        for index, node in enumerate(self.graph.node):
+            if name not in node.input:
+                continue
+            node_name = node.name or "%s#%d" % (node.op_type, index + 1)
+            if node_name not in self.trainable_norms or list(node.input).index(name) != 0 \
+                    or list(node.input).count(name) != 1:
+                return False
+        return name not in {o.name for o in self.graph.output}
 
     # -- import-time values -------------------------------------------------------
 
@@ -888,6 +944,7 @@ class Reference:
         return {
             "loss": float(total), "ce": float(ce), "penalty": float(penalty),
             "grads": grads, "logits": logits.detach().numpy(),
+            "statistics": OrderedDict((n, v.numpy()) for n, v in self.statistics.items()),
             "terms": [(tm.kind, tm.name, tm.op, tm.shape, tm.bound) for tm in terms],
         }
 
@@ -908,7 +965,8 @@ def loss_and_grads(onnx_model, x, y, lam, bound, out_bound, t, targets=None, fro
     Reference) on batch (x, y), in float64.
 
     Returns a dict: "loss" (CE + penalty), "ce", "penalty" (lambda * sum of the terms),
-    "grads" (trainable parameter name -> float64 array), "logits", and "terms"
+    "grads" (trainable parameter name -> float64 array), "logits", "statistics" (the
+    running statistics a training step leaves, name -> array), and "terms"
     [(kind, name, op, shape, bound)], the barrier terms in the order the compiler adds
     them. `targets` is a subset of ("weights", "activations", "inputs"), None or empty
     for all; `frozen` are parameters not to train; `params` overrides the initial values

@@ -19,6 +19,11 @@ from logbtq import torch_models  # noqa: E402
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 GEN_PATH = os.path.join(ROOT, "test", "Target", "ONNX", "Inputs", "onnx_gen.py")
 
+def BN(prefix, channels):
+    return [(prefix + "." + k, [channels])
+            for k in ("weight", "bias", "running_mean", "running_var")]
+
+
 EXPECTED = {
     "mlp": ([("fc1.weight", [256, 784]), ("fc1.bias", [256]),
              ("fc2.weight", [128, 256]), ("fc2.bias", [128]),
@@ -40,6 +45,18 @@ EXPECTED = {
                      ("layer3.downsample.weight", [32, 16, 1, 1]),
                      ("layer3.downsample.bias", [32]),
                      ("fc.weight", [10, 32]), ("fc.bias", [10])], 24202),
+    "resnet8": ([("conv1.weight", [16, 1, 3, 3])] + BN("bn1", 16) +
+                [(f"layer1.{m}", s) for j in (1, 2)
+                 for m, s in [(f"conv{j}.weight", [16, 16, 3, 3])] + BN(f"bn{j}", 16)] +
+                [(f"layer2.{m}", s) for m, s in
+                 [("conv1.weight", [32, 16, 3, 3])] + BN("bn1", 32) +
+                 [("conv2.weight", [32, 32, 3, 3])] + BN("bn2", 32) +
+                 [("downsample.0.weight", [32, 16, 1, 1])] + BN("downsample.1", 32)] +
+                [(f"layer3.{m}", s) for m, s in
+                 [("conv1.weight", [64, 32, 3, 3])] + BN("bn1", 64) +
+                 [("conv2.weight", [64, 64, 3, 3])] + BN("bn2", 64) +
+                 [("downsample.0.weight", [64, 32, 1, 1])] + BN("downsample.1", 64)] +
+                [("fc.weight", [10, 64]), ("fc.bias", [10])], 78426),
 }
 OPS = {
     "mlp": "Flatten Gemm Relu Gemm Relu Gemm",
@@ -47,6 +64,11 @@ OPS = {
     "lenet5": "Conv Relu MaxPool Conv Relu MaxPool Flatten Gemm Relu Gemm Relu Gemm",
     "resnet-tiny": "Conv Relu " + "Conv Relu Conv Add Relu " * 2 +
                    "Conv Relu Conv Conv Add Relu GlobalAveragePool Flatten Gemm",
+    "resnet8": "Conv BatchNormalization Relu " +
+               "Conv BatchNormalization Relu Conv BatchNormalization Add Relu " +
+               "Conv BatchNormalization Relu Conv BatchNormalization "
+               "Conv BatchNormalization Add Relu " * 2 +
+               "GlobalAveragePool Flatten Gemm",
 }
 
 
@@ -63,7 +85,7 @@ def node_signature(model):
 # ------------------------------------------------------------------- zoo
 
 def test_model_list():
-    assert list(models.MODELS) == ["mlp", "cnn", "lenet5", "resnet-tiny"]
+    assert list(models.MODELS) == ["mlp", "cnn", "lenet5", "resnet-tiny", "resnet8"]
     assert set(torch_models.MODULES) == set(models.MODELS)
 
 
@@ -142,7 +164,8 @@ def test_zoo_cli(tmp_path):
 def test_torch_module_matches_zoo(name):
     zoo = models.build(name, seed=3)
     module = torch_models.MODULES[name]()
-    assert [k for k, _ in module.named_parameters()] == [t.name for t in zoo.graph.initializer]
+    state = [k for k in module.state_dict() if not k.endswith("num_batches_tracked")]
+    assert state == [t.name for t in zoo.graph.initializer]
     torch_models.load_onnx_weights(module, zoo)
     module.eval()
     for t in zoo.graph.initializer:

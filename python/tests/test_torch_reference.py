@@ -157,11 +157,21 @@ def test_parameters_constants_and_frozen_statistics():
     r = ref.loss_and_grads(x, np.array([0, 2]), 0.3, 1.0, 16.0, 5.0)
     assert set(r["grads"]) == {"w", "scale", "bias", "w_copy"}
     # weights (4, the statistics are frozen), input, matmul, matmul, add, mul (the Div),
-    # clip, batch_norm (the output: bound 16).
+    # batch_norm (the output: bound 16). The batch norm trains (scale and bias do), so
+    # the clip, its input, gets no term; its statistics move.
     assert [(k, op) for k, _, op, _, _ in r["terms"]] == (
         [("weight", None)] * 4 + [("input", None)]
-        + [("activation", o) for o in ["matmul", "matmul", "add", "mul", "clip", "batch_norm"]])
+        + [("activation", o) for o in ["matmul", "matmul", "add", "mul", "batch_norm"]])
     assert r["terms"][-1][4] == 16.0
+    assert list(r["statistics"]) == ["mean", "var"]
+    # Frozen statistics keep the stored form and do not move; the input still gets no
+    # term (-logbtq-insert-barriers decides before the statistics are frozen).
+    frozen = tr.Reference(_tiny_model(nodes, inits, [2, 4], [2, 3]),
+                          freeze_batch_norm_stats=True)
+    f = frozen.loss_and_grads(x, np.array([0, 2]), 0.3, 1.0, 16.0, 5.0)
+    assert [t[:3] for t in f["terms"]] == [t[:3] for t in r["terms"]]
+    assert not f["statistics"]
+    assert f["loss"] != r["loss"]
 
 
 # ------------------------------------------------------------ finite differences

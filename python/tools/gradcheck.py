@@ -185,6 +185,8 @@ def parse_args(argv):
                    help="compile with gradient clipping at this global norm")
     p.add_argument("--lr", type=float, default=0.05)
     p.add_argument("--frozen", default="", help="comma-separated parameters not to train")
+    p.add_argument("--freeze-batch-norm-stats", action="store_true",
+                   help="batch norms normalize with their stored statistics while training")
     p.add_argument("--rtol", type=float, default=1e-4)
     p.add_argument("--compiler", default=os.path.join(SRC_ROOT, "build", "bin", "logbtq-compile"))
     p.add_argument("--compiler-arg", action="append", default=[],
@@ -224,7 +226,8 @@ def check(a, log):
         model = onnx.load(model_path)
         label = os.path.basename(model_path)
 
-    ref = tr.Reference(model, batch=a.batch, frozen=a.frozen)
+    ref = tr.Reference(model, batch=a.batch, frozen=a.frozen,
+                       freeze_batch_norm_stats=a.freeze_batch_norm_stats)
     rng = np.random.default_rng(a.seed)
     x = rng.random(ref.input_shape, dtype=np.float32)
     # The number of classes: the reference's logits on x.
@@ -256,6 +259,8 @@ def check(a, log):
         cmd += ["--clip-grad-norm", repr(a.clip_grad_norm)]
     if a.weight_decay_all:
         cmd.append("--weight-decay-all")
+    if a.freeze_batch_norm_stats:
+        cmd.append("--freeze-batch-norm-stats")
     cmd += a.compiler_arg
     run_tool(cmd, "logbtq-compile", a.timeout, log.write)
     dump = os.path.join(workdir, "dump")
@@ -292,6 +297,9 @@ def check(a, log):
         new_params = tr.adam_step(ref.initial, step_grads, a.lr, a.beta1, a.beta2, a.eps,
                                   a.weight_decay, decoupled=a.optimizer == "adamw",
                                   frozen=ref.frozen, decay_all=a.weight_decay_all)
+
+    # The batch norms' running statistics move with the step.
+    new_params.update(r["statistics"])
 
     rows = []  # (kind, name, shape, scale, err, ok, note)
 
@@ -338,7 +346,8 @@ def check(a, log):
         s = tr.sanitize(name)
         shape = tuple(ref.initial[name].shape)
         p = load(os.path.join(dump, "param.%s.npy" % s))
-        note = "frozen" if name in ref.frozen else ""
+        note = "statistic" if name in r["statistics"] else \
+            "frozen" if name in ref.frozen else ""
         if p is None:
             add("param", name, shape, float("inf"), float("nan"), "param.%s.npy missing" % s)
             continue

@@ -12,8 +12,8 @@ Parameters are the scalars of the initializers of python/logbtq/models.py
 (every initializer of a zoo model is a parameter; docs/ONNX.md). A
 checkpoint's size is the formula of docs/Runtime.md ("Checkpoints"): a
 328-byte header, the parameters and the momentum (4 bytes per element in
-float32, 1 in MU8), one int32 momentum range per parameter tensor, and a
-4-byte CRC32.
+float32, 1 in MU8), one int32 momentum range per parameter tensor and one
+per batch norm running statistic, and a 4-byte CRC32.
 """
 import argparse
 import os
@@ -29,9 +29,15 @@ CHECKPOINT_CRC_BYTES = 4
 RANGE_BYTES = 4
 
 
-def checkpoint_bytes(params, tensors, element_bytes):
-    return (CHECKPOINT_HEADER_BYTES + 2 * element_bytes * params + RANGE_BYTES * tensors
+def checkpoint_bytes(params, ranges, element_bytes):
+    return (CHECKPOINT_HEADER_BYTES + 2 * element_bytes * params + RANGE_BYTES * ranges
             + CHECKPOINT_CRC_BYTES)
+
+
+def statistics(model):
+    """The running statistics of the zoo's batch norms (all train)."""
+    return sum(len(n.input[3:5]) for n in model.graph.node
+               if n.op_type == "BatchNormalization")
 
 
 def layers(model):
@@ -48,13 +54,14 @@ def rows():
         m = models.build(name)
         params = models.parameter_count(m)
         tensors = len(m.graph.initializer)
+        ranges = tensors + statistics(m)
         yield {
             "name": name,
             "layers": layers(m),
             "params": params,
             "tensors": tensors,
-            "f32": checkpoint_bytes(params, tensors, 4),
-            "mu8": checkpoint_bytes(params, tensors, 1),
+            "f32": checkpoint_bytes(params, ranges, 4),
+            "mu8": checkpoint_bytes(params, ranges, 1),
         }
 
 

@@ -273,7 +273,8 @@ void mu8TrainStep(LogbtqTrainResults *results, LogbtqMemRef1D *params,
 }
 
 void mu8GradStep(LogbtqGradResults *results, LogbtqMemRef1D *params,
-                 LogbtqMemRef1D *x, LogbtqMemRef1D *y, float t) {
+                 LogbtqMemRef1D * /*ranges*/, LogbtqMemRef1D *x,
+                 LogbtqMemRef1D *y, float t) {
   std::vector<float> p = decodeParams(params);
   results->stats = allocate(LOGBTQ_NUM_STATS, 0, 0);
   results->grads = allocate(kParamCount, 0, 0);
@@ -283,7 +284,8 @@ void mu8GradStep(LogbtqGradResults *results, LogbtqMemRef1D *params,
 }
 
 void mu8EvalStep(LogbtqMemRef1D *stats, LogbtqMemRef1D *params,
-                 LogbtqMemRef1D *x, LogbtqMemRef1D *y) {
+                 LogbtqMemRef1D * /*ranges*/, LogbtqMemRef1D *x,
+                 LogbtqMemRef1D *y) {
   std::vector<float> p = decodeParams(params);
   evalStats(p.data(), x, y, /*quantized=*/true, stats);
 }
@@ -320,6 +322,7 @@ extern "C" void _mlir_ciface_logbtq_train_step(
 
 extern "C" void _mlir_ciface_logbtq_grad_step(LogbtqGradResults *results,
                                               LogbtqMemRef1D *params,
+                                              LogbtqMemRef1D * /*ranges*/,
                                               LogbtqMemRef1D *x,
                                               LogbtqMemRef1D *y, float t) {
   results->stats = allocate(LOGBTQ_NUM_STATS, 0, 0);
@@ -331,6 +334,7 @@ extern "C" void _mlir_ciface_logbtq_grad_step(LogbtqGradResults *results,
 
 extern "C" void _mlir_ciface_logbtq_eval_step(LogbtqMemRef1D *stats,
                                               LogbtqMemRef1D *params,
+                                              LogbtqMemRef1D * /*ranges*/,
                                               LogbtqMemRef1D *x,
                                               LogbtqMemRef1D *y) {
   evalStats(data<float>(params), x, y, /*quantized=*/false, stats);

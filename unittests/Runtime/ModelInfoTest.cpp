@@ -47,6 +47,19 @@ TEST(ModelInfo, ParameterRangeExponents) {
   EXPECT_FALSE(info->params[0].exponent.has_value());
 }
 
+TEST(ModelInfo, StatisticRecords) {
+  // A batch norm's running statistic: not trainable, counted apart.
+  Expected<ModelInfo> info =
+      parseModelInfo(withLine(11, "param mask 10 203530 statistic 1"));
+  ASSERT_TRUE(info) << info.error().message();
+  EXPECT_FALSE(info->params[4].trainable);
+  EXPECT_TRUE(info->params[4].statistic);
+  EXPECT_EQ(info->params[4].exponent, 1);
+  EXPECT_FALSE(info->params[0].statistic);
+  EXPECT_EQ(info->statisticCount(), 1);
+  EXPECT_EQ(parseModelInfo(kGood)->statisticCount(), 0);
+}
+
 TEST(ModelInfo, ParsesEveryRecord) {
   Expected<ModelInfo> info = parseModelInfo(kGood);
   ASSERT_TRUE(info) << info.error().message();
@@ -143,8 +156,8 @@ TEST(ModelInfo, ErrorsNameTheLine) {
        "model info line 7: 'param' takes 4 "
        "values"},
       {7, "param fc1.weight 784,256 0 trained",
-       "model info line 7: parameter 'fc1.weight' must be 'trainable' or "
-       "'frozen', got 'trained'"},
+       "model info line 7: parameter 'fc1.weight' must be 'trainable', "
+       "'frozen' or 'statistic', got 'trained'"},
       {7, "param fc1.weight 784,256 0 trainable 40",
        "model info line 7: parameter 'fc1.weight' range exponent must be an "
        "integer in [-32, 32], got '40'"},

@@ -81,6 +81,9 @@ public:
   float param(int64_t i) const;
   /// The MU8 range exponent of flat element `i` (its parameter's).
   int exponentAt(int64_t i) const;
+  /// The MU8 range exponent of parameter record `param`: its record's, or
+  /// for a statistic the current one from the ranges.
+  int exponentOf(size_t param) const;
   /// A copy of the current parameters as f32 (param-count values, MU8 codes
   /// decoded at the weight exponent).
   std::vector<float> paramValues() const;
@@ -88,7 +91,8 @@ public:
   /// The raw state a checkpoint holds: param-count elements of
   /// info().elementSize() bytes each for the parameters, `slots` times as
   /// many for the optimizer state (slot after slot, each laid out like the
-  /// parameters), and one int32 range per `param` record and slot.
+  /// parameters), and one int32 range per `param` record and slot, then
+  /// one per statistic.
   const unsigned char *paramBytes() const;
   const unsigned char *momentumBytes() const;
   const int32_t *rangeValues() const;
@@ -98,7 +102,8 @@ public:
   int64_t slots() const { return modelInfo.optimizer.slots(); }
   int64_t optimizerStateBytes() const { return slots() * stateBytes(); }
   int64_t rangeCount() const {
-    return slots() * int64_t(modelInfo.params.size());
+    return slots() * int64_t(modelInfo.params.size()) +
+           modelInfo.statisticCount();
   }
   /// Replaces parameters, momentum and ranges with copies of the given ones
   /// (sizes as above), in fresh buffers.

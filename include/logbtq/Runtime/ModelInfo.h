@@ -27,6 +27,9 @@ struct ParamInfo {
   /// First element in the flat buffer.
   int64_t offset = 0;
   bool trainable = true;
+  /// A batch norm's running statistic (`statistic`, not trainable): the
+  /// train step updates it; in MU8 its range exponent is a state range.
+  bool statistic = false;
   /// MU8 range exponent of the codes (the weight exponent when the record
   /// does not give one).
   std::optional<int> exponent;
@@ -96,6 +99,8 @@ struct ModelInfo {
   int64_t inputSize() const;
   /// Number of trainable parameter elements.
   int64_t trainableCount() const;
+  /// Number of `statistic` parameters (records, not elements).
+  int64_t statisticCount() const;
   /// Bytes of one parameter or optimizer-state element: 4 (f32) or 1 (mu8
   /// codes).
   size_t elementSize() const { return quant == QuantKind::MU8 ? 1 : 4; }

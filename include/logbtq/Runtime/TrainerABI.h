@@ -62,7 +62,8 @@ struct LogbtqTrainResults {
   /// slot (SGD: the momentum, K = 1; Adam: first moments, then square roots
   /// of the second, K = 2).
   LogbtqMemRef1D momentum;
-  LogbtqMemRef1D ranges; ///< updated state range exponents (int32, K per param)
+  /// Updated range exponents (int32): K per param, then one per statistic.
+  LogbtqMemRef1D ranges;
   LogbtqMemRef1D stats;    ///< LOGBTQ_NUM_STATS f32 values
 };
 
@@ -74,7 +75,9 @@ struct LogbtqGradResults {
 /// One optimizer step on a batch. `x` holds batch * input-size f32 values in
 /// the model's input layout, `y` batch int32 labels. `ranges` holds one
 /// int32 per `param` record and state slot: the power-of-two range exponent
-/// of that state tensor (MU8 models; a float32 model returns zeros). `step`
+/// of that state tensor, then one per `statistic` parameter, in `param`
+/// order: the range of its codes (MU8 models; a float32 model returns
+/// zeros). `step`
 /// numbers the step from 0 over the whole run: with the seed it keys the
 /// stochastic rounding of the update, and Adam's bias correction reads it,
 /// so a resumed run repeats it exactly.
@@ -88,15 +91,18 @@ void _mlir_ciface_logbtq_train_step(LogbtqTrainResults *results,
                                     int64_t step);
 
 /// Loss and f32 gradients without an update (the step dump and gradient
-/// checks).
+/// checks). `ranges` as the train step takes it (only the statistics' are
+/// read).
 void _mlir_ciface_logbtq_grad_step(LogbtqGradResults *results,
-                                   LogbtqMemRef1D *params, LogbtqMemRef1D *x,
+                                   LogbtqMemRef1D *params,
+                                   LogbtqMemRef1D *ranges, LogbtqMemRef1D *x,
                                    LogbtqMemRef1D *y, float t);
 
 /// Forward pass only: `stats` with the loss (cross-entropy only) and the
-/// number of correct predictions.
+/// number of correct predictions. `ranges` as for the grad step.
 void _mlir_ciface_logbtq_eval_step(LogbtqMemRef1D *stats,
-                                   LogbtqMemRef1D *params, LogbtqMemRef1D *x,
+                                   LogbtqMemRef1D *params,
+                                   LogbtqMemRef1D *ranges, LogbtqMemRef1D *x,
                                    LogbtqMemRef1D *y);
 
 /// A text description of the model, one record per line:
@@ -106,7 +112,11 @@ void _mlir_ciface_logbtq_eval_step(LogbtqMemRef1D *stats,
 ///   classes 10
 ///   quant f32 | quant mu8 <weight range exponent>
 ///   param-count 235146
-///   param <name> <dims comma-separated, or scalar> <offset> trainable|frozen
+///   param <name> <dims comma-separated, or scalar> <offset>
+///     trainable|frozen|statistic [<range exponent> (quant mu8)]
+///     (a statistic is a batch norm's running mean or variance: frozen, but
+///     the train step updates it; in MU8 its range is the one in `ranges`,
+///     the record's is the initial one)
 ///   barrier <lambda> <bound> <t0> <gamma> <t_max>
 ///   optimizer sgd <momentum> <weight_decay>
 ///     | optimizer adam|adamw <beta1> <beta2> <eps> <weight_decay>

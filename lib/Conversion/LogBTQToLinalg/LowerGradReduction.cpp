@@ -1,7 +1,7 @@
 //===- LowerGradReduction.cpp - Reducing gradient ops to Linalg -----------===//
 //
-// batch_norm_grad (a per-channel reduction with two outputs and two
-// elementwise ops, in the order of ATen's inference-mode CPU backward),
+// batch_norm_grad (a per-channel reduction with two outputs, then
+// elementwise ops, in the order of ATen's CPU backward),
 // reduce_sum (linalg.reduce) and slice (tensor.extract_slice).
 //
 //===----------------------------------------------------------------------===//
@@ -21,8 +21,8 @@ using namespace mlir::logbtq::lowering;
 namespace {
 
 /// With `inv = 1 / sqrt(variance + epsilon)` per channel (dim 1):
-/// `dx = grad * (inv * scale)`, `dscale = sum(grad * (x - mean)) * inv`,
-/// `dbias = sum(grad)`, sums over every dim but the channel.
+/// `dscale = sum(grad * (x - mean)) * inv`, `dbias = sum(grad)`, sums over
+/// every dim but the channel, and `dx` as the op's description says.
 struct BatchNormGradLowering : F32OpLowering<BatchNormGradOp> {
   using F32OpLowering::F32OpLowering;
 
@@ -50,18 +50,19 @@ struct BatchNormGradLowering : F32OpLowering<BatchNormGradOp> {
 
     Value dxInit = lowering::createEmpty(rewriter, loc, inputType.getShape(),
                                          rewriter.getF32Type());
-    Value dx =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{inputType},
-            ValueRange{grad, inv, adaptor.getScale()}, ValueRange{dxInit},
-            ArrayRef<AffineMap>{identity, channel, channel, identity},
-            getIteratorTypes(rank),
-            [](OpBuilder &b, Location l, ValueRange args) {
-              Value k = arith::MulFOp::create(b, l, args[1], args[2]);
-              linalg::YieldOp::create(
-                  b, l, ValueRange{arith::MulFOp::create(b, l, args[0], k)});
-            })
-            .getResult(0);
+    Value dx;
+    if (!op.getBatchStatistics())
+      dx = linalg::GenericOp::create(
+               rewriter, loc, TypeRange{inputType},
+               ValueRange{grad, inv, adaptor.getScale()}, ValueRange{dxInit},
+               ArrayRef<AffineMap>{identity, channel, channel, identity},
+               getIteratorTypes(rank),
+               [](OpBuilder &b, Location l, ValueRange args) {
+                 Value k = arith::MulFOp::create(b, l, args[1], args[2]);
+                 linalg::YieldOp::create(
+                     b, l, ValueRange{arith::MulFOp::create(b, l, args[0], k)});
+               })
+               .getResult(0);
 
     // One pass for both sums: dot = sum(grad * (x - mean)), sum = sum(grad).
     SmallVector<unsigned> reduced;
@@ -86,13 +87,55 @@ struct BatchNormGradLowering : F32OpLowering<BatchNormGradOp> {
               ValueRange{arith::AddFOp::create(b, l, args[3], term),
                          arith::AddFOp::create(b, l, args[4], args[0])});
         });
+    Value dot = sums.getResult(0), sum = sums.getResult(1);
+
+    if (op.getBatchStatistics()) {
+      // dx = k * (grad - shift - (x - mean) * slope) per channel, with
+      // k = inv * scale, shift = sum / M and slope = dot * inv^2 / M.
+      double count =
+          double(inputType.getNumElements()) / inputType.getDimSize(1);
+      Value inverseCount = createF32Constant(rewriter, loc, 1.0 / count);
+      Value k = createElementwise(
+          rewriter, loc, channelType, {inv, adaptor.getScale()},
+          [](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return arith::MulFOp::create(b, l, args[0], args[1]);
+          });
+      Value shift = createElementwise(
+          rewriter, loc, channelType, {sum},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return arith::MulFOp::create(b, l, args[0], inverseCount);
+          });
+      Value slope = createElementwise(
+          rewriter, loc, channelType, {dot, inv},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            Value inv2 = arith::MulFOp::create(b, l, args[1], args[1]);
+            Value scaled = arith::MulFOp::create(b, l, args[0], inv2);
+            return arith::MulFOp::create(b, l, scaled, inverseCount);
+          });
+      dx = linalg::GenericOp::create(
+               rewriter, loc, TypeRange{inputType},
+               ValueRange{grad, x, adaptor.getMean(), k, shift, slope},
+               ValueRange{dxInit},
+               ArrayRef<AffineMap>{identity, identity, channel, channel,
+                                   channel, channel, identity},
+               getIteratorTypes(rank),
+               [](OpBuilder &b, Location l, ValueRange args) {
+                 Value centered = arith::SubFOp::create(b, l, args[1], args[2]);
+                 Value tilt = arith::MulFOp::create(b, l, centered, args[5]);
+                 Value g = arith::SubFOp::create(
+                     b, l, arith::SubFOp::create(b, l, args[0], args[4]), tilt);
+                 linalg::YieldOp::create(
+                     b, l, ValueRange{arith::MulFOp::create(b, l, g, args[3])});
+               })
+               .getResult(0);
+    }
 
     Value dscale = createElementwise(
-        rewriter, loc, channelType, {sums.getResult(0), inv},
+        rewriter, loc, channelType, {dot, inv},
         [](OpBuilder &b, Location l, ValueRange args) -> Value {
           return arith::MulFOp::create(b, l, args[0], args[1]);
         });
-    return SmallVector<Value>{{dx, dscale, sums.getResult(1)}};
+    return SmallVector<Value>{{dx, dscale, sum}};
   }
 };
 

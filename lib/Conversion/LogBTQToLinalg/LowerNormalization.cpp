@@ -1,12 +1,14 @@
-//===- LowerNormalization.cpp - softmax, log_softmax, batch_norm ----------===//
+//===- LowerNormalization.cpp - softmax, log_softmax, batch norms ---------===//
 //
 // softmax and log_softmax are computed stably along `axis` with three
 // `linalg.generic`s: the max (a reduction), the sum of exp(x - max) (a
 // reduction) and the normalization (parallel):
 //   softmax     = exp(x - max) / sum
 //   log_softmax = (x - max) - log(sum)
-// batch_norm (inference form) folds scale / sqrt(var + eps) per channel
-// first, then applies (x - mean) * that + bias in one parallel generic.
+// batch_norm folds scale / sqrt(var + eps) per channel first, then applies
+// (x - mean) * that + bias in one parallel generic; batch_norm_train first
+// reduces the batch's mean and variance per channel; running_stats_update
+// is one generic over the channels.
 //
 //===----------------------------------------------------------------------===//
 
@@ -72,48 +74,153 @@ struct SoftmaxLowering : F32OpLowering<OpTy> {
   }
 };
 
+/// Sums over every dim of `rank` but the channel (1), one accumulator per
+/// init (zeros); `combine` gets (inputs..., accumulators...) and returns the
+/// new accumulators.
+SmallVector<Value> sumPerChannel(OpBuilder &b, Location loc, unsigned rank,
+                                 RankedTensorType channelType,
+                                 ValueRange inputs, ArrayRef<AffineMap> maps,
+                                 unsigned numSums, BodyFn combine) {
+  SmallVector<unsigned> reduced;
+  for (unsigned d = 0; d < rank; ++d)
+    if (d != 1)
+      reduced.push_back(d);
+  Value zero = createF32Constant(b, loc, 0.0);
+  SmallVector<Value> inits;
+  SmallVector<AffineMap> allMaps(maps);
+  for (unsigned i = 0; i < numSums; ++i) {
+    inits.push_back(createFilled(b, loc, channelType.getShape(), zero));
+    allMaps.push_back(getSingleDimMap(b.getContext(), rank, 1));
+  }
+  return createGeneric(b, loc, inputs, inits, allMaps,
+                       getIteratorTypes(rank, reduced), combine);
+}
+
+/// `(x - mean[c]) * scale[c] / sqrt(var[c] + epsilon) + bias[c]`: the
+/// per-channel multiplier first, then one parallel generic.
+Value normalize(OpBuilder &b, Location loc, RankedTensorType type, Value x,
+                Value scale, Value bias, Value mean, Value variance,
+                FloatAttr epsilonAttr) {
+  MLIRContext *ctx = b.getContext();
+  auto channelType = cast<RankedTensorType>(scale.getType());
+  unsigned rank = type.getRank();
+  Value epsilon = arith::ConstantOp::create(b, loc, epsilonAttr);
+  Value multiplier = createElementwise(
+      b, loc, channelType, ValueRange{scale, variance},
+      [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+        Value sum = arith::AddFOp::create(b, loc, args[1], epsilon);
+        Value root = math::SqrtOp::create(b, loc, sum);
+        return arith::DivFOp::create(b, loc, args[0], root);
+      });
+  AffineMap channel = getSingleDimMap(ctx, rank, 1);
+  return createElementwise(
+      b, loc, type, ValueRange{x, mean, multiplier, bias},
+      {b.getMultiDimIdentityMap(rank), channel, channel, channel},
+      [](OpBuilder &b, Location loc, ValueRange args) {
+        Value centered = arith::SubFOp::create(b, loc, args[0], args[1]);
+        Value scaled = arith::MulFOp::create(b, loc, centered, args[2]);
+        return SmallVector<Value>{
+            arith::AddFOp::create(b, loc, scaled, args[3])};
+      });
+}
+
 struct BatchNormLowering : F32OpLowering<BatchNormOp> {
   using F32OpLowering::F32OpLowering;
 
   FailureOr<SmallVector<Value>>
   lower(BatchNormOp op, OpAdaptor adaptor,
         ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    return SmallVector<Value>{normalize(
+        rewriter, op.getLoc(), type, adaptor.getInput(), adaptor.getScale(),
+        adaptor.getBias(), adaptor.getMean(), adaptor.getVariance(),
+        op.getEpsilonAttr())};
+  }
+};
+
+/// The batch's mean, then its biased variance from the centered values (two
+/// passes: the one-pass E[x^2] - E[x]^2 cancels badly in f32), then the
+/// normalization with them.
+struct BatchNormTrainLowering : F32OpLowering<BatchNormTrainOp> {
+  using F32OpLowering::F32OpLowering;
+
+  FailureOr<SmallVector<Value>>
+  lower(BatchNormTrainOp op, OpAdaptor adaptor,
+        ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    auto type = cast<RankedTensorType>(op.getType());
-    auto channelType = cast<RankedTensorType>(adaptor.getScale().getType());
+    auto type = cast<RankedTensorType>(op.getResult().getType());
+    auto channelType = cast<RankedTensorType>(op.getBatchMean().getType());
     unsigned rank = type.getRank();
-
-    // multiplier[c] = scale[c] / sqrt(var[c] + epsilon)
-    Value epsilon =
-        arith::ConstantOp::create(rewriter, loc, op.getEpsilonAttr());
-    AffineMap channelIdentity = rewriter.getMultiDimIdentityMap(1);
-    Value multiplier =
-        createElementwise(rewriter, loc, channelType,
-                          ValueRange{adaptor.getScale(), adaptor.getVariance()},
-                          {channelIdentity, channelIdentity},
-                          [&](OpBuilder &b, Location loc, ValueRange args) {
-                            Value sum =
-                                arith::AddFOp::create(b, loc, args[1], epsilon);
-                            Value root = math::SqrtOp::create(b, loc, sum);
-                            return SmallVector<Value>{
-                                arith::DivFOp::create(b, loc, args[0], root)};
-                          });
-
-    // y = (x - mean[c]) * multiplier[c] + bias[c]
+    Value x = adaptor.getInput();
+    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     AffineMap channel = getSingleDimMap(ctx, rank, 1);
-    Value result = createElementwise(
-        rewriter, loc, type,
-        ValueRange{adaptor.getInput(), adaptor.getMean(), multiplier,
-                   adaptor.getBias()},
-        {rewriter.getMultiDimIdentityMap(rank), channel, channel, channel},
-        [](OpBuilder &b, Location loc, ValueRange args) {
-          Value centered = arith::SubFOp::create(b, loc, args[0], args[1]);
-          Value scaled = arith::MulFOp::create(b, loc, centered, args[2]);
+    double count = double(type.getNumElements()) / type.getDimSize(1);
+    Value inverseCount = createF32Constant(rewriter, loc, 1.0 / count);
+    auto divideByCount = [&](Value sum) {
+      return createElementwise(
+          rewriter, loc, channelType, ValueRange{sum},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return arith::MulFOp::create(b, l, args[0], inverseCount);
+          });
+    };
+
+    Value sum = sumPerChannel(
+        rewriter, loc, rank, channelType, ValueRange{x}, {identity}, 1,
+        [](OpBuilder &b, Location l, ValueRange args) {
           return SmallVector<Value>{
-              arith::AddFOp::create(b, loc, scaled, args[3])};
+              arith::AddFOp::create(b, l, args[1], args[0])};
+        })[0];
+    Value mean = divideByCount(sum);
+    Value squares = sumPerChannel(
+        rewriter, loc, rank, channelType, ValueRange{x, mean},
+        {identity, channel}, 1,
+        [](OpBuilder &b, Location l, ValueRange args) {
+          Value centered = arith::SubFOp::create(b, l, args[0], args[1]);
+          Value square = arith::MulFOp::create(b, l, centered, centered);
+          return SmallVector<Value>{
+              arith::AddFOp::create(b, l, args[2], square)};
+        })[0];
+    Value variance = divideByCount(squares);
+    Value y = normalize(rewriter, loc, type, x, adaptor.getScale(),
+                        adaptor.getBias(), mean, variance,
+                        op.getEpsilonAttr());
+    return SmallVector<Value>{{y, mean, variance}};
+  }
+};
+
+struct RunningStatsUpdateLowering : F32OpLowering<RunningStatsUpdateOp> {
+  using F32OpLowering::F32OpLowering;
+
+  FailureOr<SmallVector<Value>>
+  lower(RunningStatsUpdateOp op, OpAdaptor adaptor,
+        ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getNewRunningMean().getType());
+    double momentum = op.getMomentum().convertToDouble();
+    double count = double(op.getCount());
+    Value keep = createF32Constant(rewriter, loc, momentum);
+    Value take = createF32Constant(rewriter, loc, 1.0 - momentum);
+    Value takeUnbiased =
+        createF32Constant(rewriter, loc, (1.0 - momentum) * count / (count - 1));
+    AffineMap id = rewriter.getMultiDimIdentityMap(1);
+    Value init = createEmpty(rewriter, loc, type.getShape(),
+                             rewriter.getF32Type());
+    SmallVector<Value> results = createGeneric(
+        rewriter, loc,
+        ValueRange{adaptor.getRunningMean(), adaptor.getRunningVariance(),
+                   adaptor.getBatchMean(), adaptor.getBatchVariance()},
+        ValueRange{init, init}, {id, id, id, id, id, id},
+        getIteratorTypes(1), [&](OpBuilder &b, Location l, ValueRange args) {
+          auto blend = [&](Value old, Value batch, Value weight) -> Value {
+            return arith::AddFOp::create(
+                b, l, arith::MulFOp::create(b, l, keep, old),
+                arith::MulFOp::create(b, l, weight, batch));
+          };
+          return SmallVector<Value>{blend(args[0], args[2], take),
+                                    blend(args[1], args[3], takeUnbiased)};
         });
-    return SmallVector<Value>{result};
+    return results;
   }
 };
 
@@ -123,6 +230,7 @@ void lowering::populateNormalizationPatterns(TypeConverter &converter,
                                              RewritePatternSet &patterns) {
   patterns
       .add<SoftmaxLowering<SoftmaxOp, /*isLog=*/false>,
-           SoftmaxLowering<LogSoftmaxOp, /*isLog=*/true>, BatchNormLowering>(
+           SoftmaxLowering<LogSoftmaxOp, /*isLog=*/true>, BatchNormLowering,
+           BatchNormTrainLowering, RunningStatsUpdateLowering>(
           converter, patterns.getContext());
 }

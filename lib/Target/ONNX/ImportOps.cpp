@@ -831,16 +831,21 @@ template <typename OpTy> LogicalResult importSoftmax(NodeContext &ctx) {
 LogicalResult importBatchNorm(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"epsilon", "momentum", "training_mode"})))
     return failure();
+  // A training-mode export names the updated statistics as outputs; the
+  // training step updates them in place of the parameters, so nothing may
+  // read them here.
   for (size_t i = 1; i < 5; ++i)
     if (failed(ctx.checkOutputUnused(i, "training statistics")))
       return failure();
   auto epsilon = ctx.floatAttr("epsilon", 1e-5f);
+  auto momentum = ctx.floatAttr("momentum", 0.9f);
   auto training = ctx.intAttr("training_mode", 0);
-  if (failed(epsilon) || failed(training))
+  if (failed(epsilon) || failed(momentum) || failed(training))
     return failure();
-  if (*training != 0)
-    return ctx.emitError() << "training_mode = 1 is not supported; export the "
-                              "model in eval mode (docs/ONNX.md)";
+  if (*training != 0 && *training != 1)
+    return ctx.emitError() << "training_mode must be 0 or 1, got " << *training;
+  if (!(*momentum >= 0 && *momentum <= 1))
+    return ctx.emitError() << "momentum must be in [0, 1], got " << *momentum;
   SmallVector<Value> operands;
   for (size_t i = 0; i < 5; ++i) {
     auto v = ctx.input(i);
@@ -856,9 +861,10 @@ LogicalResult importBatchNorm(NodeContext &ctx) {
       return ctx.emitError() << "input " << i << " must have shape " << xs[1]
                              << ", got " << shape::format(shapeOf(operands[i]));
   OpBuilder &b = ctx.builder();
-  Value y = BatchNormOp::create(b, ctx.loc, operands[0].getType(), operands[0],
-                                operands[1], operands[2], operands[3],
-                                operands[4], b.getF32FloatAttr(*epsilon));
+  Value y = BatchNormOp::create(
+      b, ctx.loc, operands[0].getType(), operands[0], operands[1], operands[2],
+      operands[3], operands[4], b.getF32FloatAttr(*epsilon),
+      b.getF32FloatAttr(*momentum));
   return ctx.setOutput(0, y);
 }
 

@@ -583,6 +583,97 @@ func.func @batch_norm_grad(%dy: tensor<4x3x5x5xf32>, %x: tensor<4x3x5x5xf32>, %s
 
 // -----
 
+// With the batch's statistics (M = 2 * 4 * 4 = 32 values per channel) the
+// sums come first; then k = inv * scale, shift = sum / M and
+// slope = dot * inv^2 / M per channel, and dx = (dy - shift - (x - mean) *
+// slope) * k in one parallel generic.
+// CHECK-DAG: #[[$C:.+]] = affine_map<(d0) -> (d0)>
+// CHECK-DAG: #[[$ID4:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[$CH:.+]] = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-LABEL: func.func @batch_norm_grad_batch_statistics(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<2x3x4x4xf32>, [[X:%[a-z0-9_]+]]: tensor<2x3x4x4xf32>, [[SCALE:%[a-z0-9_]+]]: tensor<3xf32>, [[MEAN:%[a-z0-9_]+]]: tensor<3xf32>, [[VAR:%[a-z0-9_]+]]: tensor<3xf32>)
+// CHECK: [[INV:%.+]] = linalg.generic {{.*}} ins([[VAR]] : tensor<3xf32>)
+// CHECK: [[SUMS:%.+]]:2 = linalg.generic {indexing_maps = [#[[$ID4]], #[[$ID4]], #[[$CH]], #[[$CH]], #[[$CH]]], iterator_types = ["reduction", "parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins([[DY]], [[X]], [[MEAN]] :
+// CHECK: [[INVM:%.+]] = arith.constant 3.125000e-02 : f32
+// CHECK: [[K:%.+]] = linalg.generic {{.*}} ins([[INV]], [[SCALE]] :
+// CHECK: [[SHIFT:%.+]] = linalg.generic {{.*}} ins([[SUMS]]#1 :
+// CHECK: arith.mulf %{{.+}}, [[INVM]] : f32
+// CHECK: [[SLOPE:%.+]] = linalg.generic {{.*}} ins([[SUMS]]#0, [[INV]] :
+// CHECK-NEXT: ^bb0([[D:%[^:]+]]: f32, [[I:%[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: [[I2:%.+]] = arith.mulf [[I]], [[I]] : f32
+// CHECK-NEXT: [[DI2:%.+]] = arith.mulf [[D]], [[I2]] : f32
+// CHECK-NEXT: arith.mulf [[DI2]], [[INVM]] : f32
+// CHECK: [[DX:%.+]] = linalg.generic {indexing_maps = [#[[$ID4]], #[[$ID4]], #[[$CH]], #[[$CH]], #[[$CH]], #[[$CH]], #[[$ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+// CHECK-SAME: ins([[DY]], [[X]], [[MEAN]], [[K]], [[SHIFT]], [[SLOPE]] :
+// CHECK-NEXT: ^bb0([[G:%[^:]+]]: f32, [[V:%[^:]+]]: f32, [[M:%[^:]+]]: f32, [[KK:%[^:]+]]: f32, [[SH:%[^:]+]]: f32, [[SL:%[^:]+]]: f32, %{{[^:]+}}: f32):
+// CHECK-NEXT: [[XC:%.+]] = arith.subf [[V]], [[M]] : f32
+// CHECK-NEXT: [[TILT:%.+]] = arith.mulf [[XC]], [[SL]] : f32
+// CHECK-NEXT: [[G1:%.+]] = arith.subf [[G]], [[SH]] : f32
+// CHECK-NEXT: [[G2:%.+]] = arith.subf [[G1]], [[TILT]] : f32
+// CHECK-NEXT: [[R:%.+]] = arith.mulf [[G2]], [[KK]] : f32
+// CHECK-NEXT: linalg.yield [[R]] : f32
+// CHECK: [[DS:%.+]] = linalg.generic {{.*}} ins([[SUMS]]#0, [[INV]] :
+// CHECK: return [[DX]], [[DS]], [[SUMS]]#1
+func.func @batch_norm_grad_batch_statistics(%dy: tensor<2x3x4x4xf32>, %x: tensor<2x3x4x4xf32>, %s: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %dx, %ds, %db = logbtq.batch_norm_grad %dy, %x, %s, %m, %v {epsilon = 1.0e-5 : f32, batch_statistics} : (tensor<2x3x4x4xf32>, tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %dx, %ds, %db : tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// The batch's statistics: the sum per channel, times 1/M (M = 32), then the
+// sum of squared deviations from that mean, times 1/M (two passes), then the
+// stored form's normalization with them.
+// CHECK-DAG: #[[$C:.+]] = affine_map<(d0) -> (d0)>
+// CHECK-DAG: #[[$ID4:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[$CH:.+]] = affine_map<(d0, d1, d2, d3) -> (d1)>
+// CHECK-LABEL: func.func @batch_norm_train(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<2x3x4x4xf32>, [[SCALE:%[a-z0-9_]+]]: tensor<3xf32>, [[BIAS:%[a-z0-9_]+]]: tensor<3xf32>)
+// CHECK: [[INVM:%.+]] = arith.constant 3.125000e-02 : f32
+// CHECK: [[SUM:%.+]] = linalg.generic {indexing_maps = [#[[$ID4]], #[[$CH]]], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins([[X]] :
+// CHECK: [[MEAN:%.+]] = linalg.generic {{.*}} ins([[SUM]] :
+// CHECK: arith.mulf %{{.+}}, [[INVM]]
+// CHECK: [[SQ:%.+]] = linalg.generic {indexing_maps = [#[[$ID4]], #[[$CH]], #[[$CH]]], iterator_types = ["reduction", "parallel", "reduction", "reduction"]} ins([[X]], [[MEAN]] :
+// CHECK-NEXT: ^bb0([[V:%[^:]+]]: f32, [[M:%[^:]+]]: f32, [[ACC:%[^:]+]]: f32):
+// CHECK-NEXT: [[D:%.+]] = arith.subf [[V]], [[M]] : f32
+// CHECK-NEXT: [[D2:%.+]] = arith.mulf [[D]], [[D]] : f32
+// CHECK-NEXT: arith.addf [[ACC]], [[D2]] : f32
+// CHECK: [[VAR:%.+]] = linalg.generic {{.*}} ins([[SQ]] :
+// CHECK: [[MUL:%.+]] = linalg.generic {{.*}} ins([[SCALE]], [[VAR]] :
+// CHECK: [[Y:%.+]] = linalg.generic {indexing_maps = [#[[$ID4]], #[[$CH]], #[[$CH]], #[[$CH]], #[[$ID4]]], {{.*}} ins([[X]], [[MEAN]], [[MUL]], [[BIAS]] :
+// CHECK: return [[Y]], [[MEAN]], [[VAR]]
+func.func @batch_norm_train(%x: tensor<2x3x4x4xf32>, %s: tensor<3xf32>, %b: tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) {
+  %y, %m, %v = logbtq.batch_norm_train %x, %s, %b : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %y, %m, %v : tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
+// One generic over the channels: momentum 0.75 keeps, 0.25 takes the batch
+// mean, and 0.25 * 5 / 4 = 0.3125 the batch variance (unbiased, count 5).
+// CHECK-LABEL: func.func @running_stats_update(
+// CHECK-SAME: [[M:%[a-z0-9_]+]]: tensor<3xf32>, [[V:%[a-z0-9_]+]]: tensor<3xf32>, [[BM:%[a-z0-9_]+]]: tensor<3xf32>, [[BV:%[a-z0-9_]+]]: tensor<3xf32>)
+// CHECK-DAG: [[KEEP:%.+]] = arith.constant 7.500000e-01 : f32
+// CHECK-DAG: [[TAKE:%.+]] = arith.constant 2.500000e-01 : f32
+// CHECK-DAG: [[TAKEV:%.+]] = arith.constant 3.125000e-01 : f32
+// CHECK: [[R:%.+]]:2 = linalg.generic {{.*}} ins([[M]], [[V]], [[BM]], [[BV]] :
+// CHECK-NEXT: ^bb0([[A:%[^:]+]]: f32, [[B:%[^:]+]]: f32, [[C:%[^:]+]]: f32, [[D:%[^:]+]]: f32,
+// CHECK-NEXT: [[T1:%.+]] = arith.mulf [[TAKE]], [[C]] : f32
+// CHECK-NEXT: [[K1:%.+]] = arith.mulf [[KEEP]], [[A]] : f32
+// CHECK-NEXT: [[N1:%.+]] = arith.addf [[K1]], [[T1]] : f32
+// CHECK-NEXT: [[T2:%.+]] = arith.mulf [[TAKEV]], [[D]] : f32
+// CHECK-NEXT: [[K2:%.+]] = arith.mulf [[KEEP]], [[B]] : f32
+// CHECK-NEXT: [[N2:%.+]] = arith.addf [[K2]], [[T2]] : f32
+// CHECK-NEXT: linalg.yield [[N1]], [[N2]] : f32, f32
+// CHECK: return [[R]]#0, [[R]]#1
+func.func @running_stats_update(%m: tensor<3xf32>, %v: tensor<3xf32>, %bm: tensor<3xf32>, %bv: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %a, %c = logbtq.running_stats_update %m, %v, %bm, %bv {count = 5 : i64, momentum = 0.75 : f32} : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+  return %a, %c : tensor<3xf32>, tensor<3xf32>
+}
+
+// -----
+
 // Rank 2 (BatchNorm1d): the channel is still dim 1.
 // CHECK-DAG: #[[$CH:.+]] = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func.func @batch_norm_grad_2d(

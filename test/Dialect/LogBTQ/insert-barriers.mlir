@@ -39,3 +39,33 @@ func.func @forward(%w: tensor<10x4xf32> {logbtq.param = "w"}, %f: tensor<10xf32>
   %z = logbtq.add %r, %f : tensor<2x10xf32>, tensor<10xf32> -> tensor<2x10xf32>
   return %z : tensor<2x10xf32>
 }
+
+// -----
+
+// The input of a batch norm that can train with the batch's statistics (its
+// scale and bias train) gets no term: the normalization undoes its scale, so
+// a barrier there would shrink the convolution without end. The normalized
+// output (here the logits) keeps its term.
+// CHECK-LABEL: func.func @forward
+// CHECK: %[[C:.+]] = logbtq.conv2d
+// CHECK: %[[Y:.+]] = logbtq.batch_norm %[[C]]
+// CHECK-NOT: logbtq.barrier %[[C]]
+// CHECK: logbtq.barrier %[[Y]], %{{.+}} {bound = 1.600000e+01 : f32}
+func.func @forward(%k: tensor<3x1x1x1xf32> {logbtq.param = "k"}, %s: tensor<3xf32> {logbtq.param = "s"}, %b: tensor<3xf32> {logbtq.param = "b"}, %m: tensor<3xf32> {logbtq.param = "m", logbtq.frozen}, %v: tensor<3xf32> {logbtq.param = "v", logbtq.frozen}, %x: tensor<4x1x2x2xf32> {logbtq.input = "x"}) -> tensor<4x3x2x2xf32> {
+  %c = logbtq.conv2d %x, %k : (tensor<4x1x2x2xf32>, tensor<3x1x1x1xf32>) -> tensor<4x3x2x2xf32>
+  %y = logbtq.batch_norm %c, %s, %b, %m, %v : (tensor<4x3x2x2xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<4x3x2x2xf32>
+  return %y : tensor<4x3x2x2xf32>
+}
+
+// -----
+
+// With a frozen scale the batch norm is a fixed affine map: its input keeps
+// its term.
+// CHECK-LABEL: func.func @forward
+// CHECK: %[[C:.+]] = logbtq.conv2d
+// CHECK: logbtq.barrier %[[C]], %{{[^ ]+}} : tensor<4x3x2x2xf32>
+func.func @forward(%k: tensor<3x1x1x1xf32> {logbtq.param = "k"}, %s: tensor<3xf32> {logbtq.param = "s", logbtq.frozen}, %b: tensor<3xf32> {logbtq.param = "b"}, %m: tensor<3xf32> {logbtq.param = "m", logbtq.frozen}, %v: tensor<3xf32> {logbtq.param = "v", logbtq.frozen}, %x: tensor<4x1x2x2xf32> {logbtq.input = "x"}) -> tensor<4x3x2x2xf32> {
+  %c = logbtq.conv2d %x, %k : (tensor<4x1x2x2xf32>, tensor<3x1x1x1xf32>) -> tensor<4x3x2x2xf32>
+  %y = logbtq.batch_norm %c, %s, %b, %m, %v : (tensor<4x3x2x2xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<4x3x2x2xf32>
+  return %y : tensor<4x3x2x2xf32>
+}

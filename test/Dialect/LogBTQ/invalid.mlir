@@ -174,3 +174,51 @@ func.func @global_norm_of_nothing() -> f32 {
   %n = "logbtq.global_norm"() : () -> f32
   return %n : f32
 }
+
+// -----
+
+func.func @batch_norm_train_rank1(%x: tensor<4xf32>, %s: tensor<4xf32>) {
+  // expected-error @+1 {{'logbtq.batch_norm_train' op input must have a channel dimension (rank >= 2), got 'tensor<4xf32>'}}
+  %y, %m, %v = logbtq.batch_norm_train %x, %s, %s : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
+  return
+}
+
+// -----
+
+func.func @batch_norm_train_stat_shape(%x: tensor<2x3x4x4xf32>, %s: tensor<3xf32>) {
+  // expected-error @+1 {{'logbtq.batch_norm_train' op per-channel values must have shape 3, got 'tensor<4xf32>'}}
+  %y, %m, %v = logbtq.batch_norm_train %x, %s, %s : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<4xf32>, tensor<3xf32>)
+  return
+}
+
+// -----
+
+func.func @batch_norm_train_negative_epsilon(%x: tensor<2x3x4x4xf32>, %s: tensor<3xf32>) {
+  // expected-error @+1 {{'logbtq.batch_norm_train' op epsilon must be non-negative}}
+  %y, %m, %v = logbtq.batch_norm_train %x, %s, %s {epsilon = -1.0 : f32} : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  return
+}
+
+// -----
+
+func.func @running_stats_momentum(%m: tensor<3xf32>) {
+  // expected-error @+1 {{'logbtq.running_stats_update' op momentum must be in [0, 1], got 1.5}}
+  %a, %b = logbtq.running_stats_update %m, %m, %m, %m {count = 8 : i64, momentum = 1.5 : f32} : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @running_stats_count(%m: tensor<3xf32>) {
+  // expected-error @+1 {{'logbtq.running_stats_update' op count must be at least 2 (the unbiased variance divides by count - 1), got 1}}
+  %a, %b = logbtq.running_stats_update %m, %m, %m, %m {count = 1 : i64, momentum = 0.9 : f32} : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @running_stats_shape(%m: tensor<3xf32>, %v: tensor<4xf32>) {
+  // expected-error @+1 {{'logbtq.running_stats_update' op per-channel values must have shape 3, got 'tensor<4xf32>'}}
+  %a, %b = logbtq.running_stats_update %m, %v, %m, %m {count = 8 : i64, momentum = 0.9 : f32} : tensor<3xf32>, tensor<4xf32>, tensor<3xf32>, tensor<3xf32>
+  return
+}

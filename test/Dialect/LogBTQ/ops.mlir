@@ -64,3 +64,16 @@ func.func @barrier(%x: tensor<64x256xf32>, %c: tensor<10x!logbtq.mu8<4>>, %t: f3
   %r = logbtq.barrier %c, %t : tensor<10x!logbtq.mu8<4>>
   return %p, %q, %r : f32, f32, f32
 }
+
+// Batch normalization in training mode: the batch's statistics, their
+// gradient, the running statistics' update.
+// CHECK-LABEL: func.func @batch_norm_training
+func.func @batch_norm_training(%x: tensor<2x3x4x4xf32>, %s: tensor<3xf32>, %b: tensor<3xf32>, %m: tensor<3xf32>, %v: tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) {
+  // CHECK: %[[Y:[^,]+]], %[[BM:[^,]+]], %[[BV:[^ ]+]] = logbtq.batch_norm_train %{{.+}}, %{{.+}}, %{{.+}} {epsilon = 1.000000e-03 : f32} : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  %y, %bm, %bv = logbtq.batch_norm_train %x, %s, %b {epsilon = 1.0e-3 : f32} : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  // CHECK: logbtq.running_stats_update %{{.+}}, %{{.+}}, %[[BM]], %[[BV]] {count = 32 : i64, momentum = 0.899999976 : f32} : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+  %nm, %nv = logbtq.running_stats_update %m, %v, %bm, %bv {count = 32 : i64, momentum = 0.9 : f32} : tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>
+  // CHECK: logbtq.batch_norm_grad %[[Y]], %{{.+}}, %{{.+}}, %[[BM]], %[[BV]] {batch_statistics, epsilon = 1.000000e-03 : f32}
+  %dx, %ds, %db = logbtq.batch_norm_grad %y, %x, %s, %bm, %bv {epsilon = 1.0e-3 : f32, batch_statistics} : (tensor<2x3x4x4xf32>, tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
+  return %dx, %nm, %nv : tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>
+}

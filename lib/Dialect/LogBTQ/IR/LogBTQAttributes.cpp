@@ -46,6 +46,7 @@ const AttrSpec kSpecs[] = {
     {attrs::kParam, OnArgument, isA<StringAttr>, "the parameter's name"},
     {attrs::kInit, OnArgument, isA<ElementsAttr>, "an elements attribute"},
     {attrs::kFrozen, OnArgument, isA<UnitAttr>, kUnit},
+    {attrs::kStatistic, OnArgument, isA<UnitAttr>, kUnit},
     {attrs::kInput, OnArgument, isA<StringAttr>, "the input's name"},
     {attrs::kOutput, OnResult, isA<StringAttr>, "the output's name"},
     {attrs::kLabels, OnArgument, isA<UnitAttr>, kUnit},

@@ -290,10 +290,25 @@ LogicalResult BatchNormOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
   auto grads = BatchNormGradOp::create(
       b, getLoc(), getInput().getType(), getScale().getType(),
       getBias().getType(), resultGrads[0], getInput(), getScale(), getMean(),
-      getVariance(), getEpsilonAttr());
+      getVariance(), getEpsilonAttr(), UnitAttr());
   // The running statistics are frozen: no gradient.
   operandGrads.append({grads.getInputGrad(), grads.getScaleGrad(),
                        grads.getBiasGrad(), Value(), Value()});
+  return success();
+}
+
+LogicalResult BatchNormTrainOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                        SmallVectorImpl<Value> &operandGrads) {
+  // The statistics feed only the running estimates, which the loss does
+  // not read: their results have no gradient of their own.
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  auto grads = BatchNormGradOp::create(
+      b, getLoc(), getInput().getType(), getScale().getType(),
+      getBias().getType(), resultGrads[0], getInput(), getScale(),
+      getBatchMean(), getBatchVariance(), getEpsilonAttr(), b.getUnitAttr());
+  operandGrads.append(
+      {grads.getInputGrad(), grads.getScaleGrad(), grads.getBiasGrad()});
   return success();
 }
 

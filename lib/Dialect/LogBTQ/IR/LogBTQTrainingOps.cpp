@@ -24,6 +24,16 @@ static LogicalResult verifyLogitsAndLabels(Operation *op, Value logits,
   return success();
 }
 
+/// Every value of `values` is a vector of `channels` elements.
+static LogicalResult verifyPerChannel(Operation *op, ValueRange values,
+                                      int64_t channels) {
+  for (Value v : values)
+    if (failed(verifyCompatibleShape(shapeOf(v), ArrayRef<int64_t>{channels})))
+      return op->emitOpError("per-channel values must have shape ")
+             << shape::format(channels) << ", got " << v.getType();
+  return success();
+}
+
 LogicalResult SoftmaxCrossEntropyOp::verify() {
   return verifyLogitsAndLabels(*this, getLogits(), getLabels());
 }
@@ -123,12 +133,10 @@ LogicalResult BatchNormGradOp::verify() {
     return emitOpError("gradient and input gradient must have the input's "
                        "shape ")
            << getInput().getType();
-  for (Value v : {getScale(), getMean(), getVariance(), getScaleGrad(),
-                  getBiasGrad()})
-    if (failed(verifyCompatibleShape(shapeOf(v), ArrayRef<int64_t>{x[1]})))
-      return emitOpError("per-channel values must have shape ")
-             << shape::format(x[1]) << ", got " << v.getType();
-  return success();
+  return verifyPerChannel(*this,
+                          {getScale(), getMean(), getVariance(),
+                           getScaleGrad(), getBiasGrad()},
+                          x[1]);
 }
 
 LogicalResult ReduceSumOp::verify() {
@@ -189,6 +197,40 @@ LogicalResult AdamUpdateOp::verify() {
       getWeightDecay().convertToDouble() < 0)
     return emitOpError("eps must be > 0 and weight_decay >= 0");
   return success();
+}
+
+LogicalResult BatchNormTrainOp::verify() {
+  ArrayRef<int64_t> x = shapeOf(getInput());
+  if (x.size() < 2)
+    return emitOpError("input must have a channel dimension (rank >= 2), got ")
+           << getInput().getType();
+  if (failed(verifyCompatibleShape(getResult().getType(), getInput().getType())))
+    return emitOpError("result must have the input's shape ")
+           << getInput().getType();
+  if (getEpsilon().convertToDouble() < 0)
+    return emitOpError("epsilon must be non-negative");
+  return verifyPerChannel(*this,
+                          {getScale(), getBias(), getBatchMean(),
+                           getBatchVariance()},
+                          x[1]);
+}
+
+LogicalResult RunningStatsUpdateOp::verify() {
+  ArrayRef<int64_t> m = shapeOf(getRunningMean());
+  if (m.size() != 1)
+    return emitOpError("statistics must be vectors, got ")
+           << getRunningMean().getType();
+  double momentum = getMomentum().convertToDouble();
+  if (!(momentum >= 0 && momentum <= 1))
+    return emitOpError("momentum must be in [0, 1], got ") << momentum;
+  if (getCount() < 2)
+    return emitOpError("count must be at least 2 (the unbiased variance "
+                       "divides by count - 1), got ")
+           << getCount();
+  return verifyPerChannel(*this,
+                          {getRunningVariance(), getBatchMean(),
+                           getBatchVariance()},
+                          m[0]);
 }
 
 LogicalResult GlobalNormOp::verify() {

@@ -1,5 +1,7 @@
 //===- BuildTraining.cpp - Training and evaluation steps from @forward ----===//
 
+#include "Layers.h"
+
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
 #include "logbtq/Dialect/LogBTQ/Transforms/Autodiff.h"
@@ -33,9 +35,27 @@ struct ForwardSignature {
   std::optional<unsigned> penalty; ///< the barrier penalty result, if any
   unsigned logits = 0;
   RankedTensorType logitsType;
+  /// The batch norms that train with the batch's statistics.
+  llvm::SmallPtrSet<Operation *, 8> trainingNorms;
 
   static FailureOr<ForwardSignature> analyze(func::FuncOp func);
+  /// Fills trainingNorms: the batch norms whose scale and bias train and
+  /// whose statistics are parameters that no other op reads.
+  void findTrainingNorms();
 };
+
+void ForwardSignature::findTrainingNorms() {
+  Builder b(func.getContext());
+  for (auto norm : func.getBody().front().getOps<BatchNormOp>()) {
+    if (!canTrainWithBatchStatistics(func, norm))
+      continue;
+    trainingNorms.insert(norm);
+    // The steps copy @forward's parameter attributes.
+    for (Value v : {norm.getMean(), norm.getVariance()})
+      func.setArgAttr(cast<BlockArgument>(v).getArgNumber(), attrs::kStatistic,
+                      b.getUnitAttr());
+  }
+}
 
 FailureOr<ForwardSignature> ForwardSignature::analyze(func::FuncOp func) {
   ForwardSignature sig;
@@ -144,7 +164,7 @@ private:
   SmallVector<Value> updates(Location loc, ArrayRef<Value> params,
                              ArrayRef<Value> grads, ArrayRef<Value> state,
                              Value lr, Value step);
-  Forward inlineForward(ArrayRef<Value> params, Value x, Value t,
+  Forward inlineForward(Kind kind, ArrayRef<Value> params, Value x, Value t,
                         IRMapping &mapping);
   Value stats(Location loc, Value loss, Value correct, Value ce,
               Value penalty);
@@ -154,9 +174,12 @@ private:
   OpBuilder b;
   OptimizerSettings optimizer;
   LossKind loss;
+  /// Train step: the new value of each batch-norm statistic parameter.
+  DenseMap<Value, Value> statisticUpdates;
 };
 
-StepBuilder::Forward StepBuilder::inlineForward(ArrayRef<Value> params,
+StepBuilder::Forward StepBuilder::inlineForward(Kind kind,
+                                                ArrayRef<Value> params,
                                                 Value x, Value t,
                                                 IRMapping &mapping) {
   Block &body = sig.func.getBody().front();
@@ -165,8 +188,34 @@ StepBuilder::Forward StepBuilder::inlineForward(ArrayRef<Value> params,
   mapping.map(body.getArgument(sig.input), x);
   if (sig.t)
     mapping.map(body.getArgument(*sig.t), t);
-  for (Operation &op : body.without_terminator())
-    b.clone(op, mapping);
+  for (Operation &op : body.without_terminator()) {
+    auto norm = dyn_cast<BatchNormOp>(op);
+    if (!norm || kind == Kind::Eval || !sig.trainingNorms.contains(norm)) {
+      b.clone(op, mapping);
+      continue;
+    }
+    // Training mode: the batch's statistics, and (train step) the running
+    // ones updated as the new values of their parameters.
+    Location loc = norm.getLoc();
+    Value input = mapping.lookup(norm.getInput());
+    Type channels = norm.getScale().getType();
+    auto train = BatchNormTrainOp::create(
+        b, loc, TypeRange{input.getType(), channels, channels}, input,
+        mapping.lookup(norm.getScale()), mapping.lookup(norm.getBias()),
+        norm.getEpsilonAttr());
+    mapping.map(norm.getResult(), train.getResult());
+    if (kind != Kind::Train)
+      continue;
+    auto type = cast<RankedTensorType>(input.getType());
+    Value mean = mapping.lookup(norm.getMean());
+    Value variance = mapping.lookup(norm.getVariance());
+    auto update = RunningStatsUpdateOp::create(
+        b, loc, mean.getType(), variance.getType(), mean, variance,
+        train.getBatchMean(), train.getBatchVariance(), norm.getMomentumAttr(),
+        b.getI64IntegerAttr(type.getNumElements() / type.getDimSize(1)));
+    statisticUpdates[mean] = update.getNewRunningMean();
+    statisticUpdates[variance] = update.getNewRunningVariance();
+  }
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   Forward f;
   f.logits = mapping.lookup(ret.getOperand(sig.logits));
@@ -287,7 +336,8 @@ SmallVector<Value> StepBuilder::updates(Location loc, ArrayRef<Value> params,
   SmallVector<Value> newState(state.begin(), state.end());
   for (auto [i, p] : llvm::enumerate(params)) {
     if (!sig.trainable[i]) {
-      newParams.push_back(p);
+      Value statistic = statisticUpdates.lookup(p);
+      newParams.push_back(statistic ? statistic : p);
       continue;
     }
     if (optimizer.kind == OptimizerKind::SGD) {
@@ -344,7 +394,8 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
                                                             : Value();
 
   IRMapping mapping;
-  Forward f = inlineForward(params, x, t, mapping);
+  statisticUpdates.clear();
+  Forward f = inlineForward(kind, params, x, t, mapping);
   // The data loss (the stats' "CE" entry whatever its kind).
   Value ce = loss == LossKind::SoftmaxCrossEntropy
                  ? SoftmaxCrossEntropyOp::create(b, loc, f32, f.logits, labels)
@@ -403,6 +454,11 @@ struct BuildTrainingPass
     FailureOr<ForwardSignature> sig = ForwardSignature::analyze(forward);
     if (failed(sig))
       return signalPassFailure();
+    if (!freezeBatchNormStats)
+      sig->findTrainingNorms();
+    if (!sig->trainingNorms.empty())
+      recordTrainingOption(module, "batch_norm_train",
+                           double(sig->trainingNorms.size()));
     OptimizerSettings settings{optimizer, momentum, weightDecay,
                                clipGradNorm, beta1, beta2, eps,
                                weightDecayAll};

@@ -33,6 +33,9 @@ struct Parameter {
   RankedTensorType type; ///< f32, as @forward has it
   int64_t offset;
   bool trainable;
+  /// A batch norm's running statistic: frozen, but updated by the train
+  /// step, and in MU8 at a range that travels with the momenta's.
+  bool statistic;
   ArrayRef<float> init;
   int range = 0; ///< MU8 range exponent (quantized models)
 };
@@ -50,6 +53,8 @@ struct Layout {
   /// buffer holds `slots` copies of the parameter layout, one after the
   /// other.
   unsigned slots = 1;
+  /// How many parameters are statistics.
+  int64_t statistics = 0;
 };
 
 FailureOr<Layout> analyze(func::FuncOp forward) {
@@ -75,7 +80,10 @@ FailureOr<Layout> analyze(func::FuncOp forward) {
              << name.getValue()
              << "' has no initial value (a logbtq.init dense_resource)";
     layout.params.push_back({name.str(), type, layout.size,
-                             !forward.getArgAttr(i, attrs::kFrozen), *data});
+                             !forward.getArgAttr(i, attrs::kFrozen),
+                             bool(forward.getArgAttr(i, attrs::kStatistic)),
+                             *data});
+    layout.statistics += layout.params.back().statistic;
     layout.size += type.getNumElements();
   }
   if (!layout.inputType || !layout.inputType.hasStaticShape())
@@ -160,7 +168,7 @@ public:
     return flat;
   }
 
-  /// Adds `@name` taking (flat params, [flat state, ranges], flat x,
+  /// Adds `@name` taking (flat params, [flat state], ranges, flat x,
   /// labels, scalars..., [step]) that calls `step` and flattens what it
   /// returns: [flat params, flat state, ranges] or [flat grads], and the
   /// stats, padded with zeros to LOGBTQ_NUM_STATS for train and grad steps.
@@ -176,8 +184,8 @@ public:
     int64_t inputSize = layout.inputType.getNumElements();
     auto flatInput = RankedTensorType::get({inputSize}, f32);
     size_t numParams = layout.params.size();
-    auto rangesType =
-        RankedTensorType::get({int64_t(numParams * layout.slots)}, i32);
+    auto rangesType = RankedTensorType::get(
+        {int64_t(numParams * layout.slots) + layout.statistics}, i32);
     TypeRange stepArgs = step.getArgumentTypes();
     Type labelsType = stepArgs[numParams * (isTrain ? 1 + layout.slots : 1) + 1];
     // What the step takes besides parameters, state, data and scalars.
@@ -187,7 +195,8 @@ public:
 
     SmallVector<Type> argTypes{flatType};
     if (isTrain)
-      argTypes.append({flatState, rangesType});
+      argTypes.push_back(flatState);
+    argTypes.push_back(rangesType);
     argTypes.append({flatInput, labelsType});
     argTypes.append(numScalars, f32);
     if (isTrain)
@@ -221,8 +230,8 @@ public:
             callArgs,
             unpack(loc, state, stepArgs.slice(numParams * (1 + slot), numParams),
                    slot * layout.size));
-      ranges = args[next++];
     }
+    ranges = args[next++];
     callArgs.push_back(reshapeFlat(b, loc, args[next++], layout.inputType));
     callArgs.push_back(args[next++]); // labels
     for (unsigned s = 0; s < numScalars; ++s)
@@ -232,8 +241,22 @@ public:
     // The quantized step's ranges and step number, and the step number an
     // optimizer with bias correction reads, in the step's own order.
     for (unsigned i = callArgs.size(); i < step.getNumArguments(); ++i) {
-      if (step.getArgAttr(i, attrs::kRanges) && ranges)
-        callArgs.push_back(ranges);
+      if (step.getArgAttr(i, attrs::kRanges) && ranges) {
+        // The grad and eval steps read only the statistics' ranges, the
+        // tail of the buffer.
+        int64_t want = cast<RankedTensorType>(stepArgs[i]).getDimSize(0);
+        int64_t have = rangesType.getDimSize(0);
+        callArgs.push_back(
+            want == have
+                ? ranges
+                : tensor::ExtractSliceOp::create(
+                      b, loc, RankedTensorType::get({want}, i32), ranges,
+                      ValueRange{}, ValueRange{}, ValueRange{},
+                      b.getDenseI64ArrayAttr({have - want}),
+                      b.getDenseI64ArrayAttr({want}),
+                      b.getDenseI64ArrayAttr({1}))
+                      .getResult());
+      }
       else if (step.getArgAttr(i, attrs::kStep) && stepNumber)
         callArgs.push_back(stepNumber);
       else
@@ -406,7 +429,8 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
     os << "param-count " << layout.size << "\n";
     for (const Parameter &p : layout.params) {
       os << "param " << p.name << " " << dims(p.type.getShape()) << " "
-         << p.offset << " " << (p.trainable ? "trainable" : "frozen");
+         << p.offset << " "
+         << (p.statistic ? "statistic" : p.trainable ? "trainable" : "frozen");
       if (layout.mu8)
         os << " " << p.range;
       os << "\n";

@@ -85,13 +85,20 @@ struct InsertBarriersPass
       return arg && arg.getOwner() == &body &&
              forward.getArgAttr(arg.getArgNumber(), attrs::kParam);
     };
+    auto feedsOnlyTrainingNorms = [&](Value v) {
+      return !v.use_empty() && llvm::all_of(v.getUsers(), [&](Operation *user) {
+        return canTrainWithBatchStatistics(forward, user) &&
+               user->getOperand(0) == v;
+      });
+    };
     if (activations)
       for (Operation &op : body.without_terminator())
         if (isa<LogBTQDialect>(op.getDialect()) &&
             !op.hasTrait<OpTrait::logbtq::RepeatsInputValues>())
           for (Value result : op.getResults())
             if (isa<RankedTensorType>(result.getType()) &&
-                !feedsBiasAdd(result, isParameter))
+                !feedsBiasAdd(result, isParameter) &&
+                !feedsOnlyTrainingNorms(result))
               terms.push_back({result, outputs.contains(result)
                                            ? barrierOutputBound
                                            : barrierBound});

@@ -3,6 +3,7 @@
 #include "Layers.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
 
 using namespace mlir;
 using namespace mlir::logbtq;
@@ -23,4 +24,35 @@ bool mlir::logbtq::feedsBiasAdd(Value v,
   if (!add || add.getLhs() == add.getRhs())
     return false;
   return isBias(add.getLhs() == v ? add.getRhs() : add.getLhs());
+}
+
+bool mlir::logbtq::canTrainWithBatchStatistics(func::FuncOp forward,
+                                               Operation *op) {
+  auto norm = dyn_cast<BatchNormOp>(op);
+  if (!norm)
+    return false;
+  Block &body = forward.getBody().front();
+  auto paramArg = [&](Value v) -> BlockArgument {
+    auto arg = dyn_cast<BlockArgument>(v);
+    return arg && arg.getOwner() == &body &&
+                   forward.getArgAttr(arg.getArgNumber(), attrs::kParam)
+               ? arg
+               : BlockArgument();
+  };
+  auto trains = [&](Value v) {
+    BlockArgument arg = paramArg(v);
+    return arg && !forward.getArgAttr(arg.getArgNumber(), attrs::kFrozen);
+  };
+  BlockArgument mean = paramArg(norm.getMean());
+  BlockArgument variance = paramArg(norm.getVariance());
+  return trains(norm.getScale()) && trains(norm.getBias()) && mean &&
+         variance && mean != variance && mean.hasOneUse() &&
+         variance.hasOneUse();
+}
+
+bool mlir::logbtq::isBatchNormInput(Value v) {
+  return llvm::any_of(v.getUses(), [](OpOperand &use) {
+    return isa<BatchNormOp, BatchNormTrainOp>(use.getOwner()) &&
+           use.getOperandNumber() == 0;
+  });
 }

@@ -59,8 +59,8 @@ StatSlots statSlots(Kind kind) {
 /// the update (handled on its own), and what the pass itself inserts.
 bool isExempt(Operation *op) {
   return isa<BarrierOp, BarrierGradOp, SoftmaxCrossEntropyOp, TargetLossOp,
-             CountCorrectOp,
-             SGDUpdateOp, AdamUpdateOp, QuantizeOp, DecodeOp, EncodeOp,
+             CountCorrectOp, SGDUpdateOp, AdamUpdateOp,
+             RunningStatsUpdateOp, QuantizeOp, DecodeOp, EncodeOp,
              RangeExponentOp,
              IntegerKernelOp, BitcastOp>(op);
 }
@@ -94,6 +94,7 @@ public:
 
 private:
   LogicalResult findArguments();
+  void addRangesArgument();
   void quantizeParameters();
   void quantizeMomenta();
   void quantizeInput();
@@ -103,9 +104,10 @@ private:
   void formIntegerKernels();
   void rebuildReturn();
 
-  /// q = quantize(v) at the range its kind needs, then decode; returns the
-  /// decoded value.
-  Value store(Location loc, Value v, Kind kind, bool logits);
+  /// q = quantize(v) at the range its kind needs (a range of its own each
+  /// step when `dynamic`), then decode; returns the decoded value.
+  Value store(Location loc, Value v, Kind kind, bool logits,
+              bool dynamic = false);
   void count(Kind kind, Value saturated, Value zeros, Value v);
   Value buildStats(Location loc, Value oldStats);
   /// A decoded parameter argument.
@@ -131,14 +133,19 @@ private:
   // Arguments by role (indices), found by findArguments.
   SmallVector<unsigned> params, momenta;
   unsigned input = 0;
-  // Per parameter: its fixed range exponent and its decoded value.
+  // Per parameter: its fixed range exponent (a statistic's initial one),
+  // its decoded value, and for a statistic its place among the statistics.
   SmallVector<int> paramRanges;
   SmallVector<Value> paramDecoded;
-  // train_step only: the momentum range exponents in and out, the step
-  // (an argument of its own already when the optimizer reads it).
+  SmallVector<std::optional<unsigned>> statisticIndex;
+  unsigned numStatistics = 0;
+  // The range exponents in (momenta of the train step, then statistics) and
+  // out; the step (an argument of its own already when the optimizer reads
+  // it).
   Value rangesArg, stepArg;
   bool addedStepArg = false;
   SmallVector<Value> momentumExponents, newMomentumExponents;
+  SmallVector<Value> statisticExponents, newStatisticExponents;
 };
 
 void StepQuantizer::count(Kind kind, Value saturated, Value zeros, Value v) {
@@ -149,13 +156,14 @@ void StepQuantizer::count(Kind kind, Value saturated, Value zeros, Value v) {
     counters.zeros.push_back(zeros);
 }
 
-Value StepQuantizer::store(Location loc, Value v, Kind kind, bool isLogits) {
+Value StepQuantizer::store(Location loc, Value v, Kind kind, bool isLogits,
+                          bool dynamic) {
   auto type = cast<RankedTensorType>(v.getType());
   MLIRContext *ctx = b.getContext();
   Value exponent;
   MU8Type element;
-  bool dynamic = kind == Kind::Gradient ||
-                 (kind == Kind::Activation && options.dynamicRanges);
+  dynamic |= kind == Kind::Gradient ||
+             (kind == Kind::Activation && options.dynamicRanges);
   if (dynamic) {
     exponent = RangeExponentOp::create(b, loc, b.getI32Type(), v);
     element = MU8Type::getDynamic(ctx);
@@ -244,8 +252,13 @@ Value StepQuantizer::buildStats(Location loc, Value oldStats) {
 LogicalResult StepQuantizer::findArguments() {
   std::optional<unsigned> found;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-    if (func.getArgAttr(i, attrs::kParam))
+    if (func.getArgAttr(i, attrs::kParam)) {
       params.push_back(i);
+      bool statistic = bool(func.getArgAttr(i, attrs::kStatistic));
+      statisticIndex.push_back(statistic ? std::optional<unsigned>(
+                                               numStatistics++)
+                                         : std::nullopt);
+    }
     else if (func.getArgAttr(i, attrs::kMomentum))
       momenta.push_back(i);
     else if (func.getArgAttr(i, attrs::kInput))
@@ -260,11 +273,20 @@ LogicalResult StepQuantizer::findArguments() {
   return success();
 }
 
-/// Parameters: MU8 at a fixed range, decoded once at entry.
+/// One i32 tensor of range exponents: the momenta's (train step), then the
+/// statistics'.
+void StepQuantizer::addRangesArgument() {
+  int64_t count = int64_t(momenta.size()) + numStatistics;
+  rangesArg = body.addArgument(RankedTensorType::get({count}, b.getI32Type()),
+                               func.getLoc());
+}
+
+/// Parameters: MU8 at a fixed range, decoded once at entry; statistics at
+/// the range that comes with them.
 void StepQuantizer::quantizeParameters() {
   MLIRContext *ctx = func.getContext();
   Location loc = func.getLoc();
-  for (unsigned index : params) {
+  for (auto [i, index] : llvm::enumerate(params)) {
     BlockArgument arg = body.getArgument(index);
     auto type = cast<RankedTensorType>(arg.getType());
     int e = options.weightRange;
@@ -274,20 +296,28 @@ void StepQuantizer::quantizeParameters() {
         e = rangeFor(*data, e);
     paramRanges.push_back(e);
     func.setArgAttr(index, attrs::kRange, b.getI32IntegerAttr(e));
-    arg.setType(RankedTensorType::get(type.getShape(), MU8Type::get(ctx, e)));
-    Value decoded = DecodeOp::create(b, loc, type, arg, Value());
+    Value exponent;
+    MU8Type element = MU8Type::get(ctx, e);
+    if (std::optional<unsigned> k = statisticIndex[i]) {
+      exponent = tensor::ExtractOp::create(
+          b, loc, rangesArg,
+          ValueRange{arith::ConstantIndexOp::create(b, loc,
+                                                    momenta.size() + *k)});
+      statisticExponents.push_back(exponent);
+      element = MU8Type::getDynamic(ctx);
+    }
+    arg.setType(RankedTensorType::get(type.getShape(), element));
+    Value decoded = DecodeOp::create(b, loc, type, arg, exponent);
     arg.replaceAllUsesExcept(decoded, decoded.getDefiningOp());
     paramDecoded.push_back(decoded);
   }
+  newStatisticExponents = statisticExponents;
 }
 
 /// Momenta: MU8 of a dynamic range; the exponents come in one i32 tensor.
 void StepQuantizer::quantizeMomenta() {
   MLIRContext *ctx = func.getContext();
   Location loc = func.getLoc();
-  auto rangesType =
-      RankedTensorType::get({int64_t(momenta.size())}, b.getI32Type());
-  rangesArg = body.addArgument(rangesType, loc);
   if (!stepArg) {
     stepArg = body.addArgument(b.getI64Type(), loc);
     addedStepArg = true;
@@ -360,7 +390,12 @@ void StepQuantizer::quantizeComputedTensors() {
       if (!type || !type.getElementType().isF32() ||
           feedsBiasAdd(r, [&](Value bias) { return isParameter(bias); }))
         continue;
-      Value decoded = store(op->getLoc(), r, kind, logits.contains(r));
+      // A batch's per-channel statistics, and a batch norm's input: no
+      // barrier bounds them (Layers.h), so each gets a range of its own.
+      bool unbounded = (isa<BatchNormTrainOp>(op) && r != op->getResult(0)) ||
+                       isBatchNormInput(r);
+      Value decoded =
+          store(op->getLoc(), r, kind, logits.contains(r), unbounded);
       r.replaceUsesWithIf(decoded, [&](OpOperand &use) {
         return !isa<QuantizeOp, RangeExponentOp, BarrierOp>(use.getOwner());
       });
@@ -373,7 +408,9 @@ void StepQuantizer::quantizeComputedTensors() {
 /// from stream `2i`, its momentum (Adam: first moment) from `2i + 1`, and
 /// Adam's second moment (carried as its square root) from `2P + i`, P the
 /// number of parameters (docs/Quantization.md). That one divides the step:
-/// a nonzero value keeps at least the first level (`keep_nonzero`).
+/// a nonzero value keeps at least the first level (`keep_nonzero`). A batch
+/// norm's running statistic is a frozen parameter: its new value draws from
+/// the parameter's stream `2i`.
 LogicalResult StepQuantizer::quantizeUpdates() {
   MLIRContext *ctx = func.getContext();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
@@ -439,6 +476,36 @@ LogicalResult StepQuantizer::quantizeUpdates() {
       if (Value c = codes.lookup(operand.get()))
         operand.set(c);
   }
+  // Running statistics: a range of their own and their parameter's rounding
+  // stream (they have no optimizer update of their own).
+  SmallVector<RunningStatsUpdateOp> statistics(
+      body.getOps<RunningStatsUpdateOp>());
+  for (RunningStatsUpdateOp update : statistics) {
+    Location l = update.getLoc();
+    b.setInsertionPointAfter(update);
+    for (unsigned k = 0; k < 2; ++k) {
+      auto it = llvm::find(paramDecoded, update->getOperand(k));
+      if (it == paramDecoded.end())
+        return update.emitError("-logbtq-quantize: the running statistic is "
+                                "not a parameter argument");
+      unsigned i = it - paramDecoded.begin();
+      if (!statisticIndex[i])
+        return update.emitError("-logbtq-quantize: the running statistic's "
+                                "parameter is not marked ")
+               << attrs::kStatistic;
+      Value value = update->getResult(k);
+      auto type = cast<RankedTensorType>(value.getType());
+      Value e = RangeExponentOp::create(b, l, b.getI32Type(), value);
+      newStatisticExponents[*statisticIndex[i]] = e;
+      auto q = QuantizeOp::create(
+          b, l, RankedTensorType::get(type.getShape(), MU8Type::getDynamic(ctx)),
+          b.getI32Type(), b.getI32Type(), value, e, seedFor(l, 2 * i));
+      count(Kind::Weight, q.getSaturated(), q.getZeros(), value);
+      for (OpOperand &operand : ret->getOpOperands())
+        if (operand.get() == value)
+          operand.set(q.getResult());
+    }
+  }
   return success();
 }
 
@@ -462,12 +529,14 @@ void StepQuantizer::rebuildReturn() {
   b.setInsertionPoint(ret);
   SmallVector<Value> results(ret.getOperands());
   Value oldStats = results.pop_back_val();
-  if (isTrain)
+  if (isTrain) {
+    SmallVector<Value> exponents(newMomentumExponents);
+    llvm::append_range(exponents, newStatisticExponents);
     results.push_back(tensor::FromElementsOp::create(
         b, loc,
-        RankedTensorType::get({int64_t(newMomentumExponents.size())},
-                              b.getI32Type()),
-        newMomentumExponents));
+        RankedTensorType::get({int64_t(exponents.size())}, b.getI32Type()),
+        exponents));
+  }
   bool isEval = func.getSymName() == "eval_step";
   results.push_back(isEval ? oldStats : buildStats(loc, oldStats));
   func::ReturnOp::create(b, ret.getLoc(), results);
@@ -479,9 +548,10 @@ void StepQuantizer::rebuildReturn() {
   func.getAllArgAttrs(argAttrs);
   func.getAllResultAttrs(resultAttrs);
   func.setFunctionType(FunctionType::get(ctx, argTypes, resultTypes));
-  if (isTrain) {
+  if (rangesArg)
     argAttrs.push_back(
         b.getDictionaryAttr(b.getNamedAttr(attrs::kRanges, b.getUnitAttr())));
+  if (isTrain) {
     if (addedStepArg)
       argAttrs.push_back(
           b.getDictionaryAttr(b.getNamedAttr(attrs::kStep, b.getUnitAttr())));
@@ -502,6 +572,8 @@ LogicalResult StepQuantizer::run() {
   for (auto loss : body.getOps<TargetLossOp>())
     logits.insert(loss.getLogits());
   b.setInsertionPointToStart(&body);
+  if (isTrain || numStatistics)
+    addRangesArgument();
   quantizeParameters();
   if (isTrain)
     quantizeMomenta();

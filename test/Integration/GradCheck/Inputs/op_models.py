@@ -222,6 +222,23 @@ for _case in ["reshape_zero", "flatten", "squeeze_opset13", "squeeze_opset11",
 from_gen("concat", symbolic=False)
 
 
+@custom("conv_batchnorm_relu")
+def _():
+    """Conv 3x3 pad 1 no bias, BatchNormalization (training export, momentum 0.8), Relu:
+    [B,2,5,5] -> [B,4,5,5]: a ResNet layer."""
+    stats = [numpy_helper.from_array(np.zeros(4, np.float32), "bn.running_mean"),
+             numpy_helper.from_array(np.ones(4, np.float32), "bn.running_var")]
+    return onnx_gen.model(
+        [node("Conv", ["x", "conv.weight"], ["c"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+         node("BatchNormalization", ["c", "bn.weight", "bn.bias", "bn.running_mean",
+                                     "bn.running_var"], ["n", "n_mean", "n_var"],
+              name="bn/BatchNormalization", momentum=0.8, training_mode=1),
+         node("Relu", ["n"], ["y"])],
+        [vi("x", [2, 2, 5, 5])], [vi("y", [2, 4, 5, 5])],
+        [rand("conv.weight", [4, 2, 3, 3]), rand("bn.weight", [4]), rand("bn.bias", [4])]
+        + stats)
+
+
 @custom("concat_computed")
 def _():
     """Concat axis 2 of x * p[3,1] and Relu(x) ([B,3,2] each -> [B,3,4]), then Concat

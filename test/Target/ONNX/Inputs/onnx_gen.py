@@ -331,6 +331,26 @@ def _():
                  [rand("scale", [3]), rand("bias", [3]), rand("mean", [3]), var])
 
 
+@case("batchnorm_momentum")
+def _():
+    """BatchNormalization, epsilon 1e-3, momentum 0.7, training_mode 1 (3 outputs, 2 unread): [2,3,4,4]."""
+    var = numpy_helper.from_array(
+        _rng("var").uniform(0.5, 1.5, size=[3]).astype(np.float32), "var")
+    return model([node("BatchNormalization", ["x", "scale", "bias", "mean", "var"],
+                       ["y", "new_mean", "new_var"], name="node_batchnorm", epsilon=1e-3,
+                       momentum=0.7, training_mode=1)],
+                 [vi("x", [2, 3, 4, 4])], [vi("y", [2, 3, 4, 4])],
+                 [rand("scale", [3]), rand("bias", [3]), rand("mean", [3]), var])
+
+
+@case("batchnorm_bad_momentum", error=True)
+def _():
+    """BatchNormalization on [2,3,4,4] with momentum 1.5."""
+    return _bad("BatchNormalization", ["x", "scale", "bias", "mean", "var"], xshape=(2, 3, 4, 4),
+                inits=[rand("scale", [3]), rand("bias", [3]), rand("mean", [3]),
+                       const("var", [1.0] * 3)], momentum=1.5)
+
+
 @case("dropout")
 def _():
     """Dropout opset 13, ratio 0.3 as a scalar initializer input, training_mode absent: [2,5]."""

@@ -8,12 +8,16 @@
 //     param = "name"        a parameter of the model, by its ONNX name
 //     init = <elements>     its initial values (@forward)
 //     frozen                a parameter that is not trained
+//     statistic             a frozen parameter that the train step updates:
+//                           a batch norm's running mean or variance (in MU8
+//                           at a range of its own, kept with the momenta's)
 //     input = "name"        the data input of the model
 //     labels, lr, step      the labels, learning rate and step number
 //     barrier_t             the barrier's sharpness t
 //     momentum = "name"     the momentum buffer of parameter "name"
 //     range = e             the fixed MU8 range 2^e of a parameter
-//     ranges                the range exponents of the MU8 momenta
+//     ranges                the range exponents of the MU8 momenta, then
+//                           of the statistics
 //   on a function result
 //     output = "name"       an output of the model
 //     barrier_penalty       the barrier terms of @forward
@@ -42,6 +46,7 @@ namespace mlir::logbtq::attrs {
 LOGBTQ_ATTR_NAME(kParam, Param)
 LOGBTQ_ATTR_NAME(kInit, Init)
 LOGBTQ_ATTR_NAME(kFrozen, Frozen)
+LOGBTQ_ATTR_NAME(kStatistic, Statistic)
 LOGBTQ_ATTR_NAME(kInput, Input)
 LOGBTQ_ATTR_NAME(kOutput, Output)
 LOGBTQ_ATTR_NAME(kLabels, Labels)

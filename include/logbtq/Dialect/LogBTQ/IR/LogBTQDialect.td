@@ -28,6 +28,7 @@ def LogBTQ_Dialect : Dialect {
     "::mlir::StringAttr":$param,
     "::mlir::ElementsAttr":$init,
     "::mlir::UnitAttr":$frozen,
+    "::mlir::UnitAttr":$statistic,
     "::mlir::StringAttr":$input,
     "::mlir::StringAttr":$output,
     "::mlir::UnitAttr":$labels,

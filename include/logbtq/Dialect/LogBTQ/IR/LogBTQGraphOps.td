@@ -294,22 +294,29 @@ def LogBTQ_LogSoftmaxOp
 }
 
 def LogBTQ_BatchNormOp : LogBTQ_GraphOp<"batch_norm"> {
-  let summary = "Batch normalization, inference form";
+  let summary = "Batch normalization with stored statistics";
   let description = [{
     `scale * (x - mean) / sqrt(var + epsilon) + bias` per channel (dim 1) with
-    the stored statistics, as ONNX `BatchNormalization` in inference mode.
-    Training keeps this form: `mean` and `var` are frozen, `scale` and `bias`
-    train (docs/ONNX.md).
+    the stored (running) statistics, as ONNX `BatchNormalization` in
+    inference mode. This is the form the model is evaluated in.
+
+    While training, `-logbtq-build-training` normalizes with the batch's own
+    statistics instead (`logbtq.batch_norm_train`) and updates `mean` and
+    `var` after ONNX's `momentum`: `running = momentum * running +
+    (1 - momentum) * batch` (PyTorch's `momentum` is `1 - momentum`), unless
+    `scale` or `bias` is frozen or the statistics are frozen
+    (docs/Training.md).
 
     ```mlir
-    %y = logbtq.batch_norm %x, %scale, %bias, %mean, %var {epsilon = 1.0e-5 : f32}
+    %y = logbtq.batch_norm %x, %scale, %bias, %mean, %var {epsilon = 1.0e-5 : f32, momentum = 0.9 : f32}
         : (tensor<64x16x28x28xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<64x16x28x28xf32>
     ```
   }];
   let arguments = (ins LogBTQ_Tensor:$input, LogBTQ_Tensor:$scale,
                        LogBTQ_Tensor:$bias, LogBTQ_Tensor:$mean,
                        LogBTQ_Tensor:$variance,
-                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon,
+                       DefaultValuedAttr<F32Attr, "0.9">:$momentum);
   let results = (outs LogBTQ_Tensor:$result);
   let assemblyFormat = [{
     operands attr-dict `:` functional-type(operands, results)

@@ -287,12 +287,18 @@ def LogBTQ_Conv2DGradFilterOp : LogBTQ_GradOp<"conv2d_grad_filter"> {
 }
 
 def LogBTQ_BatchNormGradOp : LogBTQ_GradOp<"batch_norm_grad"> {
-  let summary = "Gradients of inference-form batch_norm (input, scale, bias)";
+  let summary = "Gradients of batch normalization (input, scale, bias)";
   let description = [{
-    With `inv = 1 / sqrt(variance + epsilon)` per channel:
-    `dx = grad * scale * inv`, `dscale = sum(grad * (x - mean) * inv)`,
-    `dbias = sum(grad)`, sums over every dimension but the channel (1).
-    The statistics are frozen and get no gradient.
+    With `inv = 1 / sqrt(variance + epsilon)`, `xhat = (x - mean) * inv`,
+    sums over every dimension but the channel (1) and `M` values per channel:
+    `dbias = sum(grad)`, `dscale = sum(grad * xhat)`, and
+
+    - stored statistics (`logbtq.batch_norm`, they are constants):
+      `dx = grad * scale * inv`;
+    - `batch_statistics` (`logbtq.batch_norm_train`, the mean and the biased
+      variance are functions of `x`):
+      `dx = scale * inv * (grad - dbias / M - xhat * dscale / M)`,
+      PyTorch's gradient in `train()` mode.
 
     ```mlir
     %dx, %ds, %db = logbtq.batch_norm_grad %dy, %x, %scale, %mean, %var {epsilon = 1.0e-5 : f32}
@@ -302,7 +308,8 @@ def LogBTQ_BatchNormGradOp : LogBTQ_GradOp<"batch_norm_grad"> {
   }];
   let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$input,
                        LogBTQ_Tensor:$scale, LogBTQ_Tensor:$mean,
-                       LogBTQ_Tensor:$variance, F32Attr:$epsilon);
+                       LogBTQ_Tensor:$variance, F32Attr:$epsilon,
+                       UnitAttr:$batch_statistics);
   let results = (outs LogBTQ_Tensor:$input_grad, LogBTQ_Tensor:$scale_grad,
                       LogBTQ_Tensor:$bias_grad);
   let assemblyFormat = [{
@@ -354,6 +361,68 @@ def LogBTQ_BarrierGradOp : LogBTQ_GradOp<"barrier_grad"> {
   let assemblyFormat = [{
     $input `,` $t `,` $scale attr-dict `:` type($input) `->` type($result)
   }];
+}
+
+//===----------------------------------------------------------------------===//
+// Batch normalization in training mode
+//===----------------------------------------------------------------------===//
+
+def LogBTQ_BatchNormTrainOp : LogBTQ_Op<"batch_norm_train", [Pure,
+    LogBTQ_SameElementKind,
+    DeclareOpInterfaceMethods<LogBTQ_DifferentiableOpInterface>]> {
+  let summary = "Batch normalization with the batch's own statistics";
+  let description = [{
+    What `logbtq.batch_norm` computes while training (PyTorch's `train()`
+    mode): per channel (dim 1), `mean` and the biased `variance` of the
+    input over every other dimension, then
+    `scale * (x - mean) / sqrt(variance + epsilon) + bias`. Results: the
+    normalized tensor and the two statistics, which the gradient and the
+    running statistics' update read.
+
+    ```mlir
+    %y, %mean, %var = logbtq.batch_norm_train %x, %scale, %bias {epsilon = 1.0e-5 : f32}
+        : (tensor<64x16x28x28xf32>, tensor<16xf32>, tensor<16xf32>)
+        -> (tensor<64x16x28x28xf32>, tensor<16xf32>, tensor<16xf32>)
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, LogBTQ_Tensor:$scale,
+                       LogBTQ_Tensor:$bias,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+  let results = (outs LogBTQ_Tensor:$result, LogBTQ_Tensor:$batch_mean,
+                      LogBTQ_Tensor:$batch_variance);
+  let assemblyFormat = [{
+    operands attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def LogBTQ_RunningStatsUpdateOp : LogBTQ_Op<"running_stats_update", [Pure,
+    AllTypesMatch<["running_mean", "new_running_mean"]>,
+    AllTypesMatch<["running_variance", "new_running_variance"]>]> {
+  let summary = "The running statistics after one training batch";
+  let description = [{
+    `mean' = momentum * mean + (1 - momentum) * batch_mean` and
+    `var' = momentum * var + (1 - momentum) * batch_variance * count /
+    (count - 1)`: ONNX's `momentum`, and PyTorch's unbiased variance in the
+    running estimate (`count` values per channel; ONNX's reference keeps
+    the biased one, docs/Training.md).
+
+    ```mlir
+    %m2, %v2 = logbtq.running_stats_update %m, %v, %bm, %bv {count = 50176 : i64, momentum = 0.9 : f32}
+        : tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$running_mean,
+                       LogBTQ_Tensor:$running_variance,
+                       LogBTQ_Tensor:$batch_mean,
+                       LogBTQ_Tensor:$batch_variance,
+                       F32Attr:$momentum, I64Attr:$count);
+  let results = (outs LogBTQ_Tensor:$new_running_mean,
+                      LogBTQ_Tensor:$new_running_variance);
+  let assemblyFormat = [{
+    operands attr-dict `:` type($running_mean) `,` type($running_variance) `,` type($batch_mean) `,` type($batch_variance)
+  }];
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//

@@ -88,6 +88,15 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
     `min(1, C / (norm + 1e-6))`, `norm` being the `logbtq.global_norm` of
     the trainable parameters' gradients (PyTorch's `clip_grad_norm_`); in
     MU8 the norm is that of the decoded gradient codes the update reads.
+
+    A `logbtq.batch_norm` whose scale and bias train, and whose mean and
+    variance are parameters that nothing else reads, trains in PyTorch's
+    `train()` mode: the train and grad steps normalize with the batch's
+    statistics (`logbtq.batch_norm_train`) and the train step returns the
+    running statistics updated with the op's momentum
+    (`logbtq.running_stats_update`) as the new values of those (frozen)
+    parameters. The eval step normalizes with the running statistics.
+    `freeze-batch-norm-stats` keeps every batch norm in that stored form.
   }];
   let options = [
     Option<"loss", "loss", "::mlir::logbtq::LossKind",
@@ -113,6 +122,10 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
     Option<"clipGradNorm", "clip-grad-norm", "double", "0.0",
            "Scale the gradients so that their global L2 norm is at most "
            "this (0: no clipping)">,
+    Option<"freezeBatchNormStats", "freeze-batch-norm-stats", "bool", "false",
+           "Normalize with the stored statistics while training too, and "
+           "never update them (by default a batch norm whose scale and bias "
+           "train uses the batch's statistics and updates the running ones)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
