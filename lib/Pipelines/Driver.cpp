@@ -49,8 +49,13 @@ OwningOpRef<ModuleOp> mlir::logbtq::loadModel(MLIRContext &context,
     importOptions.batch = options.batch;
     importOptions.frozen = options.frozen;
     importOptions.trainFrom = options.trainFrom;
+    importOptions.numClasses = options.numClasses;
     module = importONNX((*buffer)->getBuffer(), options.input, &context,
                         importOptions);
+  } else if (options.numClasses) {
+    emitError(loc) << "--num-classes replaces the head of an ONNX model; "
+                      "this is not a .onnx file";
+    return nullptr;
   } else if (StringRef(options.input).ends_with(".mlir")) {
     module = parseSourceString<ModuleOp>((*buffer)->getBuffer(),
                                          ParserConfig(&context), options.input);

@@ -53,6 +53,9 @@ def main():
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--metrics", metavar="FILE",
                     help="also write JSON lines, one per epoch and a final one")
+    ap.add_argument("--classes", type=int, default=0, metavar="K",
+                    help="train and test on labels 0..K-1 only, with a new "
+                         "K-class head (a pretraining task for fine-tuning)")
     ap.add_argument("--export-onnx", metavar="FILE",
                     help="write the trained model as ONNX (a pretrained model "
                          "for logbtq-compile --train-from)")
@@ -66,12 +69,23 @@ def main():
     y_test = read_idx(f"{args.data}/t10k-labels-idx1-ubyte.gz")
     if args.train_limit:
         x_train, y_train = x_train[:args.train_limit], y_train[:args.train_limit]
+    if args.classes:
+        keep, keep_test = y_train < args.classes, y_test < args.classes
+        x_train, y_train = x_train[keep], y_train[keep]
+        x_test, y_test = x_test[keep_test], y_test[keep_test]
     to_tensor = lambda x: torch.tensor(x, dtype=torch.float32).div_(255).reshape(-1, 1, 28, 28)
     xt, yt = to_tensor(x_train), torch.tensor(y_train, dtype=torch.int64)
     xv, yv = to_tensor(x_test), torch.tensor(y_test, dtype=torch.int64)
 
     # The zoo's initial weights, exactly those logbtq-compile starts from.
     module = torch_models.build(args.model, seed=0)
+    if args.classes:
+        # The last Linear is the classifier: a new one for K classes.
+        parent_name, _, child = [n for n, m in module.named_modules()
+                                 if isinstance(m, torch.nn.Linear)][-1].rpartition(".")
+        parent = module.get_submodule(parent_name) if parent_name else module
+        old = getattr(parent, child)
+        setattr(parent, child, torch.nn.Linear(old.in_features, args.classes))
     opt = torch.optim.SGD(module.parameters(), lr=args.lr, momentum=args.momentum)
     rng = np.random.default_rng(args.seed)
     steps = len(xt) // args.batch

@@ -53,6 +53,11 @@ static cl::opt<std::string>
               cl::desc("Fine-tuning: train only the parameters read by this "
                        "ONNX node (by name) or later ones; freeze the rest"),
               cl::cat(category));
+static cl::opt<int64_t>
+    numClasses("num-classes",
+               cl::desc("Fine-tuning: replace the classifier head (the Gemm "
+                        "that writes the output) with a new one of N classes"),
+               cl::init(0), cl::cat(category));
 // The options of the training program: declared once, in Options.def.
 #define LOGBTQ_OPTION(PASS, TYPE, FIELD, FLAG, DEFAULT, DESCRIPTION)          \
   static cl::opt<TYPE> FIELD(FLAG, cl::desc(DESCRIPTION), cl::init(DEFAULT),   \
@@ -127,6 +132,8 @@ int main(int argc, char **argv) {
   options.batch = batch;
   options.frozen.assign(frozen.begin(), frozen.end());
   options.trainFrom = trainFrom;
+  if (numClasses.getNumOccurrences())
+    options.numClasses = numClasses;
   options.runtimeDir = runtimeDir;
   options.linker = linker;
   options.optLevel = optLevel;

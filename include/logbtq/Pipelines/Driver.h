@@ -39,6 +39,8 @@ struct CompileOptions {
   std::vector<std::string> frozen;
   /// Fine-tuning: ONNXImportOptions::trainFrom.
   std::string trainFrom;
+  /// Fine-tuning: ONNXImportOptions::numClasses.
+  std::optional<int64_t> numClasses;
   /// Where liblogbtq_runtime{,_main}.a are (default: the build's lib dir).
   std::string runtimeDir;
   /// The C++ compiler driver used to link the trainer.

@@ -398,6 +398,9 @@ mlir::logbtq::importONNX(StringRef bytes, StringRef fileName,
                              "parse (truncated or not ONNX?), "
                           << bytes.size() << " bytes",
            nullptr;
+  if (options.numClasses &&
+      failed(replaceClassifierHead(model, *options.numClasses, loc)))
+    return nullptr;
   GraphImporter importer(context, fileName, options);
   return importer.importModel(model);
 }
@@ -417,6 +420,11 @@ void mlir::logbtq::registerImportONNXTranslation() {
       "train-from",
       llvm::cl::desc("ONNX import: train only the parameters read by this "
                      "node (by name) or later ones; freeze the rest"));
+  static llvm::cl::opt<int64_t> numClasses(
+      "num-classes",
+      llvm::cl::desc("ONNX import: replace the classifier head (the Gemm "
+                     "that writes the output) with a new one of N classes"),
+      llvm::cl::init(0));
   static TranslateToMLIRRegistration registration(
       "import-onnx", "Import an ONNX model as logbtq graph ops",
       [](llvm::SourceMgr &sourceMgr,
@@ -436,6 +444,8 @@ void mlir::logbtq::registerImportONNXTranslation() {
         }
         options.frozen.assign(frozen.begin(), frozen.end());
         options.trainFrom = trainFrom;
+        if (numClasses.getNumOccurrences())
+          options.numClasses = numClasses.getValue();
         return importONNX(buffer->getBuffer(), buffer->getBufferIdentifier(),
                           context, options);
       },

@@ -42,6 +42,12 @@ using EmitErrorFn = function_ref<InFlightDiagnostic()>;
 FailureOr<KnownTensor> decodeTensor(const onnx::TensorProto &tensor,
                                     EmitErrorFn emitError);
 
+/// Gives `model` a new classifier head of `numClasses` outputs: the Gemm
+/// that writes the single graph output gets a new weight and bias, drawn as
+/// PyTorch draws an nn.Linear's (--num-classes). Errors are at `loc`.
+LogicalResult replaceClassifierHead(onnx::ModelProto &model,
+                                    int64_t numClasses, Location loc);
+
 /// A `Pad` node's padding that is not emitted as an op: the Conv or pooling
 /// node that reads the padded tensor adds it to its own pads.
 struct PendingPad {

@@ -26,6 +26,9 @@ struct ONNXImportOptions {
   /// Fine-tuning: the node (by name) from which on parameters train; every
   /// parameter that only nodes before it read is frozen.
   std::string trainFrom;
+  /// Fine-tuning: replace the classifier head (the Gemm that writes the
+  /// output) with a freshly initialized one of this many classes.
+  std::optional<int64_t> numClasses;
 };
 
 /// Imports the serialized model in `bytes`; `fileName` names it in locations.
