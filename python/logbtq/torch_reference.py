@@ -380,7 +380,7 @@ class Reference:
                 continue
             scale, bias, mean, var = node.input[1:5]
             if (scale in self.trainable and bias in self.trainable
-                    and mean in self.param_names and var in self.param_names
+                    and mean in self.frozen and var in self.frozen
                     and mean != var and readers[mean] == 1 and readers[var] == 1):
                 result.add(node.name or "%s#%d" % (node.op_type, index + 1))
         return result

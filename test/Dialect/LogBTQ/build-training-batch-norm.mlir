@@ -92,3 +92,16 @@ func.func @forward(%s: tensor<3xf32> {logbtq.param = "s"}, %b: tensor<3xf32> {lo
   %z = logbtq.matmul %f, %w {transpose_rhs} : tensor<4x12xf32>, tensor<5x12xf32> -> tensor<4x5xf32>
   return %z : tensor<4x5xf32>
 }
+
+// -----
+
+// Statistics that are not frozen would train by gradient: the stored form.
+// CHECK-LABEL: func.func @train_step(
+// CHECK-NOT: logbtq.batch_norm_train
+// CHECK: return
+func.func @forward(%s: tensor<3xf32> {logbtq.param = "s"}, %b: tensor<3xf32> {logbtq.param = "b"}, %m: tensor<3xf32> {logbtq.param = "m"}, %v: tensor<3xf32> {logbtq.param = "v", logbtq.frozen}, %w: tensor<5x12xf32> {logbtq.param = "w"}, %x: tensor<4x3x2x2xf32> {logbtq.input = "x"}) -> tensor<4x5xf32> {
+  %y = logbtq.batch_norm %x, %s, %b, %m, %v : (tensor<4x3x2x2xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<4x3x2x2xf32>
+  %f = logbtq.reshape %y : tensor<4x3x2x2xf32> -> tensor<4x12xf32>
+  %z = logbtq.matmul %f, %w {transpose_rhs} : tensor<4x12xf32>, tensor<5x12xf32> -> tensor<4x5xf32>
+  return %z : tensor<4x5xf32>
+}

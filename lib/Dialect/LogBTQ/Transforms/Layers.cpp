@@ -43,11 +43,14 @@ bool mlir::logbtq::canTrainWithBatchStatistics(func::FuncOp forward,
     BlockArgument arg = paramArg(v);
     return arg && !forward.getArgAttr(arg.getArgNumber(), attrs::kFrozen);
   };
-  BlockArgument mean = paramArg(norm.getMean());
-  BlockArgument variance = paramArg(norm.getVariance());
-  return trains(norm.getScale()) && trains(norm.getBias()) && mean &&
-         variance && mean != variance && mean.hasOneUse() &&
-         variance.hasOneUse();
+  auto statistic = [&](Value v) {
+    BlockArgument arg = paramArg(v);
+    return arg && arg.hasOneUse() &&
+           forward.getArgAttr(arg.getArgNumber(), attrs::kFrozen);
+  };
+  return trains(norm.getScale()) && trains(norm.getBias()) &&
+         norm.getMean() != norm.getVariance() && statistic(norm.getMean()) &&
+         statistic(norm.getVariance());
 }
 
 bool mlir::logbtq::isBatchNormInput(Value v) {

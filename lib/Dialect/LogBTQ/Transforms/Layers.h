@@ -27,7 +27,7 @@ bool feedsBiasAdd(Value v, llvm::function_ref<bool(Value)> isBias);
 
 /// Whether the batch norm `norm` of `forward` can train with the batch's
 /// statistics: its scale and bias are trained parameters, its mean and
-/// variance two parameters that nothing else reads.
+/// variance two frozen parameters that nothing else reads.
 bool canTrainWithBatchStatistics(func::FuncOp forward, Operation *norm);
 
 /// Whether `v` is the input of a batch norm (either form).

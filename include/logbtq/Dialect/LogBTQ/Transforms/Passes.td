@@ -90,8 +90,8 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
     MU8 the norm is that of the decoded gradient codes the update reads.
 
     A `logbtq.batch_norm` whose scale and bias train, and whose mean and
-    variance are parameters that nothing else reads, trains in PyTorch's
-    `train()` mode: the train and grad steps normalize with the batch's
+    variance are frozen parameters that nothing else reads, trains in
+    PyTorch's `train()` mode: the train and grad steps normalize with the batch's
     statistics (`logbtq.batch_norm_train`) and the train step returns the
     running statistics updated with the op's momentum
     (`logbtq.running_stats_update`) as the new values of those (frozen)
