@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from logbtq import models, torch_models  # noqa: E402
+from logbtq import models, shuffle, torch_models  # noqa: E402
 
 DATA = "/usr/share/datasets/fashion-mnist"
 
@@ -53,6 +53,10 @@ def main():
     ap.add_argument("--data", default=DATA)
     ap.add_argument("--metrics", metavar="FILE",
                     help="also write JSON lines, one per epoch and a final one")
+    ap.add_argument("--trainer-order", action="store_true",
+                    help="read the batches in the trainer's order for --seed "
+                         "(lib/Runtime/Shuffle.cpp), not numpy's: both runs "
+                         "then see the same batches")
     ap.add_argument("--classes", type=int, default=0, metavar="K",
                     help="train and test on labels 0..K-1 only, with a new "
                          "K-class head (a pretraining task for fine-tuning)")
@@ -97,7 +101,8 @@ def main():
         if args.lr_decay_last and epoch == args.epochs - 1:
             for group in opt.param_groups:
                 group["lr"] = args.lr * 0.1
-        order = torch.tensor(rng.permutation(len(xt)))
+        order = torch.tensor(shuffle.epoch_order(len(xt), args.seed, epoch)
+                             if args.trainer_order else rng.permutation(len(xt)))
         module.train()
         start = time.perf_counter()
         for s in range(steps):
