@@ -38,6 +38,14 @@ config.environment["PYTHONPATH"] = os.path.join(config.logbtq_src_root,
 config.substitutions.append(
     ("%fashion_mnist", "/usr/share/datasets/fashion-mnist"))
 
+# The plugin of stock mlir-opt, and that mlir-opt itself (Debian's, not a
+# tool of ours).
+config.substitutions.append(
+    ("%logbtq_plugin", os.path.join(config.logbtq_obj_root, "lib",
+                                    "LogBTQPlugin.so")))
+config.substitutions.append(
+    ("%stock_mlir_opt", os.path.join(config.llvm_tools_dir, "mlir-opt")))
+
 # Tests of code for AVX-512 run where the CPU has it (the pipeline's
 # x86-avx512 option makes programs that need AVX512F).
 try:
