@@ -30,4 +30,7 @@ if [ "${F32:-1}" != 0 ]; then
     --metrics "$out/$model-f32.jsonl"
   /usr/bin/python3 python/tools/ablation_table.py --summary \
     "MU8=$out/$model-mu8.jsonl" "float32=$out/$model-f32.jsonl"
+  echo "== the curves of both runs:"
+  /usr/bin/python3 python/tools/plot_metrics.py \
+    "MU8=$out/$model-mu8.jsonl" "float32=$out/$model-f32.jsonl" -o "$out/$model-curves.png"
 fi
