@@ -1,7 +1,8 @@
-//===- Dataset.cpp - Image classification data for the trainer ------------===//
+//===- Dataset.cpp - Classification data for the trainer ------------------===//
 
 #include "logbtq/Runtime/Dataset.h"
 
+#include "logbtq/Runtime/Cifar.h"
 #include "logbtq/Runtime/IDX.h"
 
 #include <array>
@@ -27,14 +28,54 @@ const std::array<float, 256> &pixelTable() {
   return table;
 }
 
+int64_t product(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+std::vector<int64_t> withoutUnitDims(const std::vector<int64_t> &shape) {
+  std::vector<int64_t> out;
+  for (int64_t d : shape)
+    if (d != 1)
+      out.push_back(d);
+  return out;
+}
+
+/// "4x4", "3x32x32".
+std::string formatDims(const std::vector<int64_t> &shape) {
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "x" : "") + std::to_string(shape[i]);
+  return s.empty() ? "scalar" : s;
+}
+
 } // namespace
+
+int64_t DataSplit::sampleSize() const { return product(shape); }
 
 void DataSplit::truncate(int64_t n) {
   if (n >= count)
     return;
   count = n;
-  pixels.resize(size_t(n * imageSize()));
+  if (!pixels.empty())
+    pixels.resize(size_t(n * sampleSize()));
+  if (!values.empty())
+    values.resize(size_t(n * sampleSize()));
   labels.resize(size_t(n));
+}
+
+Error checkSampleShape(const std::string &where,
+                       const std::vector<int64_t> &shape,
+                       const std::vector<int64_t> &input) {
+  std::vector<int64_t> a = withoutUnitDims(shape), b = withoutUnitDims(input);
+  bool sameSize = product(shape) == product(input);
+  if (a == b || (sameSize && (a.size() <= 1 || b.size() <= 1)))
+    return Error::success();
+  return makeError(where, ": samples are ", formatDims(shape), " (",
+                   product(shape), " values) but the model's input is ",
+                   formatDims(input), " (", product(input), " values)");
 }
 
 Expected<std::string> findDataFile(const std::string &dir,
@@ -53,7 +94,8 @@ Expected<std::string> findDataFile(const std::string &dir,
 }
 
 Expected<DataSplit> loadSplit(const std::string &imagesPath,
-                              const std::string &labelsPath, int64_t inputSize,
+                              const std::string &labelsPath,
+                              const std::vector<int64_t> &input,
                               int64_t classes) {
   Expected<IdxArray> images = readIdx(imagesPath, 3);
   if (!images)
@@ -66,29 +108,26 @@ Expected<DataSplit> loadSplit(const std::string &imagesPath,
   split.imagesPath = imagesPath;
   split.labelsPath = labelsPath;
   split.count = images->dims[0];
-  split.rows = images->dims[1];
-  split.cols = images->dims[2];
-  if (split.imageSize() != inputSize)
-    return makeError(imagesPath, ": byte 8: images are ", split.rows, "x",
-                     split.cols, " (", split.imageSize(),
-                     " values) but the model's input has ", inputSize,
-                     " values");
+  split.shape = {images->dims[1], images->dims[2]};
+  if (Error e = checkSampleShape(imagesPath + ": byte 8", split.shape, input))
+    return e;
   if (labels->dims[0] != split.count)
     return makeError(labelsPath, ": byte 4: ", labels->dims[0], " labels, but ",
                      imagesPath, " has ", split.count, " images");
-  for (size_t i = 0; i < labels->data.size(); ++i)
-    if (labels->data[i] >= classes)
-      return makeError(labelsPath, ": byte ", labels->dataOffset() + int64_t(i),
-                       ": label ", int(labels->data[i]), " of sample ", i,
-                       " is out of range for a model with ", classes,
-                       " classes");
+  split.labels.assign(labels->data.begin(), labels->data.end());
+  int64_t labelsAt = labels->dataOffset();
+  if (Error e =
+          checkLabels(split, classes, [&](int64_t i) { return labelsAt + i; }))
+    return e;
   split.pixels = std::move(images->data);
-  split.labels = std::move(labels->data);
   return std::move(split);
 }
 
-Expected<Dataset> loadDataset(const std::string &dir, int64_t inputSize,
+Expected<Dataset> loadDataset(const std::string &dir,
+                              const std::vector<int64_t> &input,
                               int64_t classes) {
+  if (isCifarDirectory(dir))
+    return loadCifar10(dir, input, classes);
   std::string paths[4];
   const char *names[4] = {kTrainImages, kTrainLabels, kTestImages, kTestLabels};
   for (int i = 0; i < 4; ++i) {
@@ -98,30 +137,71 @@ Expected<Dataset> loadDataset(const std::string &dir, int64_t inputSize,
     paths[i] = *path;
   }
   Dataset data;
-  Expected<DataSplit> train = loadSplit(paths[0], paths[1], inputSize, classes);
+  data.format = "IDX";
+  Expected<DataSplit> train = loadSplit(paths[0], paths[1], input, classes);
   if (!train)
     return train.error();
   data.train = std::move(*train);
-  Expected<DataSplit> test = loadSplit(paths[2], paths[3], inputSize, classes);
+  Expected<DataSplit> test = loadSplit(paths[2], paths[3], input, classes);
   if (!test)
     return test.error();
   data.test = std::move(*test);
-  if (data.test.rows != data.train.rows || data.test.cols != data.train.cols)
-    return makeError(paths[2], ": byte 8: test images are ", data.test.rows,
-                     "x", data.test.cols, " but training images are ",
-                     data.train.rows, "x", data.train.cols);
+  if (data.test.shape != data.train.shape)
+    return makeError(paths[2], ": byte 8: test images are ",
+                     formatDims(data.test.shape), " but training images are ",
+                     formatDims(data.train.shape));
   return std::move(data);
 }
 
+int64_t normalizationChannels(const std::vector<int64_t> &input) {
+  return input.size() == 3 ? input[0] : 1;
+}
+
+Expected<Normalization> makeNormalization(const std::vector<double> &values,
+                                          const std::vector<int64_t> &input) {
+  int64_t channels = normalizationChannels(input);
+  int64_t given = int64_t(values.size()) / 2;
+  if (given != 1 && given != channels)
+    return makeError("--normalize: ", given,
+                     " means and standard deviations "
+                     "for a model input of ",
+                     formatDims(input), " with ", channels, " channel",
+                     channels == 1
+                         ? " (give 1)"
+                         : "s (give 1 or " + std::to_string(channels) + ")");
+  Normalization norm;
+  for (int64_t c = 0; c < channels; ++c) {
+    int64_t k = given == 1 ? 0 : c;
+    norm.mean.push_back(float(values[size_t(k)]));
+    norm.std.push_back(float(values[size_t(given + k)]));
+  }
+  return std::move(norm);
+}
+
 void gatherBatch(const DataSplit &split, const int64_t *indices, int64_t n,
-                 float *x, int32_t *y) {
+                 float *x, int32_t *y, const Normalization &norm) {
   const std::array<float, 256> &table = pixelTable();
-  int64_t size = split.imageSize();
+  int64_t size = split.sampleSize();
+  int64_t channels = norm.empty() ? 1 : int64_t(norm.mean.size());
+  int64_t plane = size / channels;
   for (int64_t i = 0; i < n; ++i) {
-    const uint8_t *src = split.pixels.data() + indices[i] * size;
     float *dst = x + i * size;
-    for (int64_t k = 0; k < size; ++k)
-      dst[k] = table[src[k]];
+    if (!split.pixels.empty()) {
+      const uint8_t *src = split.pixels.data() + indices[i] * size;
+      for (int64_t k = 0; k < size; ++k)
+        dst[k] = table[src[k]];
+    } else {
+      const float *src = split.values.data() + indices[i] * size;
+      std::copy(src, src + size, dst);
+    }
+    if (!norm.empty())
+      for (int64_t c = 0; c < channels; ++c) {
+        // Subtract, then divide (not multiply by 1/std): what
+        // torchvision's Normalize and the exported Sub/Div nodes compute.
+        float mean = norm.mean[size_t(c)], std = norm.std[size_t(c)];
+        for (float *p = dst + c * plane, *e = p + plane; p != e; ++p)
+          *p = (*p - mean) / std;
+      }
     y[i] = split.labels[size_t(indices[i])];
   }
 }

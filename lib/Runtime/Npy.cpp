@@ -129,10 +129,12 @@ Error HeaderParser::parse(NpyArray &out) {
         out.type = NpyType::I64;
       else if (*descr == "<i4" || *descr == "=i4")
         out.type = NpyType::I32;
+      else if (*descr == "|u1" || *descr == "<u1" || *descr == "=u1")
+        out.type = NpyType::U8;
       else {
         pos = at;
         return fail("unsupported dtype '", *descr,
-                    "' (expected '<f4', '<i8' or '<i4')");
+                    "' (expected '<f4', '<i8', '<i4' or '|u1')");
       }
       haveDescr = true;
     } else if (*key == "fortran_order") {
@@ -192,11 +194,22 @@ const char *npyDescr(NpyType type) {
     return "<i8";
   case NpyType::I32:
     return "<i4";
+  case NpyType::U8:
+    return "|u1";
   }
   return "?";
 }
 
-size_t npyItemSize(NpyType type) { return type == NpyType::I64 ? 8 : 4; }
+size_t npyItemSize(NpyType type) {
+  switch (type) {
+  case NpyType::I64:
+    return 8;
+  case NpyType::U8:
+    return 1;
+  default:
+    return 4;
+  }
+}
 
 int64_t NpyArray::numElements() const {
   int64_t n = 1;

@@ -155,6 +155,37 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
          return parseNumber(f, v, o.lrMin, /*positive=*/false);
        }},
       {"--warmup-steps", count(o.warmupSteps)},
+      {"--normalize",
+       [&](const std::string &f, const std::string &v) {
+         o.normalize.clear();
+         size_t start = 0;
+         while (true) {
+           size_t comma = v.find(',', start);
+           std::string item = v.substr(start, comma - start);
+           double x = 0;
+           auto [end, ec] =
+               std::from_chars(item.data(), item.data() + item.size(), x);
+           if (ec != std::errc() || end != item.data() + item.size() ||
+               !std::isfinite(x))
+             return makeError(f, ": expected numbers separated by commas "
+                                 "(MEAN,STD or M1,...,MC,S1,...,SC), got '",
+                              v, "'");
+           o.normalize.push_back(x);
+           if (comma == std::string::npos)
+             break;
+           start = comma + 1;
+         }
+         size_t n = o.normalize.size();
+         if (n % 2 != 0)
+           return makeError(f, ": expected as many means as standard "
+                               "deviations, got ",
+                            n, " numbers");
+         for (size_t i = n / 2; i < n; ++i)
+           if (o.normalize[i] <= 0)
+             return makeError(f, ": standard deviation ", o.normalize[i],
+                              " is not positive");
+         return Error::success();
+       }},
       {"--barrier-t0", positive(o.barrierT0)},
       {"--barrier-gamma", positive(o.barrierGamma)},
       {"--barrier-t-max", positive(o.barrierTMax)},
@@ -187,12 +218,17 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
       *it->second = true;
       continue;
     }
-    if (flag == "--step-inputs") {
-      // Two values: the inputs and the labels.
+    // Flags with two values: samples (or inputs) and labels.
+    std::map<std::string, std::pair<std::string *, std::string *>> pairs = {
+        {"--step-inputs", {&o.stepInputs, &o.stepLabels}},
+        {"--train", {&o.trainSamples, &o.trainLabels}},
+        {"--test", {&o.testSamples, &o.testLabels}},
+    };
+    if (auto it = pairs.find(flag); it != pairs.end()) {
       if (value || i + 2 >= args.size())
-        return makeError("--step-inputs takes two values: X.npy Y.npy");
-      o.stepInputs = args[i + 1];
-      o.stepLabels = args[i + 2];
+        return makeError(flag, " takes two values: X.npy Y.npy");
+      *it->second.first = args[i + 1];
+      *it->second.second = args[i + 2];
       i += 2;
       continue;
     }
@@ -228,8 +264,9 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
       return makeError("--dump needs --step-inputs X.npy Y.npy");
     if (o.dumpDir.empty())
       return makeError("--step-inputs needs --dump DIR");
-    if (!o.dataDir.empty())
-      return makeError("--data and --step-inputs are separate modes; give one");
+    if (!o.dataDir.empty() || !o.trainSamples.empty())
+      return makeError("--data/--train and --step-inputs are separate modes; "
+                       "give one");
     if (!o.savePath.empty() || !o.resumePath.empty())
       return makeError("--save and --resume go with --data, not the step "
                        "dump");
@@ -241,9 +278,14 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
   if (o.dumpStep || o.dumpSteps)
     return makeError("--dump-step and --dump-steps go with the step dump "
                      "(--step-inputs X.npy Y.npy --dump DIR)");
-  if (o.dataDir.empty())
-    return makeError("missing --data DIR (or --step-inputs X.npy Y.npy "
-                     "--dump DIR); see --help");
+  if (!o.dataDir.empty() && !o.trainSamples.empty())
+    return makeError("--data DIR and --train X.npy Y.npy are two sources of "
+                     "data; give one");
+  if (!o.testSamples.empty() && o.trainSamples.empty())
+    return makeError("--test X.npy Y.npy goes with --train X.npy Y.npy");
+  if (o.dataDir.empty() && o.trainSamples.empty())
+    return makeError("missing --data DIR or --train X.npy Y.npy (or "
+                     "--step-inputs X.npy Y.npy --dump DIR); see --help");
   if (o.epochs > 1000000)
     return makeError("--epochs: at most 1000000");
   return o;
@@ -263,6 +305,8 @@ BarrierInfo resolveBarrier(const TrainerOptions &options,
 
 std::string usage(const std::string &program) {
   return "usage: " + program + R"( --data DIR [options]
+       )" + program +
+         R"( --train X.npy Y.npy [--test X.npy Y.npy] [options]
        )" +
          program +
          R"( --step-inputs X.npy Y.npy --dump DIR [--lr X --barrier-t0 T
@@ -270,11 +314,19 @@ std::string usage(const std::string &program) {
        )" +
          program + R"( --model-info
 
-Trains the model compiled into this program on an MNIST-format data set.
+Trains the model compiled into this program on a classification data set.
 
 Data:
-  --data DIR            directory with train-images-idx3-ubyte, train-labels-idx1-ubyte,
-                        t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (each may end in .gz)
+  --data DIR            an MNIST-format directory (train-images-idx3-ubyte,
+                        train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
+                        t10k-labels-idx1-ubyte, each may end in .gz), or
+                        CIFAR-10 binary batches (data_batch_1.bin ... and
+                        test_batch.bin)
+  --train X.npy Y.npy   NumPy arrays instead: X [N, sample...] uint8 (pixels,
+                        read as / 255) or float32, Y [N] integer labels
+  --test X.npy Y.npy    the test split of --train (none: no evaluation)
+  --normalize M,S       (x - M) / S on every input value, after / 255;
+                        M1,...,MC,S1,...,SC per channel of a C x H x W input
   --train-limit N       use the first N training samples
   --test-limit N        use the first N test samples (0: no evaluation)
 

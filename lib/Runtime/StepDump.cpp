@@ -47,16 +47,15 @@ Error loadStepInputs(Model &model, const std::string &xPath,
   if (!y)
     return y.error();
   if (y->type == NpyType::F32)
-    return makeError(yPath, ": dtype <f4, expected int64 ('<i8') or int32 "
-                            "('<i4') labels");
+    return makeError(yPath, ": dtype <f4, expected int64 ('<i8'), int32 "
+                            "('<i4') or uint8 ('|u1') labels");
   if (y->shape != std::vector<int64_t>{info.batch})
     return makeError(yPath, ": shape (", formatShape(y->shape),
                      ") does not match the model's batch of labels (",
                      info.batch, ")");
   int32_t *labels = model.labels();
   for (int64_t i = 0; i < info.batch; ++i) {
-    int64_t label =
-        y->type == NpyType::I64 ? y->at<int64_t>(i) : y->at<int32_t>(i);
+    int64_t label = y->integerAt(i);
     if (label < 0 || label >= info.classes)
       return makeError(
           yPath, ": byte ", y->dataOffset + i * int64_t(npyItemSize(y->type)),

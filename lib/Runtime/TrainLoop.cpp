@@ -163,7 +163,8 @@ double peakRssMiB() {
   return double(usage.ru_maxrss) / 1024.0; // Linux: KiB
 }
 
-Expected<EvalResult> evaluate(Model &model, const DataSplit &split) {
+Expected<EvalResult> evaluate(Model &model, const DataSplit &split,
+                              const Normalization &norm) {
   const int64_t batch = model.info().batch;
   EvalResult result;
   double lossSum = 0;
@@ -173,7 +174,8 @@ Expected<EvalResult> evaluate(Model &model, const DataSplit &split) {
     int64_t real = std::min(batch, split.count - start);
     for (int64_t i = 0; i < batch; ++i)
       indices[size_t(i)] = start + std::min(i, real - 1);
-    gatherBatch(split, indices.data(), batch, model.inputs(), model.labels());
+    gatherBatch(split, indices.data(), batch, model.inputs(), model.labels(),
+                norm);
     Expected<StepStats> stats = model.evalStep();
     if (!stats)
       return stats.error();
@@ -185,7 +187,8 @@ Expected<EvalResult> evaluate(Model &model, const DataSplit &split) {
       int64_t copies = batch - real;
       for (int64_t i = 0; i < batch; ++i)
         indices[size_t(i)] = start + real - 1;
-      gatherBatch(split, indices.data(), batch, model.inputs(), model.labels());
+      gatherBatch(split, indices.data(), batch, model.inputs(), model.labels(),
+                norm);
       Expected<StepStats> alone = model.evalStep();
       if (!alone)
         return alone.error();
@@ -303,7 +306,7 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     int lastShown = 0;
     for (int64_t b = 0; b < batches; ++b) {
       gatherBatch(trainSplit, order.data() + b * batch, batch, model.inputs(),
-                  model.labels());
+                  model.labels(), data.normalization);
       // The epoch reports the rate of its last step.
       r.lr = state.lrSchedule.at(state.step, batches);
       Expected<StepStats> stats =
@@ -340,7 +343,7 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     r.steps = state.step;
 
     if (testSplit.count) {
-      Expected<EvalResult> test = evaluate(model, testSplit);
+      Expected<EvalResult> test = evaluate(model, testSplit, data.normalization);
       if (!test)
         return test.error();
       r.test = *test;
@@ -373,7 +376,7 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     // No training in this run (--epochs 0, or a checkpoint that is already
     // done): report the parameters as they are, and save them if asked.
     if (testSplit.count) {
-      Expected<EvalResult> test = evaluate(model, testSplit);
+      Expected<EvalResult> test = evaluate(model, testSplit, data.normalization);
       if (!test)
         return test.error();
       finalTest = *test;

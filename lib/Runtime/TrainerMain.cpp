@@ -5,6 +5,7 @@
 #include "Format.h"
 #include "logbtq/Runtime/CPUFeatures.h"
 #include "logbtq/Runtime/Dataset.h"
+#include "logbtq/Runtime/NpyDataset.h"
 #include "logbtq/Runtime/Options.h"
 #include "logbtq/Runtime/StepDump.h"
 #include "logbtq/Runtime/TrainLoop.h"
@@ -59,6 +60,31 @@ std::string modelSummary(const ModelInfo &info) {
   return s;
 }
 
+std::string dataSource(const TrainerOptions &options) {
+  if (!options.dataDir.empty())
+    return options.dataDir;
+  return options.trainSamples +
+         (options.testSamples.empty() ? "" : ", " + options.testSamples);
+}
+
+/// The data set the flags name, with their normalization.
+Expected<Dataset> loadTrainingData(const TrainerOptions &options,
+                                   const ModelInfo &info) {
+  Expected<Dataset> data =
+      options.dataDir.empty()
+          ? loadNpyDataset(options.trainSamples, options.trainLabels,
+                           options.testSamples, options.testLabels, info.input,
+                           info.classes)
+          : loadDataset(options.dataDir, info.input, info.classes);
+  if (!data || options.normalize.empty())
+    return data;
+  Expected<Normalization> norm = makeNormalization(options.normalize, info.input);
+  if (!norm)
+    return norm.error();
+  data->normalization = std::move(*norm);
+  return data;
+}
+
 Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,
           std::ostream &out, bool interactive) {
   Expected<TrainerOptions> parsed = parseOptions(std::vector<std::string>(
@@ -88,18 +114,20 @@ Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,
   if (options.isStepDump())
     return runStepDump(**model, options, out);
 
-  Expected<Dataset> data =
-      loadDataset(options.dataDir, info.inputSize(), info.classes);
+  Expected<Dataset> data = loadTrainingData(options, info);
   if (!data)
     return data.error();
-  if (!options.quiet)
+  if (!options.quiet) {
     out << modelSummary(info) << "\n"
-        << formatString("data: %s: %lld training and %lld test images of "
-                        "%lldx%lld",
-                        options.dataDir.c_str(), (long long)data->train.count,
+        << formatString("data: %s (%s): %lld training and %lld test samples "
+                        "of %s",
+                        dataSource(options).c_str(), data->format.c_str(),
+                        (long long)data->train.count,
                         (long long)data->test.count,
-                        (long long)data->train.rows,
-                        (long long)data->train.cols);
+                        formatShape(data->train.shape).c_str());
+    if (!data->normalization.empty())
+      out << ", normalized";
+  }
   if (options.trainLimit)
     data->train.truncate(*options.trainLimit);
   if (options.testLimit)

@@ -1,7 +1,8 @@
 """A small model zoo written directly as ONNX (onnx.helper + numpy).
 
-Each model takes "input" of shape [batch, 1, 28, 28] (dim_param "batch") and
-returns "logits" of shape [batch, 10]. Initializer names, node names
+Each model takes "input" of shape [batch, 1, 28, 28] (dim_param "batch"), or
+[batch, C, H, W] with --input-shape C,H,W (CIFAR-10: 3,32,32), and returns
+"logits" of shape [batch, 10]. Initializer names, node names
 ("/fc1/Gemm"), intermediate value names ("/fc1/Gemm_output_0"), node order and
 attributes are those PyTorch 1.13's exporter gives the same networks written
 as torch.nn.Modules (logbtq.torch_models), so a zoo model and its torch export
@@ -14,6 +15,7 @@ np.random.default_rng(seed), layer by layer in parameter order, weight before
 bias.
 
     /usr/bin/python3 -m logbtq.models NAME -o out.onnx [--opset N] [--seed S]
+        [--input-shape C,H,W]
 """
 import argparse
 import math
@@ -26,16 +28,16 @@ MIN_OPSET = 11
 MAX_OPSET = 17
 DEFAULT_OPSET = 14
 IR_VERSION = 7  # what torch.onnx.export of PyTorch 1.13 writes
-INPUT_SHAPE = ["batch", 1, 28, 28]
 NUM_CLASSES = 10
 
 
 class _Graph:
     """Accumulates nodes and seeded initializers, naming them as PyTorch does."""
 
-    def __init__(self, seed, opset=DEFAULT_OPSET):
+    def __init__(self, seed, opset=DEFAULT_OPSET, input_shape=(1, 28, 28)):
         self.rng = np.random.default_rng(seed)
         self.opset = opset
+        self.channels, self.height, self.width = input_shape
         self.nodes = []
         self.initializers = []
 
@@ -109,7 +111,9 @@ class _Graph:
         self.nodes[-1].output[0] = "logits"
         graph = helper.make_graph(
             self.nodes, name,
-            [helper.make_tensor_value_info("input", TensorProto.FLOAT, INPUT_SHAPE)],
+            [helper.make_tensor_value_info("input", TensorProto.FLOAT,
+                                           ["batch", self.channels, self.height,
+                                            self.width])],
             [helper.make_tensor_value_info("logits", TensorProto.FLOAT,
                                            ["batch", NUM_CLASSES])],
             initializer=self.initializers, doc_string=doc)
@@ -121,30 +125,31 @@ class _Graph:
 
 def _mlp(g):
     x = g.flatten("/flatten", "input")
-    x = g.relu("/relu1", g.linear("/fc1", x, 784, 256))
+    x = g.relu("/relu1", g.linear("/fc1", x, g.channels * g.height * g.width, 256))
     x = g.relu("/relu2", g.linear("/fc2", x, 256, 128))
     g.linear("/fc3", x, 128, NUM_CLASSES)
 
 
 def _cnn(g):
-    x = g.relu("/relu1", g.conv("/conv1", "input", 1, 16, 5, pad=2))
+    x = g.relu("/relu1", g.conv("/conv1", "input", g.channels, 16, 5, pad=2))
     x = g.maxpool("/pool1", x, 2, 2)
     x = g.relu("/relu2", g.conv("/conv2", x, 16, 32, 5, pad=2))
     x = g.maxpool("/pool2", x, 2, 2)
     x = g.flatten("/flatten", x)
-    x = g.relu("/relu3", g.linear("/fc1", x, 32 * 7 * 7, 128))
+    x = g.relu("/relu3", g.linear("/fc1", x, 32 * (g.height // 4) * (g.width // 4), 128))
     g.linear("/fc2", x, 128, NUM_CLASSES)
 
 
 def _lenet5(g):
     # LeCun et al. (1998) on 28x28 inputs padded to the paper's 32x32, with
     # the now usual ReLU and max pooling in place of tanh and subsampling.
-    x = g.relu("/relu1", g.conv("/conv1", "input", 1, 6, 5, pad=2))
+    x = g.relu("/relu1", g.conv("/conv1", "input", g.channels, 6, 5, pad=2))
     x = g.maxpool("/pool1", x, 2, 2)
     x = g.relu("/relu2", g.conv("/conv2", x, 6, 16, 5))
     x = g.maxpool("/pool2", x, 2, 2)
     x = g.flatten("/flatten", x)
-    x = g.relu("/relu3", g.linear("/fc1", x, 16 * 5 * 5, 120))
+    h, w = (g.height // 2 - 4) // 2, (g.width // 2 - 4) // 2
+    x = g.relu("/relu3", g.linear("/fc1", x, 16 * h * w, 120))
     x = g.relu("/relu4", g.linear("/fc2", x, 120, 84))
     g.linear("/fc3", x, 84, NUM_CLASSES)
 
@@ -174,7 +179,7 @@ def _bn_block(g, scope, x, cin, cout, stride=1):
 
 
 def _resnet8(g):
-    x = g.conv_nobias("/conv1", "input", 1, 16, 3, pad=1)
+    x = g.conv_nobias("/conv1", "input", g.channels, 16, 3, pad=1)
     x = g.relu("/relu", g.batchnorm("/bn1", x, 16))
     x = _bn_block(g, "/layer1", x, 16, 16)
     x = _bn_block(g, "/layer2", x, 16, 32, stride=2)
@@ -184,7 +189,7 @@ def _resnet8(g):
 
 
 def _resnet_tiny(g):
-    x = g.relu("/relu", g.conv("/conv1", "input", 1, 16, 3, pad=1))
+    x = g.relu("/relu", g.conv("/conv1", "input", g.channels, 16, 3, pad=1))
     x = _block(g, "/layer1", x, 16, 16)
     x = _block(g, "/layer2", x, 16, 16)
     x = _block(g, "/layer3", x, 16, 32, stride=2)
@@ -209,14 +214,17 @@ MODELS = {
 }
 
 
-def build(name, opset=DEFAULT_OPSET, seed=0):
-    """The ONNX model `name` (a key of MODELS) at `opset` with weights from `seed`."""
+def build(name, opset=DEFAULT_OPSET, seed=0, input_shape=(1, 28, 28)):
+    """The ONNX model `name` (a key of MODELS) at `opset` with weights from
+    `seed`, for inputs of `input_shape` (C, H, W)."""
     if name not in MODELS:
         raise KeyError("unknown model %r (known: %s)" % (name, ", ".join(MODELS)))
     if not MIN_OPSET <= opset <= MAX_OPSET:
         raise ValueError("opset %d outside %d..%d" % (opset, MIN_OPSET, MAX_OPSET))
     fn, doc = MODELS[name]
-    g = _Graph(seed, opset)
+    if len(input_shape) != 3 or min(input_shape) < 1:
+        raise ValueError("input shape %r is not C,H,W" % (input_shape,))
+    g = _Graph(seed, opset, tuple(input_shape))
     fn(g)
     return g.model(name, opset, doc)
 
@@ -232,8 +240,11 @@ def main(argv=None):
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--opset", type=int, default=DEFAULT_OPSET)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--input-shape", default="1,28,28",
+                   help="C,H,W of one input (default 1,28,28; CIFAR-10: 3,32,32)")
     a = p.parse_args(argv)
-    m = build(a.name, opset=a.opset, seed=a.seed)
+    shape = tuple(int(d) for d in a.input_shape.split(","))
+    m = build(a.name, opset=a.opset, seed=a.seed, input_shape=shape)
     onnx.checker.check_model(m, full_check=True)
     onnx.save(m, a.output)
     return 0

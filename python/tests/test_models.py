@@ -139,12 +139,26 @@ def test_zoo_init_bounds_and_seed(name):
             assert abs(float(w.mean())) < 0.1 * bound, key
 
 
+@pytest.mark.parametrize("name", list(models.MODELS))
+def test_zoo_other_input_shape(name):
+    # CIFAR-10's 3x32x32: the first layer takes 3 channels, the flattened
+    # size follows the spatial size, and onnx's shape inference agrees.
+    m = models.build(name, input_shape=(3, 32, 32))
+    assert [(i.name, dims(i)) for i in m.graph.input] == [("input", ["batch", 3, 32, 32])]
+    first = {t.name: list(t.dims) for t in m.graph.initializer}[m.graph.initializer[0].name]
+    assert first[1] == (3 if len(first) == 4 else 3 * 32 * 32)
+    onnx.checker.check_model(onnx.shape_inference.infer_shapes(m, strict_mode=True),
+                             full_check=True)
+
+
 def test_zoo_rejects_bad_arguments():
     with pytest.raises(KeyError):
         models.build("vgg")
     for opset in (10, 18):
         with pytest.raises(ValueError):
             models.build("mlp", opset=opset)
+    with pytest.raises(ValueError):
+        models.build("cnn", input_shape=(28, 28))
 
 
 def test_zoo_cli(tmp_path):

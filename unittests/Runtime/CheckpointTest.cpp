@@ -84,7 +84,7 @@ protected:
 TEST_P(Resume, IsBitForBitTheUninterruptedRun) {
   TempDir dir;
   writeSeparableData(dir);
-  Expected<Dataset> data = loadDataset(dir.path(), 784, 10);
+  Expected<Dataset> data = loadDataset(dir.path(), {784}, 10);
   ASSERT_TRUE(data) << data.error().message();
   data->train.truncate(500); // 31 batches, 4 samples left out each epoch
   TrainerOptions o = trainingOptions(3, 7);

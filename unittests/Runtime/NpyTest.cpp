@@ -126,7 +126,7 @@ TEST(Npy, MalformedFilesGiveTheOffset) {
                             "'shape': (1,), }",
                             four)),
             "x.npy: byte 20: npy header: unsupported dtype '>f4' (expected "
-            "'<f4', '<i8' or '<i4')");
+            "'<f4', '<i8', '<i4' or '|u1')");
   EXPECT_EQ(errorOf(npyFile(1, "{'descr': '<f4', 'shape': (1,), }", four)),
             "x.npy: byte 43: npy header: the dictionary needs 'descr', "
             "'fortran_order' and 'shape'");

@@ -74,7 +74,7 @@ TEST(QuantStats, FormatsRates) {
 TEST(QuantStats, EpochCountersOfAnMU8Model) {
   TempDir dir;
   writeSeparableData(dir);
-  Expected<Dataset> data = loadDataset(dir.path(), 784, 10);
+  Expected<Dataset> data = loadDataset(dir.path(), {784}, 10);
   ASSERT_TRUE(data) << data.error().message();
   data->train.truncate(160); // 10 batches
   Expected<std::unique_ptr<Model>> model =
@@ -126,7 +126,7 @@ TEST(QuantStats, EpochCountersOfAnMU8Model) {
 TEST(QuantStats, AFloat32ModelHasNone) {
   TempDir dir;
   writeSeparableData(dir);
-  Expected<Dataset> data = loadDataset(dir.path(), 784, 10);
+  Expected<Dataset> data = loadDataset(dir.path(), {784}, 10);
   ASSERT_TRUE(data);
   data->train.truncate(64);
   Expected<std::unique_ptr<Model>> model = Model::create(fake::entryPoints());

@@ -41,7 +41,7 @@ TEST(Trainer, ReachesHighAccuracyOnSeparableData) {
   writeSeparableData(dir);
   Expected<std::unique_ptr<Model>> model = Model::create(fake::entryPoints());
   ASSERT_TRUE(model) << model.error().message();
-  Expected<Dataset> data = loadDataset(dir.path(), 784, 10);
+  Expected<Dataset> data = loadDataset(dir.path(), {784}, 10);
   ASSERT_TRUE(data) << data.error().message();
 
   std::ostringstream out;
@@ -69,7 +69,7 @@ TEST(Trainer, ReachesHighAccuracyOnSeparableData) {
 TEST(Trainer, SameSeedSameRunOtherSeedOtherRun) {
   TempDir dir;
   writeSeparableData(dir);
-  Expected<Dataset> data = loadDataset(dir.path(), 784, 10);
+  Expected<Dataset> data = loadDataset(dir.path(), {784}, 10);
   ASSERT_TRUE(data);
   data->train.truncate(160);
   data->test.truncate(0);
@@ -88,7 +88,7 @@ TEST(Trainer, SameSeedSameRunOtherSeedOtherRun) {
 TEST(Trainer, EvaluationCountsEverySampleOnce) {
   TempDir dir;
   writeSeparableData(dir);
-  Expected<Dataset> data = loadDataset(dir.path(), 784, 10);
+  Expected<Dataset> data = loadDataset(dir.path(), {784}, 10);
   ASSERT_TRUE(data);
   Expected<std::unique_ptr<Model>> model = Model::create(fake::entryPoints());
   Model &m = **model;
@@ -253,8 +253,8 @@ TEST(Trainer, PrintsPlanProgressAndMetrics) {
                               "quant f32, 7851 parameters (7850 trainable), "
                               "sgd momentum 0.9 weight decay 0\n"))
       << r.out;
-  EXPECT_TRUE(contains(r.out, "800 training and 200 test images of 28x28; "
-                              "using 330 and 100\n"))
+  EXPECT_TRUE(contains(r.out, " (IDX): 800 training and 200 test samples "
+                              "of 28,28; using 330 and 100\n"))
       << r.out;
   EXPECT_TRUE(contains(r.out, "training: 3 epochs of 20 batches of 16 (10 of "
                               "330 samples left out each epoch, a different "
@@ -351,7 +351,7 @@ TEST(Trainer, FashionMnistIfInstalled) {
 void writeStepInputs(const TempDir &dir, const std::vector<int64_t> &xShape,
                      NpyType labelType = NpyType::I64, int64_t badLabel = -1) {
   writeSeparableSplit(dir.file("i"), dir.file("l"), 16, 9, false);
-  Expected<DataSplit> split = loadSplit(dir.file("i"), dir.file("l"), 784, 10);
+  Expected<DataSplit> split = loadSplit(dir.file("i"), dir.file("l"), {784}, 10);
   ASSERT_TRUE(split);
   std::vector<int64_t> idx(16);
   for (int i = 0; i < 16; ++i)
@@ -627,8 +627,24 @@ TEST(TrainerErrors, BadFlagsAndDataExitWithTwo) {
   };
   std::vector<Case> cases = {
       {{},
-       "missing --data DIR (or --step-inputs X.npy Y.npy --dump DIR); "
-       "see --help"},
+       "missing --data DIR or --train X.npy Y.npy (or --step-inputs X.npy "
+       "Y.npy --dump DIR); see --help"},
+      {{"--data", dir.path(), "--train", "x.npy", "y.npy"},
+       "--data DIR and --train X.npy Y.npy are two sources of data; give one"},
+      {{"--test", "x.npy", "y.npy"},
+       "--test X.npy Y.npy goes with --train X.npy Y.npy"},
+      {{"--train", "x.npy"}, "--train takes two values: X.npy Y.npy"},
+      {{"--data", dir.path(), "--normalize", "0.5"},
+       "--normalize: expected as many means as standard deviations, got 1 "
+       "numbers"},
+      {{"--data", dir.path(), "--normalize", "0.5,0"},
+       "--normalize: standard deviation 0 is not positive"},
+      {{"--data", dir.path(), "--normalize", "0.5,x"},
+       "--normalize: expected numbers separated by commas (MEAN,STD or "
+       "M1,...,MC,S1,...,SC), got '0.5,x'"},
+      {{"--data", dir.path(), "--normalize", "1,2,3,4"},
+       "--normalize: 2 means and standard deviations for a model input of "
+       "1x28x28 with 1 channel (give 1)"},
       {{"--bogus"}, "unknown flag '--bogus' (see --help)"},
       {{"stray"}, "unexpected argument 'stray' (see --help)"},
       {{"--data"}, "--data: missing value"},
@@ -650,7 +666,7 @@ TEST(TrainerErrors, BadFlagsAndDataExitWithTwo) {
       {{"--step-inputs", "x.npy", "y.npy"}, "--step-inputs needs --dump DIR"},
       {{"--dump", "d"}, "--dump needs --step-inputs X.npy Y.npy"},
       {{"--data", dir.path(), "--step-inputs", "x", "y", "--dump", "d"},
-       "--data and --step-inputs are separate modes; give one"},
+       "--data/--train and --step-inputs are separate modes; give one"},
       {{"--data", dir.file("none")},
        "--data " + dir.file("none") + ": not a directory"},
       {{"--data", other.path()},
@@ -662,8 +678,8 @@ TEST(TrainerErrors, BadFlagsAndDataExitWithTwo) {
        "--train-limit)"},
       {{"--data", small.path()},
        small.file("t10k-images-idx3-ubyte") +
-           ": byte 8: images are 8x8 (64 values) but the model's input has "
-           "784 values"},
+           ": byte 8: samples are 8x8 (64 values) but the model's input is "
+           "1x28x28 (784 values)"},
       {{"--data", dir.path(), "--metrics", dir.file("no/such/dir/m.jsonl")},
        "--metrics " + dir.file("no/such/dir/m.jsonl") +
            ": cannot create the file"},

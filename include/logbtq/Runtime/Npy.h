@@ -1,8 +1,8 @@
 //===- Npy.h - NumPy .npy files ---------------------------------*- C++ -*-===//
 //
 // Reads and writes the .npy format (format versions 1.0, 2.0 and 3.0) for
-// the element types the step dump needs: little-endian float32 ('<f4'),
-// int64 ('<i8') and int32 ('<i4'), in C order. Writes are atomic (a
+// the element types the step dump and data sets need: little-endian float32
+// ('<f4'), int64 ('<i8') and int32 ('<i4'), and bytes ('|u1'), in C order. Writes are atomic (a
 // temporary file renamed over the target).
 //
 //===----------------------------------------------------------------------===//
@@ -19,9 +19,9 @@
 
 namespace logbtq::runtime {
 
-enum class NpyType { F32, I64, I32 };
+enum class NpyType { F32, I64, I32, U8 };
 
-/// The numpy type string of `type` ("<f4", "<i8", "<i4").
+/// The numpy type string of `type` ("<f4", "<i8", "<i4", "|u1").
 const char *npyDescr(NpyType type);
 /// Bytes per element of `type`.
 size_t npyItemSize(NpyType type);
@@ -43,6 +43,19 @@ struct NpyArray {
     T v;
     std::memcpy(&v, bytes.data() + i * sizeof(T), sizeof(T));
     return v;
+  }
+  /// Integer element `i` of an I64, I32 or U8 array.
+  int64_t integerAt(int64_t i) const {
+    switch (type) {
+    case NpyType::I64:
+      return at<int64_t>(i);
+    case NpyType::I32:
+      return at<int32_t>(i);
+    case NpyType::U8:
+      return bytes[size_t(i)];
+    default:
+      return 0;
+    }
   }
 };
 

@@ -20,8 +20,14 @@ struct TrainerOptions {
   /// --model-info: print the parsed model description and exit.
   bool printModel = false;
 
-  // Training (--data).
+  // Training data: --data DIR, or --train X.npy Y.npy [--test X.npy Y.npy].
   std::string dataDir;
+  std::string trainSamples;
+  std::string trainLabels;
+  std::string testSamples;
+  std::string testLabels;
+  /// --normalize M,S or M1,...,MC,S1,...,SC: per-channel mean and std.
+  std::vector<double> normalize;
   int64_t epochs = 5;
   double lr = 0.05;
   /// --lr-decay-last: the last epoch is one of the decay epochs.

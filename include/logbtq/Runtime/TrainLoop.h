@@ -65,7 +65,8 @@ double peakRssMiB();
 /// last partial batch is padded with copies of its last sample; one more
 /// step on a batch of that sample alone tells how much the copies added,
 /// which is subtracted, so every sample counts exactly once.
-Expected<EvalResult> evaluate(Model &model, const DataSplit &split);
+Expected<EvalResult> evaluate(Model &model, const DataSplit &split,
+                              const Normalization &norm = {});
 
 /// Trains until options.epochs epochs are done (from the checkpoint's epoch
 /// with --resume), printing the plan, a line per epoch and the final result
