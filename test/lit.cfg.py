@@ -38,6 +38,12 @@ config.environment["PYTHONPATH"] = os.path.join(config.logbtq_src_root,
 config.substitutions.append(
     ("%fashion_mnist", "/usr/share/datasets/fashion-mnist"))
 
+# LLVM's OpenMP runtime, which a C program linking a model library
+# (logbtq-compile --emit=lib) links too.
+config.substitutions.append(("%openmp_lib", config.openmp_library))
+config.substitutions.append(("%openmp_dir",
+                             os.path.dirname(config.openmp_library)))
+
 # The plugin of stock mlir-opt, and that mlir-opt itself (Debian's, not a
 # tool of ours).
 config.substitutions.append(

@@ -83,6 +83,7 @@ void compilePart(const DialectRegistry &registry, StringRef bytecode,
     // The model description's globals (-convert-logbtq-model-to-llvm).
     (*module)->removeAttr(logbtq::attrs::kModelInfo);
     (*module)->removeAttr(logbtq::attrs::kInitialParams);
+    (*module)->removeAttr(logbtq::attrs::kOnnxExport);
   }
   // Private helpers only the other parts used.
   PassManager dce(&context);

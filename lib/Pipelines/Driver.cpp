@@ -2,6 +2,7 @@
 
 #include "logbtq/Pipelines/Driver.h"
 #include "logbtq/Conversion/Passes.h"
+#include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
 #include "logbtq/Target/ONNX/ImportONNX.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -35,6 +36,27 @@ static Location fileLoc(MLIRContext &context, StringRef path) {
   return FileLineColLoc::get(&context, path, 0, 0);
 }
 
+/// Keeps the ONNX model, less its parameters, in the trainer for
+/// --export-onnx (ONNXExportTemplate.h).
+static LogicalResult attachONNXExportTemplate(ModuleOp module, StringRef bytes,
+                                              Location loc,
+                                              const ONNXImportOptions &options) {
+  auto forward = module.lookupSymbol<func::FuncOp>("forward");
+  if (!forward)
+    return success();
+  std::vector<std::string> params;
+  for (unsigned i = 0, e = forward.getNumArguments(); i < e; ++i)
+    if (auto name = forward.getArgAttrOfType<StringAttr>(i, attrs::kParam))
+      params.push_back(name.str());
+  FailureOr<std::string> blob =
+      buildONNXExportTemplate(bytes, loc, options, params);
+  if (failed(blob))
+    return failure();
+  module->setAttr(attrs::kOnnxExport,
+                  StringAttr::get(module.getContext(), *blob));
+  return success();
+}
+
 OwningOpRef<ModuleOp> mlir::logbtq::loadModel(MLIRContext &context,
                                               const CompileOptions &options) {
   Location loc = fileLoc(context, options.input);
@@ -52,6 +74,9 @@ OwningOpRef<ModuleOp> mlir::logbtq::loadModel(MLIRContext &context,
     importOptions.numClasses = options.numClasses;
     module = importONNX((*buffer)->getBuffer(), options.input, &context,
                         importOptions);
+    if (module && failed(attachONNXExportTemplate(
+                      *module, (*buffer)->getBuffer(), loc, importOptions)))
+      return nullptr;
   } else if (options.numClasses) {
     emitError(loc) << "--num-classes replaces the head of an ONNX model; "
                       "this is not a .onnx file";
@@ -371,7 +396,10 @@ LogicalResult mlir::logbtq::compile(MLIRContext &context,
   if (options.emit == EmitKind::Training)
     return writeMLIR(*module, options.output);
 
-  if (options.emit == EmitKind::Trainer) {
+  if (options.emit == EmitKind::Trainer || options.emit == EmitKind::Library) {
+    std::string modelInfo;
+    if (auto info = (*module)->getAttrOfType<StringAttr>(attrs::kModelInfo))
+      modelInfo = info.str();
     // The step functions are compiled side by side, one object each.
     SmallVector<std::string> objects;
     llvm::scope_exit removeObjects([&] {
@@ -380,6 +408,17 @@ LogicalResult mlir::logbtq::compile(MLIRContext &context,
     });
     if (failed(compileObjects(*module, options, objects, timing)))
       return phaseFailed("compiling the training program");
+    if (options.emit == EmitKind::Library) {
+      SmallString<256> header(options.header);
+      if (header.empty()) {
+        header = llvm::sys::path::parent_path(options.output);
+        llvm::sys::path::append(header, "model.h");
+      }
+      if (failed(writeLibrary(context, objects, modelInfo, options.output,
+                              header, options, timing)))
+        return phaseFailed("writing the library");
+      return success();
+    }
     if (failed(linkTrainer(context, objects, options.output, options, timing)))
       return phaseFailed("linking the trainer");
     return success();

@@ -1,6 +1,7 @@
 //===- Checkpoint.cpp - Saving and resuming a training run ----------------===//
 
 #include "logbtq/Runtime/Checkpoint.h"
+#include "logbtq/Runtime/AtomicFile.h"
 
 #include "Format.h"
 
@@ -97,46 +98,6 @@ std::string hex(uint64_t v) {
   return formatString("0x%llx", (unsigned long long)v);
 }
 
-/// Writes `bytes` to `path` through `path.tmp`: written, flushed, fsync'd,
-/// renamed over `path`, then the directory fsync'd so the rename survives a
-/// crash. On failure the temporary file is removed.
-Error writeAtomically(const std::string &path,
-                      const std::vector<unsigned char> &bytes) {
-  std::string tmp = path + ".tmp";
-  auto fail = [&](const char *what) {
-    int err = errno;
-    std::remove(tmp.c_str());
-    return makeError("--save ", path, ": ", what, ": ", std::strerror(err));
-  };
-  std::FILE *f = std::fopen(tmp.c_str(), "wb");
-  if (!f)
-    return makeError("--save ", path, ": cannot create ", tmp, ": ",
-                     std::strerror(errno));
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() &&
-            std::fflush(f) == 0 && fsync(fileno(f)) == 0;
-  if (!ok) {
-    int err = errno;
-    std::fclose(f);
-    errno = err;
-    return fail("write failed");
-  }
-  if (std::fclose(f) != 0)
-    return fail("write failed");
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    return fail("cannot rename the temporary file over it");
-  // Best effort: some file systems refuse to fsync a directory.
-  size_t slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "."
-                    : slash == 0               ? "/"
-                                               : path.substr(0, slash);
-  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd >= 0) {
-    (void)fsync(fd);
-    close(fd);
-  }
-  return Error::success();
-}
-
 Expected<std::vector<unsigned char>> readFile(const std::string &path) {
   std::FILE *f = std::fopen(path.c_str(), "rb");
   if (!f)
@@ -220,7 +181,7 @@ Error saveCheckpoint(const std::string &path, const Model &model,
   for (int64_t i = 0; i < model.rangeCount(); ++i)
     w.u32(uint32_t(ranges[i]));
   w.u32(crc32Of(w.bytes.data(), w.bytes.size()));
-  return writeAtomically(path, w.bytes);
+  return writeFileAtomically("--save", path, w.bytes.data(), w.bytes.size());
 }
 
 Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {

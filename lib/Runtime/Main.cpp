@@ -12,6 +12,10 @@
 
 #include <malloc.h>
 
+// The ONNX export template (ONNXExportTemplate.h): only models compiled
+// from ONNX define it.
+extern "C" const unsigned char logbtq_onnx_export[] __attribute__((weak));
+
 int main(int argc, char **argv) {
   // A step allocates and frees the same buffers every time. By default
   // glibc maps the large ones afresh and returns them to the kernel on
@@ -25,5 +29,6 @@ int main(int argc, char **argv) {
   model.evalStep = _mlir_ciface_logbtq_eval_step;
   model.info = logbtq_model_info;
   model.initialParams = logbtq_initial_params;
+  model.onnxExport = logbtq_onnx_export;
   return logbtq::runtime::trainerMain(argc, argv, model);
 }

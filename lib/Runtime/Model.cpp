@@ -214,12 +214,25 @@ Expected<StepStats> Model::gradStep(float t, std::vector<float> &grads) {
   return takeStats(r.stats, r.stats.sizes[0]);
 }
 
-Expected<StepStats> Model::evalStep() {
-  LogbtqMemRef1D stats{};
-  entry.evalStep(&stats, &params, &ranges, &x, &y);
-  if (Error e = checkResult("eval_step", "stats", stats, 2, /*atLeast=*/true))
+Expected<StepStats> Model::evalStep(std::vector<float> *logits) {
+  LogbtqEvalResults r{};
+  entry.evalStep(&r, &params, &ranges, &x, &y);
+  int64_t n = modelInfo.batch * modelInfo.classes;
+  if (Error e = checkResult("eval_step", "logits", r.logits, n))
     return e;
-  return takeStats(stats, stats.sizes[0]);
+  if (Error e = checkResult("eval_step", "stats", r.stats, 2, /*atLeast=*/true))
+    return e;
+  if (sameAllocation(r.logits.allocated, r.stats.allocated))
+    return makeError("the model's eval_step returned the logits in the same "
+                     "buffer as the stats");
+  if (logits) {
+    logits->resize(size_t(n));
+    std::memcpy(logits->data(),
+                static_cast<const float *>(r.logits.aligned) + r.logits.offset,
+                size_t(n) * sizeof(float));
+  }
+  freeModelBuffer(r.logits.allocated);
+  return takeStats(r.stats, r.stats.sizes[0]);
 }
 
 int Model::exponentOf(size_t param) const {

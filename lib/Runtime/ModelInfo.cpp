@@ -351,14 +351,15 @@ Expected<ModelInfo> Parser::parse(std::string_view text) {
 
     if (!sawHeader) {
       if (words[0] != "logbtq-model")
-        return fail("expected 'logbtq-model 2' as the first record, got '",
+        return fail("expected 'logbtq-model 3' as the first record, got '",
                     words[0], "'");
-      // Version 1 had f32-only buffers and a train_step without ranges and
-      // step: calling such a model with this ABI would corrupt memory.
-      if (args.size() != 1 || args[0] != "2")
+      // Older versions have other step signatures (1: f32-only buffers, no
+      // ranges or step; 2: no logits from the eval step): calling such a
+      // model with this ABI would corrupt memory.
+      if (args.size() != 1 || args[0] != std::to_string(kModelInfoVersion))
         return fail("unsupported model info version '",
                     args.empty() ? std::string_view() : args[0],
-                    "' (this runtime reads 'logbtq-model 2'; rebuild the "
+                    "' (this runtime reads 'logbtq-model 3'; rebuild the "
                     "model with a matching logbtq-compile)");
       sawHeader = true;
       continue;
@@ -367,7 +368,7 @@ Expected<ModelInfo> Parser::parse(std::string_view text) {
       return e;
   }
   if (!sawHeader)
-    return makeError("model info: empty (expected 'logbtq-model 2' first)");
+    return makeError("model info: empty (expected 'logbtq-model 3' first)");
 
   for (const char *key : {"batch", "input", "classes", "quant", "param-count",
                           "barrier", "optimizer"})

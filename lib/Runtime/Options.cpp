@@ -130,6 +130,7 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
       {"--metrics", text(o.metricsPath)},
       {"--save", text(o.savePath)},
       {"--resume", text(o.resumePath)},
+      {"--export-onnx", text(o.exportOnnxPath)},
       {"--stop-after", optionalCount(o.stopAfter)},
       {"--lr-decay-epochs",
        [&](const std::string &f, const std::string &v) {
@@ -267,9 +268,10 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
     if (!o.dataDir.empty() || !o.trainSamples.empty())
       return makeError("--data/--train and --step-inputs are separate modes; "
                        "give one");
-    if (!o.savePath.empty() || !o.resumePath.empty())
-      return makeError("--save and --resume go with --data, not the step "
-                       "dump");
+    if (!o.savePath.empty() || !o.resumePath.empty() ||
+        !o.exportOnnxPath.empty())
+      return makeError("--save, --resume and --export-onnx go with --data, "
+                       "not the step dump");
     if (o.dumpSteps && (*o.dumpSteps < 1 || *o.dumpSteps > 1000))
       return makeError("--dump-steps: expected 1 to 1000 steps, got ",
                        *o.dumpSteps);
@@ -283,7 +285,9 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
                      "data; give one");
   if (!o.testSamples.empty() && o.trainSamples.empty())
     return makeError("--test X.npy Y.npy goes with --train X.npy Y.npy");
-  if (o.dataDir.empty() && o.trainSamples.empty())
+  // Exporting a checkpoint (or the initial weights) needs no data.
+  bool exportOnly = !o.exportOnnxPath.empty() && o.epochs == 0;
+  if (o.dataDir.empty() && o.trainSamples.empty() && !exportOnly)
     return makeError("missing --data DIR or --train X.npy Y.npy (or "
                      "--step-inputs X.npy Y.npy --dump DIR); see --help");
   if (o.epochs > 1000000)
@@ -357,6 +361,12 @@ Checkpoints:
                         the total)
   --stop-after N        stop after epoch N of the --epochs run (with --save,
                         to go on later with --resume and the same flags)
+
+Export:
+  --export-onnx FILE    at the end, write the model with its trained weights
+                        as ONNX (float32; with --normalize, its Sub and Div in
+                        front). --resume CKPT --epochs 0 --export-onnx FILE
+                        exports a checkpoint (no data needed)
 
 Output:
   --quiet               only the per-epoch lines and the final result

@@ -5,7 +5,9 @@
 #include "Format.h"
 #include "logbtq/Runtime/CPUFeatures.h"
 #include "logbtq/Runtime/Dataset.h"
+#include "logbtq/Runtime/Checkpoint.h"
 #include "logbtq/Runtime/NpyDataset.h"
+#include "logbtq/Runtime/ONNXExport.h"
 #include "logbtq/Runtime/Options.h"
 #include "logbtq/Runtime/StepDump.h"
 #include "logbtq/Runtime/TrainLoop.h"
@@ -58,6 +60,17 @@ std::string modelSummary(const ModelInfo &info) {
   if (int64_t n = info.statisticCount())
     s += formatString(", %lld batch norm statistics trained", (long long)n);
   return s;
+}
+
+Error exportTrainedModel(const Model &model, const ModelEntryPoints &entry,
+                         const TrainerOptions &options,
+                         const Normalization &norm, std::ostream &out) {
+  if (Error e =
+          exportONNX(options.exportOnnxPath, model, entry.onnxExport, norm))
+    return e;
+  out << "exported: " << options.exportOnnxPath << " (ONNX, float32"
+      << (norm.empty() ? "" : ", with the input normalization") << ")\n";
+  return Error::success();
 }
 
 std::string dataSource(const TrainerOptions &options) {
@@ -113,6 +126,24 @@ Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,
   }
   if (options.isStepDump())
     return runStepDump(**model, options, out);
+  if (options.dataDir.empty() && options.trainSamples.empty()) {
+    // --export-onnx --epochs 0 without data: the checkpoint's weights (or
+    // the initial ones).
+    if (!options.resumePath.empty())
+      if (Expected<RunState> saved =
+              loadCheckpoint(options.resumePath, **model);
+          !saved)
+        return saved.error();
+    Normalization norm;
+    if (!options.normalize.empty()) {
+      Expected<Normalization> made =
+          makeNormalization(options.normalize, info.input);
+      if (!made)
+        return made.error();
+      norm = std::move(*made);
+    }
+    return exportTrainedModel(**model, entry, options, norm, out);
+  }
 
   Expected<Dataset> data = loadTrainingData(options, info);
   if (!data)
@@ -147,6 +178,9 @@ Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,
       train(**model, *data, options, out, interactive);
   if (!history)
     return history.error();
+  if (!options.exportOnnxPath.empty())
+    return exportTrainedModel(**model, entry, options, data->normalization,
+                              out);
   return Error::success();
 }
 

@@ -14,7 +14,6 @@ python/tools/bench.py reads them): samples_per_s counts training only, as
 the trainer's does.
 """
 import argparse
-import gzip
 import json
 import os
 import resource
@@ -26,16 +25,9 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from logbtq import models, shuffle, torch_models  # noqa: E402
+from logbtq.datasets import read_idx  # noqa: E402
 
 DATA = "/usr/share/datasets/fashion-mnist"
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    dims = data[3]
-    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
 def main():

@@ -27,7 +27,7 @@ func.func @forward(%w: tensor<4x3xf32> {logbtq.param = "fc.weight", logbtq.init 
 // MU8: logbtq.quantize %{{.+}} seed %{{.+}} : tensor<4x3xf32> -> tensor<4x3x!logbtq.mu8>
 // MU8-LABEL: func.func @logbtq_grad_step(%{{.*}}: tensor<16xi8>,
 // MU8-LABEL: func.func @logbtq_eval_step(%{{.*}}: tensor<16xi8>,
-// MU8-INFO: logbtq-model 2\0Abatch 2\0Ainput 3\0Aclasses 4\0Aquant mu8 0\0Aparam-count 16\0A
+// MU8-INFO: logbtq-model 3\0Abatch 2\0Ainput 3\0Aclasses 4\0Aquant mu8 0\0Aparam-count 16\0A
 // MU8-INFO-SAME: \0Abarrier 0.3 1 5 1.1 1000\0Aoptimizer sgd 0.9 0\0A
 
 // quant=f32: float parameters and momenta, no quantization; the barrier

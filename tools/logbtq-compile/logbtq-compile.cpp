@@ -39,8 +39,16 @@ static cl::opt<EmitKind> emit(
                    "the program in the LLVM dialect (MLIR)"),
         clEnumValN(EmitKind::LLVMIR, "llvm-ir", "optimized LLVM IR"),
         clEnumValN(EmitKind::Object, "obj", "a host object file"),
-        clEnumValN(EmitKind::Trainer, "exe", "a trainer executable (default)")),
+        clEnumValN(EmitKind::Trainer, "exe", "a trainer executable (default)"),
+        clEnumValN(EmitKind::Library, "lib",
+                   "a static library with the C training API of "
+                   "TrainerAPI.h, and its header (--header)")),
     cl::cat(category));
+static cl::opt<std::string>
+    header("header",
+           cl::desc("With --emit=lib: where to write the C header (default: "
+                    "model.h next to the library)"),
+           cl::value_desc("path"), cl::cat(category));
 static cl::opt<int64_t> batch("batch",
                               cl::desc("Batch size bound to a symbolic "
                                        "leading input dimension"),
@@ -129,6 +137,7 @@ int main(int argc, char **argv) {
   options.input = input;
   options.output = output;
   options.emit = emit;
+  options.header = header;
   options.batch = batch;
   options.frozen.assign(frozen.begin(), frozen.end());
   options.trainFrom = trainFrom;

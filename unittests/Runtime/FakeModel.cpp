@@ -16,7 +16,7 @@ using namespace logbtq;
 using namespace logbtq::fake;
 
 extern "C" const char logbtq_model_info[] =
-    "logbtq-model 2\n"
+    "logbtq-model 3\n"
     "# a softmax regression standing in for a compiled model\n"
     "batch 16\n"
     "input 1,28,28\n"
@@ -38,7 +38,7 @@ extern "C" const unsigned char logbtq_initial_params[kParamCount * 4] = {
 namespace {
 
 const char kMu8ModelInfo[] =
-    "logbtq-model 2\n"
+    "logbtq-model 3\n"
     "# the softmax regression with MU8 parameters and momentum\n"
     "batch 16\n"
     "input 1,28,28\n"
@@ -113,11 +113,13 @@ bool isCorrect(const double *z, int32_t y) {
   return best == y;
 }
 
-/// Loss, correct count and (if grad) the gradient of a batch. `stats` has
-/// LOGBTQ_NUM_STATS entries; with `quantized`, the inputs are MU8-encoded
-/// first and the activation and accumulator counters are filled.
+/// Loss, correct count, (if grad) the gradient and (if logitsOut) the
+/// logits of a batch. `stats` has LOGBTQ_NUM_STATS entries; with
+/// `quantized`, the inputs are MU8-encoded first and the activation and
+/// accumulator counters are filled.
 void forwardBackward(const float *p, const float *xIn, const int32_t *y,
-                     float t, float *stats, float *grad, bool quantized) {
+                     float t, float *stats, float *grad, bool quantized,
+                     float *logitsOut = nullptr) {
   std::fill(stats, stats + LOGBTQ_NUM_STATS, 0.0f);
   std::vector<float> encoded;
   const float *x = xIn;
@@ -141,6 +143,9 @@ void forwardBackward(const float *p, const float *xIn, const int32_t *y,
     const float *xb = x + b * kInputs;
     double z[kClasses];
     logits(p, xb, z);
+    if (logitsOut)
+      for (int64_t c = 0; c < kClasses; ++c)
+        logitsOut[b * kClasses + c] = float(z[c]);
     if (quantized)
       for (int64_t c = 0; c < kClasses; ++c) {
         stats[LOGBTQ_STAT_SAT_ACTIVATIONS] +=
@@ -182,15 +187,16 @@ void forwardBackward(const float *p, const float *xIn, const int32_t *y,
   stats[LOGBTQ_STAT_BARRIER] = float(kLambda * penalty);
 }
 
-/// The eval step's two stats from a full forward pass.
+/// The eval step's logits and two stats from a full forward pass.
 void evalStats(const float *p, const LogbtqMemRef1D *x, const LogbtqMemRef1D *y,
-               bool quantized, LogbtqMemRef1D *stats) {
+               bool quantized, LogbtqEvalResults *results) {
   float full[LOGBTQ_NUM_STATS];
+  results->logits = allocate(kBatch * kClasses, 0, 0);
   forwardBackward(p, data<float>(x), data<int32_t>(y), 1.0f, full, nullptr,
-                  quantized);
-  *stats = allocate(2, 0, 0);
-  mutableData<float>(*stats)[0] = full[LOGBTQ_STAT_CE];
-  mutableData<float>(*stats)[1] = full[LOGBTQ_STAT_CORRECT];
+                  quantized, mutableData<float>(results->logits));
+  results->stats = allocate(2, 0, 0);
+  mutableData<float>(results->stats)[0] = full[LOGBTQ_STAT_CE];
+  mutableData<float>(results->stats)[1] = full[LOGBTQ_STAT_CORRECT];
 }
 
 //===----------------------------------------------------------------------===//
@@ -283,11 +289,11 @@ void mu8GradStep(LogbtqGradResults *results, LogbtqMemRef1D *params,
                   mutableData<float>(results->grads), /*quantized=*/true);
 }
 
-void mu8EvalStep(LogbtqMemRef1D *stats, LogbtqMemRef1D *params,
+void mu8EvalStep(LogbtqEvalResults *results, LogbtqMemRef1D *params,
                  LogbtqMemRef1D * /*ranges*/, LogbtqMemRef1D *x,
                  LogbtqMemRef1D *y) {
   std::vector<float> p = decodeParams(params);
-  evalStats(p.data(), x, y, /*quantized=*/true, stats);
+  evalStats(p.data(), x, y, /*quantized=*/true, results);
 }
 
 } // namespace
@@ -332,12 +338,12 @@ extern "C" void _mlir_ciface_logbtq_grad_step(LogbtqGradResults *results,
                   mutableData<float>(results->grads), /*quantized=*/false);
 }
 
-extern "C" void _mlir_ciface_logbtq_eval_step(LogbtqMemRef1D *stats,
+extern "C" void _mlir_ciface_logbtq_eval_step(LogbtqEvalResults *results,
                                               LogbtqMemRef1D *params,
                                               LogbtqMemRef1D * /*ranges*/,
                                               LogbtqMemRef1D *x,
                                               LogbtqMemRef1D *y) {
-  evalStats(data<float>(params), x, y, /*quantized=*/false, stats);
+  evalStats(data<float>(params), x, y, /*quantized=*/false, results);
 }
 
 namespace logbtq::fake {

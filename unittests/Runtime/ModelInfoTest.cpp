@@ -8,7 +8,7 @@ using namespace logbtq::runtime;
 
 namespace {
 
-const char *kGood = "logbtq-model 2\n"
+const char *kGood = "logbtq-model 3\n"
                     "batch 64\n"
                     "input 1,28,28\n"
                     "classes 10\n"
@@ -114,11 +114,11 @@ TEST(ModelInfo, ErrorsNameTheLine) {
     const char *message;
   };
   const Case cases[] = {
-      {1, "logbtq-model 1",
-       "model info line 1: unsupported model info version '1' (this runtime "
-       "reads 'logbtq-model 2'; rebuild the model with a matching "
+      {1, "logbtq-model 2",
+       "model info line 1: unsupported model info version '2' (this runtime "
+       "reads 'logbtq-model 3'; rebuild the model with a matching "
        "logbtq-compile)"},
-      {1, "model 2", "model info line 1: expected 'logbtq-model 2'"},
+      {1, "model 2", "model info line 1: expected 'logbtq-model 3'"},
       {2, "batch 0",
        "model info line 2: batch must be a positive integer, "
        "got '0'"},
@@ -267,14 +267,14 @@ TEST(ModelInfo, QuantF32) {
 }
 
 TEST(ModelInfo, ChecksCompletenessAndLayout) {
-  EXPECT_EQ(errorOf(""), "model info: empty (expected 'logbtq-model 2' first)");
+  EXPECT_EQ(errorOf(""), "model info: empty (expected 'logbtq-model 3' first)");
   EXPECT_EQ(errorOf(withLine(5, "# no quant")),
             "model info: missing 'quant' record");
   EXPECT_EQ(errorOf(withLine(4, "# no classes")),
             "model info: missing 'classes' record");
   EXPECT_EQ(errorOf(withLine(13, "")),
             "model info: missing 'optimizer' record");
-  EXPECT_EQ(errorOf("logbtq-model 2\nbatch 1\ninput 4\nclasses 2\n"
+  EXPECT_EQ(errorOf("logbtq-model 3\nbatch 1\ninput 4\nclasses 2\n"
                     "quant f32\nparam-count 4\nbarrier 0 1 1 1 1\n"
                     "optimizer sgd 0 0\n"),
             "model info: no 'param' records");

@@ -16,7 +16,7 @@ namespace {
 
 // Two parameters, the second a batch norm statistic: its codes are read at
 // the range that follows the momentum ranges, not at its record's.
-const char *kInfo = "logbtq-model 2\n"
+const char *kInfo = "logbtq-model 3\n"
                     "batch 2\n"
                     "input 3\n"
                     "classes 2\n"

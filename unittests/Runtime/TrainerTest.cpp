@@ -693,7 +693,14 @@ TEST(TrainerErrors, BadFlagsAndDataExitWithTwo) {
        "--lr-decay-factor: expected a positive number, got '0'"},
       {{"--data", dir.path(), "--save"}, "--save: missing value"},
       {{"--step-inputs", "x", "y", "--dump", "d", "--save", "c"},
-       "--save and --resume go with --data, not the step dump"},
+       "--save, --resume and --export-onnx go with --data, not the step "
+       "dump"},
+      {{"--epochs", "0", "--export-onnx", dir.file("m.onnx")},
+       "--export-onnx: this trainer was not compiled from an ONNX model (an "
+       "MLIR input has no ONNX graph to export)"},
+      {{"--epochs", "1", "--export-onnx", dir.file("m.onnx")},
+       "missing --data DIR or --train X.npy Y.npy (or --step-inputs X.npy "
+       "Y.npy --dump DIR); see --help"},
       {{"--step-inputs", "x", "y", "--dump", "d", "--dump-steps", "0"},
        "--dump-steps: expected 1 to 1000 steps, got 0"},
       {{"--step-inputs", "x", "y", "--dump", "d", "--dump-step", "-1"},
@@ -734,7 +741,7 @@ TEST(TrainerErrors, CorruptDataFile) {
 
 TEST(TrainerErrors, MalformedModelInfo) {
   ModelEntryPoints entry = fake::entryPoints();
-  entry.info = "logbtq-model 2\nbatch 16\ninput 1,28,28\nclasses ten\n";
+  entry.info = "logbtq-model 3\nbatch 16\ninput 1,28,28\nclasses ten\n";
   RunResult r = run({"--help"}, entry);
   EXPECT_EQ(r.code, 0); // --help needs no model
   r = run({"--model-info"}, entry);

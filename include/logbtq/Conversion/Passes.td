@@ -101,10 +101,10 @@ def ConvertLogBTQModelToLLVM
     them is left alone.
 
     ```mlir
-    module attributes {logbtq.model_info = "logbtq-model 2\0A...",
+    module attributes {logbtq.model_info = "logbtq-model 3\0A...",
                        logbtq.initial_params = dense<[1, -3]> : tensor<2xi8>}
     // becomes
-    llvm.mlir.global external constant @logbtq_model_info("logbtq-model 2\0A...\00")
+    llvm.mlir.global external constant @logbtq_model_info("logbtq-model 3\0A...\00")
     llvm.mlir.global external constant @logbtq_initial_params(dense<[1, -3]> : tensor<2xi8>) : !llvm.array<2 x i8>
     ```
   }];

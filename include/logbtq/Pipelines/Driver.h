@@ -29,12 +29,25 @@ class Module;
 namespace mlir::logbtq {
 
 /// What to stop at and write, in the order of the phases.
-enum class EmitKind { Forward, Training, LLVMDialect, LLVMIR, Object, Trainer };
+enum class EmitKind {
+  Forward,
+  Training,
+  LLVMDialect,
+  LLVMIR,
+  Object,
+  Trainer,
+  /// A static library of the model and the runtime with the C API of
+  /// Runtime/TrainerAPI.h, and a header with the model's sizes.
+  Library
+};
 
 struct CompileOptions {
   std::string input;
   std::string output;
   EmitKind emit = EmitKind::Trainer;
+  /// EmitKind::Library: the header's path (default: model.h in the
+  /// output's directory).
+  std::string header;
   std::optional<int64_t> batch;
   std::vector<std::string> frozen;
   /// Fine-tuning: ONNXImportOptions::trainFrom.
@@ -103,6 +116,14 @@ LogicalResult compileObjects(ModuleOp module, const CompileOptions &options,
 LogicalResult linkTrainer(MLIRContext &context, ArrayRef<std::string> objects,
                           StringRef outputPath, const CompileOptions &options,
                           TimingScope &timing);
+
+/// Writes `objects` and the runtime's archives (the C API, the runtime, the
+/// numerics) as one static library at `outputPath`, and the C header of the
+/// model described by `modelInfo` at `headerPath`.
+LogicalResult writeLibrary(MLIRContext &context, ArrayRef<std::string> objects,
+                           StringRef modelInfo, StringRef outputPath,
+                           StringRef headerPath, const CompileOptions &options,
+                           TimingScope &timing);
 
 /// All phases, as requested by `options.emit`.
 LogicalResult compile(MLIRContext &context, const CompileOptions &options,

@@ -34,6 +34,9 @@ struct ModelEntryPoints {
   const char *info = nullptr;
   /// `logbtq_initial_params`: param-count f32 values or int8 codes.
   const unsigned char *initialParams = nullptr;
+  /// `logbtq_onnx_export` (ONNXExportTemplate.h), or null for a model
+  /// compiled from MLIR.
+  const unsigned char *onnxExport = nullptr;
 };
 
 /// The `stats` vector of one step (TrainerABI.h's LogbtqStat).
@@ -73,8 +76,9 @@ public:
   /// Loss and gradients of the current batch; `grads` gets param-count
   /// values laid out like the parameters.
   Expected<StepStats> gradStep(float t, std::vector<float> &grads);
-  /// Forward pass on the current batch.
-  Expected<StepStats> evalStep();
+  /// Forward pass on the current batch; with `logits`, also its
+  /// batch * classes logits.
+  Expected<StepStats> evalStep(std::vector<float> *logits = nullptr);
 
   /// The current value of parameter element `i` (0 <= i < param-count),
   /// decoded at the weight exponent for quant mu8.

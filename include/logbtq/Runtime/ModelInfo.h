@@ -108,8 +108,8 @@ struct ModelInfo {
   std::string quantString() const;
 };
 
-/// The model info version this runtime reads (`logbtq-model 2`).
-constexpr int64_t kModelInfoVersion = 2;
+/// The model info version this runtime reads (`logbtq-model 3`).
+constexpr int64_t kModelInfoVersion = 3;
 
 /// Parses the text of `logbtq_model_info`. Errors name the line:
 /// "model info line 7: ...". Checks that the records are complete and

@@ -55,6 +55,8 @@ struct TrainerOptions {
   std::string savePath;
   /// --resume FILE: continue the run a checkpoint stopped.
   std::string resumePath;
+  /// --export-onnx FILE: the trained model as ONNX at the end of the run.
+  std::string exportOnnxPath;
   /// --stop-after N: stop after epoch N of the --epochs run (a later
   /// --resume goes on with the same schedules).
   std::optional<int64_t> stopAfter;

@@ -72,6 +72,12 @@ struct LogbtqGradResults {
   LogbtqMemRef1D stats; ///< LOGBTQ_NUM_STATS f32 values
 };
 
+/// The results of an eval step.
+struct LogbtqEvalResults {
+  LogbtqMemRef1D logits; ///< batch * classes f32 values, sample after sample
+  LogbtqMemRef1D stats;  ///< the loss (cross-entropy) and the correct count
+};
+
 /// One optimizer step on a batch. `x` holds batch * input-size f32 values in
 /// the model's input layout, `y` batch int32 labels. `ranges` holds one
 /// int32 per `param` record and state slot: the power-of-two range exponent
@@ -98,15 +104,16 @@ void _mlir_ciface_logbtq_grad_step(LogbtqGradResults *results,
                                    LogbtqMemRef1D *ranges, LogbtqMemRef1D *x,
                                    LogbtqMemRef1D *y, float t);
 
-/// Forward pass only: `stats` with the loss (cross-entropy only) and the
-/// number of correct predictions. `ranges` as for the grad step.
-void _mlir_ciface_logbtq_eval_step(LogbtqMemRef1D *stats,
+/// Forward pass only: the logits, and `stats` with the loss (cross-entropy
+/// only) and the number of correct predictions. `ranges` as for the grad
+/// step.
+void _mlir_ciface_logbtq_eval_step(LogbtqEvalResults *results,
                                    LogbtqMemRef1D *params,
                                    LogbtqMemRef1D *ranges, LogbtqMemRef1D *x,
                                    LogbtqMemRef1D *y);
 
 /// A text description of the model, one record per line:
-///   logbtq-model 2
+///   logbtq-model 3
 ///   batch 64
 ///   input 1,28,28
 ///   classes 10

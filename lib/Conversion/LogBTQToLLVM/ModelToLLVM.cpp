@@ -1,7 +1,8 @@
 //===- ModelToLLVM.cpp - The model description as LLVM globals ------------===//
 //
 // The runtime finds a model's shapes and initial values through two
-// symbols (TrainerABI.h). -logbtq-flatten-abi records their contents as
+// symbols (TrainerABI.h), and an ONNX model's export template through a
+// third. -logbtq-flatten-abi records their contents as
 // module attributes, so that the training program stays free of LLVM-dialect
 // ops until the lowering; this pass emits them.
 //
@@ -48,6 +49,14 @@ struct ConvertLogBTQModelToLLVMPass
                              LLVM::Linkage::External, "logbtq_initial_params",
                              data);
       module->removeAttr(attrs::kInitialParams);
+    }
+    if (auto blob = module->getAttrOfType<StringAttr>(attrs::kOnnxExport)) {
+      // Bytes that carry their own lengths (ONNXExportTemplate.h).
+      auto type = LLVM::LLVMArrayType::get(b.getI8Type(), blob.size());
+      LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true,
+                             LLVM::Linkage::External, "logbtq_onnx_export",
+                             blob);
+      module->removeAttr(attrs::kOnnxExport);
     }
   }
 };

@@ -383,23 +383,30 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
   return module;
 }
 
+LogicalResult onnx_import::parseModel(StringRef bytes, Location loc,
+                                      const ONNXImportOptions &options,
+                                      onnx::ModelProto &model) {
+  if (bytes.empty())
+    return emitError(loc) << "file is empty; expected an ONNX model";
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
+      !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return emitError(loc) << "not a valid ONNX model: the protobuf does not "
+                             "parse (truncated or not ONNX?), "
+                          << bytes.size() << " bytes";
+  if (options.numClasses &&
+      failed(replaceClassifierHead(model, *options.numClasses, loc)))
+    return failure();
+  return success();
+}
+
 OwningOpRef<ModuleOp>
 mlir::logbtq::importONNX(StringRef bytes, StringRef fileName,
                          MLIRContext *context,
                          const ONNXImportOptions &options) {
   context->loadDialect<LogBTQDialect, func::FuncDialect, arith::ArithDialect>();
   Location loc = FileLineColLoc::get(context, fileName, 0, 0);
-  if (bytes.empty())
-    return emitError(loc) << "file is empty; expected an ONNX model", nullptr;
   onnx::ModelProto model;
-  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
-      !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
-    return emitError(loc) << "not a valid ONNX model: the protobuf does not "
-                             "parse (truncated or not ONNX?), "
-                          << bytes.size() << " bytes",
-           nullptr;
-  if (options.numClasses &&
-      failed(replaceClassifierHead(model, *options.numClasses, loc)))
+  if (failed(onnx_import::parseModel(bytes, loc, options, model)))
     return nullptr;
   GraphImporter importer(context, fileName, options);
   return importer.importModel(model);

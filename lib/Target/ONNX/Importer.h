@@ -48,6 +48,12 @@ FailureOr<KnownTensor> decodeTensor(const onnx::TensorProto &tensor,
 LogicalResult replaceClassifierHead(onnx::ModelProto &model,
                                     int64_t numClasses, Location loc);
 
+/// Parses the serialized model in `bytes` and applies what the options
+/// change in the proto itself (--num-classes). Errors are at `loc`.
+LogicalResult parseModel(StringRef bytes, Location loc,
+                         const ONNXImportOptions &options,
+                         onnx::ModelProto &model);
+
 /// A `Pad` node's padding that is not emitted as an op: the Conv or pooling
 /// node that reads the padded tensor adds it to its own pads.
 struct PendingPad {

@@ -42,13 +42,15 @@ func.func @forward(%w: tensor<10x4xf32> {logbtq.param = "w"}, %b: tensor<10xf32>
 // CHECK: %[[ZERO:.+]] = arith.constant dense<0.000000e+00> : tensor<10xf32>
 // CHECK: return %{{.+}}, %[[ZERO]], %{{.+}}
 
-// Evaluation: cross-entropy only, no barrier, no gradients.
+// Evaluation: the logits, and cross-entropy only, no barrier, no gradients.
 // CHECK-LABEL: func.func @eval_step
-// CHECK-SAME: -> (tensor<4xf32> {logbtq.stats})
+// CHECK-SAME: -> (tensor<2x10xf32>, tensor<4xf32> {logbtq.stats})
 // CHECK-NOT: _grad
+// CHECK: %[[LOGITS:.+]] = logbtq.add
 // CHECK: %[[ECE:.+]] = logbtq.softmax_cross_entropy
 // CHECK: %[[EC:.+]] = logbtq.count_correct
-// CHECK: tensor.from_elements %[[ECE]], %[[EC]], %[[ECE]], %{{.+}} : tensor<4xf32>
+// CHECK: %[[ESTATS:.+]] = tensor.from_elements %[[ECE]], %[[EC]], %[[ECE]], %{{.+}} : tensor<4xf32>
+// CHECK: return %[[LOGITS]], %[[ESTATS]]
 
 // -----
 

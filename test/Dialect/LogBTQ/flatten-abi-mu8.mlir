@@ -14,7 +14,7 @@ func.func @forward(%w: tensor<4x3xf32> {logbtq.param = "fc.weight", logbtq.init 
 }
 
 // The initial values are codes at each parameter's range.
-// CHECK: module attributes {logbtq.initial_params = dense<[65, 80, 89, 96, 101, 105, 108, 111, 114, 116, 118, 120, -96, -111, -120, -127]> : tensor<16xi8>, logbtq.model_info = "logbtq-model 2\0Abatch 2\0Ainput 1,3\0Aclasses 4\0Aquant mu8 0\0Aparam-count 16\0Aparam fc.weight 4,3 0 trainable 4\0Aparam fc.bias 4 12 frozen 2\0A
+// CHECK: module attributes {logbtq.initial_params = dense<[65, 80, 89, 96, 101, 105, 108, 111, 114, 116, 118, 120, -96, -111, -120, -127]> : tensor<16xi8>, logbtq.model_info = "logbtq-model 3\0Abatch 2\0Ainput 1,3\0Aclasses 4\0Aquant mu8 0\0Aparam-count 16\0Aparam fc.weight 4,3 0 trainable 4\0Aparam fc.bias 4 12 frozen 2\0A
 
 // CHECK-LABEL: func.func @logbtq_train_step
 // CHECK-SAME: (%[[P:.+]]: tensor<16xi8>, %[[M:.+]]: tensor<16xi8>, %[[RG:.+]]: tensor<2xi32>, %[[X:.+]]: tensor<6xf32>, %[[Y:.+]]: tensor<2xi32>, %[[LR:.+]]: f32, %[[T:.+]]: f32, %[[STEP:.+]]: i64)
@@ -35,7 +35,7 @@ func.func @forward(%w: tensor<4x3xf32> {logbtq.param = "fc.weight", logbtq.init 
 // CHECK-SAME: (%{{[^:]+}}: tensor<16xi8>, %{{[^:]+}}: tensor<2xi32>, %{{[^:]+}}: tensor<6xf32>, %{{[^:]+}}: tensor<2xi32>, %{{[^:]+}}: f32) -> (tensor<16xf32>, tensor<16xf32>)
 
 // CHECK-LABEL: func.func @logbtq_eval_step
-// CHECK-SAME: (%{{[^:]+}}: tensor<16xi8>, %{{[^:]+}}: tensor<2xi32>, %{{[^:]+}}: tensor<6xf32>, %{{[^:]+}}: tensor<2xi32>) -> tensor<4xf32>
+// CHECK-SAME: (%{{[^:]+}}: tensor<16xi8>, %{{[^:]+}}: tensor<2xi32>, %{{[^:]+}}: tensor<6xf32>, %{{[^:]+}}: tensor<2xi32>) -> (tensor<8xf32>, tensor<4xf32>)
 
 
 {-#

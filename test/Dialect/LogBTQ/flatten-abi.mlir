@@ -12,7 +12,7 @@ func.func @forward(%w: tensor<4x3xf32> {logbtq.param = "fc.weight", logbtq.init 
 
 // The initial values and the model description for the runtime, as module
 // attributes (-convert-logbtq-model-to-llvm makes them LLVM globals).
-// CHECK: module attributes {logbtq.initial_params = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01, 1.200000e+01, -1.000000e+00, -2.000000e+00, -3.000000e+00, -4.000000e+00]> : tensor<16xf32>, logbtq.model_info = "logbtq-model 2\0Abatch 2\0Ainput 1,3\0Aclasses 4\0Aquant f32\0Aparam-count 16\0Aparam fc.weight 4,3 0 trainable\0Aparam fc.bias 4 12 frozen\0Abarrier 0 1 2 1.5 50\0Aoptimizer sgd 0.9 0\0A"
+// CHECK: module attributes {logbtq.initial_params = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00, 8.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01, 1.200000e+01, -1.000000e+00, -2.000000e+00, -3.000000e+00, -4.000000e+00]> : tensor<16xf32>, logbtq.model_info = "logbtq-model 3\0Abatch 2\0Ainput 1,3\0Aclasses 4\0Aquant f32\0Aparam-count 16\0Aparam fc.weight 4,3 0 trainable\0Aparam fc.bias 4 12 frozen\0Abarrier 0 1 2 1.5 50\0Aoptimizer sgd 0.9 0\0A"
 // CHECK-NOT: llvm.mlir.global
 
 // The steps become private, to be inlined into the wrappers.
@@ -47,7 +47,7 @@ func.func @forward(%w: tensor<4x3xf32> {logbtq.param = "fc.weight", logbtq.init 
 // CHECK-SAME: (%{{[^:]+}}: tensor<16xf32>, %{{[^:]+}}: tensor<2xi32>, %{{[^:]+}}: tensor<6xf32>, %{{[^:]+}}: tensor<2xi32>, %{{[^:]+}}: f32) -> (tensor<16xf32>, tensor<16xf32>) attributes {llvm.emit_c_interface}
 
 // CHECK-LABEL: func.func @logbtq_eval_step
-// CHECK-SAME: (%{{[^:]+}}: tensor<16xf32>, %{{[^:]+}}: tensor<2xi32>, %{{[^:]+}}: tensor<6xf32>, %{{[^:]+}}: tensor<2xi32>) -> tensor<4xf32> attributes {llvm.emit_c_interface}
+// CHECK-SAME: (%{{[^:]+}}: tensor<16xf32>, %{{[^:]+}}: tensor<2xi32>, %{{[^:]+}}: tensor<6xf32>, %{{[^:]+}}: tensor<2xi32>) -> (tensor<8xf32>, tensor<4xf32>) attributes {llvm.emit_c_interface}
 
 
 {-#

@@ -119,9 +119,9 @@ func.func @forward(%w1: tensor<8x6xf32> {logbtq.param = "w1"}, %b1: tensor<8xf32
 // CHECK-SAME: tensor<8x6x!logbtq.mu8>
 // CHECK-SAME: -> (tensor<8x6xf32>, tensor<8xf32>, tensor<3x8xf32>, tensor<16xf32> {logbtq.stats})
 
-// The eval step keeps its 4 stats.
+// The eval step keeps its 4 stats, and returns its logits in f32.
 // CHECK-LABEL: func.func @eval_step(
-// CHECK-SAME: -> (tensor<4xf32> {logbtq.stats})
+// CHECK-SAME: -> (tensor<2x3xf32>, tensor<4xf32> {logbtq.stats})
 // CHECK: logbtq.integer_kernel
 
 // RANGES-LABEL: func.func @train_step(

@@ -1,4 +1,5 @@
-"""Fails unless every examples/*.mlir is named by a test in test/Examples.
+"""Fails unless every examples/*.mlir and every examples/ directory is named
+by a test in test/Examples.
 
     examples_tested.py SRC_ROOT
 """
@@ -6,7 +7,9 @@ import os
 import sys
 
 root = sys.argv[1]
-examples = sorted(f for f in os.listdir(os.path.join(root, "examples")) if f.endswith(".mlir"))
+top = os.path.join(root, "examples")
+examples = sorted(f for f in os.listdir(top)
+                  if f.endswith(".mlir") or os.path.isdir(os.path.join(top, f)))
 tests_dir = os.path.join(root, "test", "Examples")
 texts = []
 for f in sorted(os.listdir(tests_dir)):

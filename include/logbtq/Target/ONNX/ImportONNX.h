@@ -37,6 +37,14 @@ OwningOpRef<ModuleOp> importONNX(StringRef bytes, StringRef fileName,
                                  MLIRContext *context,
                                  const ONNXImportOptions &options);
 
+/// The template the trainer's --export-onnx writes the trained model from
+/// (Runtime/ONNXExportTemplate.h): the model in `bytes` as the importer
+/// sees it with `options`, less the initializers of `params` (the imported
+/// parameters' names). Errors are at `loc`.
+FailureOr<std::string> buildONNXExportTemplate(StringRef bytes, Location loc,
+                                               const ONNXImportOptions &options,
+                                               ArrayRef<std::string> params);
+
 /// Registers `--import-onnx` (with `--batch` and `--frozen`) for
 /// mlir-translate style tools.
 void registerImportONNXTranslation();

@@ -67,6 +67,8 @@ const AttrSpec kSpecs[] = {
     {attrs::kModelInfo, OnModule, isA<StringAttr>, "the description text"},
     {attrs::kInitialParams, OnModule, isA<ElementsAttr>,
      "an elements attribute"},
+    {attrs::kOnnxExport, OnModule, isA<StringAttr>,
+     "the ONNX export template (bytes)"},
 };
 
 StringRef placeName(Place place) {

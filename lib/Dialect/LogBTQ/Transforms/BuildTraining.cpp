@@ -412,6 +412,8 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
   Value statsValue = stats(loc, loss, correct, ce, penalty);
 
   SmallVector<Value> results;
+  if (kind == Kind::Eval)
+    results.push_back(f.logits); // what an embedding program predicts with
   if (kind != Kind::Eval) {
     FailureOr<SmallVector<Value>> grads = gradients(loc, loss, params);
     if (failed(grads))

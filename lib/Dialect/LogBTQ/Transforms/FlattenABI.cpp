@@ -170,7 +170,8 @@ public:
 
   /// Adds `@name` taking (flat params, [flat state], ranges, flat x,
   /// labels, scalars..., [step]) that calls `step` and flattens what it
-  /// returns: [flat params, flat state, ranges] or [flat grads], and the
+  /// returns: [flat params, flat state, ranges], [flat grads] or (eval)
+  /// [flat logits], and the
   /// stats, padded with zeros to LOGBTQ_NUM_STATS for train and grad steps.
   /// The step's arguments are found by their attributes.
   LogicalResult wrap(func::FuncOp step, StringRef name, bool isTrain,
@@ -210,6 +211,15 @@ public:
     int64_t numStats = numScalars ? std::max<int64_t>(stepStats.getDimSize(0),
                                                       kNumStats)
                                   : stepStats.getDimSize(0);
+    // The eval step's logits, before its stats, as [batch * classes].
+    bool returnsLogits = !isTrain && !numFlatResults;
+    RankedTensorType flatLogits;
+    if (returnsLogits) {
+      auto logits =
+          cast<RankedTensorType>(step.getResultTypes().drop_back().back());
+      flatLogits = RankedTensorType::get({logits.getNumElements()}, f32);
+      resultTypes.push_back(flatLogits);
+    }
     resultTypes.push_back(RankedTensorType::get({numStats}, f32));
 
     b.setInsertionPointToEnd(module.getBody());
@@ -281,6 +291,9 @@ public:
       results.push_back(state);
     } else if (numFlatResults) {
       results.push_back(pack(loc, values.take_front(numParams), f32));
+    } else if (returnsLogits) {
+      results.push_back(reshapeFlat(b, loc, values[values.size() - 2],
+                                    flatLogits));
     }
     if (isTrain)
       // A float32 model has no ranges: zeros (a constant, never an
@@ -418,7 +431,7 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
                           getTrainingOption(module, key).value_or(fallback));
     };
     auto number = [](double v) { return llvm::format("%.9g", v); };
-    os << "logbtq-model 2\n";
+    os << "logbtq-model 3\n";
     os << "batch " << layout.inputType.getDimSize(0) << "\n";
     os << "input " << dims(layout.inputType.getShape().drop_front()) << "\n";
     os << "classes " << layout.classes << "\n";

@@ -11,11 +11,12 @@ colour channel c % 3, over uniform noise; a small network learns it in one
 epoch, and a model that mixed up the byte order of records, channels or rows
 would not.
 """
-import gzip
 import os
 import sys
 
 import numpy as np
+
+from logbtq import datasets
 
 
 def toy_images(n, rng):
@@ -37,26 +38,11 @@ def write_cifar(out):
         records.astype(np.uint8).tofile(os.path.join(out, name))
 
 
-def read_idx(path):
-    with (gzip.open if path.endswith(".gz") else open)(path, "rb") as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, np.uint8, offset=4 + 4 * rank).reshape(dims)
-
-
-def find(directory, name):
-    for candidate in (name, name + ".gz"):
-        if os.path.exists(os.path.join(directory, candidate)):
-            return os.path.join(directory, candidate)
-    raise SystemExit("missing %s in %s" % (name, directory))
-
-
 def write_npy_from_idx(idx_dir, out, n):
     os.makedirs(out, exist_ok=True)
-    for split, prefix, limit in (("train", "train", n), ("test", "t10k", None)):
-        x = read_idx(find(idx_dir, prefix + "-images-idx3-ubyte"))[:limit]
-        y = read_idx(find(idx_dir, prefix + "-labels-idx1-ubyte"))[:limit]
+    for split, limit in (("train", n), ("test", None)):
+        x, y = datasets.load_idx_split(idx_dir, split)
+        x, y = x[:limit], y[:limit]
         np.save(os.path.join(out, "x_%s.u8.npy" % split), x)
         np.save(os.path.join(out, "x_%s.f32.npy" % split), x.astype(np.float32) / 255)
         np.save(os.path.join(out, "y_%s.npy" % split), y.astype(np.int64))

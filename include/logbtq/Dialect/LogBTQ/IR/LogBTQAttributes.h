@@ -65,6 +65,7 @@ LOGBTQ_ATTR_NAME(kOpset, Opset)
 LOGBTQ_ATTR_NAME(kTraining, Training)
 LOGBTQ_ATTR_NAME(kModelInfo, ModelInfo)
 LOGBTQ_ATTR_NAME(kInitialParams, InitialParams)
+LOGBTQ_ATTR_NAME(kOnnxExport, OnnxExport)
 #undef LOGBTQ_ATTR_NAME
 
 } // namespace mlir::logbtq::attrs

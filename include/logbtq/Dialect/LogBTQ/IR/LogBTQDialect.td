@@ -46,7 +46,8 @@ def LogBTQ_Dialect : Dialect {
     "::mlir::IntegerAttr":$opset,
     "::mlir::DictionaryAttr":$training,
     "::mlir::StringAttr":$model_info,
-    "::mlir::ElementsAttr":$initial_params
+    "::mlir::ElementsAttr":$initial_params,
+    "::mlir::StringAttr":$onnx_export
   );
   let hasOperationAttrVerify = 1;
   let hasRegionArgAttrVerify = 1;
