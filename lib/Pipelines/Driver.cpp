@@ -308,6 +308,21 @@ LogicalResult mlir::logbtq::emitObjectFile(MLIRContext &context,
   return success();
 }
 
+std::string mlir::logbtq::runtimeDirectory(const CompileOptions &options) {
+  if (!options.runtimeDir.empty())
+    return options.runtimeDir;
+  static int anchor;
+  std::string exe = llvm::sys::fs::getMainExecutable(nullptr, &anchor);
+  SmallString<256> dir(llvm::sys::path::parent_path(
+      llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(dir, "lib");
+  SmallString<256> probe(dir);
+  llvm::sys::path::append(probe, "liblogbtq_runtime.a");
+  if (!exe.empty() && llvm::sys::fs::exists(probe))
+    return std::string(dir);
+  return LOGBTQ_DEFAULT_RUNTIME_DIR;
+}
+
 LogicalResult mlir::logbtq::linkTrainer(MLIRContext &context,
                                         ArrayRef<std::string> objects,
                                         StringRef outputPath,
@@ -315,8 +330,7 @@ LogicalResult mlir::logbtq::linkTrainer(MLIRContext &context,
                                         TimingScope &timing) {
   TimingScope scope = timing.nest("link the trainer");
   Location loc = fileLoc(context, outputPath);
-  std::string runtimeDir =
-      options.runtimeDir.empty() ? LOGBTQ_DEFAULT_RUNTIME_DIR : options.runtimeDir;
+  std::string runtimeDir = runtimeDirectory(options);
   SmallString<256> runtime(runtimeDir), runtimeMain(runtimeDir),
       numerics(runtimeDir);
   llvm::sys::path::append(runtime, "liblogbtq_runtime.a");

@@ -83,9 +83,7 @@ LogicalResult mlir::logbtq::writeLibrary(MLIRContext &context,
                                          TimingScope &timing) {
   TimingScope scope = timing.nest("write the library");
   Location loc = FileLineColLoc::get(&context, outputPath, 0, 0);
-  std::string runtimeDir =
-      options.runtimeDir.empty() ? LOGBTQ_DEFAULT_RUNTIME_DIR
-                                 : options.runtimeDir;
+  std::string runtimeDir = runtimeDirectory(options);
 
   std::vector<llvm::NewArchiveMember> members;
   for (const std::string &object : objects) {

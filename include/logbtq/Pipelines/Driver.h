@@ -112,6 +112,11 @@ LogicalResult compileObjects(ModuleOp module, const CompileOptions &options,
                              SmallVectorImpl<std::string> &objects,
                              TimingScope &timing);
 
+/// Where the runtime's archives are: options.runtimeDir, else `../lib`
+/// from this executable (the build tree's and an installed prefix's
+/// layout), else the build tree's lib directory.
+std::string runtimeDirectory(const CompileOptions &options);
+
 /// Links `objects` with the runtime into the executable `outputPath`.
 LogicalResult linkTrainer(MLIRContext &context, ArrayRef<std::string> objects,
                           StringRef outputPath, const CompileOptions &options,
