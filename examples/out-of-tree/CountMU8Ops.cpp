@@ -39,8 +39,8 @@ struct CountMU8OpsPass
           break;
         }
     });
-    getOperation().emitRemark() << ops << " logbtq ops, " << mu8
-                                << " with MU8 results";
+    getOperation().emitRemark()
+        << ops << " logbtq ops, " << mu8 << " with MU8 results";
   }
 };
 

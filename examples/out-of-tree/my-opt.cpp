@@ -18,7 +18,6 @@ int main(int argc, char **argv) {
   mlir::logbtq::registerAllDialects(registry);
   mlir::logbtq::registerAllPasses();
   registerCountMU8OpsPass();
-  return mlir::asMainReturnCode(
-      mlir::MlirOptMain(argc, argv, "my-opt: logbtq and a pass of my own\n",
-                        registry));
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "my-opt: logbtq and a pass of my own\n", registry));
 }

@@ -57,37 +57,35 @@ std::string headerText(StringRef info, const CompileOptions &options) {
      << "#ifndef LOGBTQ_MODEL_H\n#define LOGBTQ_MODEL_H\n\n"
      << "#define LOGBTQ_MODEL_BATCH " << record(info, "batch") << "\n"
      << "#define LOGBTQ_MODEL_INPUT_SIZE " << inputSize << "\n"
-     << "#define LOGBTQ_MODEL_INPUT_SHAPE \"" << record(info, "input")
-     << "\"\n"
+     << "#define LOGBTQ_MODEL_INPUT_SHAPE \"" << record(info, "input") << "\"\n"
      << "#define LOGBTQ_MODEL_CLASSES " << record(info, "classes") << "\n"
      << "#define LOGBTQ_MODEL_PARAM_COUNT " << record(info, "param-count")
      << "\n"
      << "#define LOGBTQ_MODEL_QUANTIZED "
      << (StringRef(quant).starts_with("mu8") ? 1 : 0) << "\n"
      << "/* What a program linking the library adds after it. */\n"
-     << "#define LOGBTQ_LINK_FLAGS \"-lstdc++ -lz -lm "
-     << LOGBTQ_OPENMP_LIBRARY << " -Wl,-rpath,"
-     << llvm::sys::path::parent_path(LOGBTQ_OPENMP_LIBRARY) << "\"\n\n"
+     << "#define LOGBTQ_LINK_FLAGS \"-lstdc++ -lz -lm " << LOGBTQ_OPENMP_LIBRARY
+     << " -Wl,-rpath," << llvm::sys::path::parent_path(LOGBTQ_OPENMP_LIBRARY)
+     << "\"\n\n"
      << kTrainerAPIHeader << "\n#endif /* LOGBTQ_MODEL_H */\n";
   return text;
 }
 
 } // namespace
 
-LogicalResult mlir::logbtq::writeLibrary(MLIRContext &context,
-                                         ArrayRef<std::string> objects,
-                                         StringRef modelInfo,
-                                         StringRef outputPath,
-                                         StringRef headerPath,
-                                         const CompileOptions &options,
-                                         TimingScope &timing) {
+LogicalResult
+mlir::logbtq::writeLibrary(MLIRContext &context, ArrayRef<std::string> objects,
+                           StringRef modelInfo, StringRef outputPath,
+                           StringRef headerPath, const CompileOptions &options,
+                           TimingScope &timing) {
   TimingScope scope = timing.nest("write the library");
   Location loc = FileLineColLoc::get(&context, outputPath, 0, 0);
   std::string runtimeDir = runtimeDirectory(options);
 
   std::vector<llvm::NewArchiveMember> members;
   for (const std::string &object : objects) {
-    auto member = llvm::NewArchiveMember::getFile(object, /*Deterministic=*/true);
+    auto member =
+        llvm::NewArchiveMember::getFile(object, /*Deterministic=*/true);
     if (!member)
       return emitError(loc) << "cannot read " << object << ": "
                             << llvm::toString(member.takeError());
@@ -111,19 +109,19 @@ LogicalResult mlir::logbtq::writeLibrary(MLIRContext &context,
     if (!buffer)
       return emitError(loc) << "runtime library " << path
                             << " not found (build it, or pass --runtime-dir)";
-    auto archive =
-        llvm::object::Archive::create((*buffer)->getMemBufferRef());
+    auto archive = llvm::object::Archive::create((*buffer)->getMemBufferRef());
     if (!archive)
-      return emitError(loc) << path << ": not an archive: "
-                            << llvm::toString(archive.takeError());
+      return emitError(loc)
+             << path
+             << ": not an archive: " << llvm::toString(archive.takeError());
     llvm::Error error = llvm::Error::success();
     for (const llvm::object::Archive::Child &child :
          (*archive)->children(error)) {
       auto member =
           llvm::NewArchiveMember::getOldMember(child, /*Deterministic=*/true);
       if (!member)
-        return emitError(loc) << path << ": "
-                              << llvm::toString(member.takeError());
+        return emitError(loc)
+               << path << ": " << llvm::toString(member.takeError());
       members.push_back(std::move(*member));
     }
     if (error)

@@ -22,8 +22,8 @@ Error writeFileAtomically(const std::string &flag, const std::string &path,
   if (!f)
     return makeError(flag, " ", path, ": cannot create ", tmp, ": ",
                      std::strerror(errno));
-  bool ok = std::fwrite(data, 1, size, f) == size &&
-            std::fflush(f) == 0 && fsync(fileno(f)) == 0;
+  bool ok = std::fwrite(data, 1, size, f) == size && std::fflush(f) == 0 &&
+            fsync(fileno(f)) == 0;
   if (!ok) {
     int err = errno;
     std::fclose(f);

@@ -123,19 +123,18 @@ Expected<std::string> serializeTrainedONNX(const Model &model,
     std::vector<int64_t> dims = {1};
     if (info.input.size() == 3)
       dims = {int64_t(norm.mean.size()), 1, 1};
-    graph.bytesField(kGraphNode, node("Sub", input + "/normalize/Sub",
-                                      {input, input + "_mean"},
-                                      input + "_centered"));
     graph.bytesField(kGraphNode,
-                     node("Div", input + "/normalize/Div",
-                          {input + "_centered", input + "_std"},
-                          input + kOnnxNormalizedSuffix));
-    graph.bytesField(kGraphInitializer, tensor(input + "_mean", dims,
-                                               norm.mean.data(),
-                                               norm.mean.size()));
-    graph.bytesField(kGraphInitializer,
-                     tensor(input + "_std", dims, norm.std.data(),
-                            norm.std.size()));
+                     node("Sub", input + "/normalize/Sub",
+                          {input, input + "_mean"}, input + "_centered"));
+    graph.bytesField(kGraphNode, node("Div", input + "/normalize/Div",
+                                      {input + "_centered", input + "_std"},
+                                      input + kOnnxNormalizedSuffix));
+    graph.bytesField(
+        kGraphInitializer,
+        tensor(input + "_mean", dims, norm.mean.data(), norm.mean.size()));
+    graph.bytesField(
+        kGraphInitializer,
+        tensor(input + "_std", dims, norm.std.data(), norm.std.size()));
   }
   // The data input first, as it was (repeated fields keep their order).
   Writer valueInfo;

@@ -12,15 +12,13 @@
 
 #include "logbtq/Numerics/MU8.h"
 #include "logbtq/Runtime/Checkpoint.h"
+#include "logbtq/Runtime/LinkedModel.h"
 #include "logbtq/Runtime/ONNXExport.h"
 #include "logbtq/Runtime/TrainLoop.h"
-#include "logbtq/Runtime/TrainerABI.h"
 
 #include <cstring>
 #include <exception>
 #include <new>
-
-extern "C" const unsigned char logbtq_onnx_export[] __attribute__((weak));
 
 using namespace logbtq::runtime;
 
@@ -33,17 +31,6 @@ struct logbtq_trainer {
 };
 
 namespace {
-
-ModelEntryPoints entryPoints() {
-  ModelEntryPoints e;
-  e.trainStep = _mlir_ciface_logbtq_train_step;
-  e.gradStep = _mlir_ciface_logbtq_grad_step;
-  e.evalStep = _mlir_ciface_logbtq_eval_step;
-  e.info = logbtq_model_info;
-  e.initialParams = logbtq_initial_params;
-  e.onnxExport = logbtq_onnx_export;
-  return e;
-}
 
 /// Runs `body`, turning an Error or a C++ exception into LOGBTQ_ERROR with
 /// the message kept on the trainer.
@@ -65,6 +52,19 @@ int guarded(const logbtq_trainer *t, const char *what, Body body) {
   }
   t->error.clear();
   return LOGBTQ_OK;
+}
+
+/// guarded() for a call on a created trainer: `body` gets its model.
+template <typename Trainer, typename Body>
+int withModel(Trainer *t, const char *call, Body body) {
+  return guarded(t, call, [&]() -> Error {
+    if (!t->model)
+      return makeError(call,
+                       ": the trainer has no model (its creation "
+                       "failed: ",
+                       t->error, ")");
+    return body(*t->model);
+  });
 }
 
 Error needPointer(const void *p, const char *call, const char *name) {
@@ -91,6 +91,16 @@ void fillStats(const StepStats &s, logbtq_step_stats *out) {
   out->encoded_momentum = count(LOGBTQ_STAT_ENC_MOMENTUM);
   out->accumulator_overflows = count(LOGBTQ_STAT_ACC_OVERFLOW);
   out->accumulator_outputs = count(LOGBTQ_STAT_ACC_OUTPUTS);
+}
+
+Error checkLabels(const char *call, const int32_t *labels,
+                  const ModelInfo &info) {
+  for (int64_t i = 0; i < info.batch; ++i)
+    if (labels[i] < 0 || labels[i] >= info.classes)
+      return makeError(call, ": label ", labels[i], " of sample ", i,
+                       " is out of range for a model with ", info.classes,
+                       " classes");
+  return Error::success();
 }
 
 /// Copies a batch into the model's input buffers (labels: zeros if NULL).
@@ -131,10 +141,16 @@ int logbtq_trainer_create(const char *checkpoint, logbtq_trainer **out) {
     return LOGBTQ_ERROR;
   logbtq_trainer *t = *out;
   return guarded(t, "logbtq_trainer_create", [&]() -> Error {
-    Expected<std::unique_ptr<Model>> model = Model::create(entryPoints());
+    Expected<std::unique_ptr<Model>> model = Model::create(linkedModel());
     if (!model)
       return model.error();
     t->model = std::move(*model);
+    // The barrier schedule is the model's (the executable's flags can
+    // change it; the API's runs do not).
+    const BarrierInfo &barrier = t->model->info().barrier;
+    t->state.t0 = barrier.t0;
+    t->state.gamma = barrier.gamma;
+    t->state.tMax = barrier.tMax;
     if (checkpoint) {
       Expected<RunState> saved = loadCheckpoint(checkpoint, *t->model);
       if (!saved)
@@ -155,23 +171,17 @@ const char *logbtq_trainer_error(const logbtq_trainer *trainer) {
 int logbtq_trainer_train_step(logbtq_trainer *t, const float *x,
                               const int32_t *labels, float lr,
                               logbtq_step_stats *stats) {
-  return guarded(t, "logbtq_trainer_train_step", [&]() -> Error {
-    if (Error e = needPointer(t->model.get(), "logbtq_trainer_train_step",
-                              "the model (creation failed)"))
-      return e;
+  return withModel(t, "logbtq_trainer_train_step", [&](Model &model) -> Error {
     if (Error e = needPointer(x, "logbtq_trainer_train_step", "x"))
       return e;
     if (Error e = needPointer(labels, "logbtq_trainer_train_step", "labels"))
       return e;
-    const ModelInfo &info = t->model->info();
-    for (int64_t i = 0; i < info.batch; ++i)
-      if (labels[i] < 0 || labels[i] >= info.classes)
-        return makeError("logbtq_trainer_train_step: label ", labels[i],
-                         " of sample ", i, " is out of range for a model with ",
-                         info.classes, " classes");
-    loadBatch(*t->model, x, labels);
+    const ModelInfo &info = model.info();
+    if (Error e = checkLabels("logbtq_trainer_train_step", labels, info))
+      return e;
+    loadBatch(model, x, labels);
     float barrierT = float(::logbtq::runtime::barrierT(info.barrier, t->epoch));
-    Expected<StepStats> s = t->model->trainStep(lr, barrierT, t->state.step);
+    Expected<StepStats> s = model.trainStep(lr, barrierT, t->state.step);
     if (!s)
       return s.error();
     ++t->state.step;
@@ -184,23 +194,15 @@ int logbtq_trainer_train_step(logbtq_trainer *t, const float *x,
 int logbtq_trainer_eval(logbtq_trainer *t, const float *x,
                         const int32_t *labels, float *logits,
                         logbtq_step_stats *stats) {
-  return guarded(t, "logbtq_trainer_eval", [&]() -> Error {
-    if (Error e = needPointer(t->model.get(), "logbtq_trainer_eval",
-                              "the model (creation failed)"))
-      return e;
+  return withModel(t, "logbtq_trainer_eval", [&](Model &model) -> Error {
     if (Error e = needPointer(x, "logbtq_trainer_eval", "x"))
       return e;
-    const ModelInfo &info = t->model->info();
     if (labels)
-      for (int64_t i = 0; i < info.batch; ++i)
-        if (labels[i] < 0 || labels[i] >= info.classes)
-          return makeError("logbtq_trainer_eval: label ", labels[i],
-                           " of sample ", i,
-                           " is out of range for a model with ", info.classes,
-                           " classes");
-    loadBatch(*t->model, x, labels);
+      if (Error e = checkLabels("logbtq_trainer_eval", labels, model.info()))
+        return e;
+    loadBatch(model, x, labels);
     std::vector<float> out;
-    Expected<StepStats> s = t->model->evalStep(logits ? &out : nullptr);
+    Expected<StepStats> s = model.evalStep(logits ? &out : nullptr);
     if (!s)
       return s.error();
     if (logits)
@@ -232,13 +234,10 @@ int64_t logbtq_trainer_steps(const logbtq_trainer *t) {
 
 int logbtq_trainer_param(const logbtq_trainer *t, int64_t index,
                          logbtq_param *out) {
-  return guarded(t, "logbtq_trainer_param", [&]() -> Error {
-    if (Error e = needPointer(t->model.get(), "logbtq_trainer_param",
-                              "the model (creation failed)"))
-      return e;
+  return withModel(t, "logbtq_trainer_param", [&](Model &model) -> Error {
     if (Error e = needPointer(out, "logbtq_trainer_param", "out"))
       return e;
-    const ModelInfo &info = t->model->info();
+    const ModelInfo &info = model.info();
     if (index < 0 || index >= int64_t(info.params.size()))
       return makeError("logbtq_trainer_param: index ", index,
                        " is out of range (the model has ", info.params.size(),
@@ -253,64 +252,52 @@ int logbtq_trainer_param(const logbtq_trainer *t, int64_t index,
 }
 
 int logbtq_trainer_get_weights(const logbtq_trainer *t, float *out) {
-  return guarded(t, "logbtq_trainer_get_weights", [&]() -> Error {
-    if (Error e = needPointer(t->model.get(), "logbtq_trainer_get_weights",
-                              "the model (creation failed)"))
-      return e;
+  return withModel(t, "logbtq_trainer_get_weights", [&](Model &model) -> Error {
     if (Error e = needPointer(out, "logbtq_trainer_get_weights", "out"))
       return e;
-    std::vector<float> values = t->model->paramValues();
+    std::vector<float> values = model.paramValues();
     std::memcpy(out, values.data(), values.size() * sizeof(float));
     return Error::success();
   });
 }
 
 int logbtq_trainer_set_weights(logbtq_trainer *t, const float *values) {
-  return guarded(t, "logbtq_trainer_set_weights", [&]() -> Error {
-    if (Error e = needPointer(t->model.get(), "logbtq_trainer_set_weights",
-                              "the model (creation failed)"))
-      return e;
+  return withModel(t, "logbtq_trainer_set_weights", [&](Model &model) -> Error {
     if (Error e = needPointer(values, "logbtq_trainer_set_weights", "values"))
       return e;
-    Model &m = *t->model;
-    const ModelInfo &info = m.info();
-    std::vector<unsigned char> bytes(size_t(m.stateBytes()));
+    const ModelInfo &info = model.info();
+    std::vector<unsigned char> bytes(size_t(model.stateBytes()));
     if (info.quant == QuantKind::MU8) {
       for (size_t index = 0; index < info.params.size(); ++index) {
         const ParamInfo &p = info.params[index];
         ::logbtq::mu8::encodeNearest(
             values + p.offset,
             reinterpret_cast<int8_t *>(bytes.data()) + p.offset,
-            size_t(p.numElements()), m.exponentOf(index));
+            size_t(p.numElements()), model.exponentOf(index));
       }
     } else {
       std::memcpy(bytes.data(), values, bytes.size());
     }
-    return m.restoreState(bytes.data(), m.momentumBytes(), m.rangeValues());
+    return model.restoreState(bytes.data(), model.momentumBytes(),
+                              model.rangeValues());
   });
 }
 
 int logbtq_trainer_save(const logbtq_trainer *t, const char *path) {
-  return guarded(t, "logbtq_trainer_save", [&]() -> Error {
-    if (Error e = needPointer(t->model.get(), "logbtq_trainer_save",
-                              "the model (creation failed)"))
-      return e;
+  return withModel(t, "logbtq_trainer_save", [&](Model &model) -> Error {
     if (Error e = needPointer(path, "logbtq_trainer_save", "path"))
       return e;
     RunState state = t->state;
     state.epochsDone = t->epoch;
-    return saveCheckpoint(path, *t->model, state);
+    return saveCheckpoint(path, model, state);
   });
 }
 
 int logbtq_trainer_load(logbtq_trainer *t, const char *path) {
-  return guarded(t, "logbtq_trainer_load", [&]() -> Error {
-    if (Error e = needPointer(t->model.get(), "logbtq_trainer_load",
-                              "the model (creation failed)"))
-      return e;
+  return withModel(t, "logbtq_trainer_load", [&](Model &model) -> Error {
     if (Error e = needPointer(path, "logbtq_trainer_load", "path"))
       return e;
-    Expected<RunState> saved = loadCheckpoint(path, *t->model);
+    Expected<RunState> saved = loadCheckpoint(path, model);
     if (!saved)
       return saved.error();
     t->state = *saved;
@@ -320,13 +307,10 @@ int logbtq_trainer_load(logbtq_trainer *t, const char *path) {
 }
 
 int logbtq_trainer_export_onnx(const logbtq_trainer *t, const char *path) {
-  return guarded(t, "logbtq_trainer_export_onnx", [&]() -> Error {
-    if (Error e = needPointer(t->model.get(), "logbtq_trainer_export_onnx",
-                              "the model (creation failed)"))
-      return e;
+  return withModel(t, "logbtq_trainer_export_onnx", [&](Model &model) -> Error {
     if (Error e = needPointer(path, "logbtq_trainer_export_onnx", "path"))
       return e;
-    return exportONNX(path, *t->model, logbtq_onnx_export, Normalization());
+    return exportONNX(path, model, logbtq_onnx_export, Normalization());
   });
 }
 

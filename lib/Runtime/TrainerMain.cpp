@@ -4,8 +4,8 @@
 
 #include "Format.h"
 #include "logbtq/Runtime/CPUFeatures.h"
-#include "logbtq/Runtime/Dataset.h"
 #include "logbtq/Runtime/Checkpoint.h"
+#include "logbtq/Runtime/Dataset.h"
 #include "logbtq/Runtime/NpyDataset.h"
 #include "logbtq/Runtime/ONNXExport.h"
 #include "logbtq/Runtime/Options.h"
@@ -91,7 +91,8 @@ Expected<Dataset> loadTrainingData(const TrainerOptions &options,
           : loadDataset(options.dataDir, info.input, info.classes);
   if (!data || options.normalize.empty())
     return data;
-  Expected<Normalization> norm = makeNormalization(options.normalize, info.input);
+  Expected<Normalization> norm =
+      makeNormalization(options.normalize, info.input);
   if (!norm)
     return norm.error();
   data->normalization = std::move(*norm);

@@ -38,9 +38,10 @@ void toInferenceForm(onnx::NodeProto &node) {
 
 } // namespace
 
-FailureOr<std::string> mlir::logbtq::buildONNXExportTemplate(
-    StringRef bytes, Location loc, const ONNXImportOptions &options,
-    ArrayRef<std::string> params) {
+FailureOr<std::string>
+mlir::logbtq::buildONNXExportTemplate(StringRef bytes, Location loc,
+                                      const ONNXImportOptions &options,
+                                      ArrayRef<std::string> params) {
   onnx::ModelProto model;
   if (failed(onnx_import::parseModel(bytes, loc, options, model)))
     return failure();
