@@ -131,6 +131,26 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
       {"--save", text(o.savePath)},
       {"--resume", text(o.resumePath)},
       {"--export-onnx", text(o.exportOnnxPath)},
+      {"--on-nonfinite",
+       [&](const std::string &f, const std::string &v) {
+         if (v == "stop")
+           o.onNonFinite = NonFiniteAction::Stop;
+         else if (v == "skip-step")
+           o.onNonFinite = NonFiniteAction::SkipStep;
+         else
+           return makeError(f, ": '", v, "' is not one of: stop, skip-step");
+         return Error::success();
+       }},
+      {"--max-saturation",
+       [&](const std::string &f, const std::string &v) {
+         double p = 0;
+         if (Error e = parseNumber(f, v, p, /*positive=*/true))
+           return e;
+         if (p > 100)
+           return makeError(f, ": a percentage (0 to 100), got '", v, "'");
+         o.maxSaturation = p;
+         return Error::success();
+       }},
       {"--stop-after", optionalCount(o.stopAfter)},
       {"--lr-decay-epochs",
        [&](const std::string &f, const std::string &v) {
@@ -367,6 +387,17 @@ Export:
                         as ONNX (float32; with --normalize, its Sub and Div in
                         front). --resume CKPT --epochs 0 --export-onnx FILE
                         exports a checkpoint (no data needed)
+
+Divergence:
+  --on-nonfinite stop|skip-step
+                        a step whose loss or (float32) weights are NaN or
+                        infinite stops the run with a message naming the
+                        epoch, step and tensor (stop, the default; the last
+                        checkpoint is left as it was), or is undone and
+                        counted (skip-step)
+  --max-saturation P    stop when a step saturates more than P% of the MU8
+                        values of one tensor kind (weights, activations,
+                        gradients, momentum)
 
 Output:
   --quiet               only the per-epoch lines and the final result

@@ -5,6 +5,7 @@
 #include "Format.h"
 #include "logbtq/Runtime/Checkpoint.h"
 #include "logbtq/Runtime/Shuffle.h"
+#include "logbtq/Runtime/StepGuard.h"
 
 #include <algorithm>
 #include <chrono>
@@ -56,6 +57,8 @@ std::string metricsLine(const EpochResult &r, bool quantized) {
   field("train_acc", r.trainAccuracy);
   s += ", \"train_samples\": " + std::to_string(r.trainSamples);
   s += ", \"steps\": " + std::to_string(r.steps);
+  if (r.skippedSteps)
+    s += ", \"skipped_steps\": " + std::to_string(r.skippedSteps);
   if (r.test.count) {
     field("test_loss", r.test.loss);
     field("test_acc", r.test.accuracy());
@@ -97,6 +100,9 @@ std::string epochLine(const EpochResult &r, int64_t epochs, bool quantized,
     s += "  test -";
   if (quantized)
     s += ratesText(r.counters);
+  if (r.skippedSteps)
+    s += formatString("  skipped %lld non-finite steps",
+                      (long long)r.skippedSteps);
   s +=
       formatString("  %.0f samples/s  %.1f s", r.samplesPerSecond(), r.seconds);
   return s;
@@ -291,6 +297,8 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     out.flush();
   }
 
+  const bool skipNonFinite = options.onNonFinite == NonFiniteAction::SkipStep;
+  StateSnapshot snapshot;
   std::vector<EpochResult> history;
   const int64_t lastEpoch =
       std::min(options.epochs, options.stopAfter.value_or(options.epochs));
@@ -309,11 +317,34 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
                   model.labels(), data.normalization);
       // The epoch reports the rate of its last step.
       r.lr = state.lrSchedule.at(state.step, batches);
+      if (skipNonFinite)
+        snapshot.take(model);
       Expected<StepStats> stats =
           model.trainStep(float(r.lr), float(r.t), state.step);
       if (!stats)
         return stats.error();
       ++state.step;
+      auto stopped = [&](const std::string &what) {
+        return makeError(
+            "epoch ", epoch + 1, ", step ", state.step - 1, " (batch ", b + 1,
+            " of ", batches, "): ", what, "; training stopped",
+            options.savePath.empty() || epoch == 0
+                ? std::string()
+                : " (the checkpoint " + options.savePath + " of epoch " +
+                      std::to_string(epoch) + " is left as it was)");
+      };
+      if (std::optional<std::string> bad = findNonFinite(model, *stats)) {
+        if (!skipNonFinite)
+          return stopped(*bad + " is not finite");
+        if (Error e = snapshot.restore(model))
+          return e;
+        ++r.skippedSteps;
+        continue;
+      }
+      if (options.maxSaturation && quantized)
+        if (std::optional<std::string> over =
+                findOverSaturation(*stats, *options.maxSaturation / 100))
+          return stopped(*over);
       lossSum += stats->loss;
       ceSum += stats->ce;
       barrierSum += stats->barrier;
@@ -335,10 +366,12 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
       }
     }
     r.trainSeconds = secondsSince(epochStart);
-    r.trainSamples = batches * batch;
-    r.trainLoss = lossSum / double(batches);
-    r.trainCe = ceSum / double(batches);
-    r.trainBarrier = barrierSum / double(batches);
+    // Skipped steps do not count in the epoch's means.
+    int64_t taken = std::max<int64_t>(batches - r.skippedSteps, 1);
+    r.trainSamples = taken * batch;
+    r.trainLoss = lossSum / double(taken);
+    r.trainCe = ceSum / double(taken);
+    r.trainBarrier = barrierSum / double(taken);
     r.trainAccuracy = correct / double(r.trainSamples);
     r.steps = state.step;
 

@@ -14,6 +14,10 @@
 
 namespace logbtq::runtime {
 
+/// --on-nonfinite: what a step whose loss or weights are NaN or infinite
+/// does.
+enum class NonFiniteAction { Stop, SkipStep };
+
 /// What the trainer was asked to do.
 struct TrainerOptions {
   bool help = false;
@@ -55,6 +59,11 @@ struct TrainerOptions {
   std::string savePath;
   /// --resume FILE: continue the run a checkpoint stopped.
   std::string resumePath;
+  /// --on-nonfinite stop|skip-step.
+  NonFiniteAction onNonFinite = NonFiniteAction::Stop;
+  /// --max-saturation P: stop when a step saturates more than P% of the
+  /// values of one MU8 tensor kind.
+  std::optional<double> maxSaturation;
   /// --export-onnx FILE: the trained model as ONNX at the end of the run.
   std::string exportOnnxPath;
   /// --stop-after N: stop after epoch N of the --epochs run (a later

@@ -47,6 +47,9 @@ struct EpochResult {
   QuantCounters counters;
   /// Train steps done in the run at the end of the epoch.
   int64_t steps = 0;
+  /// Steps undone for a non-finite loss or weight (--on-nonfinite
+  /// skip-step).
+  int64_t skippedSteps = 0;
   EvalResult test; ///< count 0 when there is no test evaluation
   double trainSeconds = 0;
   double seconds = 0; ///< whole epoch, evaluation included
