@@ -23,7 +23,9 @@ constexpr int64_t kMaxCount = int64_t(1) << 40;
 
 /// Version 1's header: the present one without the lr schedule.
 constexpr int64_t kV1HeaderBytes = 208;
-/// Where version 2 keeps the number of optimizer state slots.
+/// Version 2's header: the present one without the epoch progress.
+constexpr int64_t kV2HeaderBytes = 328;
+/// Where versions 2 and 3 keep the number of optimizer state slots.
 constexpr size_t kSlotsOffset = 260;
 
 /// Appends little-endian fields, whatever the host's byte order.
@@ -170,6 +172,15 @@ Error saveCheckpoint(const std::string &path, const Model &model,
   w.u32(uint32_t(model.slots()));
   for (size_t i = 0; i < kMaxLrDecayEpochs; ++i)
     w.i64(i < lr.decayEpochs.size() ? lr.decayEpochs[i] : 0);
+  const EpochProgress &p = state.progress;
+  w.i64(p.batchesDone);
+  w.i64(p.skippedSteps);
+  w.f64(p.lossSum);
+  w.f64(p.ceSum);
+  w.f64(p.barrierSum);
+  w.f64(p.correct);
+  for (double c : p.counters.sums)
+    w.f64(c);
   if (int64_t(w.bytes.size()) != kCheckpointHeaderBytes)
     return makeError("internal error: checkpoint header of ", w.bytes.size(),
                      " bytes");
@@ -204,11 +215,12 @@ Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
   Reader r(bytes);
   r.pos = sizeof kCheckpointMagic;
   uint32_t version = r.u32();
-  if (version != kCheckpointVersion && version != 1)
+  if (version < 1 || version > kCheckpointVersion)
     return fail("unsupported format version ", version, " (this runtime reads ",
-                "1 and ", kCheckpointVersion, ")");
-  const int64_t headerSize =
-      version == 1 ? kV1HeaderBytes : kCheckpointHeaderBytes;
+                "1 to ", kCheckpointVersion, ")");
+  const int64_t headerSize = version == 1   ? kV1HeaderBytes
+                             : version == 2 ? kV2HeaderBytes
+                                            : kCheckpointHeaderBytes;
   if (size < headerSize + 4)
     return fail("truncated (", size, " bytes, less than the ", headerSize + 4,
                 " of a header and checksum)");
@@ -301,6 +313,21 @@ Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
       if (i < decays)
         lr.decayEpochs.push_back(e);
     }
+  }
+  if (version >= 3) {
+    EpochProgress &p = state.progress;
+    p.batchesDone = r.i64();
+    p.skippedSteps = r.i64();
+    p.lossSum = r.f64();
+    p.ceSum = r.f64();
+    p.barrierSum = r.f64();
+    p.correct = r.f64();
+    for (double &c : p.counters.sums)
+      c = r.f64();
+    if (p.batchesDone < 0 || p.skippedSteps < 0 ||
+        p.skippedSteps > p.batchesDone)
+      return fail("corrupt header (", p.batchesDone, " batches done, ",
+                  p.skippedSteps, " skipped)");
   }
 
   const unsigned char *params = bytes.data() + headerSize;

@@ -5,6 +5,7 @@
 #include "Format.h"
 #include "logbtq/Runtime/Checkpoint.h"
 #include "logbtq/Runtime/Shuffle.h"
+#include "logbtq/Runtime/Signals.h"
 #include "logbtq/Runtime/StepGuard.h"
 
 #include <algorithm>
@@ -311,8 +312,22 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     std::vector<int64_t> order =
         epochOrder(trainSplit.count, options.seed, uint64_t(epoch));
     double lossSum = 0, ceSum = 0, barrierSum = 0, correct = 0;
+    int64_t firstBatch = 0;
+    if (state.progress.batchesDone > 0) {
+      // A checkpoint written inside this epoch: go on after its last step,
+      // with its sums, as if the run had not stopped.
+      const EpochProgress &p = state.progress;
+      firstBatch = p.batchesDone;
+      r.skippedSteps = p.skippedSteps;
+      lossSum = p.lossSum;
+      ceSum = p.ceSum;
+      barrierSum = p.barrierSum;
+      correct = p.correct;
+      r.counters = p.counters;
+      state.progress = EpochProgress();
+    }
     int lastShown = 0;
-    for (int64_t b = 0; b < batches; ++b) {
+    for (int64_t b = firstBatch; b < batches; ++b) {
       gatherBatch(trainSplit, order.data() + b * batch, batch, model.inputs(),
                   model.labels(), data.normalization);
       // The epoch reports the rate of its last step.
@@ -350,6 +365,34 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
       barrierSum += stats->barrier;
       correct += stats->correct;
       r.counters.add(*stats);
+
+      // SIGINT or SIGTERM: a checkpoint of this very point, then stop. Not
+      // after an epoch's last step: that epoch finishes (and saves) first.
+      if (int signal = pendingStopSignal(); signal && b + 1 < batches) {
+        state.progress = {b + 1,   r.skippedSteps, lossSum,
+                          ceSum,   barrierSum,     correct,
+                          r.counters};
+        std::string where =
+            formatString("stopped by %s in epoch %lld after batch %lld of "
+                         "%lld (step %lld)",
+                         signalName(signal), (long long)(epoch + 1),
+                         (long long)(b + 1), (long long)batches,
+                         (long long)state.step);
+        if (!options.savePath.empty()) {
+          if (Error e = saveCheckpoint(options.savePath, model, state))
+            return e;
+          out << (interactive ? "\r\033[K" : "") << where
+              << ": checkpoint saved to " << options.savePath
+              << "; go on with --resume " << options.savePath
+              << " and the same flags\n";
+        } else {
+          out << (interactive ? "\r\033[K" : "") << where
+              << ": nothing saved (no --save)\n";
+        }
+        out.flush();
+        setStoppedBySignal(signal);
+        return std::move(history);
+      }
 
       // A terminal gets a bar redrawn at every percent, a log a line per
       // 10%; neither on the last batch, which the epoch line replaces.

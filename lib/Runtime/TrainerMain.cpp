@@ -9,6 +9,7 @@
 #include "logbtq/Runtime/NpyDataset.h"
 #include "logbtq/Runtime/ONNXExport.h"
 #include "logbtq/Runtime/Options.h"
+#include "logbtq/Runtime/Signals.h"
 #include "logbtq/Runtime/StepDump.h"
 #include "logbtq/Runtime/TrainLoop.h"
 
@@ -179,7 +180,7 @@ Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,
       train(**model, *data, options, out, interactive);
   if (!history)
     return history.error();
-  if (!options.exportOnnxPath.empty())
+  if (!options.exportOnnxPath.empty() && !stoppedBySignal())
     return exportTrainedModel(**model, entry, options, data->normalization,
                               out);
   return Error::success();
@@ -206,10 +207,12 @@ void printModelInfo(const ModelInfo &info, std::ostream &out) {
 int runTrainer(const std::vector<std::string> &args,
                const ModelEntryPoints &model, std::ostream &out,
                std::ostream &err, bool interactive) {
+  setStoppedBySignal(0);
   Error e = run(args, model, out, interactive);
   out.flush();
+  // Stopped by a signal after saving: the shell's status for it.
   if (!e)
-    return 0;
+    return stoppedBySignal() ? 128 + stoppedBySignal() : 0;
   err << programName(args) << ": error: " << e.message() << "\n";
   err.flush();
   return kErrorExitCode;
@@ -217,6 +220,7 @@ int runTrainer(const std::vector<std::string> &args,
 
 int trainerMain(int argc, char **argv, const ModelEntryPoints &model) {
   std::vector<std::string> args(argv, argv + argc);
+  installStopSignalHandlers();
   try {
     return runTrainer(args, model, std::cout, std::cerr,
                       isatty(STDOUT_FILENO) == 1);

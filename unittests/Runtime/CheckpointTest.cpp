@@ -216,7 +216,7 @@ TEST(Checkpoint, CommandLineResumeAppendsMetrics) {
   EXPECT_TRUE(contains(loud.out, "resumed: " + ck + " after epoch 2 (step 20)"))
       << loud.out;
   EXPECT_TRUE(contains(loud.out, "checkpoints: " + dir.file("d.ck") +
-                                     " after every epoch (16046 bytes)"))
+                                     " after every epoch (16182 bytes)"))
       << loud.out;
   // Nothing left to train: the parameters are evaluated and saved as they are.
   EXPECT_EQ(logbtq::testing::readBytes(dir.file("d.ck")),
@@ -266,7 +266,7 @@ TEST(Checkpoint, RoundTripsTheStateAndSize) {
     RunState state;
     std::unique_ptr<Model> saved = savedModel(entry, path, state);
     // Header, params and momentum, 3 ranges, CRC.
-    int64_t expected = 328 + 2 * 7851 * (mu8 ? 1 : 4) + 3 * 4 + 4;
+    int64_t expected = 464 + 2 * 7851 * (mu8 ? 1 : 4) + 3 * 4 + 4;
     EXPECT_EQ(checkpointBytes(*saved), expected);
     EXPECT_EQ(int64_t(std::filesystem::file_size(path)), expected);
     EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
@@ -334,7 +334,7 @@ TEST(Checkpoint, RefusesDamagedFilesAndOtherModels) {
 
   std::vector<unsigned char> truncated(good.begin(), good.end() - 10);
   EXPECT_EQ(loadError(truncated),
-            prefix + "truncated (16036 bytes; its header promises 16046)");
+            prefix + "truncated (16172 bytes; its header promises 16182)");
   truncated.resize(100);
   EXPECT_EQ(loadError(truncated),
             prefix + "truncated (100 bytes, less than the 212 of a header "
@@ -345,7 +345,7 @@ TEST(Checkpoint, RefusesDamagedFilesAndOtherModels) {
   std::vector<unsigned char> longer = good;
   longer.push_back(0);
   EXPECT_EQ(loadError(longer),
-            prefix + "16047 bytes, but its header promises 16046 (trailing "
+            prefix + "16183 bytes, but its header promises 16182 (trailing "
                      "data or a corrupt header)");
 
   std::vector<unsigned char> magic = good;
@@ -357,7 +357,7 @@ TEST(Checkpoint, RefusesDamagedFilesAndOtherModels) {
   std::vector<unsigned char> version = good;
   version[8] = 9;
   EXPECT_EQ(loadError(version), prefix + "unsupported format version 9 (this "
-                                         "runtime reads 1 and 2)");
+                                         "runtime reads 1 to 3)");
 
   // A checkpoint of the f32 model offered to the MU8 one.
   std::string other = dir.file("f32.ck");
@@ -474,7 +474,8 @@ TEST(Checkpoint, ResumesACosineScheduleWithWarmupBitForBit) {
 }
 
 TEST(Checkpoint, ReadsVersionOneWithoutASchedule) {
-  // A version-1 file is today's without the 120 bytes of the lr schedule.
+  // A version-1 file is today's without the 120 bytes of the lr schedule
+  // and the 136 of epoch progress.
   TempDir dir;
   std::string path = dir.file("c.ck");
   RunState state;
@@ -502,6 +503,45 @@ TEST(Checkpoint, ReadsVersionOneWithoutASchedule) {
   EXPECT_EQ(ranges(*loaded), ranges(*saved));
 }
 
+TEST(Checkpoint, ReadsVersionTwoAndKeepsEpochProgress) {
+  // A version-2 file is today's without the 136 bytes of epoch progress.
+  TempDir dir;
+  std::string path = dir.file("c.ck");
+  RunState state;
+  state.progress.batchesDone = 17;
+  state.progress.skippedSteps = 2;
+  state.progress.lossSum = 3.25;
+  state.progress.correct = 99;
+  state.progress.counters.sums[1] = 7;
+  std::unique_ptr<Model> saved =
+      savedModel(fake::mu8EntryPoints(), path, state);
+  std::unique_ptr<Model> loaded = makeModel(fake::mu8EntryPoints());
+  Expected<RunState> got = loadCheckpoint(path, *loaded);
+  ASSERT_TRUE(got) << got.error().message();
+  EXPECT_EQ(got->progress.batchesDone, 17);
+  EXPECT_EQ(got->progress.skippedSteps, 2);
+  EXPECT_EQ(got->progress.lossSum, 3.25);
+  EXPECT_EQ(got->progress.correct, 99);
+  EXPECT_EQ(got->progress.counters.sums, state.progress.counters.sums);
+
+  std::vector<unsigned char> bytes = readBytes(path);
+  bytes.erase(bytes.begin() + 328, bytes.begin() + kCheckpointHeaderBytes);
+  bytes[8] = 2;               // version
+  bytes[12] = 328 & 0xff;     // header size, little-endian
+  bytes[13] = 328 >> 8;
+  bytes.resize(bytes.size() - 4);
+  uint32_t crc = uint32_t(crc32(0L, bytes.data(), uInt(bytes.size())));
+  for (int i = 0; i < 4; ++i)
+    bytes.push_back((unsigned char)(crc >> (8 * i)));
+  writeBytes(path, bytes);
+  Expected<RunState> v2 = loadCheckpoint(path, *loaded);
+  ASSERT_TRUE(v2) << v2.error().message();
+  EXPECT_TRUE(v2->hasLrSchedule);
+  EXPECT_EQ(v2->progress.batchesDone, 0);
+  EXPECT_EQ(v2->step, got->step);
+  EXPECT_EQ(paramBytes(*loaded), paramBytes(*saved));
+}
+
 TEST(Checkpoint, WritesAtomically) {
   TempDir dir;
   std::string path = dir.file("c.ck");
@@ -511,7 +551,7 @@ TEST(Checkpoint, WritesAtomically) {
   RunState state;
   savedModel(fake::entryPoints(), path, state);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
-  EXPECT_EQ(int64_t(std::filesystem::file_size(path)), 328 + 8 * 7851 + 16);
+  EXPECT_EQ(int64_t(std::filesystem::file_size(path)), 464 + 8 * 7851 + 16);
 
   // The rename fails (the target is a directory): an error, and the
   // temporary file is removed; the directory is untouched.

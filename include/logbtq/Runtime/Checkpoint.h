@@ -27,11 +27,22 @@ namespace logbtq::runtime {
 
 /// The file's first 8 bytes.
 constexpr char kCheckpointMagic[8] = {'L', 'O', 'G', 'B', 'T', 'Q', 'C', 'K'};
-/// The format version this runtime writes; it reads this one and version 1
-/// (which has no learning-rate schedule).
-constexpr uint32_t kCheckpointVersion = 2;
-/// Bytes of the header, where the parameters start (208 in version 1).
-constexpr int64_t kCheckpointHeaderBytes = 328;
+/// The format version this runtime writes; it reads this one, version 2
+/// (which cannot stop inside an epoch) and version 1 (which also has no
+/// learning-rate schedule).
+constexpr uint32_t kCheckpointVersion = 3;
+/// Bytes of the header, where the parameters start (208 in version 1, 328
+/// in version 2).
+constexpr int64_t kCheckpointHeaderBytes = 464;
+
+/// How far an interrupted epoch got (a checkpoint written on SIGINT or
+/// SIGTERM): its batches done and what its epoch line sums so far.
+struct EpochProgress {
+  int64_t batchesDone = 0;
+  int64_t skippedSteps = 0;
+  double lossSum = 0, ceSum = 0, barrierSum = 0, correct = 0;
+  QuantCounters counters;
+};
 
 /// Where a run stands after an epoch: what resume needs besides the model's
 /// buffers.
@@ -47,6 +58,8 @@ struct RunState {
   /// False for a version-1 checkpoint, which did not record lrSchedule.
   bool hasLrSchedule = true;
   QuantCounters counters;             ///< summed over every epoch done
+  /// Inside epoch epochsDone + 1, when the run was interrupted in it.
+  EpochProgress progress;
 };
 
 /// FNV-1a 64 of the model info text: a checkpoint of another model (or of
