@@ -205,7 +205,9 @@ Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
   };
   const int64_t size = int64_t(bytes.size());
   size_t magicBytes = std::min(bytes.size(), sizeof kCheckpointMagic);
-  if (std::memcmp(bytes.data(), kCheckpointMagic, magicBytes) != 0)
+  // (An empty file has no data pointer to compare: memcmp's is non-null.)
+  if (magicBytes > 0 &&
+      std::memcmp(bytes.data(), kCheckpointMagic, magicBytes) != 0)
     return fail("not a logbtq checkpoint (bad magic; expected 'LOGBTQCK')");
   // The smallest header (version 1's) first, to read the version.
   if (size < kV1HeaderBytes + 4)

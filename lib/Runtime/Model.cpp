@@ -314,7 +314,8 @@ Error Model::restoreState(const unsigned char *newParams,
   }
   std::memcpy(p->aligned, newParams, size_t(stateBytes()));
   std::memcpy(m->aligned, newMomentum, size_t(optimizerStateBytes()));
-  std::memcpy(r->aligned, newRanges, size_t(rangeCount()) * sizeof(int32_t));
+  if (rangeCount() > 0) // a float32 model without ranges may pass null
+    std::memcpy(r->aligned, newRanges, size_t(rangeCount()) * sizeof(int32_t));
   freeState();
   params = *p;
   momentum = *m;

@@ -56,7 +56,8 @@ Expected<DataSplit> loadNpySplit(const std::string &samplesPath,
     split.pixels = std::move(x->bytes);
   } else {
     split.values.resize(size_t(x->numElements()));
-    std::memcpy(split.values.data(), x->bytes.data(), x->bytes.size());
+    if (!x->bytes.empty()) // no samples: no pointers to copy between
+      std::memcpy(split.values.data(), x->bytes.data(), x->bytes.size());
   }
   return std::move(split);
 }
