@@ -44,6 +44,13 @@ config.substitutions.append(
 config.substitutions.append(("%openmp_lib", config.openmp_library))
 config.substitutions.append(("%openmp_dir",
                              os.path.dirname(config.openmp_library)))
+# A sanitizer build (scripts/test.sh --sanitize): what cannot run there
+# says `UNSUPPORTED: asan` (a plugin built with ASan cannot load into
+# Debian's uninstrumented mlir-opt).
+if "-fsanitize=address" in config.cxx_flags:
+    config.available_features.add("asan")
+# What a sanitizer build's programs link besides (empty otherwise).
+config.substitutions.append(("%trainer_link_flags", config.trainer_link_flags))
 
 # The plugin of stock mlir-opt, and that mlir-opt itself (Debian's, not a
 # tool of ours).

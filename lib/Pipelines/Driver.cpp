@@ -352,6 +352,11 @@ LogicalResult mlir::logbtq::linkTrainer(MLIRContext &context,
   args.append(objects.begin(), objects.end());
   args.append({runtimeMain, runtime, numerics, openmp, rpath, "-lz", "-lm",
                "-o", outputPath});
+  // A sanitizer build's runtime needs the sanitizers' own runtimes too
+  // (scripts/test.sh --sanitize configures LOGBTQ_TRAINER_LINK_FLAGS).
+  SmallVector<StringRef> extra;
+  StringRef(LOGBTQ_TRAINER_LINK_FLAGS).split(extra, ' ', -1, false);
+  args.append(extra.begin(), extra.end());
   std::string message;
   int status = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                          &message);

@@ -64,7 +64,9 @@ std::string headerText(StringRef info, const CompileOptions &options) {
      << "#define LOGBTQ_MODEL_QUANTIZED "
      << (StringRef(quant).starts_with("mu8") ? 1 : 0) << "\n"
      << "/* What a program linking the library adds after it. */\n"
-     << "#define LOGBTQ_LINK_FLAGS \"-lstdc++ -lz -lm " << LOGBTQ_OPENMP_LIBRARY
+     << "#define LOGBTQ_LINK_FLAGS \"" << LOGBTQ_TRAINER_LINK_FLAGS
+     << (StringRef(LOGBTQ_TRAINER_LINK_FLAGS).empty() ? "" : " ")
+     << "-lstdc++ -lz -lm " << LOGBTQ_OPENMP_LIBRARY
      << " -Wl,-rpath," << llvm::sys::path::parent_path(LOGBTQ_OPENMP_LIBRARY)
      << "\"\n\n"
      << kTrainerAPIHeader << "\n#endif /* LOGBTQ_MODEL_H */\n";
