@@ -33,26 +33,33 @@ Error parseNumber(const std::string &flag, const std::string &s, double &out,
   return Error::success();
 }
 
-/// "3,5,8": positive 1-based epochs, sorted and without duplicates.
-Error parseEpochList(const std::string &flag, const std::string &s,
-                     std::vector<int64_t> &out) {
+/// Numbers separated by commas, each `valid`; false on anything else.
+template <typename T, typename Valid>
+bool parseNumberList(const std::string &s, std::vector<T> &out, Valid valid) {
   out.clear();
   size_t start = 0;
   while (true) {
     size_t comma = s.find(',', start);
     std::string item = s.substr(start, comma - start);
-    int64_t v = 0;
+    T v{};
     auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
-    if (ec != std::errc() || end != item.data() + item.size() || v <= 0)
-      return makeError(flag,
-                       ": expected epochs (1-based) separated by "
-                       "commas, got '",
-                       s, "'");
+    if (ec != std::errc() || end != item.data() + item.size() || !valid(v))
+      return false;
     out.push_back(v);
     if (comma == std::string::npos)
-      break;
+      return true;
     start = comma + 1;
   }
+}
+
+/// "3,5,8": positive 1-based epochs, sorted and without duplicates.
+Error parseEpochList(const std::string &flag, const std::string &s,
+                     std::vector<int64_t> &out) {
+  if (!parseNumberList(s, out, [](int64_t v) { return v > 0; }))
+    return makeError(flag,
+                     ": expected epochs (1-based) separated by "
+                     "commas, got '",
+                     s, "'");
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return Error::success();
@@ -178,24 +185,11 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
       {"--warmup-steps", count(o.warmupSteps)},
       {"--normalize",
        [&](const std::string &f, const std::string &v) {
-         o.normalize.clear();
-         size_t start = 0;
-         while (true) {
-           size_t comma = v.find(',', start);
-           std::string item = v.substr(start, comma - start);
-           double x = 0;
-           auto [end, ec] =
-               std::from_chars(item.data(), item.data() + item.size(), x);
-           if (ec != std::errc() || end != item.data() + item.size() ||
-               !std::isfinite(x))
-             return makeError(f, ": expected numbers separated by commas "
-                                 "(MEAN,STD or M1,...,MC,S1,...,SC), got '",
-                              v, "'");
-           o.normalize.push_back(x);
-           if (comma == std::string::npos)
-             break;
-           start = comma + 1;
-         }
+         if (!parseNumberList(v, o.normalize,
+                              [](double x) { return std::isfinite(x); }))
+           return makeError(f, ": expected numbers separated by commas "
+                               "(MEAN,STD or M1,...,MC,S1,...,SC), got '",
+                            v, "'");
          size_t n = o.normalize.size();
          if (n % 2 != 0)
            return makeError(f, ": expected as many means as standard "
