@@ -145,6 +145,20 @@ LogicalResult importMatMul(NodeContext &ctx) {
 // Convolution and padding
 //===----------------------------------------------------------------------===//
 
+/// Window attributes far beyond any real model would overflow the shape
+/// arithmetic (a fuzzer found dilations of 2^62): they are errors.
+constexpr int64_t kMaxWindowValue = int64_t(1) << 20;
+
+/// Checks that every entry of attribute `name` is in [lo, kMaxWindowValue].
+LogicalResult checkWindowValues(NodeContext &ctx, StringRef name,
+                                ArrayRef<int64_t> values, int64_t lo) {
+  for (int64_t v : values)
+    if (v < lo || v > kMaxWindowValue)
+      return ctx.emitError() << name << " entry " << v << " is out of range ["
+                             << lo << ", " << kMaxWindowValue << "]";
+  return success();
+}
+
 /// The node's own pads [top, left, bottom, right]: the `pads` attribute, or
 /// what `auto_pad` gives for an input of spatial size `spatial` (padding
 /// from a Pad node included), as ONNX defines it.
@@ -160,6 +174,8 @@ resolvePads(NodeContext &ctx, ArrayRef<int64_t> spatial,
       return ctx.emitError() << "pads must have 4 entries [top, left, bottom, "
                                 "right], got "
                              << pads->size();
+    if (failed(checkWindowValues(ctx, "pads", *pads, 0)))
+      return failure();
     return *pads;
   }
   if (ctx.attr("pads"))
@@ -236,6 +252,9 @@ LogicalResult importConv(NodeContext &ctx) {
                                              << shape::format(ws));
   if (strides->size() != 2 || dilations->size() != 2)
     return ctx.emitError() << "strides and dilations need 2 entries";
+  if (failed(checkWindowValues(ctx, "strides", *strides, 1)) ||
+      failed(checkWindowValues(ctx, "dilations", *dilations, 1)))
+    return failure();
   if (pad && pad->value != 0.0f)
     return ctx.emitError() << "reads the output of Pad '" << pad->node
                            << "' with value " << pad->value
@@ -502,6 +521,9 @@ template <typename OpTy> LogicalResult importPool(NodeContext &ctx) {
                               "kernel_shape is supported";
   if (*dilations != SmallVector<int64_t>{1, 1})
     return ctx.emitError() << "dilated pooling is not supported";
+  if (failed(checkWindowValues(ctx, "kernel_shape", *kernel, 1)) ||
+      failed(checkWindowValues(ctx, "strides", *strides, 1)))
+    return failure();
   if (*storage != 0)
     return ctx.emitError() << "storage_order = 1 is not supported";
   auto pads = resolvePads(ctx, paddedSpatial(xs, pad), *kernel, *strides);
