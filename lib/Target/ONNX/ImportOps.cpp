@@ -152,10 +152,15 @@ constexpr int64_t kMaxWindowValue = int64_t(1) << 20;
 /// Checks that every entry of attribute `name` is in [lo, kMaxWindowValue].
 LogicalResult checkWindowValues(NodeContext &ctx, StringRef name,
                                 ArrayRef<int64_t> values, int64_t lo) {
-  for (int64_t v : values)
-    if (v < lo || v > kMaxWindowValue)
-      return ctx.emitError() << name << " entry " << v << " is out of range ["
-                             << lo << ", " << kMaxWindowValue << "]";
+  for (int64_t v : values) {
+    if (v < lo)
+      return ctx.emitError() << name << " must be "
+                             << (lo > 0 ? "positive" : "non-negative")
+                             << ", got " << v;
+    if (v > kMaxWindowValue)
+      return ctx.emitError() << name << " entry " << v << " is above "
+                             << kMaxWindowValue;
+  }
   return success();
 }
 
