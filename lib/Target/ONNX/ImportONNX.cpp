@@ -153,6 +153,14 @@ GraphImporter::inputType(const onnx::ValueInfoProto &info) {
                             << "; bind it with --batch N";
     shape.push_back(*options.batch);
   }
+  // A shape beyond 2^40 elements is no model's input, and its products would
+  // overflow the shape arithmetic downstream (a fuzzer's finding).
+  int64_t count = 1;
+  for (int64_t d : shape)
+    if (__builtin_mul_overflow(count, d, &count) || count > (int64_t(1) << 40))
+      return emitError(loc) << "graph input '" << info.name() << "' shape "
+                            << shape::format(shape)
+                            << " has more than 2^40 elements";
   return RankedTensorType::get(shape, builder.getF32Type());
 }
 

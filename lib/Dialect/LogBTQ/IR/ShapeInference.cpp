@@ -220,7 +220,9 @@ FailureOr<Shape> shape::inferReshape(ArrayRef<int64_t> input,
                        << format(input);
   int64_t total = 1;
   for (int64_t d : input)
-    total *= d;
+    if (__builtin_mul_overflow(total, d, &total))
+      return emitError() << "reshape input " << format(input)
+                         << " has too many elements";
   Shape result;
   int64_t known = 1, inferred = -1;
   for (auto [i, entry] : llvm::enumerate(target)) {
@@ -238,8 +240,9 @@ FailureOr<Shape> shape::inferReshape(ArrayRef<int64_t> input,
       inferred = i;
     } else if (d < 0) {
       return emitError() << "reshape target dim " << d << " is invalid";
-    } else {
-      known *= d;
+    } else if (__builtin_mul_overflow(known, d, &known)) {
+      return emitError() << "reshape target " << format(target)
+                         << " has too many elements";
     }
     result.push_back(d);
   }
