@@ -13,6 +13,10 @@ std::optional<std::string> findNonFinite(const Model &model,
                                          const StepStats &stats) {
   if (!std::isfinite(stats.loss))
     return formatString("the loss (%g)", stats.loss);
+  return findNonFiniteWeight(model);
+}
+
+std::optional<std::string> findNonFiniteWeight(const Model &model) {
   const ModelInfo &info = model.info();
   if (info.quant != QuantKind::F32)
     return std::nullopt;

@@ -348,7 +348,14 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
                 : " (the checkpoint " + options.savePath + " of epoch " +
                       std::to_string(epoch) + " is left as it was)");
       };
-      if (std::optional<std::string> bad = findNonFinite(model, *stats)) {
+      // Scanning every weight after every step would cost the float32
+      // trainer a pass over its parameters per step: a non-finite weight
+      // shows in the next step's loss, and the weights are scanned before
+      // each checkpoint. skip-step must undo the very step, so it scans.
+      std::optional<std::string> bad;
+      if (skipNonFinite || !std::isfinite(stats->loss))
+        bad = findNonFinite(model, *stats);
+      if (bad) {
         if (!skipNonFinite)
           return stopped(*bad + " is not finite");
         if (Error e = snapshot.restore(model))
@@ -435,6 +442,9 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
       if (!metrics)
         return makeError("--metrics ", options.metricsPath, ": write failed");
     }
+    if (std::optional<std::string> bad = findNonFiniteWeight(model))
+      return makeError("epoch ", epoch + 1, ", after its last step: ", *bad,
+                       " is not finite; training stopped before saving");
     state.epochsDone = epoch + 1;
     state.t = r.t;
     state.lr = r.lr;

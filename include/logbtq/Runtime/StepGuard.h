@@ -27,6 +27,9 @@ namespace logbtq::runtime {
 std::optional<std::string> findNonFinite(const Model &model,
                                          const StepStats &stats);
 
+/// The float32 weights alone: the first non-finite one, or nothing.
+std::optional<std::string> findNonFiniteWeight(const Model &model);
+
 /// The first tensor kind whose saturation rate in `stats` exceeds
 /// `maxRate` (a fraction): "activations: 12.5% of 8192 values saturated".
 std::optional<std::string> findOverSaturation(const StepStats &stats,
