@@ -1,7 +1,8 @@
 //===- StepGuard.h - Training that never fails silently ---------*- C++ -*-===//
 //
-// After every train step the trainer asks: did the loss, or a float32
-// weight, become NaN or infinite? Did more MU8 values saturate than
+// After every train step the trainer asks: did the loss become NaN or
+// infinite (and then which float32 weight, if any)? Before each checkpoint:
+// is every float32 weight finite? Did more MU8 values saturate than
 // --max-saturation allows? Either stops the run with a message naming the
 // epoch, the step and the tensor, before any checkpoint of the bad state is
 // written (the last good one stays); with --on-nonfinite skip-step a
