@@ -1,6 +1,7 @@
 //===- Driver.cpp - logbtq-compile as a library of phases -----------------===//
 
 #include "logbtq/Pipelines/Driver.h"
+#include "logbtq/Pipelines/ResourceBlobs.h"
 #include "logbtq/Conversion/Passes.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
 #include "logbtq/Target/ONNX/ImportONNX.h"
@@ -82,6 +83,9 @@ OwningOpRef<ModuleOp> mlir::logbtq::loadModel(MLIRContext &context,
                       "this is not a .onnx file";
     return nullptr;
   } else if (StringRef(options.input).ends_with(".mlir")) {
+    if (failed(checkResourceBlobs((*buffer)->getBuffer(), options.input,
+                                  &context)))
+      return nullptr;
     module = parseSourceString<ModuleOp>((*buffer)->getBuffer(),
                                          ParserConfig(&context), options.input);
   } else {
