@@ -126,6 +126,9 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm,
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Its constant globals named and placed by the program, not by the order
+  // it happened to visit the functions in.
+  pm.addPass(createLogBTQNameConstants());
   bufferization::BufferDeallocationPipelineOptions dealloc;
   bufferization::buildBufferDeallocationPipeline(pm, dealloc);
   // A returned constant is cloned so the runtime may free it: lower clones.

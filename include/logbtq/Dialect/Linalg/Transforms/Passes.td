@@ -160,6 +160,26 @@ def LogBTQOutlineLoops : Pass<"logbtq-outline-loops", "::mlir::ModuleOp"> {
                            "::mlir::LLVM::LLVMDialect"];
 }
 
+def LogBTQNameConstants : Pass<"logbtq-name-constants", "::mlir::ModuleOp"> {
+  let summary = "Name and order the constant globals of the bufferization "
+                "by their first use";
+  let description = [{
+    One-shot bufferization turns each tensor constant into a private
+    `memref.global` named after its type (`@__constant_128xf32`, then
+    `@__constant_128xf32_0`, ...), in the order it bufferizes the functions.
+    In MLIR 22 that order comes from iterating a map keyed by pointers, so
+    the same input gives globals that are named and placed differently
+    from one run to the next, and so does everything after it: the
+    lowered IR, and which outlined functions `-logbtq-merge-functions`
+    sees as the same. This pass renames them in the order of their first
+    `memref.get_global` in the module (the first of a type keeps the bare
+    name, the next ones get `_0`, `_1`, ... as the bufferization would),
+    puts them at the top of the module in that order and erases those that
+    nothing reads. Compiling a model twice then gives the same program,
+    byte for byte.
+  }];
+}
+
 def LogBTQMergeFunctions : Pass<"logbtq-merge-functions", "::mlir::ModuleOp"> {
   let summary = "Keep one copy of private functions that are the same";
   let description = [{
