@@ -49,6 +49,16 @@ config.substitutions.append(("%openmp_dir",
 # Debian's uninstrumented mlir-opt).
 if "-fsanitize=address" in config.cxx_flags:
     config.available_features.add("asan")
+# A 2 GB bound on what a program may allocate, for the tests of hostile
+# sizes: the address space (ulimit -v), or, under AddressSanitizer, which
+# reserves terabytes of shadow memory up front, its own cap on a single
+# allocation (an allocation over it fails as it would past the ulimit).
+if "asan" in config.available_features:
+    config.substitutions.append(
+        ("%limit_2gb", "export ASAN_OPTIONS=detect_leaks=0:"
+         "max_allocation_size_mb=2000:allocator_may_return_null=1;"))
+else:
+    config.substitutions.append(("%limit_2gb", "ulimit -v 2000000;"))
 # What a sanitizer build's programs link besides (empty otherwise).
 config.substitutions.append(("%trainer_link_flags", config.trainer_link_flags))
 
