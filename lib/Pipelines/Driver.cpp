@@ -1,9 +1,9 @@
 //===- Driver.cpp - logbtq-compile as a library of phases -----------------===//
 
 #include "logbtq/Pipelines/Driver.h"
-#include "logbtq/Pipelines/ResourceBlobs.h"
 #include "logbtq/Conversion/Passes.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
+#include "logbtq/Pipelines/ResourceBlobs.h"
 #include "logbtq/Target/ONNX/ImportONNX.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -354,8 +354,24 @@ LogicalResult mlir::logbtq::linkTrainer(MLIRContext &context,
       ("-Wl,-rpath," + llvm::sys::path::parent_path(openmp)).str();
   SmallVector<StringRef> args{*linker};
   args.append(objects.begin(), objects.end());
-  args.append({runtimeMain, runtime, numerics, openmp, rpath, "-lz", "-lm",
-               "-o", outputPath});
+  args.push_back(runtimeMain);
+  // A data-parallel trainer: the MPI communicator, which the runtime refers
+  // to only weakly (so it is named to the linker), and OpenMPI.
+  SmallString<256> mpi(runtimeDir);
+  llvm::sys::path::append(mpi, "liblogbtq_runtime_mpi.a");
+  SmallVector<StringRef> mpiLibraries;
+  StringRef(LOGBTQ_MPI_LIBRARIES).split(mpiLibraries, ';', -1, false);
+  if (options.ranks > 0) {
+    if (!llvm::sys::fs::exists(mpi) || mpiLibraries.empty())
+      return emitError(loc) << "--ranks needs MPI: " << mpi
+                            << " was not built (install libopenmpi-dev and "
+                               "build logbtq again)";
+    args.append({"-Wl,--undefined=logbtq_create_mpi_communicator", mpi});
+  }
+  args.append({runtime, numerics, openmp, rpath});
+  if (options.ranks > 0)
+    args.append(mpiLibraries.begin(), mpiLibraries.end());
+  args.append({"-lz", "-lm", "-o", outputPath});
   // A sanitizer build's runtime needs the sanitizers' own runtimes too
   // (scripts/test.sh --sanitize configures LOGBTQ_TRAINER_LINK_FLAGS).
   SmallVector<StringRef> extra;
@@ -400,6 +416,10 @@ LogicalResult mlir::logbtq::compile(MLIRContext &context,
   if (failed(verifyTrainingOptions(pipeline,
                                    [&] { return emitError(inputLoc); })))
     return failure();
+  if (options.ranks > 0 && options.emit == EmitKind::Library)
+    return emitError(inputLoc)
+           << "--ranks and --emit=lib: the C training API trains in one "
+              "process; data-parallel training is the trainer's";
   if (options.emit >= EmitKind::LLVMIR) {
     // Checked once here, not by every step function's compilation.
     std::string error;

@@ -156,6 +156,18 @@ int main(int argc, char **argv) {
 #define LOGBTQ_LIST_OPTION(PASS, TYPE, FIELD, ...)                             \
   pipeline.FIELD = std::vector<TYPE>(FIELD.begin(), FIELD.end());
 #include "logbtq/Pipelines/Options.def"
+  // --batch is the batch of a step of the whole job; each rank's steps are
+  // compiled for its share.
+  if (pipeline.ranks > 0) {
+    if (batch % int64_t(pipeline.ranks) != 0) {
+      llvm::errs() << "logbtq-compile: error: --batch " << batch
+                   << " is not a multiple of --ranks " << pipeline.ranks
+                   << "\n";
+      return 1;
+    }
+    options.batch = batch / int64_t(pipeline.ranks);
+  }
+  options.ranks = pipeline.ranks;
 
   DefaultTimingManager timingManager;
   timingManager.setEnabled(timing);

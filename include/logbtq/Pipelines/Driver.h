@@ -65,6 +65,9 @@ struct CompileOptions {
   /// Threads that compile the step functions of a trainer side by side
   /// (0: one per core). The executable does not depend on it.
   unsigned jobs = 0;
+  /// The training pipeline's `ranks`: a trainer of more than zero links
+  /// MPI (liblogbtq_runtime_mpi.a and OpenMPI).
+  unsigned ranks = 0;
   /// Verify the program after every pass of the lowering to the LLVM
   /// dialect (for debugging the compiler); otherwise once, at its end.
   bool verifyEach = false;

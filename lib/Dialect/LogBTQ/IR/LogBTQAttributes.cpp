@@ -26,7 +26,10 @@ struct AttrSpec {
   StringLiteral expected;
 };
 
-template <typename T> bool isA(Attribute value) { return isa<T>(value); }
+template <typename T>
+bool isA(Attribute value) {
+  return isa<T>(value);
+}
 
 bool isNumberFormat(Attribute value) {
   auto s = dyn_cast<StringAttr>(value);
@@ -54,6 +57,7 @@ const AttrSpec kSpecs[] = {
     {attrs::kBarrierT, OnArgument, isA<UnitAttr>, kUnit},
     {attrs::kBarrierPenalty, OnResult, isA<UnitAttr>, kUnit},
     {attrs::kMomentum, OnArgument, isA<StringAttr>, "its parameter's name"},
+    {attrs::kGradient, OnArgument, isA<StringAttr>, "its parameter's name"},
     {attrs::kRange, OnArgument, isA<IntegerAttr>, "an integer exponent"},
     {attrs::kRanges, OnArgument | OnResult, isA<UnitAttr>, kUnit},
     {attrs::kStep, OnArgument, isA<UnitAttr>, kUnit},

@@ -148,9 +148,15 @@ public:
   LogicalResult buildTrainStep() { return buildStep(Kind::Train); }
   LogicalResult buildGradStep() { return buildStep(Kind::Grad); }
   LogicalResult buildEvalStep() { return buildStep(Kind::Eval); }
+  /// Data-parallel training: the gradients of a rank's share of the batch,
+  /// and the update from the ranks' combined gradients.
+  LogicalResult buildLocalStep() { return buildStep(Kind::Local); }
+  LogicalResult buildApplyStep();
 
 private:
-  enum class Kind { Train, Grad, Eval };
+  /// Local is Grad under another name: the steps are built alike, and
+  /// -logbtq-quantize returns Local's gradients as codes.
+  enum class Kind { Train, Grad, Local, Eval };
 
   /// The results of the inlined forward pass.
   struct Forward {
@@ -271,9 +277,10 @@ FailureOr<func::FuncOp> StepBuilder::createStepFunction(Kind kind) {
   if (kind == Kind::Train && optimizer.needsStep())
     add(b.getI64Type(), named(attrs::kStep, b.getUnitAttr()));
 
-  StringRef name = kind == Kind::Train  ? "train_step"
-                   : kind == Kind::Grad ? "grad_step"
-                                        : "eval_step";
+  StringRef name = kind == Kind::Train   ? "train_step"
+                   : kind == Kind::Grad  ? "grad_step"
+                   : kind == Kind::Local ? "local_step"
+                                         : "eval_step";
   if (module.lookupSymbol(name))
     return module.emitError("the module already has a @") << name;
   b.setInsertionPointToEnd(module.getBody());
@@ -418,7 +425,7 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
     FailureOr<SmallVector<Value>> grads = gradients(loc, loss, params);
     if (failed(grads))
       return failure();
-    if (kind == Kind::Grad)
+    if (kind != Kind::Train)
       results.append(*grads);
     else
       results.append(updates(loc, params, *grads, state, lr, step));
@@ -432,6 +439,67 @@ LogicalResult StepBuilder::buildStep(Kind kind) {
   resultAttrs.back() = b.getDictionaryAttr(
       b.getNamedAttr(attrs::kStats, b.getUnitAttr()));
   func->setAllResultAttrs(resultAttrs);
+  return success();
+}
+
+/// @apply_step(params..., state..., grads..., lr[, step])
+///   -> (params'..., state'..., stats): the train step's update, from
+/// gradients computed elsewhere (the mean of the ranks' @local_step
+/// gradients). Its stats are zeros but for the counters -logbtq-quantize
+/// adds.
+LogicalResult StepBuilder::buildApplyStep() {
+  Location loc = sig.func.getLoc();
+  if (module.lookupSymbol("apply_step"))
+    return module.emitError("the module already has a @apply_step");
+  Block &fwd = sig.func.getBody().front();
+  SmallVector<Type> argTypes;
+  SmallVector<DictionaryAttr> argAttrs;
+  auto add = [&](Type type, DictionaryAttr attrs) {
+    argTypes.push_back(type);
+    argAttrs.push_back(attrs);
+  };
+  auto named = [&](StringRef key, Attribute value) {
+    return b.getDictionaryAttr(b.getNamedAttr(key, value));
+  };
+  for (unsigned index : sig.params)
+    add(fwd.getArgument(index).getType(), sig.func.getArgAttrDict(index));
+  for (unsigned slot = 0; slot < optimizer.slots(); ++slot)
+    for (auto [i, index] : llvm::enumerate(sig.params))
+      add(fwd.getArgument(index).getType(),
+          named(attrs::kMomentum, b.getStringAttr(sig.paramNames[i])));
+  for (auto [i, index] : llvm::enumerate(sig.params))
+    add(fwd.getArgument(index).getType(),
+        named(attrs::kGradient, b.getStringAttr(sig.paramNames[i])));
+  add(b.getF32Type(), named(attrs::kLr, b.getUnitAttr()));
+  if (optimizer.needsStep())
+    add(b.getI64Type(), named(attrs::kStep, b.getUnitAttr()));
+
+  b.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(b, loc, "apply_step",
+                                   b.getFunctionType(argTypes, {}));
+  func.setAllArgAttrs(argAttrs);
+  Block *body = func.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  size_t n = sig.params.size();
+  auto args = body->getArguments();
+  SmallVector<Value> params(args.take_front(n));
+  SmallVector<Value> state(args.slice(n, n * optimizer.slots()));
+  SmallVector<Value> grads(args.slice(n * (1 + optimizer.slots()), n));
+  size_t next = n * (2 + optimizer.slots());
+  Value lr = args[next++];
+  Value step = optimizer.needsStep() ? args[next++] : Value();
+  statisticUpdates.clear();
+  SmallVector<Value> results = updates(loc, params, grads, state, lr, step);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  results.push_back(stats(loc, zero, zero, zero, zero));
+  func::ReturnOp::create(b, loc, results);
+  func.setFunctionType(
+      b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  SmallVector<DictionaryAttr> resultAttrs(results.size(),
+                                          DictionaryAttr::get(b.getContext()));
+  resultAttrs.back() =
+      b.getDictionaryAttr(b.getNamedAttr(attrs::kStats, b.getUnitAttr()));
+  func.setAllResultAttrs(resultAttrs);
   return success();
 }
 
@@ -480,9 +548,23 @@ struct BuildTrainingPass
       recordTrainingOption(module, "clip_grad_norm", clipGradNorm);
     if (loss != LossKind::SoftmaxCrossEntropy)
       recordTrainingOption(module, "loss", double(int(LossKind(loss))));
+    if (ranks > 0 && !sig->trainingNorms.empty()) {
+      // Each rank would normalize with its own share's statistics and keep
+      // running statistics of its own.
+      forward.emitError("ranks: a batch norm that trains on the batch's "
+                        "statistics cannot be trained data-parallel yet; "
+                        "freeze-batch-norm-stats keeps every batch norm in "
+                        "its stored form");
+      return signalPassFailure();
+    }
+    if (ranks > 0)
+      recordTrainingOption(module, "ranks", double(ranks));
     StepBuilder steps(module, *sig, settings, loss);
     if (failed(steps.buildTrainStep()) || failed(steps.buildGradStep()) ||
         failed(steps.buildEvalStep()))
+      return signalPassFailure();
+    if (ranks > 0 &&
+        (failed(steps.buildLocalStep()) || failed(steps.buildApplyStep())))
       return signalPassFailure();
   }
 };

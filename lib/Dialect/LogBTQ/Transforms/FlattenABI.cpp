@@ -122,18 +122,22 @@ public:
   /// or MU8 codes given their range by a bitcast.
   SmallVector<Value> unpack(Location loc, Value flat, TypeRange types,
                             int64_t base = 0) {
+    return unpackAs(loc, flat, types, layout.storage, base);
+  }
+
+  /// The same for a flat buffer of `element`s.
+  SmallVector<Value> unpackAs(Location loc, Value flat, TypeRange types,
+                              Type element, int64_t base = 0) {
     SmallVector<Value> parts;
     for (auto [p, type] : llvm::zip(layout.params, types)) {
       int64_t n = p.type.getNumElements();
       auto slice = tensor::ExtractSliceOp::create(
-          b, loc, RankedTensorType::get({n}, layout.storage), flat,
-          ValueRange{}, ValueRange{}, ValueRange{},
-          b.getDenseI64ArrayAttr({base + p.offset}), b.getDenseI64ArrayAttr({n}),
-          b.getDenseI64ArrayAttr({1}));
+          b, loc, RankedTensorType::get({n}, element), flat, ValueRange{},
+          ValueRange{}, ValueRange{}, b.getDenseI64ArrayAttr({base + p.offset}),
+          b.getDenseI64ArrayAttr({n}), b.getDenseI64ArrayAttr({1}));
       auto shaped = cast<RankedTensorType>(type);
       Value part = reshapeFlat(
-          b, loc, slice,
-          RankedTensorType::get(shaped.getShape(), layout.storage));
+          b, loc, slice, RankedTensorType::get(shaped.getShape(), element));
       if (part.getType() != type)
         part = BitcastOp::create(b, loc, type, part);
       parts.push_back(part);
@@ -166,6 +170,59 @@ public:
           b.getDenseI64ArrayAttr({1}));
     }
     return flat;
+  }
+
+  /// The flat ABI's ranges: one per parameter and state slot, then one per
+  /// statistic.
+  RankedTensorType rangesType() {
+    return RankedTensorType::get(
+        {int64_t(layout.params.size() * layout.slots) + layout.statistics},
+        b.getI32Type());
+  }
+
+  /// A public function `name` with the C interface, its entry block, and
+  /// the builder inside it.
+  std::pair<func::FuncOp, Block::BlockArgListType>
+  createWrapper(Location loc, StringRef name, TypeRange argTypes,
+                TypeRange resultTypes) {
+    b.setInsertionPointToEnd(module.getBody());
+    auto func = func::FuncOp::create(b, loc, name,
+                                     b.getFunctionType(argTypes, resultTypes));
+    func->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+    Block *body = func.addEntryBlock();
+    b.setInsertionPointToStart(body);
+    return {func, body->getArguments()};
+  }
+
+  /// Appends the arguments `step` takes after `callArgs` by their
+  /// attributes: the ranges (all of them, or the statistics' tail) and the
+  /// step number.
+  LogicalResult passRanges(func::FuncOp step, SmallVector<Value> &callArgs,
+                           Value ranges, Value stepNumber) {
+    TypeRange stepArgs = step.getArgumentTypes();
+    for (unsigned i = callArgs.size(); i < step.getNumArguments(); ++i) {
+      if (step.getArgAttr(i, attrs::kRanges)) {
+        int64_t want = cast<RankedTensorType>(stepArgs[i]).getDimSize(0);
+        int64_t have = rangesType().getDimSize(0);
+        callArgs.push_back(
+            want == have ? ranges
+                         : tensor::ExtractSliceOp::create(
+                               b, step.getLoc(),
+                               RankedTensorType::get({want}, b.getI32Type()),
+                               ranges, ValueRange{}, ValueRange{}, ValueRange{},
+                               b.getDenseI64ArrayAttr({have - want}),
+                               b.getDenseI64ArrayAttr({want}),
+                               b.getDenseI64ArrayAttr({1}))
+                               .getResult());
+      } else if (step.getArgAttr(i, attrs::kStep) && stepNumber) {
+        callArgs.push_back(stepNumber);
+      } else {
+        return step.emitError("-logbtq-flatten-abi: argument ")
+               << i << " of @" << step.getSymName()
+               << " is not one the flat ABI passes";
+      }
+    }
+    return success();
   }
 
   /// Adds `@name` taking (flat params, [flat state], ranges, flat x,
@@ -309,6 +366,103 @@ public:
     return success();
   }
 
+  /// Adds `@logbtq_local_step(flat params, ranges, flat x, labels, t)
+  ///   -> (flat grads, exponents, stats)`: the gradients as the flat
+  /// storage type (MU8 codes, or f32) and one i32 range exponent per
+  /// parameter (zeros for f32).
+  LogicalResult wrapLocal(func::FuncOp step) {
+    Location loc = step.getLoc();
+    Type f32 = b.getF32Type(), i32 = b.getI32Type();
+    size_t numParams = layout.params.size();
+    auto flatType = RankedTensorType::get({layout.size}, layout.storage);
+    auto flatInput =
+        RankedTensorType::get({layout.inputType.getNumElements()}, f32);
+    auto exponentsType = RankedTensorType::get({int64_t(numParams)}, i32);
+    TypeRange stepArgs = step.getArgumentTypes();
+    Type labelsType = stepArgs[numParams + 1];
+    SmallVector<Type> argTypes{flatType, rangesType(), flatInput, labelsType,
+                               f32};
+    SmallVector<Type> resultTypes{flatType, exponentsType,
+                                  RankedTensorType::get({kNumStats}, f32)};
+    auto [func, args] =
+        createWrapper(loc, "logbtq_local_step", argTypes, resultTypes);
+    SmallVector<Value> callArgs =
+        unpack(loc, args[0], stepArgs.take_front(numParams));
+    callArgs.push_back(reshapeFlat(b, loc, args[2], layout.inputType));
+    callArgs.push_back(args[3]);
+    callArgs.push_back(args[4]);
+    if (failed(passRanges(step, callArgs, args[1], Value())))
+      return failure();
+    auto values = func::CallOp::create(b, loc, step, callArgs).getResults();
+    Value exponents =
+        layout.mu8 ? values[numParams]
+                   : arith::ConstantOp::create(
+                         b, loc, DenseElementsAttr::get(exponentsType, 0))
+                         .getResult();
+    func::ReturnOp::create(
+        b, loc,
+        ValueRange{pack(loc, values.take_front(numParams), layout.storage),
+                   exponents, padStats(loc, values.back(), kNumStats)});
+    step.setPrivate();
+    return success();
+  }
+
+  /// Adds `@logbtq_apply_step(flat params, flat state, ranges, flat f32
+  /// grads, lr, step) -> (flat params, flat state, ranges, stats)`, the
+  /// results as the train step's.
+  LogicalResult wrapApply(func::FuncOp step) {
+    Location loc = step.getLoc();
+    Type f32 = b.getF32Type(), i64 = b.getI64Type();
+    size_t numParams = layout.params.size();
+    auto flatType = RankedTensorType::get({layout.size}, layout.storage);
+    auto flatState =
+        RankedTensorType::get({layout.size * layout.slots}, layout.storage);
+    auto flatF32 = RankedTensorType::get({layout.size}, f32);
+    TypeRange stepArgs = step.getArgumentTypes();
+    bool stepTakesRanges = false;
+    for (unsigned i = 0; i < step.getNumArguments(); ++i)
+      stepTakesRanges |= bool(step.getArgAttr(i, attrs::kRanges));
+    SmallVector<Type> argTypes{flatType, flatState, rangesType(),
+                               flatF32,  f32,       i64};
+    SmallVector<Type> resultTypes{flatType, flatState, rangesType(),
+                                  RankedTensorType::get({kNumStats}, f32)};
+    auto [func, args] =
+        createWrapper(loc, "logbtq_apply_step", argTypes, resultTypes);
+    SmallVector<Value> callArgs =
+        unpack(loc, args[0], stepArgs.take_front(numParams));
+    for (unsigned slot = 0; slot < layout.slots; ++slot)
+      llvm::append_range(
+          callArgs, unpack(loc, args[1],
+                           stepArgs.slice(numParams * (1 + slot), numParams),
+                           slot * layout.size));
+    llvm::append_range(
+        callArgs,
+        unpackAs(loc, args[3],
+                 stepArgs.slice(numParams * (1 + layout.slots), numParams),
+                 f32));
+    callArgs.push_back(args[4]); // lr
+    if (failed(passRanges(step, callArgs, args[2], args[5])))
+      return failure();
+    auto values = func::CallOp::create(b, loc, step, callArgs).getResults();
+    Value state = tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{layout.size * layout.slots}, layout.storage);
+    for (unsigned slot = 0; slot < layout.slots; ++slot)
+      state =
+          packInto(loc, state, values.slice(numParams * (1 + slot), numParams),
+                   layout.storage, slot * layout.size);
+    Value ranges = stepTakesRanges
+                       ? values[values.size() - 2]
+                       : arith::ConstantOp::create(
+                             b, loc, DenseElementsAttr::get(rangesType(), 0))
+                             .getResult();
+    func::ReturnOp::create(
+        b, loc,
+        ValueRange{pack(loc, values.take_front(numParams), layout.storage),
+                   state, ranges, padStats(loc, values.back(), kNumStats)});
+    step.setPrivate();
+    return success();
+  }
+
   /// `stats` with zeros appended up to `size` entries.
   Value padStats(Location loc, Value stats, int64_t size) {
     auto type = cast<RankedTensorType>(stats.getType());
@@ -407,6 +561,11 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
         failed(abi.wrap(grad, "logbtq_grad_step", false, 1, 1)) ||
         failed(abi.wrap(eval, "logbtq_eval_step", false, 0, 0)))
       return signalPassFailure();
+    auto local = module.lookupSymbol<func::FuncOp>("local_step");
+    auto apply = module.lookupSymbol<func::FuncOp>("apply_step");
+    if (local && apply &&
+        (failed(abi.wrapLocal(local)) || failed(abi.wrapApply(apply))))
+      return signalPassFailure();
     forward.setPrivate();
     abi.recordModel(describe(module, *layout));
   }
@@ -440,6 +599,10 @@ struct FlattenABIPass : mlir::logbtq::impl::LogBTQFlattenABIBase<FlattenABIPass>
     else
       os << "quant f32\n";
     os << "param-count " << layout.size << "\n";
+    // Data-parallel steps, each for batch / ranks samples (the batch record
+    // above is a rank's).
+    if (std::optional<double> ranks = getTrainingOption(module, "ranks"))
+      os << "ranks " << int64_t(*ranks) << "\n";
     for (const Parameter &p : layout.params) {
       os << "param " << p.name << " " << dims(p.type.getShape()) << " "
          << p.offset << " "

@@ -88,7 +88,10 @@ class StepQuantizer {
 public:
   StepQuantizer(func::FuncOp func, const LogBTQQuantizeOptions &options)
       : func(func), body(func.getBody().front()), options(options),
-        b(func.getContext()), isTrain(func.getSymName() == "train_step") {}
+        b(func.getContext()), isTrain(func.getSymName() == "train_step" ||
+                                      func.getSymName() == "apply_step"),
+        hasInput(func.getSymName() != "apply_step"),
+        returnsCodes(func.getSymName() == "local_step") {}
 
   LogicalResult run();
 
@@ -125,7 +128,12 @@ private:
   Block &body;
   const LogBTQQuantizeOptions &options;
   OpBuilder b;
+  /// The step updates parameters and state (train and apply steps).
   bool isTrain;
+  /// The step reads data (every step but apply, whose gradients come in).
+  bool hasInput;
+  /// The step returns its gradients as codes and range exponents (local).
+  bool returnsCodes;
   Counters counters;
   DenseSet<Value> gradients;
   DenseSet<Value> logits;
@@ -266,6 +274,8 @@ LogicalResult StepQuantizer::findArguments() {
     else if (func.getArgAttr(i, attrs::kStep))
       stepArg = body.getArgument(i);
   }
+  if (!found && !hasInput)
+    return success();
   if (!found)
     return func.emitError("-logbtq-quantize: @")
            << func.getSymName() << " has no " << attrs::kInput << " argument";
@@ -511,7 +521,7 @@ LogicalResult StepQuantizer::quantizeUpdates() {
 
 /// Frozen parameters and momenta are returned as the codes that came in.
 void StepQuantizer::returnUnchangedArguments() {
-  if (func.getSymName() == "grad_step")
+  if (func.getSymName() == "grad_step" || returnsCodes)
     return;
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   for (OpOperand &operand : ret->getOpOperands())
@@ -529,6 +539,28 @@ void StepQuantizer::rebuildReturn() {
   b.setInsertionPoint(ret);
   SmallVector<Value> results(ret.getOperands());
   Value oldStats = results.pop_back_val();
+  if (returnsCodes) {
+    // Each gradient as the codes it was stored as, then one tensor of their
+    // range exponents; a frozen parameter's zeros are code 0 at range 1.
+    SmallVector<Value> exponents;
+    for (Value &g : results) {
+      if (auto decode = g.getDefiningOp<DecodeOp>();
+          decode && decode.getExponent()) {
+        g = decode.getInput();
+        exponents.push_back(decode.getExponent());
+        continue;
+      }
+      auto type = cast<RankedTensorType>(g.getType());
+      auto codesType = RankedTensorType::get(type.getShape(), b.getI8Type());
+      g = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(codesType, int8_t(0)));
+      exponents.push_back(constantI32(loc, 0));
+    }
+    results.push_back(tensor::FromElementsOp::create(
+        b, loc,
+        RankedTensorType::get({int64_t(exponents.size())}, b.getI32Type()),
+        exponents));
+  }
   if (isTrain) {
     SmallVector<Value> exponents(newMomentumExponents);
     llvm::append_range(exponents, newStatisticExponents);
@@ -551,7 +583,7 @@ void StepQuantizer::rebuildReturn() {
   if (rangesArg)
     argAttrs.push_back(
         b.getDictionaryAttr(b.getNamedAttr(attrs::kRanges, b.getUnitAttr())));
-  if (isTrain) {
+  if (isTrain || returnsCodes) {
     if (addedStepArg)
       argAttrs.push_back(
           b.getDictionaryAttr(b.getNamedAttr(attrs::kStep, b.getUnitAttr())));
@@ -577,8 +609,10 @@ LogicalResult StepQuantizer::run() {
   quantizeParameters();
   if (isTrain)
     quantizeMomenta();
-  quantizeInput();
-  quantizeComputedTensors();
+  if (hasInput) {
+    quantizeInput();
+    quantizeComputedTensors();
+  }
   if (isTrain && failed(quantizeUpdates()))
     return failure();
   returnUnchangedArguments();
@@ -606,7 +640,8 @@ struct QuantizePass : mlir::logbtq::impl::LogBTQQuantizeBase<QuantizePass> {
                                   outputRange, dynamicRanges,
                                   integerKernels};
     bool any = false;
-    for (StringRef name : {"train_step", "grad_step", "eval_step"}) {
+    for (StringRef name :
+         {"train_step", "grad_step", "eval_step", "local_step", "apply_step"}) {
       auto func = module.lookupSymbol<func::FuncOp>(name);
       if (!func)
         continue;

@@ -15,6 +15,7 @@
 //     labels, lr, step      the labels, learning rate and step number
 //     barrier_t             the barrier's sharpness t
 //     momentum = "name"     the momentum buffer of parameter "name"
+//     gradient = "name"     the gradient of parameter "name" (@apply_step)
 //     range = e             the fixed MU8 range 2^e of a parameter
 //     ranges                the range exponents of the MU8 momenta, then
 //                           of the statistics
@@ -54,6 +55,7 @@ LOGBTQ_ATTR_NAME(kLr, Lr)
 LOGBTQ_ATTR_NAME(kBarrierT, BarrierT)
 LOGBTQ_ATTR_NAME(kBarrierPenalty, BarrierPenalty)
 LOGBTQ_ATTR_NAME(kMomentum, Momentum)
+LOGBTQ_ATTR_NAME(kGradient, Gradient)
 LOGBTQ_ATTR_NAME(kRange, Range)
 LOGBTQ_ATTR_NAME(kRanges, Ranges)
 LOGBTQ_ATTR_NAME(kStep, Step)

@@ -36,6 +36,7 @@ def LogBTQ_Dialect : Dialect {
     "::mlir::UnitAttr":$barrier_t,
     "::mlir::UnitAttr":$barrier_penalty,
     "::mlir::StringAttr":$momentum,
+    "::mlir::StringAttr":$gradient,
     "::mlir::IntegerAttr":$range,
     "::mlir::UnitAttr":$ranges,
     "::mlir::UnitAttr":$step,

@@ -97,6 +97,20 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
     (`logbtq.running_stats_update`) as the new values of those (frozen)
     parameters. The eval step normalizes with the running statistics.
     `freeze-batch-norm-stats` keeps every batch norm in that stored form.
+
+    With `ranks` N > 0, for data-parallel training over N processes (each
+    computes the gradients of its share of a batch, the shares' gradients
+    are combined, and every process applies the same update):
+
+    - `@local_step(params..., x, labels, t) -> (grads..., stats)`, built
+      like `@grad_step` (`-logbtq-quantize` returns its gradients as MU8
+      codes and their range exponents);
+    - `@apply_step(params..., state..., grads..., lr[, step])
+         -> (params'..., state'..., stats)`: the train step's update from
+      given gradients (`logbtq.gradient` with the parameter's name);
+      clipping sees the combined gradients.
+
+    A batch norm that trains on the batch's statistics is refused then.
   }];
   let options = [
     Option<"loss", "loss", "::mlir::logbtq::LossKind",
@@ -122,6 +136,9 @@ def LogBTQBuildTraining : Pass<"logbtq-build-training", "ModuleOp"> {
     Option<"clipGradNorm", "clip-grad-norm", "double", "0.0",
            "Scale the gradients so that their global L2 norm is at most "
            "this (0: no clipping)">,
+    Option<"ranks", "ranks", "unsigned", "0",
+           "Also build @local_step and @apply_step for data-parallel "
+           "training on this many processes (0: none)">,
     Option<"freezeBatchNormStats", "freeze-batch-norm-stats", "bool", "false",
            "Normalize with the stored statistics while training too, and "
            "never update them (by default a batch norm whose scale and bias "
