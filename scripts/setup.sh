@@ -22,6 +22,8 @@ packages=(
   time python3-matplotlib
   # scripts/kernel-bench.sh (bench/): Google Benchmark.
   libbenchmark-dev
+  # Data-parallel trainers (logbtq-compile --ranks) run under OpenMPI.
+  openmpi-bin libopenmpi-dev
 )
 
 missing=()

@@ -78,3 +78,15 @@ try:
             config.available_features.add("avx512")
 except OSError:
     pass
+
+# OpenMPI's launcher, for the data-parallel trainers (logbtq-compile
+# --ranks): more ranks than cores are fine in tests, and root (CI's
+# containers) must be allowed explicitly.
+import shutil
+if shutil.which("mpirun") and os.path.exists(
+        os.path.join(config.logbtq_obj_root, "lib", "liblogbtq_runtime_mpi.a")):
+    config.available_features.add("mpi")
+    mpirun = "mpirun --oversubscribe"
+    if os.geteuid() == 0:
+        mpirun += " --allow-run-as-root"
+    config.substitutions.append(("%mpirun", mpirun))

@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <string>
 #include <unistd.h>
 #include <vector>
 #include <zlib.h>
@@ -119,9 +121,46 @@ Expected<std::vector<unsigned char>> readFile(const std::string &path) {
 
 } // namespace
 
+std::string canonicalModelInfo(std::string_view text) {
+  std::vector<std::string_view> lines;
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at);
+    end = end == std::string_view::npos ? text.size() : end + 1;
+    lines.push_back(text.substr(at, end - at));
+    at = end;
+  }
+  auto valueOf = [](std::string_view line, std::string_view key,
+                    long long &value) {
+    if (line.substr(0, key.size()) != key)
+      return false;
+    std::string rest(line.substr(key.size()));
+    char *end = nullptr;
+    value = std::strtoll(rest.c_str(), &end, 10);
+    return end != rest.c_str() && (*end == '\n' || *end == 0);
+  };
+  long long ranks = 0;
+  for (std::string_view line : lines)
+    if (valueOf(line, "ranks ", ranks))
+      break;
+  if (ranks <= 0)
+    return std::string(text);
+  std::string out;
+  for (std::string_view line : lines) {
+    long long value = 0;
+    if (valueOf(line, "ranks ", value))
+      continue;
+    if (valueOf(line, "batch ", value))
+      out += "batch " + std::to_string(value * ranks) + "\n";
+    else
+      out += line;
+  }
+  return out;
+}
+
 uint64_t modelInfoHash(std::string_view text) {
+  std::string canonical = canonicalModelInfo(text);
   uint64_t h = 0xcbf29ce484222325ull;
-  for (char c : text) {
+  for (char c : canonical) {
     h ^= static_cast<unsigned char>(c);
     h *= 0x100000001b3ull;
   }

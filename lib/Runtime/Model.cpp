@@ -158,15 +158,63 @@ StepStats Model::takeStats(LogbtqMemRef1D &d, int64_t n) {
 Expected<StepStats> Model::trainStep(float lr, float t, int64_t step) {
   LogbtqTrainResults r{};
   entry.trainStep(&r, &params, &momentum, &ranges, &x, &y, lr, t, step);
+  if (Error e = installUpdate("train_step", r))
+    return e;
+  return takeStats(r.stats, r.stats.sizes[0]);
+}
+
+Expected<StepStats> Model::applyStep(const float *grads, float lr,
+                                     int64_t step) {
+  if (!hasDataParallelSteps())
+    return makeError("the model has no apply step (compile it with --ranks)");
+  // Read only: the step's arguments are never written.
+  LogbtqMemRef1D g{};
+  g.allocated = g.aligned = const_cast<float *>(grads);
+  g.sizes[0] = modelInfo.paramCount;
+  g.strides[0] = 1;
+  LogbtqTrainResults r{};
+  entry.applyStep(&r, &params, &momentum, &ranges, &g, lr, step);
+  if (r.params.allocated == g.allocated || r.momentum.allocated == g.allocated)
+    return makeError("the model's apply_step returned its gradients argument");
+  if (Error e = installUpdate("apply_step", r))
+    return e;
+  return takeStats(r.stats, r.stats.sizes[0]);
+}
+
+Expected<StepStats> Model::localStep(float t) {
+  if (!hasDataParallelSteps())
+    return makeError("the model has no local step (compile it with --ranks)");
+  LogbtqLocalResults r{};
+  entry.localStep(&r, &params, &ranges, &x, &y, t);
   int64_t n = modelInfo.paramCount;
-  if (Error e = checkResult("train_step", "parameters", r.params, n))
+  auto count = int64_t(modelInfo.params.size());
+  if (Error e = checkResult("local_step", "gradients", r.grads, n))
     return e;
-  if (Error e = checkResult("train_step", "optimizer state", r.momentum,
-                            slots() * n))
+  if (Error e = checkResult("local_step", "exponents", r.exponents, count))
     return e;
-  if (Error e = checkResult("train_step", "ranges", r.ranges, rangeCount()))
+  if (Error e = checkResult("local_step", "stats", r.stats, LOGBTQ_NUM_STATS,
+                            /*atLeast=*/true))
     return e;
-  if (Error e = checkResult("train_step", "stats", r.stats, LOGBTQ_NUM_STATS,
+  size_t size = modelInfo.elementSize();
+  localGrads.assign(bytesOf(r.grads, size), bytesOf(r.grads, size) + n * size);
+  const int32_t *exponents =
+      static_cast<const int32_t *>(r.exponents.aligned) + r.exponents.offset;
+  localExps.assign(exponents, exponents + count);
+  for (void *p : {r.grads.allocated, r.exponents.allocated})
+    if (p != params.allocated && p != ranges.allocated)
+      freeModelBuffer(p);
+  return takeStats(r.stats, r.stats.sizes[0]);
+}
+
+Error Model::installUpdate(const char *step, LogbtqTrainResults &r) {
+  int64_t n = modelInfo.paramCount;
+  if (Error e = checkResult(step, "parameters", r.params, n))
+    return e;
+  if (Error e = checkResult(step, "optimizer state", r.momentum, slots() * n))
+    return e;
+  if (Error e = checkResult(step, "ranges", r.ranges, rangeCount()))
+    return e;
+  if (Error e = checkResult(step, "stats", r.stats, LOGBTQ_NUM_STATS,
                             /*atLeast=*/true))
     return e;
   const LogbtqMemRef1D *results[] = {&r.params, &r.momentum, &r.ranges,
@@ -175,7 +223,7 @@ Expected<StepStats> Model::trainStep(float lr, float t, int64_t step) {
   for (int i = 0; i < 4; ++i)
     for (int j = i + 1; j < 4; ++j)
       if (sameAllocation(results[i]->allocated, results[j]->allocated))
-        return makeError("the model's train_step returned the ", names[i],
+        return makeError("the model's ", step, " returned the ", names[i],
                          " in the same buffer as the ", names[j]);
 
   // Free the buffers the results replace (a model may hand one back).
@@ -193,7 +241,7 @@ Expected<StepStats> Model::trainStep(float lr, float t, int64_t step) {
     if (!kept && !freedAlready)
       freeModelBuffer(p);
   }
-  return takeStats(r.stats, r.stats.sizes[0]);
+  return Error::success();
 }
 
 Expected<StepStats> Model::gradStep(float t, std::vector<float> &grads) {

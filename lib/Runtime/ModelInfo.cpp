@@ -201,6 +201,11 @@ Error Parser::parseRecord(std::string_view key,
       return e;
     return positiveInt("param-count", args[0], info.paramCount);
   }
+  if (key == "ranks") {
+    if (Error e = expectArgs(key, args, 1, "ranks <N>"))
+      return e;
+    return positiveInt("ranks", args[0], info.ranks);
+  }
   if (key == "param") {
     // MU8 models add the parameter's range exponent.
     const char *usage = "param <name> <dims comma-separated> <offset> "

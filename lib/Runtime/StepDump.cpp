@@ -1,6 +1,7 @@
 //===- StepDump.cpp - One step on a given batch, written as .npy ----------===//
 
 #include "logbtq/Runtime/StepDump.h"
+#include "logbtq/Runtime/DataParallel.h"
 
 #include "Format.h"
 #include "logbtq/Runtime/Npy.h"
@@ -22,9 +23,11 @@ std::string fileNameOf(const std::string &paramName) {
 }
 
 Error loadStepInputs(Model &model, const std::string &xPath,
-                     const std::string &yPath) {
+                     const std::string &yPath, int64_t ranks, int64_t rank) {
   const ModelInfo &info = model.info();
-  std::vector<int64_t> expected = {info.batch};
+  const int64_t batch = info.batch * ranks;
+  const int64_t first = info.batch * rank;
+  std::vector<int64_t> expected = {batch};
   expected.insert(expected.end(), info.input.begin(), info.input.end());
 
   Expected<NpyArray> x = readNpy(xPath);
@@ -36,12 +39,13 @@ Error loadStepInputs(Model &model, const std::string &xPath,
   int64_t rest = 1;
   for (size_t i = 1; i < x->shape.size(); ++i)
     rest *= x->shape[i];
-  if (x->shape.size() < 2 || x->shape[0] != info.batch ||
-      rest != info.inputSize())
+  if (x->shape.size() < 2 || x->shape[0] != batch || rest != info.inputSize())
     return makeError(xPath, ": shape (", formatShape(x->shape),
                      ") does not match the model's batch of inputs (",
                      formatShape(expected), ")");
-  std::memcpy(model.inputs(), x->bytes.data(), x->bytes.size());
+  size_t sampleBytes = size_t(info.inputSize()) * sizeof(float);
+  std::memcpy(model.inputs(), x->bytes.data() + size_t(first) * sampleBytes,
+              size_t(info.batch) * sampleBytes);
 
   Expected<NpyArray> y = readNpy(yPath);
   if (!y)
@@ -49,19 +53,19 @@ Error loadStepInputs(Model &model, const std::string &xPath,
   if (y->type == NpyType::F32)
     return makeError(yPath, ": dtype <f4, expected int64 ('<i8'), int32 "
                             "('<i4') or uint8 ('|u1') labels");
-  if (y->shape != std::vector<int64_t>{info.batch})
+  if (y->shape != std::vector<int64_t>{batch})
     return makeError(yPath, ": shape (", formatShape(y->shape),
-                     ") does not match the model's batch of labels (",
-                     info.batch, ")");
+                     ") does not match the model's batch of labels (", batch,
+                     ")");
   int32_t *labels = model.labels();
-  for (int64_t i = 0; i < info.batch; ++i) {
+  for (int64_t i = first; i < first + info.batch; ++i) {
     int64_t label = y->integerAt(i);
     if (label < 0 || label >= info.classes)
       return makeError(
           yPath, ": byte ", y->dataOffset + i * int64_t(npyItemSize(y->type)),
           ": label ", label, " at index ", i,
           " is out of range for a model with ", info.classes, " classes");
-    labels[i] = int32_t(label);
+    labels[i - first] = int32_t(label);
   }
   return Error::success();
 }
@@ -146,11 +150,73 @@ Error writeState(Model &model, float t, const std::string &dir,
                   {int64_t(values.size())}, values.data());
 }
 
+/// runStepDump for a data-parallel model: the step of the whole job.
+Error runDataParallelStepDump(Model &model, const TrainerOptions &options,
+                              std::ostream &out, Communicator *comm) {
+  const ModelInfo &info = model.info();
+  std::unique_ptr<Communicator> single;
+  if (!comm) {
+    single = createSingleProcessCommunicator();
+    comm = single.get();
+  }
+  if (options.dumpSteps)
+    return makeError("--dump-steps: a data-parallel model dumps one step");
+  if (Error e = loadStepInputs(model, options.stepInputs, options.stepLabels,
+                               comm->size(), comm->rank()))
+    return e;
+  const bool writer = comm->rank() == 0;
+  std::string dir = options.dumpDir + "/";
+  if (writer) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.dumpDir, ec);
+    if (ec)
+      return makeError("--dump ", options.dumpDir,
+                       ": cannot create: ", ec.message());
+  }
+  float t = float(resolveBarrier(options, info.barrier).t0);
+  DataParallelStep step(model, *comm);
+  Expected<DataParallelResult> result = step.exchange(t, false);
+  if (!result)
+    return result.error();
+  const StepStats &stats = result->stats;
+  float loss = float(stats.loss);
+  int written = 0;
+  if (writer) {
+    if (Error e = writeNpy(dir + "loss.npy", NpyType::F32, {}, &loss))
+      return e;
+    Expected<int> n = writeGradients(info, dir, step.meanGradients());
+    if (!n)
+      return n.error();
+    written = *n;
+  }
+  if (Error e =
+          step.apply(*result, float(options.lr), options.dumpStep.value_or(0)))
+    return e;
+  if (writer) {
+    std::vector<float> params = model.paramValues();
+    for (const ParamInfo &p : info.params)
+      if (Error e = writeNpy(dir + "param." + fileNameOf(p.name) + ".npy",
+                             NpyType::F32, p.shape, params.data() + p.offset))
+        return e;
+  }
+  out << formatString("step dump: t %g, lr %g: loss %.6g (ce %.6g, barrier "
+                      "%.6g), %lld correct of %lld on %d ranks",
+                      double(t), options.lr, stats.loss, stats.ce,
+                      stats.barrier, (long long)std::llround(stats.correct),
+                      (long long)(info.batch * comm->size()), comm->size())
+      << "\n"
+      << "wrote " << dir << "loss.npy, " << written << " grad.*.npy, "
+      << info.params.size() << " param.*.npy\n";
+  return Error::success();
+}
+
 } // namespace
 
 Error runStepDump(Model &model, const TrainerOptions &options,
-                  std::ostream &out) {
+                  std::ostream &out, Communicator *comm) {
   const ModelInfo &info = model.info();
+  if (model.hasDataParallelSteps())
+    return runDataParallelStepDump(model, options, out, comm);
   if (Error e = loadStepInputs(model, options.stepInputs, options.stepLabels))
     return e;
 

@@ -4,6 +4,7 @@
 
 #include "Format.h"
 #include "logbtq/Runtime/Checkpoint.h"
+#include "logbtq/Runtime/DataParallel.h"
 #include "logbtq/Runtime/Shuffle.h"
 #include "logbtq/Runtime/Signals.h"
 #include "logbtq/Runtime/StepGuard.h"
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <fstream>
 #include <limits>
 #include <numeric>
@@ -45,8 +47,11 @@ void addRateFields(std::string &s, const QuantCounters &c, bool quantized) {
   field("zero_act", c.activationSparsity());
 }
 
-std::string metricsLine(const EpochResult &r, bool quantized) {
+/// `ranks`: the processes of a data-parallel run, 0 for a run without.
+std::string metricsLine(const EpochResult &r, bool quantized, int64_t ranks) {
   std::string s = "{\"epoch\": " + std::to_string(r.epoch);
+  if (ranks)
+    s += ", \"ranks\": " + std::to_string(ranks);
   auto field = [&](const char *name, double v) {
     s += std::string(", \"") + name + "\": " + jsonNumber(v);
   };
@@ -171,13 +176,18 @@ double peakRssMiB() {
 }
 
 Expected<EvalResult> evaluate(Model &model, const DataSplit &split,
-                              const Normalization &norm) {
+                              const Normalization &norm, Communicator *comm) {
   const int64_t batch = model.info().batch;
+  const int64_t ranks = comm ? comm->size() : 1;
+  const int64_t rank = comm ? comm->rank() : 0;
   EvalResult result;
   double lossSum = 0;
   double correct = 0;
   std::vector<int64_t> indices(static_cast<size_t>(batch));
+  int64_t index = 0;
   for (int64_t start = 0; start < split.count; start += batch) {
+    if (index++ % ranks != rank)
+      continue;
     int64_t real = std::min(batch, split.count - start);
     for (int64_t i = 0; i < batch; ++i)
       indices[size_t(i)] = start + std::min(i, real - 1);
@@ -203,6 +213,12 @@ Expected<EvalResult> evaluate(Model &model, const DataSplit &split,
       correct -= alone->correct * double(copies) / double(batch);
     }
   }
+  if (ranks > 1) {
+    double sums[2] = {lossSum, correct};
+    comm->allReduceSum(sums, 2);
+    lossSum = sums[0];
+    correct = sums[1];
+  }
   result.count = split.count;
   result.correct = int64_t(std::llround(std::max(0.0, correct)));
   result.loss = split.count ? lossSum / double(split.count) : 0;
@@ -211,13 +227,33 @@ Expected<EvalResult> evaluate(Model &model, const DataSplit &split,
 
 Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
                                          const TrainerOptions &options,
-                                         std::ostream &out, bool interactive) {
+                                         std::ostream &out, bool interactive,
+                                         Communicator *comm) {
   const ModelInfo &info = model.info();
   const bool quantized = info.quant == QuantKind::MU8;
-  const int64_t batch = info.batch;
   const DataSplit &trainSplit = data.train;
   const DataSplit &testSplit = data.test;
   BarrierInfo barrier = resolveBarrier(options, info.barrier);
+  // A model with data-parallel steps trains through them, on one process
+  // if nobody gave it a communicator.
+  std::unique_ptr<Communicator> single;
+  std::optional<DataParallelStep> parallel;
+  if (model.hasDataParallelSteps()) {
+    if (!comm) {
+      single = createSingleProcessCommunicator();
+      comm = single.get();
+    }
+    parallel.emplace(model, *comm);
+  } else {
+    comm = nullptr;
+  }
+  const int64_t ranks = comm ? comm->size() : 1;
+  const int64_t rank = comm ? comm->rank() : 0;
+  // Checkpoints and metrics come from one rank.
+  const bool writer = rank == 0;
+  // Samples per rank and per step.
+  const int64_t share = info.batch;
+  const int64_t batch = share * ranks;
   const int64_t batches = trainSplit.count / batch;
   if (batches == 0 && options.epochs > 0)
     return makeError("the training split has ", trainSplit.count,
@@ -245,7 +281,7 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
   }
 
   std::ofstream metrics;
-  if (!options.metricsPath.empty()) {
+  if (!options.metricsPath.empty() && writer) {
     // A resumed run adds to the records of the epochs before it.
     metrics.open(options.metricsPath,
                  options.resumePath.empty() ? std::ios::trunc : std::ios::app);
@@ -260,6 +296,11 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
                         (long long)options.epochs,
                         options.epochs == 1 ? "" : "s", (long long)batches,
                         (long long)batch);
+    if (ranks > 1)
+      out << formatString(" (%lld ranks of %lld samples each, %lld bytes "
+                          "sent per rank and step)",
+                          (long long)ranks, (long long)share,
+                          (long long)parallel->messageBytes());
     if (dropped)
       out << formatString(" (%lld of %lld samples left out each epoch, a "
                           "different %lld each time)",
@@ -328,17 +369,10 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     }
     int lastShown = 0;
     for (int64_t b = firstBatch; b < batches; ++b) {
-      gatherBatch(trainSplit, order.data() + b * batch, batch, model.inputs(),
-                  model.labels(), data.normalization);
+      gatherBatch(trainSplit, order.data() + b * batch + rank * share, share,
+                  model.inputs(), model.labels(), data.normalization);
       // The epoch reports the rate of its last step.
       r.lr = state.lrSchedule.at(state.step, batches);
-      if (skipNonFinite)
-        snapshot.take(model);
-      Expected<StepStats> stats =
-          model.trainStep(float(r.lr), float(r.t), state.step);
-      if (!stats)
-        return stats.error();
-      ++state.step;
       auto stopped = [&](const std::string &what) {
         return makeError(
             "epoch ", epoch + 1, ", step ", state.step - 1, " (batch ", b + 1,
@@ -348,46 +382,78 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
                 : " (the checkpoint " + options.savePath + " of epoch " +
                       std::to_string(epoch) + " is left as it was)");
       };
-      // Scanning every weight after every step would cost the float32
-      // trainer a pass over its parameters per step: a non-finite weight
-      // shows in the next step's loss, and the weights are scanned before
-      // each checkpoint. skip-step must undo the very step, so it scans.
-      std::optional<std::string> bad;
-      if (skipNonFinite || !std::isfinite(stats->loss))
-        bad = findNonFinite(model, *stats);
-      if (bad) {
-        if (!skipNonFinite)
-          return stopped(*bad + " is not finite");
-        if (Error e = snapshot.restore(model))
-          return e;
-        ++r.skippedSteps;
-        continue;
+      StepStats stats;
+      // A signal: the step's rank's own, or (data-parallel) any rank's,
+      // which every rank learns in the exchange.
+      int signal = pendingStopSignal();
+      if (parallel) {
+        Expected<DataParallelResult> result =
+            parallel->run(float(r.lr), float(r.t), state.step, signal != 0);
+        if (!result)
+          return result.error();
+        ++state.step;
+        if (result->stop && !signal)
+          signal = SIGTERM;
+        if (result->nonFinite) {
+          // No rank applied the step.
+          if (!skipNonFinite)
+            return stopped(formatString(
+                "the combined loss (%g) or gradient of the %lld ranks is not "
+                "finite",
+                result->stats.loss, (long long)ranks));
+          ++r.skippedSteps;
+          continue;
+        }
+        stats = result->stats;
+      } else {
+        if (skipNonFinite)
+          snapshot.take(model);
+        Expected<StepStats> step =
+            model.trainStep(float(r.lr), float(r.t), state.step);
+        if (!step)
+          return step.error();
+        ++state.step;
+        stats = *step;
+        // Scanning every weight after every step would cost the float32
+        // trainer a pass over its parameters per step: a non-finite weight
+        // shows in the next step's loss, and the weights are scanned before
+        // each checkpoint. skip-step must undo the very step, so it scans.
+        std::optional<std::string> bad;
+        if (skipNonFinite || !std::isfinite(stats.loss))
+          bad = findNonFinite(model, stats);
+        if (bad) {
+          if (!skipNonFinite)
+            return stopped(*bad + " is not finite");
+          if (Error e = snapshot.restore(model))
+            return e;
+          ++r.skippedSteps;
+          continue;
+        }
       }
       if (options.maxSaturation && quantized)
         if (std::optional<std::string> over =
-                findOverSaturation(*stats, *options.maxSaturation / 100))
+                findOverSaturation(stats, *options.maxSaturation / 100))
           return stopped(*over);
-      lossSum += stats->loss;
-      ceSum += stats->ce;
-      barrierSum += stats->barrier;
-      correct += stats->correct;
-      r.counters.add(*stats);
+      lossSum += stats.loss;
+      ceSum += stats.ce;
+      barrierSum += stats.barrier;
+      correct += stats.correct;
+      r.counters.add(stats);
 
       // SIGINT or SIGTERM: a checkpoint of this very point, then stop. Not
       // after an epoch's last step: that epoch finishes (and saves) first.
-      if (int signal = pendingStopSignal(); signal && b + 1 < batches) {
-        state.progress = {b + 1,   r.skippedSteps, lossSum,
-                          ceSum,   barrierSum,     correct,
-                          r.counters};
-        std::string where =
-            formatString("stopped by %s in epoch %lld after batch %lld of "
-                         "%lld (step %lld)",
-                         signalName(signal), (long long)(epoch + 1),
-                         (long long)(b + 1), (long long)batches,
-                         (long long)state.step);
+      if (signal && b + 1 < batches) {
+        state.progress = {b + 1,      r.skippedSteps, lossSum,   ceSum,
+                          barrierSum, correct,        r.counters};
+        std::string where = formatString(
+            "stopped by %s in epoch %lld after batch %lld of "
+            "%lld (step %lld)",
+            signalName(signal), (long long)(epoch + 1), (long long)(b + 1),
+            (long long)batches, (long long)state.step);
         if (!options.savePath.empty()) {
-          if (Error e = saveCheckpoint(options.savePath, model, state))
-            return e;
+          if (writer)
+            if (Error e = saveCheckpoint(options.savePath, model, state))
+              return e;
           out << (interactive ? "\r\033[K" : "") << where
               << ": checkpoint saved to " << options.savePath
               << "; go on with --resume " << options.savePath
@@ -426,7 +492,8 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     r.steps = state.step;
 
     if (testSplit.count) {
-      Expected<EvalResult> test = evaluate(model, testSplit, data.normalization);
+      Expected<EvalResult> test =
+          evaluate(model, testSplit, data.normalization, comm);
       if (!test)
         return test.error();
       r.test = *test;
@@ -438,7 +505,8 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     out << epochLine(r, options.epochs, quantized, lossLabel(info))
         << "\n" << std::flush;
     if (metrics.is_open()) {
-      metrics << metricsLine(r, quantized) << "\n" << std::flush;
+      metrics << metricsLine(r, quantized, parallel ? ranks : 0) << "\n"
+              << std::flush;
       if (!metrics)
         return makeError("--metrics ", options.metricsPath, ": write failed");
     }
@@ -449,7 +517,7 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     state.t = r.t;
     state.lr = r.lr;
     state.counters += r.counters;
-    if (!options.savePath.empty())
+    if (!options.savePath.empty() && writer)
       if (Error e = saveCheckpoint(options.savePath, model, state))
         return e;
     history.push_back(r);
@@ -462,7 +530,8 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     // No training in this run (--epochs 0, or a checkpoint that is already
     // done): report the parameters as they are, and save them if asked.
     if (testSplit.count) {
-      Expected<EvalResult> test = evaluate(model, testSplit, data.normalization);
+      Expected<EvalResult> test =
+          evaluate(model, testSplit, data.normalization, comm);
       if (!test)
         return test.error();
       finalTest = *test;
@@ -472,7 +541,7 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
       r.test = *test;
       history.push_back(r);
     }
-    if (!options.savePath.empty())
+    if (!options.savePath.empty() && writer)
       if (Error e = saveCheckpoint(options.savePath, model, state))
         return e;
   }
@@ -494,6 +563,8 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     std::string s =
         "{\"final\": true, \"epochs\": " + std::to_string(state.epochsDone) +
         ", \"steps\": " + std::to_string(state.step);
+    if (parallel)
+      s += ", \"ranks\": " + std::to_string(ranks);
     if (finalTest.count)
       s += ", \"test_loss\": " + jsonNumber(finalTest.loss) +
            ", \"test_acc\": " + jsonNumber(finalTest.accuracy()) +

@@ -101,7 +101,7 @@ Expected<Dataset> loadTrainingData(const TrainerOptions &options,
 }
 
 Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,
-          std::ostream &out, bool interactive) {
+          std::ostream &out, bool interactive, Communicator *comm) {
   Expected<TrainerOptions> parsed = parseOptions(std::vector<std::string>(
       args.begin() + (args.empty() ? 0 : 1), args.end()));
   if (!parsed)
@@ -122,12 +122,22 @@ Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,
   if (!model)
     return model.error();
   const ModelInfo &info = (*model)->info();
+  int64_t processes = comm ? comm->size() : 1;
+  if (info.ranks && processes != info.ranks && !options.printModel)
+    return makeError("the model was compiled for ", info.ranks,
+                     " ranks (--ranks); run it with mpirun -np ", info.ranks,
+                     ", not on ", processes, " process",
+                     processes == 1 ? "" : "es");
+  if (!info.ranks && processes > 1)
+    return makeError("the model was compiled for one process; compile it with "
+                     "--ranks ",
+                     processes, " to train on ", processes);
   if (options.printModel) {
     printModelInfo(info, out);
     return Error::success();
   }
   if (options.isStepDump())
-    return runStepDump(**model, options, out);
+    return runStepDump(**model, options, out, comm);
   if (options.dataDir.empty() && options.trainSamples.empty()) {
     // --export-onnx --epochs 0 without data: the checkpoint's weights (or
     // the initial ones).
@@ -177,7 +187,7 @@ Error run(const std::vector<std::string> &args, const ModelEntryPoints &entry,
                      options.trainLimit ? " (see --train-limit)" : "");
 
   Expected<std::vector<EpochResult>> history =
-      train(**model, *data, options, out, interactive);
+      train(**model, *data, options, out, interactive, comm);
   if (!history)
     return history.error();
   if (!options.exportOnnxPath.empty() && !stoppedBySignal())
@@ -206,24 +216,36 @@ void printModelInfo(const ModelInfo &info, std::ostream &out) {
 
 int runTrainer(const std::vector<std::string> &args,
                const ModelEntryPoints &model, std::ostream &out,
-               std::ostream &err, bool interactive) {
+               std::ostream &err, bool interactive, Communicator *comm) {
   setStoppedBySignal(0);
-  Error e = run(args, model, out, interactive);
+  Error e = run(args, model, out, interactive, comm);
   out.flush();
   // Stopped by a signal after saving: the shell's status for it.
   if (!e)
     return stoppedBySignal() ? 128 + stoppedBySignal() : 0;
-  err << programName(args) << ": error: " << e.message() << "\n";
+  err << programName(args) << ": error: ";
+  if (comm && comm->size() > 1)
+    err << "rank " << comm->rank() << " of " << comm->size() << ": ";
+  err << e.message() << "\n";
   err.flush();
   return kErrorExitCode;
 }
 
 int trainerMain(int argc, char **argv, const ModelEntryPoints &model) {
+  // An MPI job's processes, when the trainer links MPI (--ranks).
+  std::unique_ptr<Communicator> comm(
+      logbtq_create_mpi_communicator
+          ? logbtq_create_mpi_communicator(&argc, &argv)
+          : createSingleProcessCommunicator().release());
   std::vector<std::string> args(argv, argv + argc);
   installStopSignalHandlers();
+  // The other ranks print nothing but their errors.
+  std::ostream silent(nullptr);
+  bool first = comm->rank() == 0;
+  int status = kErrorExitCode;
   try {
-    return runTrainer(args, model, std::cout, std::cerr,
-                      isatty(STDOUT_FILENO) == 1);
+    status = runTrainer(args, model, first ? std::cout : silent, std::cerr,
+                        first && isatty(STDOUT_FILENO) == 1, comm.get());
   } catch (const std::bad_alloc &) {
     std::cout.flush();
     std::cerr << programName(args) << ": error: out of memory\n";
@@ -231,7 +253,11 @@ int trainerMain(int argc, char **argv, const ModelEntryPoints &model) {
     std::cout.flush();
     std::cerr << programName(args) << ": error: " << ex.what() << "\n";
   }
-  return kErrorExitCode;
+  // A rank that stops on an error takes the others with it, rather than
+  // leave them waiting in the next exchange.
+  if (status == kErrorExitCode && comm->size() > 1)
+    comm->abort(status);
+  return status;
 }
 
 } // namespace logbtq::runtime

@@ -579,4 +579,23 @@ TEST(Checkpoint, ModelInfoHash) {
             modelInfoHash(fake::mu8EntryPoints().info));
 }
 
+TEST(Checkpoint, DataParallelModelsHashAsOneProcess) {
+  // A model compiled for 4 ranks of 16 is the one-process model of 64 to a
+  // checkpoint: it resumes on any number of ranks.
+  const char *one = "logbtq-model 3\nbatch 64\ninput 4\nparam-count 8\n";
+  const char *four =
+      "logbtq-model 3\nbatch 16\ninput 4\nparam-count 8\nranks 4\n";
+  const char *two =
+      "logbtq-model 3\nbatch 32\ninput 4\nparam-count 8\nranks 2\n";
+  EXPECT_EQ(canonicalModelInfo(four), one);
+  EXPECT_EQ(modelInfoHash(four), modelInfoHash(one));
+  EXPECT_EQ(modelInfoHash(two), modelInfoHash(one));
+  // Another step batch is another model; text without ranks is unchanged.
+  const char *otherBatch =
+      "logbtq-model 3\nbatch 8\ninput 4\nparam-count 8\nranks 4\n";
+  EXPECT_NE(modelInfoHash(otherBatch), modelInfoHash(one));
+  EXPECT_EQ(canonicalModelInfo(one), one);
+  EXPECT_EQ(canonicalModelInfo("ranks x\nbatch 2\n"), "ranks x\nbatch 2\n");
+}
+
 } // namespace

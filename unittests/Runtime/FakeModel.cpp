@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 using namespace logbtq;
@@ -346,7 +347,62 @@ extern "C" void _mlir_ciface_logbtq_eval_step(LogbtqEvalResults *results,
   evalStats(data<float>(params), x, y, /*quantized=*/false, results);
 }
 
+//===----------------------------------------------------------------------===//
+// The float32 model's data-parallel steps (--ranks)
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+void localStep(LogbtqLocalResults *results, LogbtqMemRef1D *params,
+               LogbtqMemRef1D *ranges, LogbtqMemRef1D *x, LogbtqMemRef1D *y,
+               float t) {
+  LogbtqGradResults grad{};
+  _mlir_ciface_logbtq_grad_step(&grad, params, ranges, x, y, t);
+  results->grads = grad.grads;
+  results->stats = grad.stats;
+  results->exponents = allocate(kParamRecords, 0, 0);
+}
+
+/// The train step's update from the given gradients.
+void applyStep(LogbtqTrainResults *results, LogbtqMemRef1D *params,
+               LogbtqMemRef1D *momentum, LogbtqMemRef1D *ranges,
+               LogbtqMemRef1D *grads, float lr, int64_t /*step*/) {
+  const float *p = data<float>(params);
+  const float *m = data<float>(momentum);
+  const float *g = data<float>(grads);
+  results->stats = allocate(LOGBTQ_NUM_STATS, 0, 0);
+  results->params = allocate(kParamCount, 0, 0);
+  results->momentum = allocate(kParamCount, 0, 0);
+  results->ranges = *ranges;
+  float *newP = mutableData<float>(results->params);
+  float *newM = mutableData<float>(results->momentum);
+  for (int64_t i = 0; i < kParamCount; ++i) {
+    bool trainable = i != kScaleOffset;
+    newM[i] = trainable ? float(kMomentum) * m[i] + g[i] : 0.0f;
+    newP[i] = trainable ? p[i] - lr * newM[i] : p[i];
+  }
+}
+
+} // namespace
+
 namespace logbtq::fake {
+
+runtime::ModelEntryPoints dataParallelEntryPoints(int ranks) {
+  // The float32 model's description with a ranks record, made once (the
+  // tests call this from several threads).
+  static const std::vector<std::string> infos = [] {
+    std::vector<std::string> texts;
+    for (int n = 0; n <= kMaxFakeRanks; ++n)
+      texts.push_back(std::string(logbtq_model_info) + "ranks " +
+                      std::to_string(n) + "\n");
+    return texts;
+  }();
+  runtime::ModelEntryPoints e = entryPoints();
+  e.localStep = localStep;
+  e.applyStep = applyStep;
+  e.info = infos[size_t(ranks)].c_str();
+  return e;
+}
 
 runtime::ModelEntryPoints entryPoints() {
   runtime::ModelEntryPoints e;

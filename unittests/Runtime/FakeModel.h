@@ -52,6 +52,11 @@ constexpr double kAccumulatorLimit = 16;
 runtime::ModelEntryPoints entryPoints();
 /// The entry points of the MU8 variant.
 runtime::ModelEntryPoints mu8EntryPoints();
+/// The float32 model compiled for data-parallel training on `ranks`
+/// (1..kMaxFakeRanks) processes: its local step is the grad step, its
+/// apply step the train step's update; its batch is a rank's share.
+constexpr int kMaxFakeRanks = 8;
+runtime::ModelEntryPoints dataParallelEntryPoints(int ranks);
 
 /// Loss and correctness of one sample (for checking evaluate() on the
 /// float32 model).

@@ -63,8 +63,16 @@ struct RunState {
 };
 
 /// FNV-1a 64 of the model info text: a checkpoint of another model (or of
-/// the same model compiled differently) is refused.
+/// the same model compiled differently) is refused. A data-parallel
+/// model's text is hashed as the one-process model of the same step's
+/// batch would be (canonicalModelInfo), so its checkpoints resume on any
+/// number of ranks.
 uint64_t modelInfoHash(std::string_view text);
+
+/// `text` with a `ranks N` record removed and its `batch` record multiplied
+/// by N: the description of the same model trained in one process. Any
+/// other text is returned as it is.
+std::string canonicalModelInfo(std::string_view text);
 
 /// The size of a checkpoint of `model`: header + (1 + slots) * param-count
 /// * element size + 4 * ranges (slots per param record) + 4 (the CRC).

@@ -16,6 +16,9 @@
 // The ONNX export template (ONNXExportTemplate.h): only models compiled
 // from ONNX define it.
 extern "C" const unsigned char logbtq_onnx_export[] __attribute__((weak));
+// The data-parallel steps: only models compiled with --ranks define them.
+#pragma weak _mlir_ciface_logbtq_local_step
+#pragma weak _mlir_ciface_logbtq_apply_step
 
 namespace logbtq::runtime {
 
@@ -24,6 +27,8 @@ inline ModelEntryPoints linkedModel() {
   model.trainStep = _mlir_ciface_logbtq_train_step;
   model.gradStep = _mlir_ciface_logbtq_grad_step;
   model.evalStep = _mlir_ciface_logbtq_eval_step;
+  model.localStep = _mlir_ciface_logbtq_local_step;
+  model.applyStep = _mlir_ciface_logbtq_apply_step;
   model.info = logbtq_model_info;
   model.initialParams = logbtq_initial_params;
   model.onnxExport = logbtq_onnx_export;

@@ -30,6 +30,9 @@ struct ModelEntryPoints {
   decltype(&_mlir_ciface_logbtq_train_step) trainStep = nullptr;
   decltype(&_mlir_ciface_logbtq_grad_step) gradStep = nullptr;
   decltype(&_mlir_ciface_logbtq_eval_step) evalStep = nullptr;
+  /// Only in models compiled with --ranks.
+  decltype(&_mlir_ciface_logbtq_local_step) localStep = nullptr;
+  decltype(&_mlir_ciface_logbtq_apply_step) applyStep = nullptr;
   /// NUL-terminated `logbtq_model_info` text.
   const char *info = nullptr;
   /// `logbtq_initial_params`: param-count f32 values or int8 codes.
@@ -76,6 +79,21 @@ public:
   /// Loss and gradients of the current batch; `grads` gets param-count
   /// values laid out like the parameters.
   Expected<StepStats> gradStep(float t, std::vector<float> &grads);
+  /// Data-parallel training (a model compiled with --ranks).
+  bool hasDataParallelSteps() const {
+    return entry.localStep && entry.applyStep && modelInfo.ranks > 0;
+  }
+  /// The loss and gradients of the current batch, kept until the next
+  /// local step: localGradients() has param-count elements of
+  /// info().elementSize() bytes (MU8 codes or f32), localExponents() one
+  /// range exponent per `param` record.
+  Expected<StepStats> localStep(float t);
+  const unsigned char *localGradients() const { return localGrads.data(); }
+  const int32_t *localExponents() const { return localExps.data(); }
+  /// The update from `grads` (param-count f32 values); replaces parameters,
+  /// momentum and ranges like trainStep.
+  Expected<StepStats> applyStep(const float *grads, float lr, int64_t step);
+
   /// Forward pass on the current batch; with `logits`, also its
   /// batch * classes logits.
   Expected<StepStats> evalStep(std::vector<float> *logits = nullptr);
@@ -122,6 +140,9 @@ private:
   /// Checks a buffer the model returned: `n` elements, unit stride.
   Error checkResult(const char *step, const char *what, const LogbtqMemRef1D &d,
                     int64_t n, bool atLeast = false);
+  /// Takes a train or apply step's new parameters, state and ranges in
+  /// place of the current ones, after checking them.
+  Error installUpdate(const char *step, LogbtqTrainResults &r);
   /// Copies `n` stats out of a returned buffer and frees it.
   StepStats takeStats(LogbtqMemRef1D &stats, int64_t n);
 
@@ -133,6 +154,8 @@ private:
   LogbtqMemRef1D ranges{};
   LogbtqMemRef1D x{};
   LogbtqMemRef1D y{};
+  std::vector<unsigned char> localGrads;
+  std::vector<int32_t> localExps;
 };
 
 /// Frees the memory of a buffer a model returned, unless it is one of MLIR's

@@ -88,6 +88,10 @@ struct ModelInfo {
   /// stands for mu8::decode(c, weightExponent). 0 for f32.
   int weightExponent = 0;
   int64_t paramCount = 0;
+  /// The `ranks <N>` record of a model compiled for data-parallel training
+  /// (it has the local and apply steps; `batch` is one rank's share): N,
+  /// or 0 for none.
+  int64_t ranks = 0;
   std::vector<ParamInfo> params;
   BarrierInfo barrier;
   OptimizerInfo optimizer;

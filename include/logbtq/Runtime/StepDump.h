@@ -23,6 +23,7 @@
 #ifndef LOGBTQ_RUNTIME_STEPDUMP_H
 #define LOGBTQ_RUNTIME_STEPDUMP_H
 
+#include "logbtq/Runtime/Communicator.h"
 #include "logbtq/Runtime/Error.h"
 #include "logbtq/Runtime/Model.h"
 #include "logbtq/Runtime/Options.h"
@@ -38,14 +39,22 @@ std::string fileNameOf(const std::string &paramName);
 
 /// Loads X.npy and Y.npy into the model's batch: X float32 of shape
 /// [batch, input...] (or [batch, inputSize]), Y int64 or int32 of shape
-/// [batch] with labels in [0, classes).
+/// [batch] with labels in [0, classes). With `ranks` > 1 the files hold a
+/// step of the whole job, ranks * batch samples, and the model gets the
+/// `rank`-th share.
 Error loadStepInputs(Model &model, const std::string &xPath,
-                     const std::string &yPath);
+                     const std::string &yPath, int64_t ranks = 1,
+                     int64_t rank = 0);
 
 /// Runs the dump described above with options.lr and t = the barrier's t0
 /// (after --barrier-t0), and reports what it wrote to `out`.
+///
+/// A data-parallel model (on the ranks of `comm`) dumps the step of the
+/// whole job: the combined loss and the mean of the ranks' gradients
+/// (DataParallel.h), then the parameters after the update from them;
+/// rank 0 writes the files. --dump-steps is not available there.
 Error runStepDump(Model &model, const TrainerOptions &options,
-                  std::ostream &out);
+                  std::ostream &out, Communicator *comm = nullptr);
 
 } // namespace logbtq::runtime
 

@@ -14,6 +14,7 @@
 #ifndef LOGBTQ_RUNTIME_TRAINLOOP_H
 #define LOGBTQ_RUNTIME_TRAINLOOP_H
 
+#include "logbtq/Runtime/Communicator.h"
 #include "logbtq/Runtime/Dataset.h"
 #include "logbtq/Runtime/Error.h"
 #include "logbtq/Runtime/Model.h"
@@ -68,17 +69,26 @@ double peakRssMiB();
 /// last partial batch is padded with copies of its last sample; one more
 /// step on a batch of that sample alone tells how much the copies added,
 /// which is subtracted, so every sample counts exactly once.
+///
+/// With `comm` of several ranks, rank r evaluates batches r, r + N, ...
+/// and the sums are combined: every rank gets the whole split's result.
 Expected<EvalResult> evaluate(Model &model, const DataSplit &split,
-                              const Normalization &norm = {});
+                              const Normalization &norm = {},
+                              Communicator *comm = nullptr);
 
 /// Trains until options.epochs epochs are done (from the checkpoint's epoch
 /// with --resume), printing the plan, a line per epoch and the final result
 /// to `out`; with `interactive` (a terminal), progress is a bar redrawn with
 /// '\r', otherwise plain lines per ~10% of an epoch. Returns the epochs run
 /// by this call.
+///
+/// A model with data-parallel steps trains on the ranks of `comm`
+/// (DataParallel.h): a step takes batch * N samples of the epoch's order,
+/// rank r the r-th share; only rank 0 writes checkpoints and metrics.
 Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
                                          const TrainerOptions &options,
-                                         std::ostream &out, bool interactive);
+                                         std::ostream &out, bool interactive,
+                                         Communicator *comm = nullptr);
 
 } // namespace logbtq::runtime
 

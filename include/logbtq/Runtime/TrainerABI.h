@@ -72,6 +72,17 @@ struct LogbtqGradResults {
   LogbtqMemRef1D stats; ///< LOGBTQ_NUM_STATS f32 values
 };
 
+/// The results of a local step (models compiled with --ranks).
+struct LogbtqLocalResults {
+  /// param-count gradient values laid out like the parameters: int8 MU8
+  /// codes (quant mu8) or f32.
+  LogbtqMemRef1D grads;
+  /// One int32 range exponent per `param` record: that parameter's
+  /// gradient codes are at range 2^e (zeros for f32).
+  LogbtqMemRef1D exponents;
+  LogbtqMemRef1D stats; ///< LOGBTQ_NUM_STATS f32 values
+};
+
 /// The results of an eval step.
 struct LogbtqEvalResults {
   LogbtqMemRef1D logits; ///< batch * classes f32 values, sample after sample
@@ -104,6 +115,26 @@ void _mlir_ciface_logbtq_grad_step(LogbtqGradResults *results,
                                    LogbtqMemRef1D *ranges, LogbtqMemRef1D *x,
                                    LogbtqMemRef1D *y, float t);
 
+/// Data-parallel training (a model compiled with --ranks N; its batch is a
+/// rank's share): the loss and gradients of this rank's samples, as the
+/// train step would store them, without an update. `ranges` as for the
+/// grad step.
+void _mlir_ciface_logbtq_local_step(LogbtqLocalResults *results,
+                                    LogbtqMemRef1D *params,
+                                    LogbtqMemRef1D *ranges, LogbtqMemRef1D *x,
+                                    LogbtqMemRef1D *y, float t);
+
+/// The train step's update from gradients computed elsewhere: `grads`
+/// holds param-count f32 values (the mean of the ranks' local gradients).
+/// Arguments and results otherwise as the train step's; the stats hold
+/// the weight and momentum counters only.
+void _mlir_ciface_logbtq_apply_step(LogbtqTrainResults *results,
+                                    LogbtqMemRef1D *params,
+                                    LogbtqMemRef1D *momentum,
+                                    LogbtqMemRef1D *ranges,
+                                    LogbtqMemRef1D *grads, float lr,
+                                    int64_t step);
+
 /// Forward pass only: the logits, and `stats` with the loss (cross-entropy
 /// only) and the number of correct predictions. `ranges` as for the grad
 /// step.
@@ -119,6 +150,8 @@ void _mlir_ciface_logbtq_eval_step(LogbtqEvalResults *results,
 ///   classes 10
 ///   quant f32 | quant mu8 <weight range exponent>
 ///   param-count 235146
+///   ranks <N>   (only with --ranks: the model has the local and apply
+///               steps, and `batch` is one rank's share of a step)
 ///   param <name> <dims comma-separated, or scalar> <offset>
 ///     trainable|frozen|statistic [<range exponent> (quant mu8)]
 ///     (a statistic is a batch norm's running mean or variance: frozen, but

@@ -1,0 +1,74 @@
+//===- DataParallel.h - One step of data-parallel training ------*- C++ -*-===//
+//
+// A model compiled with --ranks N trains on N processes: every rank holds
+// the same parameters, computes the loss and gradients of its share of the
+// step's batch (the local step), sends them to every other rank, and
+// applies the mean of all ranks' gradients (the apply step). Every rank
+// combines the same bytes the same way, so the parameters stay identical on
+// all of them without ever being sent.
+//
+// The exchange is one all-gather of a message per rank: its step stats, a
+// stop flag, and its gradients as the model stores them: MU8 codes with
+// one range exponent per parameter (1 byte per parameter), or f32. MU8
+// gradients are summed exactly in integers (CodeMean.h); f32 ones in rank
+// order, in double. Either way the result does not depend on MPI's
+// reduction order.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_RUNTIME_DATAPARALLEL_H
+#define LOGBTQ_RUNTIME_DATAPARALLEL_H
+
+#include "logbtq/Runtime/Communicator.h"
+#include "logbtq/Runtime/Model.h"
+
+#include <vector>
+
+namespace logbtq::runtime {
+
+/// What one data-parallel step did.
+struct DataParallelResult {
+  /// The step's stats over all ranks: mean loss, cross-entropy and barrier
+  /// of the ranks' shares, correct predictions and counters summed, and the
+  /// apply step's weight and momentum counters.
+  StepStats stats;
+  /// A rank asked to stop after this step (a signal).
+  bool stop = false;
+  /// The combined loss or gradient was not finite; nothing was applied.
+  bool nonFinite = false;
+};
+
+class DataParallelStep {
+public:
+  DataParallelStep(Model &model, Communicator &comm);
+
+  /// The step on the batch in the model (this rank's share): exchange,
+  /// then apply. `stop`: this rank wants to stop after it. With a
+  /// non-finite combined loss or gradient, no update is applied (every rank
+  /// decides alike).
+  Expected<DataParallelResult> run(float lr, float t, int64_t step, bool stop);
+
+  /// The first half of run(): the local step and the exchange. Leaves the
+  /// mean gradient in meanGradients() (param-count f32 values, laid out
+  /// like the parameters).
+  Expected<DataParallelResult> exchange(float t, bool stop);
+  const std::vector<float> &meanGradients() const { return mean; }
+  /// The second half: the update from meanGradients(), its counters added
+  /// to `result`'s.
+  Error apply(DataParallelResult &result, float lr, int64_t step);
+
+  /// Bytes each rank sends per step.
+  size_t messageBytes() const { return bytesPerRank; }
+
+private:
+  Model &model;
+  Communicator &comm;
+  size_t gradientBytes = 0;
+  size_t bytesPerRank = 0;
+  std::vector<unsigned char> message, gathered;
+  std::vector<float> mean;
+};
+
+} // namespace logbtq::runtime
+
+#endif // LOGBTQ_RUNTIME_DATAPARALLEL_H
