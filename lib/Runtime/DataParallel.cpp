@@ -135,4 +135,27 @@ Error DataParallelStep::apply(DataParallelResult &result, float lr,
   return Error::success();
 }
 
+Error checkSameState(const Model &model, Communicator &comm) {
+  if (comm.size() == 1)
+    return Error::success();
+  uint64_t hash = 0xcbf29ce484222325ull;
+  auto add = [&](const unsigned char *p, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      hash ^= p[i];
+      hash *= 0x100000001b3ull;
+    }
+  };
+  add(model.paramBytes(), size_t(model.stateBytes()));
+  add(model.momentumBytes(), size_t(model.optimizerStateBytes()));
+  add(reinterpret_cast<const unsigned char *>(model.rangeValues()),
+      4 * size_t(model.rangeCount()));
+  std::vector<uint64_t> hashes(size_t(comm.size()));
+  comm.allGather(&hash, sizeof hash, hashes.data());
+  for (size_t r = 1; r < hashes.size(); ++r)
+    if (hashes[r] != hashes[0])
+      return makeError("the parameters of rank ", r,
+                       " are not those of rank 0: the ranks diverged");
+  return Error::success();
+}
+
 } // namespace logbtq::runtime

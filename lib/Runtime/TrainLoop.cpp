@@ -513,6 +513,10 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
     if (std::optional<std::string> bad = findNonFiniteWeight(model))
       return makeError("epoch ", epoch + 1, ", after its last step: ", *bad,
                        " is not finite; training stopped before saving");
+    if (parallel)
+      if (Error e = checkSameState(model, *comm))
+        return makeError("epoch ", epoch + 1, ": ", e.message(),
+                         "; training stopped before saving");
     state.epochsDone = epoch + 1;
     state.t = r.t;
     state.lr = r.lr;

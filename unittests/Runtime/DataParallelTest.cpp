@@ -241,6 +241,43 @@ TEST(DataParallel, RanksStayIdenticalAndTheFirstWritesAlone) {
   EXPECT_TRUE(std::filesystem::exists(options.savePath));
 }
 
+TEST(DataParallel, RanksWhoseStateDiffersAreAnError) {
+  SharedMemory shared(2);
+  std::vector<std::unique_ptr<Model>> models;
+  for (int r = 0; r < 2; ++r) {
+    Expected<std::unique_ptr<Model>> model =
+        Model::create(fake::dataParallelEntryPoints(2));
+    ASSERT_TRUE(model) << model.error().message();
+    models.push_back(std::move(*model));
+  }
+  std::string errors[2];
+  auto check = [&] {
+    std::vector<std::thread> threads;
+    for (int r = 0; r < 2; ++r)
+      threads.emplace_back([&, r] {
+        ThreadCommunicator comm(shared, r, 2);
+        Error e = checkSameState(*models[size_t(r)], comm);
+        errors[r] = e ? e.message() : "";
+      });
+    for (std::thread &t : threads)
+      t.join();
+  };
+  check();
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+  // One weight of rank 1 changed: both ranks see it.
+  const Model &m = *models[1];
+  std::vector<unsigned char> params(m.paramBytes(),
+                                    m.paramBytes() + m.stateBytes());
+  params[4 * fake::kWeightOffset] ^= 1;
+  ASSERT_FALSE(models[1]->restoreState(params.data(), m.momentumBytes(),
+                                       m.rangeValues()));
+  check();
+  for (const std::string &e : errors)
+    EXPECT_EQ(e, "the parameters of rank 1 are not those of rank 0: the ranks "
+                 "diverged");
+}
+
 TEST(DataParallel, CheckpointsResumeOnAnotherRankCount) {
   TempDir dir;
   writeSeparableData(dir);

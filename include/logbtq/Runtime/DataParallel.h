@@ -69,6 +69,13 @@ private:
   std::vector<float> mean;
 };
 
+/// Checks that every rank holds the same parameters, optimizer state and
+/// ranges (a hash of them, gathered): they should, since every rank
+/// applies the same update to the same state. A difference (a rank that
+/// computed differently, a fault) is an error naming the first rank whose
+/// state is not rank 0's. The training loop checks before each checkpoint.
+Error checkSameState(const Model &model, Communicator &comm);
+
 } // namespace logbtq::runtime
 
 #endif // LOGBTQ_RUNTIME_DATAPARALLEL_H
