@@ -3,34 +3,62 @@
 #include "logbtq/Runtime/DataParallel.h"
 
 #include "logbtq/Numerics/CodeMean.h"
+#include "logbtq/Numerics/MU8.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace logbtq::runtime {
-namespace {
 
-/// The head of every rank's message: its local step's stats and its stop
-/// flag. Its exponents (one int32 per parameter) and gradients follow.
-struct Head {
+struct DataParallelStep::Head {
   double stats[LOGBTQ_NUM_STATS];
   int32_t stop;
   int32_t padding;
 };
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
 bool isCounter(int index) {
   return index >= LOGBTQ_STAT_SAT_WEIGHTS && index != LOGBTQ_STAT_RESERVED;
 }
 
+/// Fraction bits of the shared int32 grid: N values of magnitude at most
+/// 2^bits add up without overflow.
+int gridBits(int ranks) {
+  int bits = 30;
+  while ((1 << (30 - bits)) < ranks)
+    --bits;
+  return bits;
+}
+
 } // namespace
 
-DataParallelStep::DataParallelStep(Model &model, Communicator &comm)
-    : model(model), comm(comm) {
+DataParallelStep::DataParallelStep(Model &model, Communicator &comm,
+                                   GradientExchange mode)
+    : model(model), comm(comm), mode(mode) {
   const ModelInfo &info = model.info();
   gradientBytes = size_t(info.paramCount) * info.elementSize();
-  bytesPerRank = sizeof(Head) + 4 * info.params.size() + gradientBytes;
-  message.resize(bytesPerRank);
-  gathered.resize(bytesPerRank * size_t(comm.size()));
+  size_t params = info.params.size();
+  switch (mode) {
+  case GradientExchange::Gather:
+    bytesPerRank = sizeof(Head) + 4 * params + gradientBytes;
+    message.resize(bytesPerRank);
+    gathered.resize(bytesPerRank * size_t(comm.size()));
+    break;
+  case GradientExchange::AllReduceF32:
+    bytesPerRank = sizeof(Head) + 4 * size_t(info.paramCount);
+    break;
+  case GradientExchange::AllReduceGrid:
+    bytesPerRank = sizeof(Head) + 4 * params + 4 * size_t(info.paramCount);
+    grid.resize(size_t(info.paramCount));
+    exponents.resize(params);
+    break;
+  }
   mean.resize(size_t(info.paramCount));
 }
 
@@ -45,15 +73,23 @@ Expected<DataParallelResult> DataParallelStep::run(float lr, float t,
   return result;
 }
 
-Expected<DataParallelResult> DataParallelStep::exchange(float t, bool stop) {
+void DataParallelStep::decodeLocal(std::vector<float> &out) const {
   const ModelInfo &info = model.info();
-  Expected<StepStats> local = model.localStep(t);
-  if (!local)
-    return local.error();
-  Head head{};
-  for (int i = 0; i < LOGBTQ_NUM_STATS; ++i)
-    head.stats[i] = local->values[size_t(i)];
-  head.stop = stop;
+  out.resize(size_t(info.paramCount));
+  if (info.quant != QuantKind::MU8) {
+    std::memcpy(out.data(), model.localGradients(), out.size() * 4);
+    return;
+  }
+  const auto *codes = reinterpret_cast<const int8_t *>(model.localGradients());
+  for (size_t p = 0; p < info.params.size(); ++p) {
+    const ParamInfo &param = info.params[p];
+    mu8::decode(codes + param.offset, out.data() + param.offset,
+                size_t(param.numElements()), model.localExponents()[p]);
+  }
+}
+
+void DataParallelStep::gatherCodes(const Head &head, std::vector<Head> &heads) {
+  const ModelInfo &info = model.info();
   std::memcpy(message.data(), &head, sizeof head);
   std::memcpy(message.data() + sizeof head, model.localExponents(),
               4 * info.params.size());
@@ -62,22 +98,124 @@ Expected<DataParallelResult> DataParallelStep::exchange(float t, bool stop) {
   comm.allGather(message.data(), bytesPerRank, gathered.data());
 
   const size_t ranks = size_t(comm.size());
-  auto headOf = [&](size_t r) {
-    Head h;
-    std::memcpy(&h, gathered.data() + r * bytesPerRank, sizeof h);
-    return h;
-  };
   auto exponentsOf = [&](size_t r) {
     return gathered.data() + r * bytesPerRank + sizeof(Head);
   };
   auto gradientsOf = [&](size_t r) {
     return exponentsOf(r) + 4 * info.params.size();
   };
+  for (size_t r = 0; r < ranks; ++r)
+    std::memcpy(&heads[r], gathered.data() + r * bytesPerRank, sizeof(Head));
+  if (info.quant == QuantKind::MU8) {
+    std::vector<const int8_t *> codes(ranks);
+    std::vector<int> rankExponents(ranks);
+    for (size_t p = 0; p < info.params.size(); ++p) {
+      const ParamInfo &param = info.params[p];
+      for (size_t r = 0; r < ranks; ++r) {
+        int32_t e;
+        std::memcpy(&e, exponentsOf(r) + 4 * p, 4);
+        rankExponents[r] = e;
+        codes[r] = reinterpret_cast<const int8_t *>(gradientsOf(r)) +
+                   param.offset;
+      }
+      mu8::meanOfCodes(codes.data(), rankExponents.data(), ranks,
+                       size_t(param.numElements()), mean.data() + param.offset);
+    }
+    return;
+  }
+  for (size_t i = 0; i < mean.size(); ++i) {
+    double sum = 0;
+    for (size_t r = 0; r < ranks; ++r) {
+      float g;
+      std::memcpy(&g, gradientsOf(r) + 4 * i, 4);
+      sum += g;
+    }
+    mean[i] = float(sum / double(ranks));
+  }
+}
+
+void DataParallelStep::allReduce(const Head &head, std::vector<Head> &heads) {
+  const ModelInfo &info = model.info();
+  comm.allGather(&head, sizeof head, heads.data());
+  decodeLocal(mean);
+  const double ranks = double(comm.size());
+  if (mode == GradientExchange::AllReduceF32) {
+    comm.allReduceSum(mean.data(), mean.size());
+    for (float &g : mean)
+      g = float(double(g) / ranks);
+    return;
+  }
+  // Each tensor on the grid of the largest range any rank has for it
+  // (for f32 gradients, the range their largest magnitude needs).
+  for (size_t p = 0; p < info.params.size(); ++p) {
+    if (info.quant == QuantKind::MU8) {
+      exponents[p] = model.localExponents()[p];
+      continue;
+    }
+    const ParamInfo &param = info.params[p];
+    float largest = 0;
+    bool finite = true;
+    for (int64_t i = 0; i < param.numElements(); ++i) {
+      float a = std::fabs(mean[size_t(param.offset + i)]);
+      finite &= a <= std::numeric_limits<float>::max();
+      largest = finite ? std::max(largest, a) : largest;
+    }
+    // Zeros take any other rank's range; a non-finite value makes every
+    // rank's result NaN, and the step is skipped on all of them.
+    int e = -1000;
+    if (!finite)
+      e = 1000;
+    else if (largest > 0)
+      std::frexp(largest, &e);
+    exponents[p] = e;
+  }
+  comm.allReduceMax(exponents.data(), exponents.size());
+  const int bits = gridBits(comm.size());
+  for (size_t p = 0; p < info.params.size(); ++p) {
+    const ParamInfo &param = info.params[p];
+    // Powers of two: the products are exact, the conversion rounds to
+    // nearest (even).
+    const double scale = std::ldexp(1.0, bits - exponents[p]);
+    const double limit = std::ldexp(1.0, bits);
+    for (int64_t i = 0; i < param.numElements(); ++i) {
+      size_t k = size_t(param.offset + i);
+      double scaled = double(mean[k]) * scale;
+      grid[k] = std::fabs(scaled) <= limit ? int32_t(std::nearbyint(scaled))
+                                           : 0;
+    }
+  }
+  comm.allReduceSum(grid.data(), grid.size());
+  for (size_t p = 0; p < info.params.size(); ++p) {
+    const ParamInfo &param = info.params[p];
+    const bool bad = exponents[p] >= 1000;
+    const double unit = std::ldexp(1.0, exponents[p] - bits) / ranks;
+    for (int64_t i = 0; i < param.numElements(); ++i) {
+      size_t k = size_t(param.offset + i);
+      mean[k] = bad ? std::numeric_limits<float>::quiet_NaN()
+                    : float(double(grid[k]) * unit);
+    }
+  }
+}
+
+Expected<DataParallelResult> DataParallelStep::exchange(float t, bool stop) {
+  Expected<StepStats> local = model.localStep(t);
+  if (!local)
+    return local.error();
+  Clock::time_point start = Clock::now();
+  Head head{};
+  for (int i = 0; i < LOGBTQ_NUM_STATS; ++i)
+    head.stats[i] = local->values[size_t(i)];
+  head.stop = stop;
+  const size_t ranks = size_t(comm.size());
+  std::vector<Head> heads(ranks);
+  if (mode == GradientExchange::Gather)
+    gatherCodes(head, heads);
+  else
+    allReduce(head, heads);
 
   DataParallelResult result;
   StepStats &s = result.stats;
-  for (size_t r = 0; r < ranks; ++r) {
-    Head h = headOf(r);
+  for (const Head &h : heads) {
     result.stop |= h.stop != 0;
     for (int i = 0; i < LOGBTQ_NUM_STATS; ++i)
       s.values[size_t(i)] += h.stats[i];
@@ -85,33 +223,6 @@ Expected<DataParallelResult> DataParallelStep::exchange(float t, bool stop) {
   // Losses are means over each share: their mean is the step's.
   for (int i : {LOGBTQ_STAT_LOSS, LOGBTQ_STAT_CE, LOGBTQ_STAT_BARRIER})
     s.values[size_t(i)] /= double(ranks);
-
-  if (info.quant == QuantKind::MU8) {
-    std::vector<const int8_t *> codes(ranks);
-    std::vector<int> exponents(ranks);
-    for (size_t p = 0; p < info.params.size(); ++p) {
-      const ParamInfo &param = info.params[p];
-      for (size_t r = 0; r < ranks; ++r) {
-        int32_t e;
-        std::memcpy(&e, exponentsOf(r) + 4 * p, 4);
-        exponents[r] = e;
-        codes[r] =
-            reinterpret_cast<const int8_t *>(gradientsOf(r)) + param.offset;
-      }
-      mu8::meanOfCodes(codes.data(), exponents.data(), ranks,
-                       size_t(param.numElements()), mean.data() + param.offset);
-    }
-  } else {
-    for (size_t i = 0; i < mean.size(); ++i) {
-      double sum = 0;
-      for (size_t r = 0; r < ranks; ++r) {
-        float g;
-        std::memcpy(&g, gradientsOf(r) + 4 * i, 4);
-        sum += g;
-      }
-      mean[i] = float(sum / double(ranks));
-    }
-  }
 
   bool finite = std::isfinite(s.values[LOGBTQ_STAT_LOSS]);
   for (size_t i = 0; finite && i < mean.size(); ++i)
@@ -121,6 +232,7 @@ Expected<DataParallelResult> DataParallelStep::exchange(float t, bool stop) {
   s.correct = s.values[LOGBTQ_STAT_CORRECT];
   s.ce = s.values[LOGBTQ_STAT_CE];
   s.barrier = s.values[LOGBTQ_STAT_BARRIER];
+  seconds += std::chrono::duration<double>(Clock::now() - start).count();
   return result;
 }
 

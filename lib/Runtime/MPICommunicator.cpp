@@ -50,13 +50,16 @@ public:
                   MPI_COMM_WORLD);
   }
   void allReduceSum(float *values, size_t n) override {
-    reduce(values, n, MPI_FLOAT);
+    reduce(values, n, MPI_FLOAT, MPI_SUM);
   }
   void allReduceSum(double *values, size_t n) override {
-    reduce(values, n, MPI_DOUBLE);
+    reduce(values, n, MPI_DOUBLE, MPI_SUM);
   }
   void allReduceSum(int32_t *values, size_t n) override {
-    reduce(values, n, MPI_INT32_T);
+    reduce(values, n, MPI_INT32_T, MPI_SUM);
+  }
+  void allReduceMax(int32_t *values, size_t n) override {
+    reduce(values, n, MPI_INT32_T, MPI_MAX);
   }
   [[noreturn]] void abort(int status) override {
     std::fflush(stdout);
@@ -66,14 +69,14 @@ public:
   }
 
 private:
-  void reduce(void *values, size_t n, MPI_Datatype type) {
+  void reduce(void *values, size_t n, MPI_Datatype type, MPI_Op op) {
     int elementBytes = 0;
     MPI_Type_size(type, &elementBytes);
     auto *bytes = static_cast<unsigned char *>(values);
     for (size_t done = 0; done < n;) {
       size_t chunk = std::min(n - done, size_t(INT_MAX));
-      MPI_Allreduce(MPI_IN_PLACE, bytes + done * elementBytes, int(chunk), type,
-                    MPI_SUM, MPI_COMM_WORLD);
+      MPI_Allreduce(MPI_IN_PLACE, bytes + done * elementBytes, int(chunk), type, op,
+                    MPI_COMM_WORLD);
       done += chunk;
     }
   }

@@ -148,6 +148,20 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
            return makeError(f, ": '", v, "' is not one of: stop, skip-step");
          return Error::success();
        }},
+      {"--exchange",
+       [&](const std::string &f, const std::string &v) {
+         if (v == "gather")
+           o.exchange = GradientExchange::Gather;
+         else if (v == "allreduce-f32")
+           o.exchange = GradientExchange::AllReduceF32;
+         else if (v == "allreduce-grid")
+           o.exchange = GradientExchange::AllReduceGrid;
+         else
+           return makeError(f, ": '", v,
+                            "' is not one of: gather, allreduce-f32, "
+                            "allreduce-grid");
+         return Error::success();
+       }},
       {"--max-saturation",
        [&](const std::string &f, const std::string &v) {
          double p = 0;
@@ -381,6 +395,13 @@ Export:
                         as ONNX (float32; with --normalize, its Sub and Div in
                         front). --resume CKPT --epochs 0 --export-onnx FILE
                         exports a checkpoint (no data needed)
+
+Data-parallel (a model compiled with --ranks N, run with mpirun -np N):
+  --exchange gather|allreduce-f32|allreduce-grid
+                        how the ranks combine their gradients: an all-gather
+                        of them as stored (MU8: 1 byte per parameter, an
+                        exact sum; the default), an all-reduce of f32
+                        values, or of int32 values on a grid the ranks share
 
 Divergence:
   --on-nonfinite stop|skip-step

@@ -73,6 +73,9 @@ std::string metricsLine(const EpochResult &r, bool quantized, int64_t ranks) {
   addRateFields(s, r.counters, quantized);
   field("samples_per_s", r.samplesPerSecond());
   field("seconds", r.seconds);
+  if (r.exchangeSteps)
+    field("exchange_ms_per_step",
+          1e3 * r.exchangeSeconds / double(r.exchangeSteps));
   return s + "}";
 }
 
@@ -109,6 +112,9 @@ std::string epochLine(const EpochResult &r, int64_t epochs, bool quantized,
   if (r.skippedSteps)
     s += formatString("  skipped %lld non-finite steps",
                       (long long)r.skippedSteps);
+  if (r.exchangeSteps)
+    s += formatString("  exchange %.3f ms/step",
+                      1e3 * r.exchangeSeconds / double(r.exchangeSteps));
   s +=
       formatString("  %.0f samples/s  %.1f s", r.samplesPerSecond(), r.seconds);
   return s;
@@ -243,7 +249,7 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
       single = createSingleProcessCommunicator();
       comm = single.get();
     }
-    parallel.emplace(model, *comm);
+    parallel.emplace(model, *comm, options.exchange);
   } else {
     comm = nullptr;
   }
@@ -387,10 +393,13 @@ Expected<std::vector<EpochResult>> train(Model &model, const Dataset &data,
       // which every rank learns in the exchange.
       int signal = pendingStopSignal();
       if (parallel) {
+        double before = parallel->exchangeSeconds();
         Expected<DataParallelResult> result =
             parallel->run(float(r.lr), float(r.t), state.step, signal != 0);
         if (!result)
           return result.error();
+        r.exchangeSeconds += parallel->exchangeSeconds() - before;
+        ++r.exchangeSteps;
         ++state.step;
         if (result->stop && !signal)
           signal = SIGTERM;

@@ -19,6 +19,8 @@
 
 #include "gtest/gtest.h"
 
+#include <algorithm>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <filesystem>
@@ -85,6 +87,13 @@ public:
   void allReduceSum(float *values, size_t n) override { sum(values, n); }
   void allReduceSum(double *values, size_t n) override { sum(values, n); }
   void allReduceSum(int32_t *values, size_t n) override { sum(values, n); }
+  void allReduceMax(int32_t *values, size_t n) override {
+    std::vector<int32_t> all(n * size_t(worldSize));
+    shared.exchange(myRank, values, n * sizeof(int32_t), all.data());
+    for (size_t i = 0; i < n; ++i)
+      for (int r = 0; r < worldSize; ++r)
+        values[i] = std::max(values[i], all[size_t(r) * n + i]);
+  }
   [[noreturn]] void abort(int status) override { std::exit(status); }
 
 private:
@@ -239,6 +248,37 @@ TEST(DataParallel, RanksStayIdenticalAndTheFirstWritesAlone) {
   EXPECT_TRUE(contains(metrics, "\"ranks\": 3")) << metrics;
   EXPECT_EQ(lines(metrics).size(), 3u) << metrics;
   EXPECT_TRUE(std::filesystem::exists(options.savePath));
+}
+
+TEST(DataParallel, AllReducesGiveTheGatheredMean) {
+  TempDir dir;
+  writeSeparableData(dir);
+  Expected<Dataset> data = loadDataset(dir.path(), {784}, 10);
+  ASSERT_TRUE(data) << data.error().message();
+  data->train.truncate(320);
+  TrainerOptions options = trainingOptions(1, 11);
+  std::vector<RankRun> gathered = trainOnThreads(2, *data, options);
+  ASSERT_TRUE(gathered[0].history) << gathered[0].history.error().message();
+  std::vector<float> reference = params(*gathered[0].model);
+  // f32 sums in another order: the last bits; the int32 grid: 2^-29 of
+  // each tensor's range, a step's worth of rounding at most.
+  for (auto [mode, tolerance] :
+       {std::pair{GradientExchange::AllReduceF32, 1e-6},
+        std::pair{GradientExchange::AllReduceGrid, 1e-6}}) {
+    options.exchange = mode;
+    std::vector<RankRun> runs = trainOnThreads(2, *data, options);
+    ASSERT_TRUE(runs[0].history) << runs[0].history.error().message();
+    ASSERT_TRUE(runs[1].history) << runs[1].history.error().message();
+    std::vector<float> got = params(*runs[0].model);
+    EXPECT_EQ(got, params(*runs[1].model)) << "the ranks' parameters differ";
+    double worst = 0, scale = 0;
+    for (size_t i = 0; i < got.size(); ++i) {
+      worst = std::max(worst, std::fabs(double(got[i]) - reference[i]));
+      scale = std::max(scale, std::fabs(double(reference[i])));
+    }
+    EXPECT_LE(worst / scale, tolerance) << "exchange " << int(mode);
+    EXPECT_GT(runs[0].history->back().exchangeSteps, 0);
+  }
 }
 
 TEST(DataParallel, RanksWhoseStateDiffersAreAnError) {

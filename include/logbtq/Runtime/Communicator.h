@@ -38,6 +38,7 @@ public:
   virtual void allReduceSum(float *values, size_t n) = 0;
   virtual void allReduceSum(double *values, size_t n) = 0;
   virtual void allReduceSum(int32_t *values, size_t n) = 0;
+  virtual void allReduceMax(int32_t *values, size_t n) = 0;
   /// Ends every process of the job with `status`, after this one's message
   /// has been printed.
   [[noreturn]] virtual void abort(int status) = 0;

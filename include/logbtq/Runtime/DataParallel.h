@@ -7,12 +7,16 @@
 // combines the same bytes the same way, so the parameters stay identical on
 // all of them without ever being sent.
 //
-// The exchange is one all-gather of a message per rank: its step stats, a
-// stop flag, and its gradients as the model stores them: MU8 codes with
-// one range exponent per parameter (1 byte per parameter), or f32. MU8
-// gradients are summed exactly in integers (CodeMean.h); f32 ones in rank
-// order, in double. Either way the result does not depend on MPI's
-// reduction order.
+// By default the exchange is one all-gather of a message per rank: its step
+// stats, a stop flag, and its gradients as the model stores them: MU8
+// codes with one range exponent per parameter (1 byte per parameter), or
+// f32. MU8 gradients are summed exactly in integers (CodeMean.h); f32 ones
+// in rank order, in double. Either way the result does not depend on MPI's
+// reduction order. The alternatives (--exchange) all-reduce the decoded
+// gradients as f32 (MPI's sum), or as int32 values on a grid the ranks
+// share (the largest of their ranges per tensor; an exact sum of values
+// rounded to that grid); the stats then travel in an all-gather of their
+// own.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +25,7 @@
 
 #include "logbtq/Runtime/Communicator.h"
 #include "logbtq/Runtime/Model.h"
+#include "logbtq/Runtime/Options.h"
 
 #include <vector>
 
@@ -40,7 +45,8 @@ struct DataParallelResult {
 
 class DataParallelStep {
 public:
-  DataParallelStep(Model &model, Communicator &comm);
+  DataParallelStep(Model &model, Communicator &comm,
+                   GradientExchange mode = GradientExchange::Gather);
 
   /// The step on the batch in the model (this rank's share): exchange,
   /// then apply. `stop`: this rank wants to stop after it. With a
@@ -57,16 +63,32 @@ public:
   /// to `result`'s.
   Error apply(DataParallelResult &result, float lr, int64_t step);
 
-  /// Bytes each rank sends per step.
+  /// Bytes each rank contributes per step (an all-gather sends them to
+  /// every other rank; an all-reduce's algorithm decides what goes where).
   size_t messageBytes() const { return bytesPerRank; }
+  /// Seconds spent in exchange() past the local step: the collectives and
+  /// the sums.
+  double exchangeSeconds() const { return seconds; }
 
 private:
+  /// The head of every rank's message: its local step's stats and its stop
+  /// flag.
+  struct Head;
+  /// The local gradients as f32 (decoded at their exponents for MU8).
+  void decodeLocal(std::vector<float> &out) const;
+  /// The two ways of getting every rank's head and the mean gradient.
+  void gatherCodes(const Head &head, std::vector<Head> &heads);
+  void allReduce(const Head &head, std::vector<Head> &heads);
+
   Model &model;
   Communicator &comm;
+  GradientExchange mode;
+  double seconds = 0;
   size_t gradientBytes = 0;
   size_t bytesPerRank = 0;
   std::vector<unsigned char> message, gathered;
   std::vector<float> mean;
+  std::vector<int32_t> grid, exponents;
 };
 
 /// Checks that every rank holds the same parameters, optimizer state and

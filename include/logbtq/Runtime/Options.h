@@ -19,6 +19,19 @@ namespace logbtq::runtime {
 enum class NonFiniteAction { Stop, SkipStep };
 
 /// What the trainer was asked to do.
+/// How the ranks of a data-parallel run combine their gradients
+/// (docs/Distributed.md).
+enum class GradientExchange {
+  /// All-gather of each rank's gradients as stored (MU8 codes and their
+  /// exponents, or f32), summed exactly (MU8) or in rank order (f32).
+  Gather,
+  /// All-reduce (MPI's sum) of the decoded f32 gradients.
+  AllReduceF32,
+  /// All-reduce of int32 values on a grid shared by the ranks (each
+  /// tensor's largest range), an exact integer sum.
+  AllReduceGrid,
+};
+
 struct TrainerOptions {
   bool help = false;
   /// --model-info: print the parsed model description and exit.
@@ -61,6 +74,9 @@ struct TrainerOptions {
   std::string resumePath;
   /// --on-nonfinite stop|skip-step.
   NonFiniteAction onNonFinite = NonFiniteAction::Stop;
+  /// --exchange gather|allreduce-f32|allreduce-grid: how a data-parallel
+  /// trainer combines the ranks' gradients (DataParallel.h).
+  GradientExchange exchange = GradientExchange::Gather;
   /// --max-saturation P: stop when a step saturates more than P% of the
   /// values of one MU8 tensor kind.
   std::optional<double> maxSaturation;

@@ -54,6 +54,10 @@ struct EpochResult {
   EvalResult test; ///< count 0 when there is no test evaluation
   double trainSeconds = 0;
   double seconds = 0; ///< whole epoch, evaluation included
+  /// Data-parallel runs: the time spent combining the ranks' gradients
+  /// (the exchange and the sum), and the steps it was spent over.
+  double exchangeSeconds = 0;
+  int64_t exchangeSteps = 0;
   double samplesPerSecond() const {
     return trainSeconds > 0 ? trainSamples / trainSeconds : 0;
   }
