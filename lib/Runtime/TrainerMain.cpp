@@ -244,8 +244,12 @@ int trainerMain(int argc, char **argv, const ModelEntryPoints &model) {
   bool first = comm->rank() == 0;
   int status = kErrorExitCode;
   try {
+    // mpirun gives its ranks a terminal even when its own output goes to a
+    // file: a job of several ranks prints plain progress lines.
+    bool interactive =
+        first && comm->size() == 1 && isatty(STDOUT_FILENO) == 1;
     status = runTrainer(args, model, first ? std::cout : silent, std::cerr,
-                        first && isatty(STDOUT_FILENO) == 1, comm.get());
+                        interactive, comm.get());
   } catch (const std::bad_alloc &) {
     std::cout.flush();
     std::cerr << programName(args) << ": error: out of memory\n";
