@@ -303,6 +303,19 @@ void mu8EvalStep(LogbtqEvalResults *results, LogbtqMemRef1D *params,
 // The float32 model's exported symbols
 //===----------------------------------------------------------------------===//
 
+/// SGD with momentum (PyTorch's form) into the results' new buffers; the
+/// frozen scale keeps its value and has no momentum.
+static void sgdUpdate(const float *p, const float *m, const float *g, float lr,
+                      LogbtqTrainResults &results) {
+  float *newP = mutableData<float>(results.params);
+  float *newM = mutableData<float>(results.momentum);
+  for (int64_t i = 0; i < kParamCount; ++i) {
+    bool trainable = i != kScaleOffset;
+    newM[i] = trainable ? float(kMomentum) * m[i] + g[i] : 0.0f;
+    newP[i] = trainable ? p[i] - lr * newM[i] : p[i];
+  }
+}
+
 extern "C" void _mlir_ciface_logbtq_train_step(
     LogbtqTrainResults *results, LogbtqMemRef1D *params,
     LogbtqMemRef1D *momentum, LogbtqMemRef1D *ranges, LogbtqMemRef1D *x,
@@ -318,13 +331,7 @@ extern "C" void _mlir_ciface_logbtq_train_step(
   results->momentum = allocate(kParamCount, 16, 0);
   // A float32 model has no ranges: the argument goes back unchanged.
   results->ranges = *ranges;
-  float *newP = mutableData<float>(results->params);
-  float *newM = mutableData<float>(results->momentum);
-  for (int64_t i = 0; i < kParamCount; ++i) {
-    bool trainable = i != kScaleOffset;
-    newM[i] = trainable ? float(kMomentum) * m[i] + g[i] : 0.0f;
-    newP[i] = trainable ? p[i] - lr * newM[i] : p[i];
-  }
+  sgdUpdate(p, m, g.data(), lr, *results);
 }
 
 extern "C" void _mlir_ciface_logbtq_grad_step(LogbtqGradResults *results,
@@ -374,13 +381,7 @@ void applyStep(LogbtqTrainResults *results, LogbtqMemRef1D *params,
   results->params = allocate(kParamCount, 0, 0);
   results->momentum = allocate(kParamCount, 0, 0);
   results->ranges = *ranges;
-  float *newP = mutableData<float>(results->params);
-  float *newM = mutableData<float>(results->momentum);
-  for (int64_t i = 0; i < kParamCount; ++i) {
-    bool trainable = i != kScaleOffset;
-    newM[i] = trainable ? float(kMomentum) * m[i] + g[i] : 0.0f;
-    newP[i] = trainable ? p[i] - lr * newM[i] : p[i];
-  }
+  sgdUpdate(p, m, g, lr, *results);
 }
 
 } // namespace

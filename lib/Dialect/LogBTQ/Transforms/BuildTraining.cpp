@@ -138,6 +138,54 @@ StringRef targetLossKind(LossKind loss) {
   return "";
 }
 
+/// The arguments of a step function as they are added, with their
+/// attributes; then the function itself.
+class StepSignature {
+public:
+  StepSignature(OpBuilder &b, ForwardSignature &sig) : b(b), sig(sig) {}
+
+  void add(Type type, DictionaryAttr attrs) {
+    types.push_back(type);
+    argAttrs.push_back(attrs);
+  }
+  /// An argument marked `key` (a unit attribute, or `value`).
+  void add(Type type, StringRef key, Attribute value = {}) {
+    add(type, b.getDictionaryAttr(
+                  b.getNamedAttr(key, value ? value : b.getUnitAttr())));
+  }
+  /// The parameters, with @forward's attributes.
+  void addParams() {
+    for (unsigned index : sig.params)
+      add(forwardArg(index).getType(), sig.func.getArgAttrDict(index));
+  }
+  /// One tensor per parameter of its type, marked `key` = its name
+  /// (`slots` times: the optimizer state).
+  void addPerParam(StringRef key, unsigned slots = 1) {
+    for (unsigned slot = 0; slot < slots; ++slot)
+      for (auto [i, index] : llvm::enumerate(sig.params))
+        add(forwardArg(index).getType(), key,
+            b.getStringAttr(sig.paramNames[i]));
+  }
+  BlockArgument forwardArg(unsigned index) {
+    return sig.func.getBody().front().getArgument(index);
+  }
+  /// The function `name` with these arguments and no results yet, at the
+  /// end of `module`.
+  func::FuncOp create(ModuleOp module, StringRef name) {
+    b.setInsertionPointToEnd(module.getBody());
+    auto func = func::FuncOp::create(b, sig.func.getLoc(), name,
+                                     b.getFunctionType(types, {}));
+    func.setAllArgAttrs(argAttrs);
+    return func;
+  }
+
+private:
+  OpBuilder &b;
+  ForwardSignature &sig;
+  SmallVector<Type> types;
+  SmallVector<DictionaryAttr> argAttrs;
+};
+
 class StepBuilder {
 public:
   StepBuilder(ModuleOp module, ForwardSignature sig,
@@ -247,35 +295,21 @@ Value StepBuilder::stats(Location loc, Value loss, Value correct, Value ce,
 /// The step's function, with its signature:
 /// params..., [state...], x, labels, [lr], [t], [step].
 FailureOr<func::FuncOp> StepBuilder::createStepFunction(Kind kind) {
-  Location loc = sig.func.getLoc();
   Type f32 = b.getF32Type();
   int64_t batch = sig.logitsType.getDimSize(0);
-  Block &fwd = sig.func.getBody().front();
-  SmallVector<Type> argTypes;
-  SmallVector<DictionaryAttr> argAttrs;
-  auto add = [&](Type type, DictionaryAttr attrs) {
-    argTypes.push_back(type);
-    argAttrs.push_back(attrs);
-  };
-  auto named = [&](StringRef key, Attribute value) {
-    return b.getDictionaryAttr(b.getNamedAttr(key, value));
-  };
-  for (unsigned index : sig.params)
-    add(fwd.getArgument(index).getType(), sig.func.getArgAttrDict(index));
+  StepSignature args(b, sig);
+  args.addParams();
   if (kind == Kind::Train)
-    for (unsigned slot = 0; slot < optimizer.slots(); ++slot)
-      for (auto [i, index] : llvm::enumerate(sig.params))
-        add(fwd.getArgument(index).getType(),
-            named(attrs::kMomentum, b.getStringAttr(sig.paramNames[i])));
-  add(fwd.getArgument(sig.input).getType(), sig.func.getArgAttrDict(sig.input));
-  add(RankedTensorType::get({batch}, b.getI32Type()),
-      named(attrs::kLabels, b.getUnitAttr()));
+    args.addPerParam(attrs::kMomentum, optimizer.slots());
+  args.add(args.forwardArg(sig.input).getType(),
+           sig.func.getArgAttrDict(sig.input));
+  args.add(RankedTensorType::get({batch}, b.getI32Type()), attrs::kLabels);
   if (kind == Kind::Train)
-    add(f32, named(attrs::kLr, b.getUnitAttr()));
+    args.add(f32, attrs::kLr);
   if (kind != Kind::Eval)
-    add(f32, named(attrs::kBarrierT, b.getUnitAttr()));
+    args.add(f32, attrs::kBarrierT);
   if (kind == Kind::Train && optimizer.needsStep())
-    add(b.getI64Type(), named(attrs::kStep, b.getUnitAttr()));
+    args.add(b.getI64Type(), attrs::kStep);
 
   StringRef name = kind == Kind::Train   ? "train_step"
                    : kind == Kind::Grad  ? "grad_step"
@@ -283,11 +317,7 @@ FailureOr<func::FuncOp> StepBuilder::createStepFunction(Kind kind) {
                                          : "eval_step";
   if (module.lookupSymbol(name))
     return module.emitError("the module already has a @") << name;
-  b.setInsertionPointToEnd(module.getBody());
-  auto func =
-      func::FuncOp::create(b, loc, name, b.getFunctionType(argTypes, {}));
-  func.setAllArgAttrs(argAttrs);
-  return func;
+  return args.create(module, name);
 }
 
 /// Gradients of `loss` for every parameter: zeros for frozen ones.
@@ -451,50 +481,31 @@ LogicalResult StepBuilder::buildApplyStep() {
   Location loc = sig.func.getLoc();
   if (module.lookupSymbol("apply_step"))
     return module.emitError("the module already has a @apply_step");
-  Block &fwd = sig.func.getBody().front();
-  SmallVector<Type> argTypes;
-  SmallVector<DictionaryAttr> argAttrs;
-  auto add = [&](Type type, DictionaryAttr attrs) {
-    argTypes.push_back(type);
-    argAttrs.push_back(attrs);
-  };
-  auto named = [&](StringRef key, Attribute value) {
-    return b.getDictionaryAttr(b.getNamedAttr(key, value));
-  };
-  for (unsigned index : sig.params)
-    add(fwd.getArgument(index).getType(), sig.func.getArgAttrDict(index));
-  for (unsigned slot = 0; slot < optimizer.slots(); ++slot)
-    for (auto [i, index] : llvm::enumerate(sig.params))
-      add(fwd.getArgument(index).getType(),
-          named(attrs::kMomentum, b.getStringAttr(sig.paramNames[i])));
-  for (auto [i, index] : llvm::enumerate(sig.params))
-    add(fwd.getArgument(index).getType(),
-        named(attrs::kGradient, b.getStringAttr(sig.paramNames[i])));
-  add(b.getF32Type(), named(attrs::kLr, b.getUnitAttr()));
+  StepSignature args(b, sig);
+  args.addParams();
+  args.addPerParam(attrs::kMomentum, optimizer.slots());
+  args.addPerParam(attrs::kGradient);
+  args.add(b.getF32Type(), attrs::kLr);
   if (optimizer.needsStep())
-    add(b.getI64Type(), named(attrs::kStep, b.getUnitAttr()));
-
-  b.setInsertionPointToEnd(module.getBody());
-  auto func = func::FuncOp::create(b, loc, "apply_step",
-                                   b.getFunctionType(argTypes, {}));
-  func.setAllArgAttrs(argAttrs);
+    args.add(b.getI64Type(), attrs::kStep);
+  func::FuncOp func = args.create(module, "apply_step");
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
   size_t n = sig.params.size();
-  auto args = body->getArguments();
-  SmallVector<Value> params(args.take_front(n));
-  SmallVector<Value> state(args.slice(n, n * optimizer.slots()));
-  SmallVector<Value> grads(args.slice(n * (1 + optimizer.slots()), n));
+  auto values = body->getArguments();
+  SmallVector<Value> params(values.take_front(n));
+  SmallVector<Value> state(values.slice(n, n * optimizer.slots()));
+  SmallVector<Value> grads(values.slice(n * (1 + optimizer.slots()), n));
   size_t next = n * (2 + optimizer.slots());
-  Value lr = args[next++];
-  Value step = optimizer.needsStep() ? args[next++] : Value();
+  Value lr = values[next++];
+  Value step = optimizer.needsStep() ? values[next++] : Value();
   statisticUpdates.clear();
   SmallVector<Value> results = updates(loc, params, grads, state, lr, step);
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
   results.push_back(stats(loc, zero, zero, zero, zero));
   func::ReturnOp::create(b, loc, results);
-  func.setFunctionType(
-      b.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func.setFunctionType(b.getFunctionType(func.getArgumentTypes(),
+                                         ValueRange(results).getTypes()));
   SmallVector<DictionaryAttr> resultAttrs(results.size(),
                                           DictionaryAttr::get(b.getContext()));
   resultAttrs.back() =

@@ -180,6 +180,30 @@ public:
         b.getI32Type());
   }
 
+  /// The flat optimizer state from a train or apply step's results (the
+  /// new parameters first, then the state slot after slot).
+  Value packState(Location loc, ValueRange values) {
+    size_t numParams = layout.params.size();
+    Value state = tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{layout.size * layout.slots}, layout.storage);
+    for (unsigned slot = 0; slot < layout.slots; ++slot)
+      state =
+          packInto(loc, state, values.slice(numParams * (1 + slot), numParams),
+                   layout.storage, slot * layout.size);
+    return state;
+  }
+
+  /// The new ranges a quantized train or apply step returns (before its
+  /// stats); a float32 model has none: zeros (a constant, never an argument
+  /// handed back, which bufferization could not return).
+  Value newRanges(Location loc, func::FuncOp step, ValueRange values) {
+    for (unsigned i = 0; i < step.getNumArguments(); ++i)
+      if (step.getArgAttr(i, attrs::kRanges))
+        return values[values.size() - 2];
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(rangesType(), 0));
+  }
+
   /// A public function `name` with the C interface, its entry block, and
   /// the builder inside it.
   std::pair<func::FuncOp, Block::BlockArgListType>
@@ -245,11 +269,8 @@ public:
     auto rangesType = RankedTensorType::get(
         {int64_t(numParams * layout.slots) + layout.statistics}, i32);
     TypeRange stepArgs = step.getArgumentTypes();
-    Type labelsType = stepArgs[numParams * (isTrain ? 1 + layout.slots : 1) + 1];
-    // What the step takes besides parameters, state, data and scalars.
-    bool stepTakesRanges = false;
-    for (unsigned i = 0; i < step.getNumArguments(); ++i)
-      stepTakesRanges |= bool(step.getArgAttr(i, attrs::kRanges));
+    Type labelsType =
+        stepArgs[numParams * (isTrain ? 1 + layout.slots : 1) + 1];
 
     SmallVector<Type> argTypes{flatType};
     if (isTrain)
@@ -338,14 +359,7 @@ public:
     if (isTrain) {
       results.push_back(
           pack(loc, values.take_front(numParams), layout.storage));
-      Value state = tensor::EmptyOp::create(
-          b, loc, ArrayRef<int64_t>{layout.size * layout.slots},
-          layout.storage);
-      for (unsigned slot = 0; slot < layout.slots; ++slot)
-        state = packInto(loc, state,
-                         values.slice(numParams * (1 + slot), numParams),
-                         layout.storage, slot * layout.size);
-      results.push_back(state);
+      results.push_back(packState(loc, values));
     } else if (numFlatResults) {
       results.push_back(pack(loc, values.take_front(numParams), f32));
     } else if (returnsLogits) {
@@ -353,13 +367,7 @@ public:
                                     flatLogits));
     }
     if (isTrain)
-      // A float32 model has no ranges: zeros (a constant, never an
-      // argument handed back, which bufferization could not return).
-      results.push_back(stepTakesRanges
-                            ? values[values.size() - 2]
-                            : arith::ConstantOp::create(
-                                  b, loc, DenseElementsAttr::get(rangesType, 0))
-                                  .getResult());
+      results.push_back(newRanges(loc, step, values));
     results.push_back(padStats(loc, values.back(), numStats));
     func::ReturnOp::create(b, loc, results);
     step.setPrivate();
@@ -419,9 +427,6 @@ public:
         RankedTensorType::get({layout.size * layout.slots}, layout.storage);
     auto flatF32 = RankedTensorType::get({layout.size}, f32);
     TypeRange stepArgs = step.getArgumentTypes();
-    bool stepTakesRanges = false;
-    for (unsigned i = 0; i < step.getNumArguments(); ++i)
-      stepTakesRanges |= bool(step.getArgAttr(i, attrs::kRanges));
     SmallVector<Type> argTypes{flatType, flatState, rangesType(),
                                flatF32,  f32,       i64};
     SmallVector<Type> resultTypes{flatType, flatState, rangesType(),
@@ -444,21 +449,11 @@ public:
     if (failed(passRanges(step, callArgs, args[2], args[5])))
       return failure();
     auto values = func::CallOp::create(b, loc, step, callArgs).getResults();
-    Value state = tensor::EmptyOp::create(
-        b, loc, ArrayRef<int64_t>{layout.size * layout.slots}, layout.storage);
-    for (unsigned slot = 0; slot < layout.slots; ++slot)
-      state =
-          packInto(loc, state, values.slice(numParams * (1 + slot), numParams),
-                   layout.storage, slot * layout.size);
-    Value ranges = stepTakesRanges
-                       ? values[values.size() - 2]
-                       : arith::ConstantOp::create(
-                             b, loc, DenseElementsAttr::get(rangesType(), 0))
-                             .getResult();
     func::ReturnOp::create(
         b, loc,
         ValueRange{pack(loc, values.take_front(numParams), layout.storage),
-                   state, ranges, padStats(loc, values.back(), kNumStats)});
+                   packState(loc, values), newRanges(loc, step, values),
+                   padStats(loc, values.back(), kNumStats)});
     step.setPrivate();
     return success();
   }
