@@ -16,6 +16,9 @@ public:
     if (bytes)
       std::memmove(receive, send, bytes);
   }
+  void allToAll(const void *send, size_t blockBytes, void *receive) override {
+    allGather(send, blockBytes, receive);
+  }
   void allReduceSum(float *, size_t) override {}
   void allReduceSum(double *, size_t) override {}
   void allReduceSum(int32_t *, size_t) override {}

@@ -58,6 +58,19 @@ DataParallelStep::DataParallelStep(Model &model, Communicator &comm,
     grid.resize(size_t(info.paramCount));
     exponents.resize(params);
     break;
+  case GradientExchange::Scatter: {
+    size_t ranks = size_t(comm.size());
+    shard = (size_t(info.paramCount) + ranks - 1) / ranks;
+    size_t element = info.elementSize();
+    bytesPerRank =
+        sizeof(Head) + 4 * params + ranks * shard * element + 4 * shard;
+    message.resize(sizeof(Head) + 4 * params);
+    gathered.resize(message.size() * ranks);
+    sendCodes.assign(ranks * shard * element, 0);
+    receivedCodes.resize(ranks * shard * element);
+    shardMean.resize(shard);
+    break;
+  }
   }
   mean.resize(size_t(info.paramCount));
 }
@@ -106,32 +119,84 @@ void DataParallelStep::gatherCodes(const Head &head, std::vector<Head> &heads) {
   };
   for (size_t r = 0; r < ranks; ++r)
     std::memcpy(&heads[r], gathered.data() + r * bytesPerRank, sizeof(Head));
-  if (info.quant == QuantKind::MU8) {
-    std::vector<const int8_t *> codes(ranks);
-    std::vector<int> rankExponents(ranks);
-    for (size_t p = 0; p < info.params.size(); ++p) {
-      const ParamInfo &param = info.params[p];
-      for (size_t r = 0; r < ranks; ++r) {
+  meanOf(
+      0, mean.size(), [&](size_t r) { return gradientsOf(r); },
+      [&](size_t r, size_t p) {
         int32_t e;
         std::memcpy(&e, exponentsOf(r) + 4 * p, 4);
-        rankExponents[r] = e;
-        codes[r] = reinterpret_cast<const int8_t *>(gradientsOf(r)) +
-                   param.offset;
+        return e;
+      },
+      mean.data());
+}
+
+template <typename Data, typename Exponent>
+void DataParallelStep::meanOf(size_t first, size_t count, Data rankData,
+                              Exponent rankExponent, float *out) {
+  const ModelInfo &info = model.info();
+  const size_t ranks = size_t(comm.size());
+  const size_t last = first + count;
+  if (info.quant != QuantKind::MU8) {
+    for (size_t i = 0; i < count; ++i) {
+      double sum = 0;
+      for (size_t r = 0; r < ranks; ++r) {
+        float g;
+        std::memcpy(&g, rankData(r) + 4 * i, 4);
+        sum += g;
       }
-      mu8::meanOfCodes(codes.data(), rankExponents.data(), ranks,
-                       size_t(param.numElements()), mean.data() + param.offset);
+      out[i] = float(sum / double(ranks));
     }
     return;
   }
-  for (size_t i = 0; i < mean.size(); ++i) {
-    double sum = 0;
+  std::vector<const int8_t *> codes(ranks);
+  std::vector<int> rankExponents(ranks);
+  for (size_t p = 0; p < info.params.size(); ++p) {
+    const ParamInfo &param = info.params[p];
+    size_t begin = std::max(first, size_t(param.offset));
+    size_t end = std::min(last, size_t(param.offset + param.numElements()));
+    if (begin >= end)
+      continue;
     for (size_t r = 0; r < ranks; ++r) {
-      float g;
-      std::memcpy(&g, gradientsOf(r) + 4 * i, 4);
-      sum += g;
+      rankExponents[r] = rankExponent(r, p);
+      codes[r] =
+          reinterpret_cast<const int8_t *>(rankData(r)) + (begin - first);
     }
-    mean[i] = float(sum / double(ranks));
+    mu8::meanOfCodes(codes.data(), rankExponents.data(), ranks, end - begin,
+                     out + (begin - first));
   }
+}
+
+void DataParallelStep::scatterCodes(const Head &head,
+                                    std::vector<Head> &heads) {
+  const ModelInfo &info = model.info();
+  const size_t ranks = size_t(comm.size());
+  const size_t params = info.params.size();
+  const size_t element = info.elementSize();
+  // The heads and exponents, to everyone.
+  std::memcpy(message.data(), &head, sizeof head);
+  std::memcpy(message.data() + sizeof head, model.localExponents(), 4 * params);
+  comm.allGather(message.data(), message.size(), gathered.data());
+  for (size_t r = 0; r < ranks; ++r)
+    std::memcpy(&heads[r], gathered.data() + r * message.size(), sizeof(Head));
+  // Each rank's gradients of share s to rank s (the last share padded).
+  std::memcpy(sendCodes.data(), model.localGradients(), gradientBytes);
+  comm.allToAll(sendCodes.data(), shard * element, receivedCodes.data());
+  // This rank's share, summed exactly, then every share to everyone.
+  const size_t first = size_t(comm.rank()) * shard;
+  const size_t count =
+      first < mean.size() ? std::min(shard, mean.size() - first) : 0;
+  meanOf(
+      first, count,
+      [&](size_t r) { return receivedCodes.data() + r * shard * element; },
+      [&](size_t r, size_t p) {
+        int32_t e;
+        std::memcpy(
+            &e, gathered.data() + r * message.size() + sizeof(Head) + 4 * p, 4);
+        return e;
+      },
+      shardMean.data());
+  std::vector<float> all(ranks * shard);
+  comm.allGather(shardMean.data(), 4 * shard, all.data());
+  std::memcpy(mean.data(), all.data(), 4 * mean.size());
 }
 
 void DataParallelStep::allReduce(const Head &head, std::vector<Head> &heads) {
@@ -210,6 +275,8 @@ Expected<DataParallelResult> DataParallelStep::exchange(float t, bool stop) {
   std::vector<Head> heads(ranks);
   if (mode == GradientExchange::Gather)
     gatherCodes(head, heads);
+  else if (mode == GradientExchange::Scatter)
+    scatterCodes(head, heads);
   else
     allReduce(head, heads);
 

@@ -49,6 +49,16 @@ public:
     MPI_Allgather(send, int(bytes), MPI_BYTE, receive, int(bytes), MPI_BYTE,
                   MPI_COMM_WORLD);
   }
+  void allToAll(const void *send, size_t blockBytes, void *receive) override {
+    if (blockBytes > size_t(INT_MAX)) {
+      std::fprintf(stderr,
+                   "rank %d: blocks of %zu bytes are over MPI's 2 GiB\n",
+                   myRank, blockBytes);
+      abort(2);
+    }
+    MPI_Alltoall(send, int(blockBytes), MPI_BYTE, receive, int(blockBytes),
+                 MPI_BYTE, MPI_COMM_WORLD);
+  }
   void allReduceSum(float *values, size_t n) override {
     reduce(values, n, MPI_FLOAT, MPI_SUM);
   }

@@ -156,9 +156,11 @@ Expected<TrainerOptions> parseOptions(const std::vector<std::string> &args) {
            o.exchange = GradientExchange::AllReduceF32;
          else if (v == "allreduce-grid")
            o.exchange = GradientExchange::AllReduceGrid;
+         else if (v == "scatter")
+           o.exchange = GradientExchange::Scatter;
          else
            return makeError(f, ": '", v,
-                            "' is not one of: gather, allreduce-f32, "
+                            "' is not one of: gather, scatter, allreduce-f32, "
                             "allreduce-grid");
          return Error::success();
        }},
@@ -337,7 +339,8 @@ BarrierInfo resolveBarrier(const TrainerOptions &options,
 
 std::string usage(const std::string &program) {
   return "usage: " + program + R"( --data DIR [options]
-       )" + program +
+       )" +
+         program +
          R"( --train X.npy Y.npy [--test X.npy Y.npy] [options]
        )" +
          program +
@@ -397,10 +400,12 @@ Export:
                         exports a checkpoint (no data needed)
 
 Data-parallel (a model compiled with --ranks N, run with mpirun -np N):
-  --exchange gather|allreduce-f32|allreduce-grid
+  --exchange gather|scatter|allreduce-f32|allreduce-grid
                         how the ranks combine their gradients: an all-gather
                         of them as stored (MU8: 1 byte per parameter, an
-                        exact sum; the default), an all-reduce of f32
+                        exact sum; the default), the MU8 codes scattered to
+                        the rank that sums each share exactly and the sums
+                        gathered (for many ranks), an all-reduce of f32
                         values, or of int32 values on a grid the ranks share
 
 Divergence:

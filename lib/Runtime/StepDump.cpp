@@ -174,7 +174,7 @@ Error runDataParallelStepDump(Model &model, const TrainerOptions &options,
                        ": cannot create: ", ec.message());
   }
   float t = float(resolveBarrier(options, info.barrier).t0);
-  DataParallelStep step(model, *comm);
+  DataParallelStep step(model, *comm, options.exchange);
   Expected<DataParallelResult> result = step.exchange(t, false);
   if (!result)
     return result.error();

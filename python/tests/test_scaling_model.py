@@ -49,3 +49,15 @@ def test_docs_hold_the_tables_it_prints():
     assert len(rows) == 6
     for row in rows:
         assert row in doc, row
+
+
+def test_scatter_moves_five_eighths_of_the_allreduce_at_any_n():
+    saved = model.T_CODE
+    model.T_CODE = 0.0
+    try:
+        for n in (2, 8, 64):
+            ratio = model.scatter_mu8(8 * 10**6, n, 1.0, 0) / \
+                model.allreduce_f32(8 * 10**6, n, 1.0, 0)
+            assert abs(ratio - 5 / 8) < 1e-12, n
+    finally:
+        model.T_CODE = saved

@@ -9,6 +9,10 @@ both cores) and then the gradients are exchanged:
 - MU8 all-gather (the default): a ring all-gather moves every rank's P code
   bytes to every other rank, (N - 1) messages of P bytes per rank, and each
   rank then sums N x P codes exactly (t_code per code, measured);
+- MU8 scatter (--exchange scatter): every rank sends each other rank the
+  codes of that rank's share, (N - 1) messages of P / N bytes, the owner
+  sums its share exactly (P codes in all, whatever N), and a ring
+  all-gather brings the f32 sums back, (N - 1) messages of 4 P / N bytes;
 - float32 ring all-reduce: 2 (N - 1) messages of 4 P / N bytes per rank
   (reduce-scatter, then all-gather); the additions are negligible.
 
@@ -46,6 +50,14 @@ def gather_mu8(p, n, bandwidth, alpha):
     return (n - 1) * (alpha + p / bandwidth) + n * p * T_CODE
 
 
+def scatter_mu8(p, n, bandwidth, alpha):
+    if n == 1:
+        return 0.0
+    share = p / n
+    return ((n - 1) * (alpha + share / bandwidth) + p * T_CODE +
+            (n - 1) * (alpha + 4 * share / bandwidth))
+
+
 def allreduce_f32(p, n, bandwidth, alpha):
     if n == 1:
         return 0.0
@@ -55,7 +67,8 @@ def allreduce_f32(p, n, bandwidth, alpha):
 def table(markdown):
     for net, (bandwidth, alpha) in NETWORKS.items():
         print(f"\n{net} (latency {alpha * 1e6:g} us per message); ms per "
-              "step: compute + MU8 gather | compute + f32 all-reduce")
+              "step: compute + exchange, MU8 gather / MU8 scatter / f32 "
+              "all-reduce")
         head = "| model | " + " | ".join(f"N={n}" for n in RANKS) + " |"
         print(head)
         print("|" + "---|" * (len(RANKS) + 1))
@@ -64,24 +77,25 @@ def table(markdown):
             for n in RANKS:
                 c = compute(rate, n)
                 g = c + gather_mu8(p, n, bandwidth, alpha)
+                s = c + scatter_mu8(p, n, bandwidth, alpha)
                 f = c + allreduce_f32(p, n, bandwidth, alpha)
-                cells.append(f"{g * 1e3:.2f} / {f * 1e3:.2f}")
+                cells.append(f"{g * 1e3:.2f} / {s * 1e3:.2f} / {f * 1e3:.2f}")
             print(f"| {name} | " + " | ".join(cells) + " |")
 
 
 def crossovers():
     print("\nLargest N whose exchange takes less than its compute, and the "
-          "fastest N (MU8 gather; f32 all-reduce):")
+          "fastest N (MU8 gather; MU8 scatter; f32 all-reduce):")
     for net, (bandwidth, alpha) in NETWORKS.items():
         for name, (rate, p) in MODELS.items():
             out = []
-            for exchange in (gather_mu8, allreduce_f32):
+            for exchange in (gather_mu8, scatter_mu8, allreduce_f32):
                 under = [n for n in RANKS
                          if exchange(p, n, bandwidth, alpha) <= compute(rate, n)]
                 best = min(RANKS, key=lambda n: compute(rate, n) +
                            exchange(p, n, bandwidth, alpha))
                 out.append(f"{max(under)} (fastest {best})")
-            print(f"  {net}, {name}: {out[0]}; {out[1]}")
+            print(f"  {net}, {name}: " + "; ".join(out))
     print("\nWhere the MU8 gather moves fewer bytes per rank than the f32 "
           "all-reduce: (N - 1) P < 8 (N - 1) P / N, i.e. N < 8.")
 

@@ -31,6 +31,9 @@ public:
   /// Every rank's `bytes` bytes at `send`, rank after rank, into `receive`
   /// (size() * bytes bytes) on every rank.
   virtual void allGather(const void *send, size_t bytes, void *receive) = 0;
+  /// Block r of `send` (blocks of `blockBytes`, size() of them) to rank r;
+  /// `receive` gets every rank's block for this one, rank after rank.
+  virtual void allToAll(const void *send, size_t blockBytes, void *receive) = 0;
   /// `values` summed element by element over the ranks, on every rank. The
   /// reduction order is MPI's: a float sum may differ in its last bits from
   /// one run to the next, but not between ranks (MPI gives every rank the

@@ -16,7 +16,10 @@
 // gradients as f32 (MPI's sum), or as int32 values on a grid the ranks
 // share (the largest of their ranges per tensor; an exact sum of values
 // rounded to that grid); the stats then travel in an all-gather of their
-// own.
+// own. `--exchange scatter` sends each rank's codes to the rank that owns
+// them (1/N of the parameters each), which sums them exactly; the sums are
+// then gathered as f32: the gather's exact result, in bytes and work per
+// rank that do not grow with N.
 //
 //===----------------------------------------------------------------------===//
 
@@ -76,9 +79,17 @@ private:
   struct Head;
   /// The local gradients as f32 (decoded at their exponents for MU8).
   void decodeLocal(std::vector<float> &out) const;
-  /// The two ways of getting every rank's head and the mean gradient.
+  /// The ways of getting every rank's head and the mean gradient.
   void gatherCodes(const Head &head, std::vector<Head> &heads);
+  void scatterCodes(const Head &head, std::vector<Head> &heads);
   void allReduce(const Head &head, std::vector<Head> &heads);
+  /// The mean over the ranks of gradient elements [first, first + count)
+  /// into `out`: `rankData(r)` points at rank r's gradients as stored,
+  /// from element `first`; `rankExponent(r, p)` is rank r's range exponent
+  /// of parameter p.
+  template <typename Data, typename Exponent>
+  void meanOf(size_t first, size_t count, Data rankData, Exponent rankExponent,
+              float *out);
 
   Model &model;
   Communicator &comm;
@@ -89,6 +100,10 @@ private:
   std::vector<unsigned char> message, gathered;
   std::vector<float> mean;
   std::vector<int32_t> grid, exponents;
+  /// Scatter: elements per rank's share, and the buffers.
+  size_t shard = 0;
+  std::vector<unsigned char> sendCodes, receivedCodes;
+  std::vector<float> shardMean;
 };
 
 /// Checks that every rank holds the same parameters, optimizer state and

@@ -30,6 +30,10 @@ enum class GradientExchange {
   /// All-reduce of int32 values on a grid shared by the ranks (each
   /// tensor's largest range), an exact integer sum.
   AllReduceGrid,
+  /// MU8 codes scattered by owner (each rank owns 1/N of the parameters),
+  /// summed exactly by their owner, and the f32 sums gathered: the
+  /// gather's exact sum in bytes and work that do not grow with N.
+  Scatter,
 };
 
 struct TrainerOptions {
