@@ -157,14 +157,18 @@ std::string canonicalModelInfo(std::string_view text) {
   return out;
 }
 
+uint64_t fnv1a64(const void *data, size_t n, uint64_t hash) {
+  const auto *p = static_cast<const unsigned char *>(data);
+  for (size_t i = 0; i < n; ++i) {
+    hash ^= p[i];
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
 uint64_t modelInfoHash(std::string_view text) {
   std::string canonical = canonicalModelInfo(text);
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (char c : canonical) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ull;
-  }
-  return h;
+  return fnv1a64(canonical.data(), canonical.size());
 }
 
 int64_t checkpointBytes(const Model &model) {

@@ -4,6 +4,7 @@
 
 #include "logbtq/Numerics/CodeMean.h"
 #include "logbtq/Numerics/MU8.h"
+#include "logbtq/Runtime/Checkpoint.h"
 
 #include <algorithm>
 #include <chrono>
@@ -69,6 +70,7 @@ DataParallelStep::DataParallelStep(Model &model, Communicator &comm,
     sendCodes.assign(ranks * shard * element, 0);
     receivedCodes.resize(ranks * shard * element);
     shardMean.resize(shard);
+    shardMeans.resize(ranks * shard);
     break;
   }
   }
@@ -101,32 +103,33 @@ void DataParallelStep::decodeLocal(std::vector<float> &out) const {
   }
 }
 
-void DataParallelStep::gatherCodes(const Head &head, std::vector<Head> &heads) {
-  const ModelInfo &info = model.info();
+void DataParallelStep::gatherMessages(const Head &head,
+                                      std::vector<Head> &heads) {
   std::memcpy(message.data(), &head, sizeof head);
   std::memcpy(message.data() + sizeof head, model.localExponents(),
-              4 * info.params.size());
-  std::memcpy(message.data() + sizeof head + 4 * info.params.size(),
-              model.localGradients(), gradientBytes);
-  comm.allGather(message.data(), bytesPerRank, gathered.data());
+              4 * model.info().params.size());
+  comm.allGather(message.data(), message.size(), gathered.data());
+  for (size_t r = 0; r < heads.size(); ++r)
+    std::memcpy(&heads[r], gathered.data() + r * message.size(), sizeof(Head));
+}
 
-  const size_t ranks = size_t(comm.size());
-  auto exponentsOf = [&](size_t r) {
-    return gathered.data() + r * bytesPerRank + sizeof(Head);
-  };
-  auto gradientsOf = [&](size_t r) {
-    return exponentsOf(r) + 4 * info.params.size();
-  };
-  for (size_t r = 0; r < ranks; ++r)
-    std::memcpy(&heads[r], gathered.data() + r * bytesPerRank, sizeof(Head));
+int32_t DataParallelStep::exponentOf(size_t rank, size_t param) const {
+  int32_t e;
+  std::memcpy(
+      &e, gathered.data() + rank * message.size() + sizeof(Head) + 4 * param,
+      4);
+  return e;
+}
+
+void DataParallelStep::gatherCodes(const Head &head, std::vector<Head> &heads) {
+  // The gradients after the head and the exponents, in the same message.
+  const size_t codesAt = sizeof(Head) + 4 * model.info().params.size();
+  std::memcpy(message.data() + codesAt, model.localGradients(), gradientBytes);
+  gatherMessages(head, heads);
   meanOf(
-      0, mean.size(), [&](size_t r) { return gradientsOf(r); },
-      [&](size_t r, size_t p) {
-        int32_t e;
-        std::memcpy(&e, exponentsOf(r) + 4 * p, 4);
-        return e;
-      },
-      mean.data());
+      0, mean.size(),
+      [&](size_t r) { return gathered.data() + r * message.size() + codesAt; },
+      [&](size_t r, size_t p) { return exponentOf(r, p); }, mean.data());
 }
 
 template <typename Data, typename Exponent>
@@ -167,16 +170,8 @@ void DataParallelStep::meanOf(size_t first, size_t count, Data rankData,
 
 void DataParallelStep::scatterCodes(const Head &head,
                                     std::vector<Head> &heads) {
-  const ModelInfo &info = model.info();
-  const size_t ranks = size_t(comm.size());
-  const size_t params = info.params.size();
-  const size_t element = info.elementSize();
-  // The heads and exponents, to everyone.
-  std::memcpy(message.data(), &head, sizeof head);
-  std::memcpy(message.data() + sizeof head, model.localExponents(), 4 * params);
-  comm.allGather(message.data(), message.size(), gathered.data());
-  for (size_t r = 0; r < ranks; ++r)
-    std::memcpy(&heads[r], gathered.data() + r * message.size(), sizeof(Head));
+  const size_t element = model.info().elementSize();
+  gatherMessages(head, heads);
   // Each rank's gradients of share s to rank s (the last share padded).
   std::memcpy(sendCodes.data(), model.localGradients(), gradientBytes);
   comm.allToAll(sendCodes.data(), shard * element, receivedCodes.data());
@@ -187,16 +182,9 @@ void DataParallelStep::scatterCodes(const Head &head,
   meanOf(
       first, count,
       [&](size_t r) { return receivedCodes.data() + r * shard * element; },
-      [&](size_t r, size_t p) {
-        int32_t e;
-        std::memcpy(
-            &e, gathered.data() + r * message.size() + sizeof(Head) + 4 * p, 4);
-        return e;
-      },
-      shardMean.data());
-  std::vector<float> all(ranks * shard);
-  comm.allGather(shardMean.data(), 4 * shard, all.data());
-  std::memcpy(mean.data(), all.data(), 4 * mean.size());
+      [&](size_t r, size_t p) { return exponentOf(r, p); }, shardMean.data());
+  comm.allGather(shardMean.data(), 4 * shard, shardMeans.data());
+  std::memcpy(mean.data(), shardMeans.data(), 4 * mean.size());
 }
 
 void DataParallelStep::allReduce(const Head &head, std::vector<Head> &heads) {
@@ -295,10 +283,7 @@ Expected<DataParallelResult> DataParallelStep::exchange(float t, bool stop) {
   for (size_t i = 0; finite && i < mean.size(); ++i)
     finite = std::isfinite(mean[i]);
   result.nonFinite = !finite;
-  s.loss = s.values[LOGBTQ_STAT_LOSS];
-  s.correct = s.values[LOGBTQ_STAT_CORRECT];
-  s.ce = s.values[LOGBTQ_STAT_CE];
-  s.barrier = s.values[LOGBTQ_STAT_BARRIER];
+  s.nameValues();
   seconds += std::chrono::duration<double>(Clock::now() - start).count();
   return result;
 }
@@ -317,17 +302,10 @@ Error DataParallelStep::apply(DataParallelResult &result, float lr,
 Error checkSameState(const Model &model, Communicator &comm) {
   if (comm.size() == 1)
     return Error::success();
-  uint64_t hash = 0xcbf29ce484222325ull;
-  auto add = [&](const unsigned char *p, size_t n) {
-    for (size_t i = 0; i < n; ++i) {
-      hash ^= p[i];
-      hash *= 0x100000001b3ull;
-    }
-  };
-  add(model.paramBytes(), size_t(model.stateBytes()));
-  add(model.momentumBytes(), size_t(model.optimizerStateBytes()));
-  add(reinterpret_cast<const unsigned char *>(model.rangeValues()),
-      4 * size_t(model.rangeCount()));
+  uint64_t hash = fnv1a64(model.paramBytes(), size_t(model.stateBytes()));
+  hash =
+      fnv1a64(model.momentumBytes(), size_t(model.optimizerStateBytes()), hash);
+  hash = fnv1a64(model.rangeValues(), 4 * size_t(model.rangeCount()), hash);
   std::vector<uint64_t> hashes(size_t(comm.size()));
   comm.allGather(&hash, sizeof hash, hashes.data());
   for (size_t r = 1; r < hashes.size(); ++r)

@@ -143,10 +143,7 @@ StepStats Model::takeStats(LogbtqMemRef1D &d, int64_t n) {
   StepStats s;
   for (int64_t i = 0; i < std::min<int64_t>(n, LOGBTQ_NUM_STATS); ++i)
     s.values[size_t(i)] = element(d, i);
-  s.loss = s.values[LOGBTQ_STAT_LOSS];
-  s.correct = s.values[LOGBTQ_STAT_CORRECT];
-  s.ce = s.values[LOGBTQ_STAT_CE];
-  s.barrier = s.values[LOGBTQ_STAT_BARRIER];
+  s.nameValues();
   freeModelBuffer(d.allocated);
   return s;
 }

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 namespace logbtq::runtime {
@@ -150,74 +151,24 @@ Error writeState(Model &model, float t, const std::string &dir,
                   {int64_t(values.size())}, values.data());
 }
 
-/// runStepDump for a data-parallel model: the step of the whole job.
-Error runDataParallelStepDump(Model &model, const TrainerOptions &options,
-                              std::ostream &out, Communicator *comm) {
-  const ModelInfo &info = model.info();
-  std::unique_ptr<Communicator> single;
-  if (!comm) {
-    single = createSingleProcessCommunicator();
-    comm = single.get();
-  }
-  if (options.dumpSteps)
-    return makeError("--dump-steps: a data-parallel model dumps one step");
-  if (Error e = loadStepInputs(model, options.stepInputs, options.stepLabels,
-                               comm->size(), comm->rank()))
-    return e;
-  const bool writer = comm->rank() == 0;
-  std::string dir = options.dumpDir + "/";
-  if (writer) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.dumpDir, ec);
-    if (ec)
-      return makeError("--dump ", options.dumpDir,
-                       ": cannot create: ", ec.message());
-  }
-  float t = float(resolveBarrier(options, info.barrier).t0);
-  DataParallelStep step(model, *comm, options.exchange);
-  Expected<DataParallelResult> result = step.exchange(t, false);
-  if (!result)
-    return result.error();
-  const StepStats &stats = result->stats;
-  float loss = float(stats.loss);
-  int written = 0;
-  if (writer) {
-    if (Error e = writeNpy(dir + "loss.npy", NpyType::F32, {}, &loss))
-      return e;
-    Expected<int> n = writeGradients(info, dir, step.meanGradients());
-    if (!n)
-      return n.error();
-    written = *n;
-  }
-  if (Error e =
-          step.apply(*result, float(options.lr), options.dumpStep.value_or(0)))
-    return e;
-  if (writer) {
-    std::vector<float> params = model.paramValues();
-    for (const ParamInfo &p : info.params)
-      if (Error e = writeNpy(dir + "param." + fileNameOf(p.name) + ".npy",
-                             NpyType::F32, p.shape, params.data() + p.offset))
-        return e;
-  }
-  out << formatString("step dump: t %g, lr %g: loss %.6g (ce %.6g, barrier "
-                      "%.6g), %lld correct of %lld on %d ranks",
-                      double(t), options.lr, stats.loss, stats.ce,
-                      stats.barrier, (long long)std::llround(stats.correct),
-                      (long long)(info.batch * comm->size()), comm->size())
-      << "\n"
-      << "wrote " << dir << "loss.npy, " << written << " grad.*.npy, "
-      << info.params.size() << " param.*.npy\n";
-  return Error::success();
-}
-
 } // namespace
 
 Error runStepDump(Model &model, const TrainerOptions &options,
                   std::ostream &out, Communicator *comm) {
   const ModelInfo &info = model.info();
-  if (model.hasDataParallelSteps())
-    return runDataParallelStepDump(model, options, out, comm);
-  if (Error e = loadStepInputs(model, options.stepInputs, options.stepLabels))
+  // A data-parallel model dumps the step of the whole job: each rank's
+  // share of the batch, the ranks' mean gradient, the update from it.
+  const bool parallel = model.hasDataParallelSteps();
+  std::unique_ptr<Communicator> single;
+  if (!comm) {
+    single = createSingleProcessCommunicator();
+    comm = single.get();
+  }
+  if (parallel && options.dumpSteps)
+    return makeError("--dump-steps: a data-parallel model dumps one step");
+  const int ranks = parallel ? comm->size() : 1;
+  if (Error e = loadStepInputs(model, options.stepInputs, options.stepLabels,
+                               ranks, parallel ? comm->rank() : 0))
     return e;
 
   // Parameter names must stay distinct as file names.
@@ -227,24 +178,46 @@ Error runStepDump(Model &model, const TrainerOptions &options,
       return makeError("parameter '", p.name, "' has the same file name '",
                        fileNameOf(p.name), "' as another parameter");
 
-  std::error_code ec;
-  std::filesystem::create_directories(options.dumpDir, ec);
-  if (ec)
-    return makeError("--dump ", options.dumpDir,
-                     ": cannot create: ", ec.message());
+  // Rank 0 writes the files.
+  const bool writer = !parallel || comm->rank() == 0;
   std::string dir = options.dumpDir + "/";
+  if (writer) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.dumpDir, ec);
+    if (ec)
+      return makeError("--dump ", options.dumpDir,
+                       ": cannot create: ", ec.message());
+  }
 
   float t = float(resolveBarrier(options, info.barrier).t0);
+  std::optional<DataParallelStep> step;
+  DataParallelResult combined;
   std::vector<float> grads;
-  Expected<StepStats> stats = model.gradStep(t, grads);
-  if (!stats)
-    return stats.error();
-  float loss = float(stats->loss);
-  if (Error e = writeNpy(dir + "loss.npy", NpyType::F32, {}, &loss))
-    return e;
-  Expected<int> written = writeGradients(info, dir, grads);
-  if (!written)
-    return written.error();
+  StepStats stats;
+  if (parallel) {
+    step.emplace(model, *comm, options.exchange);
+    Expected<DataParallelResult> result = step->exchange(t, false);
+    if (!result)
+      return result.error();
+    combined = *result;
+    stats = combined.stats;
+    grads = step->meanGradients();
+  } else {
+    Expected<StepStats> local = model.gradStep(t, grads);
+    if (!local)
+      return local.error();
+    stats = *local;
+  }
+  int written = 0;
+  if (writer) {
+    float loss = float(stats.loss);
+    if (Error e = writeNpy(dir + "loss.npy", NpyType::F32, {}, &loss))
+      return e;
+    Expected<int> n = writeGradients(info, dir, grads);
+    if (!n)
+      return n.error();
+    written = *n;
+  }
 
   // From zero momentum and ranges, as step --dump-step (0: the first step of
   // a run and its stochastic rounding draws). MU8 codes are decoded, so
@@ -256,11 +229,16 @@ Error runStepDump(Model &model, const TrainerOptions &options,
     if (Error e = writeState(model, t, stateDir(0), nullptr))
       return e;
   for (int64_t i = 0; i < steps; ++i) {
-    Expected<StepStats> trained =
-        model.trainStep(float(options.lr), t, firstStep + i);
-    if (!trained)
-      return trained.error();
-    if (i == 0) {
+    Expected<StepStats> trained = StepStats();
+    if (parallel) {
+      if (Error e = step->apply(combined, float(options.lr), firstStep + i))
+        return e;
+    } else {
+      trained = model.trainStep(float(options.lr), t, firstStep + i);
+      if (!trained)
+        return trained.error();
+    }
+    if (i == 0 && writer) {
       std::vector<float> params = model.paramValues();
       for (const ParamInfo &p : info.params)
         if (Error e =
@@ -275,11 +253,13 @@ Error runStepDump(Model &model, const TrainerOptions &options,
 
   out << formatString("step dump: t %g, lr %g: loss %.6g (ce %.6g, barrier "
                       "%.6g), %lld correct of %lld",
-                      double(t), options.lr, stats->loss, stats->ce,
-                      stats->barrier, (long long)std::llround(stats->correct),
-                      (long long)info.batch)
-      << "\n"
-      << "wrote " << dir << "loss.npy, " << *written << " grad.*.npy, "
+                      double(t), options.lr, stats.loss, stats.ce,
+                      stats.barrier, (long long)std::llround(stats.correct),
+                      (long long)(info.batch * ranks));
+  if (parallel)
+    out << " on " << ranks << " ranks";
+  out << "\n"
+      << "wrote " << dir << "loss.npy, " << written << " grad.*.npy, "
       << info.params.size() << " param.*.npy";
   if (options.dumpSteps)
     out << ", state.0 to state." << steps << " (steps " << firstStep << " to "

@@ -62,6 +62,11 @@ struct RunState {
   EpochProgress progress;
 };
 
+/// FNV-1a 64 of `n` bytes, going on from `hash` (the offset basis by
+/// default), so that several buffers hash as their concatenation.
+uint64_t fnv1a64(const void *data, size_t n,
+                 uint64_t hash = 0xcbf29ce484222325ull);
+
 /// FNV-1a 64 of the model info text: a checkpoint of another model (or of
 /// the same model compiled differently) is refused. A data-parallel
 /// model's text is hashed as the one-process model of the same step's

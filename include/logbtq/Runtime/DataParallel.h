@@ -79,6 +79,11 @@ private:
   struct Head;
   /// The local gradients as f32 (decoded at their exponents for MU8).
   void decodeLocal(std::vector<float> &out) const;
+  /// This rank's head and exponents at the start of `message`, every
+  /// rank's message gathered, and their heads read.
+  void gatherMessages(const Head &head, std::vector<Head> &heads);
+  /// Rank `rank`'s range exponent of parameter `param`, once gathered.
+  int32_t exponentOf(size_t rank, size_t param) const;
   /// The ways of getting every rank's head and the mean gradient.
   void gatherCodes(const Head &head, std::vector<Head> &heads);
   void scatterCodes(const Head &head, std::vector<Head> &heads);
@@ -103,7 +108,7 @@ private:
   /// Scatter: elements per rank's share, and the buffers.
   size_t shard = 0;
   std::vector<unsigned char> sendCodes, receivedCodes;
-  std::vector<float> shardMean;
+  std::vector<float> shardMean, shardMeans;
 };
 
 /// Checks that every rank holds the same parameters, optimizer state and

@@ -51,6 +51,14 @@ struct StepStats {
   /// Every entry, indexed by LogbtqStat; those the step did not return
   /// (the eval step returns 2) are 0.
   std::array<double, LOGBTQ_NUM_STATS> values{};
+
+  /// Sets loss, correct, ce and barrier from their entries of `values`.
+  void nameValues() {
+    loss = values[LOGBTQ_STAT_LOSS];
+    correct = values[LOGBTQ_STAT_CORRECT];
+    ce = values[LOGBTQ_STAT_CE];
+    barrier = values[LOGBTQ_STAT_BARRIER];
+  }
 };
 
 class Model {
