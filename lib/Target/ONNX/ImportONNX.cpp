@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ConvertOpset.h"
 #include "Importer.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/ShapeInference.h"
@@ -26,6 +27,19 @@ using namespace mlir::logbtq::onnx_import;
 /// The default-domain opsets whose semantics the node importers implement.
 static constexpr int64_t kMinOpset = 11;
 static constexpr int64_t kMaxOpset = 17;
+/// Older models are converted to this opset on import: the first with
+/// today's forms of Squeeze, Unsqueeze, ReduceSum, Split and Softmax, which
+/// every converted model then shares with most current exports.
+static constexpr int64_t kConvertedOpset = 13;
+
+/// The model's default-domain (ai.onnx) opset, 0 if it imports none.
+static int64_t defaultOpset(const onnx::ModelProto &model) {
+  int64_t opset = 0;
+  for (const onnx::OperatorSetIdProto &set : model.opset_import())
+    if (set.domain().empty() || set.domain() == "ai.onnx")
+      opset = set.version();
+  return opset;
+}
 
 Location GraphImporter::fileLoc() const {
   return FileLineColLoc::get(context, fileName, 0, 0);
@@ -45,19 +59,16 @@ Location GraphImporter::nodeLoc(StringRef name, int index) const {
 }
 
 LogicalResult GraphImporter::checkOpsets(const onnx::ModelProto &model) {
-  for (const onnx::OperatorSetIdProto &set : model.opset_import()) {
-    if (!set.domain().empty() && set.domain() != "ai.onnx")
-      continue;
-    opset = set.version();
-  }
+  opset = defaultOpset(model);
   if (opset == 0)
     return emitError(fileLoc())
            << "model imports no default-domain (ai.onnx) opset";
   if (opset < kMinOpset || opset > kMaxOpset)
     return emitError(fileLoc())
-           << "opset " << opset << " is not supported (supported: "
-           << kMinOpset << " to " << kMaxOpset
-           << "); convert the model with onnx.version_converter";
+           << "opset " << opset << " is not supported (supported: " << kMinOpset
+           << " to " << kMaxOpset << ", older ones through "
+           << "ONNX's version converter); export the model at opset "
+           << kMaxOpset << " or lower";
   return success();
 }
 
@@ -401,6 +412,17 @@ LogicalResult onnx_import::parseModel(StringRef bytes, Location loc,
     return emitError(loc) << "not a valid ONNX model: the protobuf does not "
                              "parse (truncated or not ONNX?), "
                           << bytes.size() << " bytes";
+  if (int64_t opset = defaultOpset(model); opset > 0 && opset < kMinOpset) {
+    std::string error;
+    FailureOr<onnx::ModelProto> converted =
+        convertOpset(model, kConvertedOpset, error);
+    if (failed(converted))
+      return emitError(loc)
+             << "opset " << opset << " is older than " << kMinOpset
+             << " and ONNX's version converter "
+             << "cannot bring it to " << kConvertedOpset << ": " << error;
+    model = std::move(*converted);
+  }
   if (options.numClasses &&
       failed(replaceClassifierHead(model, *options.numClasses, loc)))
     return failure();

@@ -85,6 +85,17 @@ def unary(op, shape=(2, 5), opset=14, **attrs):
 
 # -------------------------------------------------------------- valid: ops
 
+@case("opset9_mlp")
+def _():
+    """Flatten, Gemm, Relu, Softmax at opset 9 (converted to 13 on import)."""
+    return model([node("Flatten", ["x"], ["f"]),
+                  node("Gemm", ["f", "w", "c"], ["g"], transB=1),
+                  node("Relu", ["g"], ["r"]),
+                  node("Softmax", ["r"], ["y"], axis=1)],
+                 [vi("x", [2, 2, 3])], [vi("y", [2, 4])],
+                 [rand("w", [4, 6]), rand("c", [4])], opset=9)
+
+
 @case("gemm")
 def _():
     """Gemm transB=1 with bias C: [2,4] x W[3,4]^T + C[3] -> [2,3]."""
@@ -1049,10 +1060,10 @@ def _():
                  [vi("y", [2, 3])])
 
 
-@case("unsupported_opset", error=True)
+@case("unconvertible_opset", error=True)
 def _():
-    """A Relu model importing opset 9 (below the supported 11..17)."""
-    return unary("Relu", opset=9)
+    """Softmax at opset 9 on an input of unknown shape: the converter's Softmax adapter needs its rank."""
+    return model([node("Softmax", ["x"], ["y"])], [vi("x", None)], [vi("y", None)], opset=9)
 
 
 @case("unsupported_opset18", error=True)
