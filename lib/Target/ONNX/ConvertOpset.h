@@ -1,4 +1,5 @@
-//===- ConvertOpset.h - Old opsets through ONNX's version converter -*- C++ -*-===//
+//===- ConvertOpset.h - Old opsets through ONNX's version converter -*- C++
+//-*-===//
 //
 // Internal to lib/Target/ONNX.
 //
