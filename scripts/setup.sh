@@ -14,6 +14,8 @@ packages=(
   cmake ninja-build g++ zlib1g-dev libgtest-dev
   # ONNX (C++ protobuf and Python) and the Python reference and its tests.
   libonnx-dev libprotobuf-dev python3-onnx python3-numpy python3-pytest
+  # ONNX's backend test models and data (test/Conformance).
+  libonnx-testdata
   # PyTorch: exports for the importer tests, the peer baseline, gradient checks.
   python3-torch
   # Real data for the trainers.

@@ -23,7 +23,8 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.logbtq_tools_dir, config.llvm_tools_dir]
-tools = ["logbtq-opt", "logbtq-translate", "logbtq-compile", "mlir-runner"]
+tools = ["logbtq-opt", "logbtq-translate", "logbtq-compile", "logbtq-run",
+         "mlir-runner"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # The runtime libraries that mlir-runner loads for the execution tests

@@ -1,0 +1,28 @@
+//===- TensorFiles.h - ONNX TensorProto files -------------------*- C++ -*-===//
+//
+// The files of ONNX's backend test data (`input_0.pb`, `output_0.pb`...):
+// one serialized TensorProto each. logbtq-run reads its inputs from them and
+// writes its outputs as them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LOGBTQ_TARGET_ONNX_TENSORFILES_H
+#define LOGBTQ_TARGET_ONNX_TENSORFILES_H
+
+#include "logbtq/Pipelines/HostTensor.h"
+
+#include "mlir/IR/Location.h"
+#include "mlir/Support/LLVM.h"
+
+namespace mlir::logbtq {
+
+/// Parses a serialized TensorProto of floats (FLOAT or DOUBLE); errors are
+/// reported at `loc`.
+FailureOr<HostTensor> parseTensorFile(StringRef bytes, Location loc);
+
+/// `tensor` as a serialized FLOAT TensorProto named `tensor.name`.
+std::string serializeTensor(const HostTensor &tensor);
+
+} // namespace mlir::logbtq
+
+#endif // LOGBTQ_TARGET_ONNX_TENSORFILES_H

@@ -1,0 +1,90 @@
+"""Models, input files and checks for the logbtq-run tests.
+
+    run_helper.py model NAME -o model.onnx
+    run_helper.py input SHAPE SEED -o x.pb [--int64]
+    run_helper.py check NAME model.onnx OUTDIR in0.pb [in1.pb ...]
+
+`check` recomputes the model with numpy from the same files and prints
+"match" when every output_i.pb agrees to 1e-5 (relative), else the worst
+difference; FileCheck looks for the word.
+"""
+import argparse
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+
+def rand(name, shape, seed):
+    return numpy_helper.from_array(
+        np.random.default_rng(seed).uniform(-1, 1, shape).astype(np.float32), name)
+
+
+def vi(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def make(name):
+    if name == "mlp":
+        # x[2,6] -> Gemm(W1[5,6]^T, b1) -> Relu -> Gemm(W2[3,5]^T, b2)
+        nodes = [helper.make_node("Gemm", ["x", "w1", "b1"], ["h"], transB=1),
+                 helper.make_node("Relu", ["h"], ["r"]),
+                 helper.make_node("Gemm", ["r", "w2", "b2"], ["y"], transB=1)]
+        g = helper.make_graph(nodes, "mlp", [vi("x", [2, 6])], [vi("y", [2, 3])],
+                              [rand("w1", [5, 6], 1), rand("b1", [5], 2),
+                               rand("w2", [3, 5], 3), rand("b2", [3], 4)])
+    elif name == "two_in_two_out":
+        # y = a - b, z = sigmoid(a): the order of inputs and outputs matters.
+        nodes = [helper.make_node("Sub", ["a", "b"], ["y"]),
+                 helper.make_node("Sigmoid", ["a"], ["z"])]
+        g = helper.make_graph(nodes, "two", [vi("a", [3, 4]), vi("b", [3, 4])],
+                              [vi("y", [3, 4]), vi("z", [3, 4])])
+    else:
+        sys.exit(f"unknown model {name}")
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 14)])
+    m.ir_version = 7
+    return m
+
+
+def reference(name, model, inputs):
+    w = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    if name == "mlp":
+        (x,) = inputs
+        h = np.maximum(x @ w["w1"].T + w["b1"], 0)
+        return [h @ w["w2"].T + w["b2"]]
+    a, b = inputs
+    return [a - b, 1 / (1 + np.exp(-a))]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what")
+    ap.add_argument("args", nargs="*")
+    ap.add_argument("-o")
+    ap.add_argument("--int64", action="store_true")
+    a = ap.parse_args()
+    if a.what == "model":
+        onnx.save(make(a.args[0]), a.o)
+    elif a.what == "input":
+        shape = [int(d) for d in a.args[0].split("x")]
+        t = rand("x", shape, int(a.args[1]))
+        if a.int64:
+            t = numpy_helper.from_array(numpy_helper.to_array(t).astype(np.int64), "x")
+        onnx.save_tensor(t, a.o)
+    elif a.what == "check":
+        name, model_path, out_dir, *ins = a.args
+        model = onnx.load(model_path)
+        inputs = [numpy_helper.to_array(onnx.load_tensor(p)) for p in ins]
+        worst = 0.0
+        for i, want in enumerate(reference(name, model, inputs)):
+            got_t = onnx.load_tensor(f"{out_dir}/output_{i}.pb")
+            got = numpy_helper.to_array(got_t)
+            assert got.shape == want.shape, (got.shape, want.shape)
+            assert got_t.name == model.graph.output[i].name, got_t.name
+            worst = max(worst, float(np.max(np.abs(got - want) / (np.abs(want) + 1e-6))))
+        print("match" if worst < 1e-5 else f"differ: {worst}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,148 @@
+//===- logbtq-run.cpp - Run an ONNX model's forward pass once -------------===//
+//
+// logbtq-run model.onnx --inputs in0.pb [in1.pb ...] --outputs DIR: imports
+// the model, compiles its forward pass for this CPU in-process and runs it on
+// inputs given as ONNX TensorProto files, writing DIR/output_0.pb... in the
+// layout of ONNX's backend test data.
+//
+//===----------------------------------------------------------------------===//
+
+#include "logbtq/InitAll.h"
+#include "logbtq/Pipelines/Inference.h"
+#include "logbtq/Target/ONNX/ImportONNX.h"
+#include "logbtq/Target/ONNX/TensorFiles.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/InterleavedRange.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+namespace cl = llvm::cl;
+using namespace mlir;
+using namespace mlir::logbtq;
+
+static cl::OptionCategory category("logbtq-run options");
+
+// The model, then any input files given after --inputs' first one.
+static cl::list<std::string> positional(cl::Positional, cl::OneOrMore,
+                                        cl::desc("<model.onnx> [input.pb...]"),
+                                        cl::cat(category));
+static cl::list<std::string>
+    inputFiles("inputs",
+               cl::desc("The model's inputs, in graph order: ONNX "
+                        "TensorProto files (comma-separated or following)"),
+               cl::CommaSeparated, cl::value_desc("input.pb"),
+               cl::cat(category));
+static cl::opt<std::string>
+    outputDir("outputs", cl::Required,
+              cl::desc("Directory for output_0.pb, output_1.pb, ..."),
+              cl::value_desc("dir"), cl::cat(category));
+static cl::opt<bool> print("print",
+                           cl::desc("Also print each output's name, shape "
+                                    "and first values"),
+                           cl::init(false), cl::cat(category));
+
+/// The input files in the order given on the command line: the values of
+/// --inputs and the positionals after the model, merged by position.
+static std::vector<std::string> orderedInputs() {
+  std::vector<std::pair<unsigned, std::string>> files;
+  for (unsigned i = 0; i < inputFiles.size(); ++i)
+    files.push_back({inputFiles.getPosition(i), inputFiles[i]});
+  for (unsigned i = 1; i < positional.size(); ++i)
+    files.push_back({positional.getPosition(i), positional[i]});
+  // Comma-separated values share their option's position: keep their order.
+  llvm::stable_sort(
+      files, [](const auto &a, const auto &b) { return a.first < b.first; });
+  std::vector<std::string> names;
+  for (auto &[position, name] : files)
+    names.push_back(name);
+  return names;
+}
+
+static void printTensor(const HostTensor &t) {
+  llvm::outs() << t.name << ": [" << llvm::interleaved(t.shape) << "]";
+  for (size_t i = 0; i < std::min<size_t>(t.data.size(), 8); ++i)
+    llvm::outs() << " " << t.data[i];
+  if (t.data.size() > 8)
+    llvm::outs() << " ...";
+  llvm::outs() << "\n";
+}
+
+static LogicalResult run(MLIRContext &context) {
+  StringRef modelPath = positional.front();
+  Location modelLoc = FileLineColLoc::get(&context, modelPath, 0, 0);
+  auto modelFile =
+      llvm::MemoryBuffer::getFile(modelPath, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
+  if (!modelFile)
+    return emitError(modelLoc)
+           << "cannot read: " << modelFile.getError().message();
+
+  std::vector<HostTensor> inputs;
+  for (const std::string &path : orderedInputs()) {
+    Location loc = FileLineColLoc::get(&context, path, 0, 0);
+    auto file = llvm::MemoryBuffer::getFile(path, false, false);
+    if (!file)
+      return emitError(loc) << "cannot read: " << file.getError().message();
+    FailureOr<HostTensor> tensor = parseTensorFile((*file)->getBuffer(), loc);
+    if (failed(tensor))
+      return failure();
+    inputs.push_back(std::move(*tensor));
+  }
+
+  ONNXImportOptions importOptions;
+  // A symbolic leading dimension takes the first input's.
+  if (!inputs.empty() && !inputs.front().shape.empty())
+    importOptions.batch = inputs.front().shape.front();
+  OwningOpRef<ModuleOp> module =
+      importONNX((*modelFile)->getBuffer(), modelPath, &context, importOptions);
+  if (!module)
+    return failure();
+  FailureOr<std::unique_ptr<ForwardProgram>> program =
+      ForwardProgram::compile(*module);
+  if (failed(program))
+    return failure();
+  std::string error;
+  FailureOr<std::vector<HostTensor>> outputs = (*program)->run(inputs, error);
+  if (failed(outputs))
+    return emitError(modelLoc) << error;
+
+  if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+    return emitError(FileLineColLoc::get(&context, outputDir, 0, 0))
+           << "cannot create the output directory: " << ec.message();
+  for (auto [i, tensor] : llvm::enumerate(*outputs)) {
+    SmallString<128> path(outputDir);
+    llvm::sys::path::append(path, "output_" + std::to_string(i) + ".pb");
+    std::string bytes = serializeTensor(tensor);
+    // Written to a temporary file and renamed: never half a file.
+    if (llvm::Error e = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) {
+          os << bytes;
+          return llvm::Error::success();
+        }))
+      return emitError(FileLineColLoc::get(&context, path, 0, 0))
+             << "cannot write: " << llvm::toString(std::move(e));
+    if (print)
+      printTensor(tensor);
+  }
+  return success();
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv, "logbtq-run: run an ONNX model's forward pass once\n");
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllPasses();
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  return failed(run(context)) ? 1 : 0;
+}
