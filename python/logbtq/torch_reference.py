@@ -156,9 +156,9 @@ def _attrs(node):
 
 def constant_input_indices(op_type, opset):
     """The inputs that must be known at import time (getConstantInputIndices)."""
-    if op_type in ("Reshape", "Div"):
+    if op_type in ("Reshape", "Div", "Pow"):
         return (1,)
-    if op_type in ("Squeeze", "Unsqueeze") and opset >= 13:
+    if op_type in ("Squeeze", "Unsqueeze", "ReduceSum") and opset >= 13:
         return (1,)
     if op_type in ("Clip", "Pad") or (op_type == "Dropout" and opset >= 12):
         return (1, 2)
@@ -639,6 +639,11 @@ class Reference:
             if not ka.is_float or not kb.is_float:
                 self._binary(node, "div", None)
                 return
+        if not self._is_known(node.input[1]):
+            a_, b_ = self._input(node, 0), self._input(node, 1)
+            broadcast_shape(a_.shape, b_.shape)
+            self._set(node, self._emit("div", a_ / b_))
+            return
         d = self._known_input(node, 1)
         if not d.is_float or np.any(d.array == 0):
             raise UnsupportedError("Div by a non-float or zero constant")
@@ -646,6 +651,171 @@ class Reference:
         x = self._input(node, 0)
         scale = torch.tensor(recip.astype(np.float64), dtype=DTYPE)
         self._set(node, self._emit("mul", x * scale))
+
+    # -- math, activations, reductions (the importer's ImportMath.cpp) --------
+    # Ops the importer builds from several logbtq ops are built from the same
+    # steps here, each emitted as the compiler's op is (its barrier term).
+
+    def _scalar(self, value):
+        return torch.tensor(f32(value), dtype=DTYPE)
+
+    def _affine(self, x, scale, shift):
+        if f32(scale) != 1.0:
+            x = self._emit("mul", x * self._scalar(scale))
+        if f32(shift) != 0.0:
+            x = self._emit("add", x + self._scalar(shift))
+        return x
+
+    def _unary(self, node, op, fn):
+        self._set(node, self._emit(op, fn(self._input(node, 0))))
+
+    def _op_Exp(self, node, a):
+        self._unary(node, "exp", torch.exp)
+
+    def _op_Log(self, node, a):
+        self._unary(node, "log", torch.log)
+
+    def _op_Sqrt(self, node, a):
+        self._unary(node, "sqrt", torch.sqrt)
+
+    def _op_Erf(self, node, a):
+        self._unary(node, "erf", torch.erf)
+
+    def _op_Neg(self, node, a):
+        self._unary(node, "neg", torch.neg)
+
+    def _op_Abs(self, node, a):
+        self._unary(node, "abs", torch.abs)
+
+    def _op_Sign(self, node, a):
+        self._unary(node, "sign", torch.sign)
+
+    def _op_Softplus(self, node, a):
+        self._unary(node, "softplus", F.softplus)
+
+    def _op_LeakyRelu(self, node, a):
+        alpha = f32(a.get("alpha", 0.01))
+        self._unary(node, "leaky_relu", lambda x: F.leaky_relu(x, alpha))
+
+    def _elu(self, x, alpha):
+        negative = self._emit("min", torch.minimum(x, self._scalar(0.0)))
+        tail = self._affine(self._emit("exp", torch.exp(negative)), alpha, -f32(alpha))
+        return self._emit("add", self._emit("relu", torch.relu(x)) + tail)
+
+    def _op_Elu(self, node, a):
+        self._set(node, self._elu(self._input(node, 0), f32(a.get("alpha", 1.0))))
+
+    def _op_Selu(self, node, a):
+        alpha = f32(a.get("alpha", 1.67326319217681884765625))
+        gamma = f32(a.get("gamma", 1.05070102214813232421875))
+        self._set(node, self._affine(self._elu(self._input(node, 0), alpha), gamma, 0.0))
+
+    def _hard_sigmoid(self, x, alpha, beta):
+        z = self._affine(x, alpha, beta)
+        return self._emit("clip", torch.clamp(z, min=0.0, max=1.0))
+
+    def _op_HardSigmoid(self, node, a):
+        self._set(node, self._hard_sigmoid(self._input(node, 0), f32(a.get("alpha", 0.2)),
+                                           f32(a.get("beta", 0.5))))
+
+    def _op_HardSwish(self, node, a):
+        x = self._input(node, 0)
+        gate = self._hard_sigmoid(x, f32(1.0 / 6.0), 0.5)
+        self._set(node, self._emit("mul", x * gate))
+
+    def _op_Softsign(self, node, a):
+        x = self._input(node, 0)
+        denominator = self._affine(self._emit("abs", torch.abs(x)), 1.0, 1.0)
+        self._set(node, self._emit("div", x / denominator))
+
+    def _op_Reciprocal(self, node, a):
+        self._set(node, self._emit("div", self._scalar(1.0) / self._input(node, 0)))
+
+    def _op_Pow(self, node, a):
+        x, p = self._input(node, 0), self._input(node, 1)
+        broadcast_shape(x.shape, p.shape)
+        self._set(node, self._emit("pow", torch.pow(x, p)))
+
+    def _fold(self, node, op, fn):
+        acc = self._input(node, 0)
+        for i in range(1, len(node.input)):
+            nxt = self._input(node, i)
+            broadcast_shape(acc.shape, nxt.shape)
+            acc = self._emit(op, fn(acc, nxt))
+        return acc
+
+    def _op_Max(self, node, a):
+        self._set(node, self._fold(node, "max", torch.maximum))
+
+    def _op_Min(self, node, a):
+        self._set(node, self._fold(node, "min", torch.minimum))
+
+    def _op_Sum(self, node, a):
+        self._set(node, self._fold(node, "add", lambda p, q: p + q))
+
+    def _op_Mean(self, node, a):
+        total = self._fold(node, "add", lambda p, q: p + q)
+        self._set(node, self._emit("div", total / self._scalar(len(node.input))))
+
+    def _reduce(self, x, kind, axes, keep):
+        dims = tuple(axes)
+        if kind == "sum":
+            y = x.sum(dim=dims)
+        elif kind == "mean":
+            y = x.mean(dim=dims)
+        elif kind == "max":
+            y = x.amax(dim=dims)
+        else:
+            y = x.amin(dim=dims)
+        y = self._emit("reduce", y)
+        if keep:
+            y = self._reshape(y, [1 if d in axes else n for d, n in enumerate(x.shape)])
+        return y
+
+    def _reduce_node(self, node, a, kind):
+        x = self._input(node, 0)
+        rank = x.dim()
+        if kind == "sum" and self.opset >= 13:
+            axes = (self._known_input(node, 1).array.reshape(-1).astype(np.int64).tolist()
+                    if self._has_input(node, 1) else [])
+            if not axes and a.get("noop_with_empty_axes", 0):
+                self._set(node, x)
+                return
+        else:
+            axes = list(a.get("axes", []))
+        axes = sorted(ax % rank for ax in axes) if axes else list(range(rank))
+        self._set(node, self._reduce(x, kind, axes, a.get("keepdims", 1)))
+
+    def _op_ReduceSum(self, node, a):
+        self._reduce_node(node, a, "sum")
+
+    def _op_ReduceMean(self, node, a):
+        self._reduce_node(node, a, "mean")
+
+    def _op_ReduceMax(self, node, a):
+        self._reduce_node(node, a, "max")
+
+    def _op_ReduceMin(self, node, a):
+        self._reduce_node(node, a, "min")
+
+    def _op_LayerNormalization(self, node, a):
+        x, scale = self._input(node, 0), self._input(node, 1)
+        first = a.get("axis", -1) % x.dim()
+        axes = list(range(first, x.dim()))
+        mean = self._reduce(x, "mean", axes, True)
+        centered = self._emit("sub", x - mean)
+        square = self._emit("mul", centered * centered)
+        variance = self._reduce(square, "mean", axes, True)
+        deviation = self._emit("sqrt", torch.sqrt(
+            self._affine(variance, 1.0, f32(a.get("epsilon", 1e-5)))))
+        y = self._emit("mul", self._emit("div", centered / deviation) * scale)
+        if self._has_input(node, 2):
+            y = self._emit("add", y + self._input(node, 2))
+        if len(node.output) > 1 and node.output[1]:
+            self._set(node, mean, 1)
+        if len(node.output) > 2 and node.output[2]:
+            self._set(node, self._emit("div", self._scalar(1.0) / deviation), 2)
+        self._set(node, y)
 
     # -- pooling --------------------------------------------------------------
 

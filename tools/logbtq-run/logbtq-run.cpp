@@ -3,7 +3,9 @@
 // logbtq-run model.onnx --inputs in0.pb [in1.pb ...] --outputs DIR: imports
 // the model, compiles its forward pass for this CPU in-process and runs it on
 // inputs given as ONNX TensorProto files, writing DIR/output_0.pb... in the
-// layout of ONNX's backend test data.
+// layout of ONNX's backend test data. Exit status: 0; 3 when the importer
+// refuses the model or an input's element type is not read; 1 on any other
+// error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -74,6 +76,11 @@ static void printTensor(const HostTensor &t) {
   llvm::outs() << "\n";
 }
 
+/// Set when the importer refused the model, or an input has an element type
+/// logbtq does not read: the exit status is then 3, so that scripts tell an
+/// unsupported model from a failed run.
+static bool unsupported = false;
+
 static LogicalResult run(MLIRContext &context) {
   StringRef modelPath = positional.front();
   Location modelLoc = FileLineColLoc::get(&context, modelPath, 0, 0);
@@ -90,7 +97,8 @@ static LogicalResult run(MLIRContext &context) {
     auto file = llvm::MemoryBuffer::getFile(path, false, false);
     if (!file)
       return emitError(loc) << "cannot read: " << file.getError().message();
-    FailureOr<HostTensor> tensor = parseTensorFile((*file)->getBuffer(), loc);
+    FailureOr<HostTensor> tensor =
+        parseTensorFile((*file)->getBuffer(), loc, &unsupported);
     if (failed(tensor))
       return failure();
     inputs.push_back(std::move(*tensor));
@@ -100,16 +108,28 @@ static LogicalResult run(MLIRContext &context) {
   // A symbolic leading dimension takes the first input's.
   if (!inputs.empty() && !inputs.front().shape.empty())
     importOptions.batch = inputs.front().shape.front();
+  // Integer inputs (shapes, axes, indices) are compiled in as constants:
+  // logbtq compiles static shapes. The float ones are the run's inputs.
+  std::vector<HostTensor> data;
+  for (HostTensor &tensor : inputs) {
+    importOptions.boundInputs.push_back(
+        tensor.integer ? std::optional<std::string>(tensor.serialized)
+                       : std::nullopt);
+    if (!tensor.integer)
+      data.push_back(std::move(tensor));
+  }
   OwningOpRef<ModuleOp> module =
       importONNX((*modelFile)->getBuffer(), modelPath, &context, importOptions);
-  if (!module)
+  if (!module) {
+    unsupported = true;
     return failure();
+  }
   FailureOr<std::unique_ptr<ForwardProgram>> program =
       ForwardProgram::compile(*module);
   if (failed(program))
     return failure();
   std::string error;
-  FailureOr<std::vector<HostTensor>> outputs = (*program)->run(inputs, error);
+  FailureOr<std::vector<HostTensor>> outputs = (*program)->run(data, error);
   if (failed(outputs))
     return emitError(modelLoc) << error;
 
@@ -144,5 +164,7 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  return failed(run(context)) ? 1 : 0;
+  if (succeeded(run(context)))
+    return 0;
+  return unsupported ? 3 : 1;
 }

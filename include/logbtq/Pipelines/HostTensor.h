@@ -21,6 +21,11 @@ struct HostTensor {
   std::string name;
   llvm::SmallVector<int64_t> shape;
   std::vector<float> data;
+  /// An integer tensor (a shape, axes, indices) is not data to compute on:
+  /// it is kept as read, a serialized ONNX TensorProto, for the importer to
+  /// bind as a constant.
+  bool integer = false;
+  std::string serialized;
 };
 
 } // namespace mlir::logbtq

@@ -1,10 +1,10 @@
 //===- LowerElementwise.cpp - Elementwise graph ops to Linalg -------------===//
 //
-// Unary ops (relu, sigmoid, tanh, clip) are one parallel `linalg.generic`
+// Unary ops (relu, sigmoid, exp, erf, ...) are one parallel `linalg.generic`
 // each; dropout is the identity and disappears. The binary ops (add, sub,
-// mul) broadcast numpy-style through their indexing maps: an operand's
-// missing leading dims are not indexed and its stretched size-1 dims read
-// index 0, so no broadcast copy is materialized.
+// mul, div, pow, max, min) broadcast numpy-style through their indexing maps:
+// an operand's missing leading dims are not indexed and its stretched size-1
+// dims read index 0, so no broadcast copy is materialized.
 //
 //===----------------------------------------------------------------------===//
 
@@ -47,6 +47,77 @@ static Value computeUnary(ClipOp op, OpBuilder &b, Location loc, Value x) {
   Value hi = arith::ConstantOp::create(b, loc, op.getMaxAttr());
   Value clamped = arith::MaximumFOp::create(b, loc, x, lo);
   return arith::MinimumFOp::create(b, loc, clamped, hi);
+}
+
+static Value computeUnary(ExpOp, OpBuilder &b, Location loc, Value x) {
+  return math::ExpOp::create(b, loc, x);
+}
+
+static Value computeUnary(LogOp, OpBuilder &b, Location loc, Value x) {
+  return math::LogOp::create(b, loc, x);
+}
+
+static Value computeUnary(SqrtOp, OpBuilder &b, Location loc, Value x) {
+  return math::SqrtOp::create(b, loc, x);
+}
+
+static Value computeUnary(ErfOp, OpBuilder &b, Location loc, Value x) {
+  return math::ErfOp::create(b, loc, x);
+}
+
+static Value computeUnary(NegOp, OpBuilder &b, Location loc, Value x) {
+  return arith::NegFOp::create(b, loc, x);
+}
+
+static Value computeUnary(AbsOp, OpBuilder &b, Location loc, Value x) {
+  return math::AbsFOp::create(b, loc, x);
+}
+
+static Value computeUnary(SoftplusOp, OpBuilder &b, Location loc, Value x) {
+  // max(x, 0) + log1p(exp(-|x|)): exp never overflows.
+  Value zero = createFloatConstant(b, loc, x.getType(), 0.0);
+  Value positive = arith::MaximumFOp::create(b, loc, x, zero);
+  Value tail = math::ExpOp::create(
+      b, loc, arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x)));
+  return arith::AddFOp::create(b, loc, positive,
+                               math::Log1pOp::create(b, loc, tail));
+}
+
+/// 1 where `condition`, else `otherwise`.
+static Value select(OpBuilder &b, Location loc, Value condition, double one,
+                    Value otherwise) {
+  return arith::SelectOp::create(
+      b, loc, condition, createFloatConstant(b, loc, otherwise.getType(), one),
+      otherwise);
+}
+
+static Value computeUnary(SignOp, OpBuilder &b, Location loc, Value x) {
+  // -1, 0, 1 (NaN stays NaN through the last select's operand).
+  Value zero = createFloatConstant(b, loc, x.getType(), 0.0);
+  Value negative =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+  Value positive =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+  Value zeroOrX = arith::SelectOp::create(
+      b, loc, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, zero),
+      zero, x);
+  return select(b, loc, positive, 1.0, select(b, loc, negative, -1.0, zeroOrX));
+}
+
+static Value computeUnary(StepOp, OpBuilder &b, Location loc, Value x) {
+  Value zero = createFloatConstant(b, loc, x.getType(), 0.0);
+  Value positive =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+  return select(b, loc, positive, 1.0, zero);
+}
+
+static Value computeUnary(LeakyReluOp op, OpBuilder &b, Location loc, Value x) {
+  Value zero = createFloatConstant(b, loc, x.getType(), 0.0);
+  Value alpha = arith::ConstantOp::create(b, loc, op.getAlphaAttr());
+  Value negative =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+  return arith::SelectOp::create(b, loc, negative,
+                                 arith::MulFOp::create(b, loc, x, alpha), x);
 }
 
 namespace {
@@ -115,10 +186,17 @@ struct BinaryLowering : F32OpLowering<OpTy> {
 
 void lowering::populateElementwisePatterns(TypeConverter &converter,
                                            RewritePatternSet &patterns) {
-  patterns.add<UnaryLowering<ReluOp>, UnaryLowering<SigmoidOp>,
-               UnaryLowering<TanhOp>, UnaryLowering<ClipOp>, DropoutLowering,
-               BinaryLowering<AddOp, arith::AddFOp>,
-               BinaryLowering<SubOp, arith::SubFOp>,
-               BinaryLowering<MulOp, arith::MulFOp>>(converter,
-                                                     patterns.getContext());
+  patterns.add<
+      UnaryLowering<ReluOp>, UnaryLowering<SigmoidOp>, UnaryLowering<TanhOp>,
+      UnaryLowering<ClipOp>, UnaryLowering<ExpOp>, UnaryLowering<LogOp>,
+      UnaryLowering<SqrtOp>, UnaryLowering<ErfOp>, UnaryLowering<NegOp>,
+      UnaryLowering<AbsOp>, UnaryLowering<SoftplusOp>, UnaryLowering<SignOp>,
+      UnaryLowering<StepOp>, UnaryLowering<LeakyReluOp>, DropoutLowering,
+      BinaryLowering<AddOp, arith::AddFOp>,
+      BinaryLowering<SubOp, arith::SubFOp>,
+      BinaryLowering<MulOp, arith::MulFOp>,
+      BinaryLowering<DivOp, arith::DivFOp>, BinaryLowering<PowOp, math::PowFOp>,
+      BinaryLowering<MaxOp, arith::MaximumFOp>,
+      BinaryLowering<MinOp, arith::MinimumFOp>>(converter,
+                                                patterns.getContext());
 }

@@ -3,11 +3,11 @@
 // The lowering of the forward graph ops, the loss, the barrier and the
 // metrics on f32 tensors of static shape. Each family lives in its own file:
 //   LowerLinear.cpp         matmul, conv2d
-//   LowerElementwise.cpp    relu, sigmoid, tanh, clip, dropout, add, sub, mul
-//   LowerPooling.cpp        max_pool2d, avg_pool2d
-//   LowerDataMovement.cpp   reshape, transpose, concat
-//   LowerNormalization.cpp  softmax, log_softmax, batch_norm
-//   LowerLoss.cpp           barrier, softmax_cross_entropy, count_correct
+//   LowerElementwise.cpp    relu, sigmoid, exp, erf, ..., add, sub, div, max,
+//   ... LowerPooling.cpp        max_pool2d, avg_pool2d LowerDataMovement.cpp
+//   reshape, transpose, concat LowerNormalization.cpp  softmax, log_softmax,
+//   batch_norm LowerReduction.cpp      reduce LowerLoss.cpp           barrier,
+//   softmax_cross_entropy, count_correct
 // with the shared builders in LoweringUtils.h. A pattern that meets anything
 // else (MU8 elements, dynamic shapes) fails to match, so the op stays and
 // the pass reports it.
@@ -28,5 +28,6 @@ void mlir::logbtq::populateLogBTQGraphToLinalgPatterns(
   lowering::populatePoolingPatterns(converter, patterns);
   lowering::populateDataMovementPatterns(converter, patterns);
   lowering::populateNormalizationPatterns(converter, patterns);
+  lowering::populateReductionPatterns(converter, patterns);
   lowering::populateLossPatterns(converter, patterns);
 }

@@ -25,6 +25,8 @@ void populateDataMovementPatterns(TypeConverter &converter,
                                   RewritePatternSet &patterns);
 void populateNormalizationPatterns(TypeConverter &converter,
                                    RewritePatternSet &patterns);
+void populateReductionPatterns(TypeConverter &converter,
+                               RewritePatternSet &patterns);
 void populateLossPatterns(TypeConverter &converter,
                           RewritePatternSet &patterns);
 

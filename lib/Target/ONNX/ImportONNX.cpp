@@ -402,6 +402,36 @@ GraphImporter::importModel(const onnx::ModelProto &model) {
   return module;
 }
 
+/// Turns the graph inputs named by `bound` into initializers.
+static LogicalResult bindInputs(onnx::ModelProto &model,
+                                ArrayRef<std::optional<std::string>> bound,
+                                Location loc) {
+  onnx::GraphProto *graph = model.mutable_graph();
+  llvm::StringSet<> initializers;
+  for (const onnx::TensorProto &init : graph->initializer())
+    initializers.insert(init.name());
+  google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> kept;
+  size_t position = 0;
+  for (const onnx::ValueInfoProto &input : graph->input()) {
+    if (initializers.contains(input.name())) {
+      *kept.Add() = input;
+      continue;
+    }
+    size_t i = position++;
+    if (i >= bound.size() || !bound[i]) {
+      *kept.Add() = input;
+      continue;
+    }
+    onnx::TensorProto *tensor = graph->add_initializer();
+    if (!tensor->ParseFromString(*bound[i]))
+      return emitError(loc) << "the value bound to graph input '"
+                            << input.name() << "' is not a TensorProto";
+    tensor->set_name(input.name());
+  }
+  *graph->mutable_input() = std::move(kept);
+  return success();
+}
+
 LogicalResult onnx_import::parseModel(StringRef bytes, Location loc,
                                       const ONNXImportOptions &options,
                                       onnx::ModelProto &model) {
@@ -423,6 +453,9 @@ LogicalResult onnx_import::parseModel(StringRef bytes, Location loc,
              << "cannot bring it to " << kConvertedOpset << ": " << error;
     model = std::move(*converted);
   }
+  if (!options.boundInputs.empty() &&
+      failed(bindInputs(model, options.boundInputs, loc)))
+    return failure();
   if (options.numClasses &&
       failed(replaceClassifierHead(model, *options.numClasses, loc)))
     return failure();

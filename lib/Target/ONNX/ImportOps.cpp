@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BuildOps.h"
 #include "Importer.h"
 
 #include "logbtq/Dialect/LogBTQ/IR/ShapeInference.h"
@@ -28,36 +29,6 @@ namespace {
 int64_t product(ArrayRef<int64_t> dims) {
   return std::accumulate(dims.begin(), dims.end(), int64_t(1),
                          std::multiplies<int64_t>());
-}
-
-/// Shape-rule errors, reported at the node.
-auto errorAt(NodeContext &ctx) {
-  return [&ctx] { return ctx.emitError(); };
-}
-
-/// A rank-0 f32 constant, for Gemm's alpha and beta.
-Value scalarConstant(NodeContext &ctx, float value) {
-  auto type = ctx.tensorType({});
-  return arith::ConstantOp::create(ctx.builder(), ctx.loc, type,
-                                   DenseElementsAttr::get(type, value));
-}
-
-Value reshape(NodeContext &ctx, Value input, ArrayRef<int64_t> shape) {
-  if (shapeOf(input) == shape)
-    return input;
-  return ReshapeOp::create(ctx.builder(), ctx.loc, ctx.tensorType(shape),
-                           input);
-}
-
-template <typename OpTy>
-FailureOr<Value> broadcastBinary(NodeContext &ctx, Value lhs, Value rhs) {
-  FailureOr<shape::Shape> result =
-      shape::inferBroadcast(shapeOf(lhs), shapeOf(rhs), errorAt(ctx));
-  if (failed(result))
-    return failure();
-  return OpTy::create(ctx.builder(), ctx.loc, ctx.tensorType(*result), lhs,
-                      rhs)
-      .getResult();
 }
 
 //===----------------------------------------------------------------------===//
@@ -416,17 +387,23 @@ template <typename OpTy> LogicalResult importBinary(NodeContext &ctx) {
 }
 
 /// Division by a constant known at import time is multiplication by its
-/// reciprocal (one rounding more than a true division, see docs/ONNX.md);
-/// logbtq has no division op.
+/// reciprocal (one rounding more than a true division, see docs/ONNX.md), as
+/// it was before logbtq had a division op; by a tensor, logbtq.div.
 LogicalResult importDiv(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({})))
     return failure();
   if (isIntegerArithmetic(ctx))
     return evaluateBinary(ctx);
-  if (!ctx.isKnown(1))
-    return ctx.emitError() << "the divisor must be a constant known at import "
-                              "time (division by a graph tensor or a "
-                              "parameter is not supported)";
+  if (!ctx.isKnown(1)) {
+    auto x = ctx.input(0);
+    auto divisor = ctx.input(1);
+    if (failed(x) || failed(divisor))
+      return failure();
+    auto y = broadcastBinary<DivOp>(ctx, *x, *divisor);
+    if (failed(y))
+      return failure();
+    return ctx.setOutput(0, *y);
+  }
   auto divisor = ctx.knownInput(1, "the divisor");
   auto x = ctx.input(0);
   if (failed(divisor) || failed(x))
@@ -918,40 +895,44 @@ LogicalResult importIdentity(NodeContext &ctx) {
 
 const llvm::StringMap<NodeImportFn> &
 mlir::logbtq::onnx_import::getNodeImporters() {
-  static const llvm::StringMap<NodeImportFn> importers = {
-      {"AveragePool", importPool<AvgPool2DOp>},
-      {"BatchNormalization", importBatchNorm},
-      {"Cast", importCast},
-      {"Clip", importClip},
-      {"Concat", importConcat},
-      {"Constant", importConstant},
-      {"ConstantOfShape", importConstantOfShape},
-      {"Conv", importConv},
-      {"Div", importDiv},
-      {"Dropout", importDropout},
-      {"Flatten", importFlatten},
-      {"Gather", importGather},
-      {"Gemm", importGemm},
-      {"GlobalAveragePool", importGlobalAveragePool},
-      {"Identity", importIdentity},
-      {"LogSoftmax", importSoftmax<LogSoftmaxOp>},
-      {"MatMul", importMatMul},
-      {"MaxPool", importPool<MaxPool2DOp>},
-      {"Add", importBinary<AddOp>},
-      {"Sub", importBinary<SubOp>},
-      {"Mul", importBinary<MulOp>},
-      {"Pad", importPad},
-      {"Relu", importUnary<ReluOp>},
-      {"Reshape", importReshape},
-      {"Shape", importShape},
-      {"Sigmoid", importUnary<SigmoidOp>},
-      {"Slice", importSlice},
-      {"Softmax", importSoftmax<SoftmaxOp>},
-      {"Squeeze", importSqueeze},
-      {"Tanh", importUnary<TanhOp>},
-      {"Transpose", importTranspose},
-      {"Unsqueeze", importUnsqueeze},
-  };
+  static const llvm::StringMap<NodeImportFn> importers = [] {
+    llvm::StringMap<NodeImportFn> table = {
+        {"AveragePool", importPool<AvgPool2DOp>},
+        {"BatchNormalization", importBatchNorm},
+        {"Cast", importCast},
+        {"Clip", importClip},
+        {"Concat", importConcat},
+        {"Constant", importConstant},
+        {"ConstantOfShape", importConstantOfShape},
+        {"Conv", importConv},
+        {"Div", importDiv},
+        {"Dropout", importDropout},
+        {"Flatten", importFlatten},
+        {"Gather", importGather},
+        {"Gemm", importGemm},
+        {"GlobalAveragePool", importGlobalAveragePool},
+        {"Identity", importIdentity},
+        {"LogSoftmax", importSoftmax<LogSoftmaxOp>},
+        {"MatMul", importMatMul},
+        {"MaxPool", importPool<MaxPool2DOp>},
+        {"Add", importBinary<AddOp>},
+        {"Sub", importBinary<SubOp>},
+        {"Mul", importBinary<MulOp>},
+        {"Pad", importPad},
+        {"Relu", importUnary<ReluOp>},
+        {"Reshape", importReshape},
+        {"Shape", importShape},
+        {"Sigmoid", importUnary<SigmoidOp>},
+        {"Slice", importSlice},
+        {"Softmax", importSoftmax<SoftmaxOp>},
+        {"Squeeze", importSqueeze},
+        {"Tanh", importUnary<TanhOp>},
+        {"Transpose", importTranspose},
+        {"Unsqueeze", importUnsqueeze},
+    };
+    addMathImporters(table);
+    return table;
+  }();
   return importers;
 }
 
@@ -963,9 +944,10 @@ mlir::logbtq::onnx_import::getConstantInputIndices(StringRef opType,
   static const unsigned bounds[] = {1, 2};
   static const unsigned both[] = {0, 1};
   static const unsigned all[] = {0, 1, 2, 3, 4};
-  if (opType == "Reshape" || opType == "Div")
+  if (opType == "Reshape" || opType == "Div" || opType == "Pow")
     return second;
-  if ((opType == "Squeeze" || opType == "Unsqueeze") && opset >= 13)
+  if ((opType == "Squeeze" || opType == "Unsqueeze" || opType == "ReduceSum") &&
+      opset >= 13)
     return second;
   if (opType == "Clip" || opType == "Pad" ||
       (opType == "Dropout" && opset >= 12))

@@ -91,6 +91,10 @@ public:
   bool hasInput(size_t i) const {
     return static_cast<int>(i) < node.input_size() && !node.input(i).empty();
   }
+  /// Whether output `i` is named (and so may be read).
+  bool hasOutput(size_t i) const {
+    return static_cast<int>(i) < node.output_size() && !node.output(i).empty();
+  }
   /// Input `i` as an f32 tensor value (known float constants materialize).
   /// Fails on the output of a Pad node (see paddedInput).
   FailureOr<Value> input(size_t i);
@@ -159,6 +163,8 @@ FailureOr<KnownTensor> evaluateIntegerBinary(NodeContext &ctx,
 
 /// The op types the importer supports, with their importers.
 const llvm::StringMap<NodeImportFn> &getNodeImporters();
+/// Adds the importers of ImportMath.cpp (math, activations, reductions).
+void addMathImporters(llvm::StringMap<NodeImportFn> &importers);
 
 /// Indices of the inputs of `opType` that the importer reads as constants
 /// (shapes, axes, bounds) rather than as tensors of the graph.

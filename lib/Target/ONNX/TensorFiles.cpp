@@ -10,24 +10,38 @@ using namespace mlir;
 using namespace mlir::logbtq;
 
 FailureOr<HostTensor> mlir::logbtq::parseTensorFile(StringRef bytes,
-                                                    Location loc) {
+                                                    Location loc,
+                                                    bool *unsupportedType) {
   onnx::TensorProto proto;
   if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
       !proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
     return emitError(loc) << "not an ONNX TensorProto: the protobuf does not "
                              "parse, "
                           << bytes.size() << " bytes";
+  switch (proto.data_type()) {
+  case onnx::TensorProto::FLOAT:
+  case onnx::TensorProto::DOUBLE:
+  case onnx::TensorProto::INT64:
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::BOOL:
+    break;
+  default:
+    if (unsupportedType)
+      *unsupportedType = true;
+    break; // decodeTensor names the type.
+  }
   FailureOr<onnx_import::KnownTensor> known =
       onnx_import::decodeTensor(proto, [&] { return emitError(loc); });
   if (failed(known))
     return failure();
-  if (!known->isFloat)
-    return emitError(loc) << "tensor '" << proto.name()
-                          << "' holds integers; logbtq-run reads float "
-                             "tensors";
   HostTensor tensor;
   tensor.name = proto.name();
   tensor.shape = known->shape;
+  if (!known->isFloat) {
+    tensor.integer = true;
+    tensor.serialized = bytes.str();
+    return tensor;
+  }
   tensor.data.assign(known->floats.begin(), known->floats.end());
   return tensor;
 }

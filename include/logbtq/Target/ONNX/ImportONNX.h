@@ -29,6 +29,11 @@ struct ONNXImportOptions {
   /// Fine-tuning: replace the classifier head (the Gemm that writes the
   /// output) with a freshly initialized one of this many classes.
   std::optional<int64_t> numClasses;
+  /// Graph inputs bound to constants (logbtq-run's integer inputs: shapes,
+  /// axes, indices): entry i, when set, is a serialized TensorProto for the
+  /// i-th graph input that is not an initializer, which then imports as an
+  /// initializer of that name.
+  std::vector<std::optional<std::string>> boundInputs;
 };
 
 /// Imports the serialized model in `bytes`; `fileName` names it in locations.

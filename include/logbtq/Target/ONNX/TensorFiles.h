@@ -16,9 +16,11 @@
 
 namespace mlir::logbtq {
 
-/// Parses a serialized TensorProto of floats (FLOAT or DOUBLE); errors are
-/// reported at `loc`.
-FailureOr<HostTensor> parseTensorFile(StringRef bytes, Location loc);
+/// Parses a serialized TensorProto: FLOAT and DOUBLE as float data, INT64,
+/// INT32 and BOOL as an integer tensor kept serialized; errors are reported
+/// at `loc`. Another element type sets `*unsupportedType` too.
+FailureOr<HostTensor> parseTensorFile(StringRef bytes, Location loc,
+                                      bool *unsupportedType = nullptr);
 
 /// `tensor` as a serialized FLOAT TensorProto named `tensor.name`.
 std::string serializeTensor(const HostTensor &tensor);

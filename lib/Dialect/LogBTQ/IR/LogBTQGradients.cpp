@@ -11,6 +11,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::logbtq;
 
@@ -54,6 +56,31 @@ Value scalarTensor(OpBuilder &b, Location loc, float value) {
   auto type = RankedTensorType::get({}, b.getF32Type());
   return arith::ConstantOp::create(b, loc, type,
                                    DenseElementsAttr::get(type, value));
+}
+
+/// `value` in every element of `like`'s shape.
+Value splatLike(OpBuilder &b, Location loc, Value like, float value) {
+  auto type = RankedTensorType::get(shapeOf(like), b.getF32Type());
+  return arith::ConstantOp::create(b, loc, type,
+                                   DenseElementsAttr::get(type, value));
+}
+
+/// `lhs * rhs` (broadcasting) with the type of the broadcast result.
+template <typename OpTy>
+Value binary(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  ArrayRef<int64_t> l = shapeOf(lhs), r = shapeOf(rhs);
+  SmallVector<int64_t> shape(l.size() >= r.size() ? l : r);
+  for (size_t i = 0; i < std::min(l.size(), r.size()); ++i) {
+    int64_t &d = shape[shape.size() - 1 - i];
+    int64_t a = l[l.size() - 1 - i], c = r[r.size() - 1 - i];
+    d = a == 1 ? c : a;
+  }
+  return OpTy::create(b, loc, withShape(lhs, shape), lhs, rhs);
+}
+
+template <typename OpTy>
+Value unary(OpBuilder &b, Location loc, Value x) {
+  return OpTy::create(b, loc, x.getType(), x);
 }
 
 } // namespace
@@ -187,6 +214,210 @@ LogicalResult MulOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
   Value db = MulOp::create(b, loc, dy.getType(), dy, getLhs());
   operandGrads.push_back(sumToShape(b, loc, da, getLhs()));
   operandGrads.push_back(sumToShape(b, loc, db, getRhs()));
+  return success();
+}
+
+/// The gradient of each unary op below as `dy * factor(x, y)`.
+template <typename OpTy, typename Factor>
+LogicalResult scaledGradient(OpTy op, OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads,
+                             Factor factor) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(op, operandGrads);
+  Location loc = op.getLoc();
+  operandGrads.push_back(
+      binary<MulOp>(b, loc, dy, factor(op.getInput(), op.getResult(), loc)));
+  return success();
+}
+
+LogicalResult ExpOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  return scaledGradient(*this, b, resultGrads, operandGrads,
+                        [](Value, Value y, Location) { return y; });
+}
+
+LogicalResult LogOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(
+      binary<DivOp>(b, getLoc(), resultGrads[0], getInput()));
+  return success();
+}
+
+LogicalResult SqrtOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  Location loc = getLoc();
+  Value half =
+      binary<MulOp>(b, loc, resultGrads[0], scalarTensor(b, loc, 0.5f));
+  operandGrads.push_back(binary<DivOp>(b, loc, half, getResult()));
+  return success();
+}
+
+LogicalResult ErfOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  // erf'(x) = 2 / sqrt(pi) * exp(-x^2).
+  return scaledGradient(
+      *this, b, resultGrads, operandGrads, [&](Value x, Value, Location loc) {
+        Value square = binary<MulOp>(b, loc, x, x);
+        Value e = unary<ExpOp>(b, loc, unary<NegOp>(b, loc, square));
+        return binary<MulOp>(b, loc, e,
+                             scalarTensor(b, loc, float(M_2_SQRTPI)));
+      });
+}
+
+LogicalResult NegOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(unary<NegOp>(b, getLoc(), resultGrads[0]));
+  return success();
+}
+
+LogicalResult AbsOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  return scaledGradient(
+      *this, b, resultGrads, operandGrads,
+      [&](Value x, Value, Location loc) { return unary<SignOp>(b, loc, x); });
+}
+
+LogicalResult SoftplusOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                  SmallVectorImpl<Value> &operandGrads) {
+  return scaledGradient(*this, b, resultGrads, operandGrads,
+                        [&](Value x, Value, Location loc) {
+                          return unary<SigmoidOp>(b, loc, x);
+                        });
+}
+
+LogicalResult SignOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  return noGradient(*this, operandGrads);
+}
+
+LogicalResult StepOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                              SmallVectorImpl<Value> &operandGrads) {
+  return noGradient(*this, operandGrads);
+}
+
+LogicalResult LeakyReluOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                   SmallVectorImpl<Value> &operandGrads) {
+  // The slope, alpha + (1 - alpha) * step(x): alpha at 0, as PyTorch's.
+  float alpha = getAlpha().convertToFloat();
+  return scaledGradient(
+      *this, b, resultGrads, operandGrads, [&](Value x, Value, Location loc) {
+        Value mask = unary<StepOp>(b, loc, x);
+        Value scaled =
+            binary<MulOp>(b, loc, mask, scalarTensor(b, loc, 1.0f - alpha));
+        return binary<AddOp>(b, loc, scaled, scalarTensor(b, loc, alpha));
+      });
+}
+
+LogicalResult DivOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(*this, operandGrads);
+  Location loc = getLoc();
+  // d lhs = dy / rhs, d rhs = -dy * y / rhs.
+  Value da = binary<DivOp>(b, loc, dy, getRhs());
+  Value db = unary<NegOp>(
+      b, loc,
+      binary<DivOp>(b, loc, binary<MulOp>(b, loc, dy, getResult()), getRhs()));
+  operandGrads.push_back(sumToShape(b, loc, da, getLhs()));
+  operandGrads.push_back(sumToShape(b, loc, db, getRhs()));
+  return success();
+}
+
+LogicalResult PowOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(*this, operandGrads);
+  Location loc = getLoc();
+  Value x = getLhs(), p = getRhs();
+  // d x = dy * p * x^(p - 1); d p = dy * y * ln(x). A constant exponent's
+  // gradient is not needed, and the canonicalizer removes it.
+  Value lower = binary<SubOp>(b, loc, p, scalarTensor(b, loc, 1.0f));
+  Value slope = binary<MulOp>(b, loc, p, binary<PowOp>(b, loc, x, lower));
+  Value dx = binary<MulOp>(b, loc, dy, slope);
+  Value dp = binary<MulOp>(b, loc, binary<MulOp>(b, loc, dy, getResult()),
+                           unary<LogOp>(b, loc, x));
+  operandGrads.push_back(sumToShape(b, loc, dx, x));
+  operandGrads.push_back(sumToShape(b, loc, dp, p));
+  return success();
+}
+
+/// max and min: the gradient goes to `lhs` where `first - second > 0`, the
+/// rest to `rhs`.
+template <typename OpTy>
+LogicalResult selectGradient(OpTy op, OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads, Value first,
+                             Value second) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(op, operandGrads);
+  Location loc = op.getLoc();
+  Value mask = unary<StepOp>(b, loc, binary<SubOp>(b, loc, first, second));
+  Value da = binary<MulOp>(b, loc, dy, mask);
+  Value db = binary<SubOp>(b, loc, dy, da);
+  operandGrads.push_back(sumToShape(b, loc, da, op.getLhs()));
+  operandGrads.push_back(sumToShape(b, loc, db, op.getRhs()));
+  return success();
+}
+
+LogicalResult MaxOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  return selectGradient(*this, b, resultGrads, operandGrads, getLhs(),
+                        getRhs());
+}
+
+LogicalResult MinOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                             SmallVectorImpl<Value> &operandGrads) {
+  return selectGradient(*this, b, resultGrads, operandGrads, getRhs(),
+                        getLhs());
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReduceOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                SmallVectorImpl<Value> &operandGrads) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(*this, operandGrads);
+  Location loc = getLoc();
+  Value x = getInput();
+  // The result's shape with the reduced axes kept as 1, which broadcasts
+  // against the input.
+  SmallVector<int64_t> kept(shapeOf(x));
+  int64_t count = 1;
+  for (int64_t axis : getAxes()) {
+    count *= kept[axis];
+    kept[axis] = 1;
+  }
+  auto keep = [&](Value v) -> Value {
+    if (shapeOf(v) == ArrayRef<int64_t>(kept))
+      return v;
+    return ReshapeOp::create(b, loc, withShape(v, kept), v);
+  };
+  Value spread = keep(dy);
+  StringRef kind = getKind();
+  if (kind == "sum" || kind == "mean") {
+    float scale = kind == "sum" ? 1.0f : 1.0f / float(count);
+    operandGrads.push_back(
+        binary<MulOp>(b, loc, splatLike(b, loc, x, scale), spread));
+    return success();
+  }
+  // max and min: the elements equal to the result, where
+  // step(|y - x|) is 0.
+  Value gap = binary<SubOp>(b, loc, keep(getResult()), x);
+  Value apart = unary<StepOp>(b, loc, unary<AbsOp>(b, loc, gap));
+  Value mask = binary<SubOp>(b, loc, splatLike(b, loc, x, 1.0f), apart);
+  operandGrads.push_back(binary<MulOp>(b, loc, mask, spread));
   return success();
 }
 

@@ -11,6 +11,8 @@
 
 #include "mlir/IR/TypeUtilities.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::logbtq;
 
@@ -96,6 +98,38 @@ template <typename BinaryOp> static LogicalResult verifyBinary(BinaryOp op) {
 LogicalResult AddOp::verify() { return verifyBinary(*this); }
 LogicalResult SubOp::verify() { return verifyBinary(*this); }
 LogicalResult MulOp::verify() { return verifyBinary(*this); }
+LogicalResult DivOp::verify() { return verifyBinary(*this); }
+LogicalResult PowOp::verify() { return verifyBinary(*this); }
+LogicalResult MaxOp::verify() { return verifyBinary(*this); }
+LogicalResult MinOp::verify() { return verifyBinary(*this); }
+
+LogicalResult LeakyReluOp::verify() {
+  if (!std::isfinite(getAlpha().convertToDouble()))
+    return emitOpError("alpha must be finite, got ")
+           << getAlpha().convertToDouble();
+  return success();
+}
+
+LogicalResult ReduceOp::verify() {
+  StringRef kind = getKind();
+  if (kind != "sum" && kind != "mean" && kind != "max" && kind != "min")
+    return emitOpError("kind must be sum, mean, max or min, got '")
+           << kind << "'";
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  SmallVector<bool> reduced(in.size(), false);
+  for (int64_t axis : getAxes()) {
+    if (failed(checks::verifyAxisInRange(*this, axis, in.size())))
+      return failure();
+    if (reduced[axis])
+      return emitOpError("axis ") << axis << " is repeated";
+    reduced[axis] = true;
+  }
+  shape::Shape expected;
+  for (auto [d, size] : llvm::enumerate(in))
+    if (!reduced[d])
+      expected.push_back(size);
+  return checks::verifyShapeOf(*this, getResult(), expected);
+}
 
 LogicalResult MaxPool2DOp::verify() {
   return verifyResultShape(

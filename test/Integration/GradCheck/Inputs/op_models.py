@@ -168,6 +168,66 @@ def _():
         [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])], [rand("s", [3, 1]), rand("o", [4])])
 
 
+# ------------------------------------------------- math, activations, reductions
+
+for _case in ["exp", "erf", "neg", "abs", "sign", "softplus", "softsign", "hardswish", "selu",
+              "leaky_relu", "elu", "hard_sigmoid", "max3", "reduce_sum_opset13",
+              "reduce_mean", "layer_norm"]:
+    from_gen(_case)
+from_gen("sum3", symbolic=False)
+from_gen("mean2", symbolic=False)
+
+
+def _constant(name, value):
+    return node("Constant", [], [name], name="const/" + name,
+                value=numpy_helper.from_array(np.array(value, np.float32), name))
+
+
+@custom("log_sqrt")
+def _():
+    """Log and Sqrt of x * x + 0.25 (positive), added: [B,3,4]."""
+    return onnx_gen.model(
+        [_constant("q", 0.25), node("Mul", ["x", "x"], ["s"]), node("Add", ["s", "q"], ["p"]),
+         node("Log", ["p"], ["l"]), node("Sqrt", ["p"], ["r"]), node("Add", ["l", "r"], ["y"])],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])])
+
+
+@custom("div_computed")
+def _():
+    """Div of x by x * x + 1 (two computed tensors), then Reciprocal of x * x + 1: [B,3,4]."""
+    return onnx_gen.model(
+        [_constant("one", 1.0), node("Mul", ["x", "x"], ["s"]), node("Add", ["s", "one"], ["d"]),
+         node("Div", ["x", "d"], ["q"]), node("Reciprocal", ["d"], ["r"]),
+         node("Add", ["q", "r"], ["y"])],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])])
+
+
+@custom("pow_constant")
+def _():
+    """Pow of x [B,3,4] by the constant exponents [2, 3, 1, 4] (the last dim)."""
+    return onnx_gen.model(
+        [node("Pow", ["x", "p"], ["y"])], [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])],
+        [onnx_gen.const("p", [2.0, 3.0, 1.0, 4.0])])
+
+
+@custom("min_parameter")
+def _():
+    """Min of x [B,3,4] and a parameter [4]."""
+    return onnx_gen.model([node("Min", ["x", "m"], ["y"])], [vi("x", [2, 3, 4])],
+                          [vi("y", [2, 3, 4])], [rand("m", [4])])
+
+
+@custom("reduce_max_min")
+def _():
+    """ReduceMax over axis 2 of x [B,3,4] (keepdims 0) and ReduceMin over axis 1 (keepdims
+    0), concatenated: [B,3] and [B,4] -> [B,7]."""
+    return onnx_gen.model(
+        [node("ReduceMax", ["x"], ["a"], axes=[2], keepdims=0),
+         node("ReduceMin", ["x"], ["b"], axes=[1], keepdims=0),
+         node("Concat", ["a", "b"], ["y"], axis=1)],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 7])])
+
+
 # ---------------------------------------------------------------- pooling
 
 for _case in ["maxpool", "maxpool_pads", "maxpool_ceil", "pad_maxpool", "maxpool_opset11",

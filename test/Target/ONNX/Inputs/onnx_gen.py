@@ -1048,8 +1048,8 @@ for _name, (_desc, _fn) in TORCH_LAYERS.items():
 
 @case("unsupported_op", error=True)
 def _():
-    """An Erf node named "bad_node" (valid ONNX, not in the importer's op set)."""
-    return model([node("Erf", ["x"], ["y"], name="bad_node")], [vi("x", [2, 3])],
+    """A Round node named "bad_node" (valid ONNX, not in the importer's op set)."""
+    return model([node("Round", ["x"], ["y"], name="bad_node")], [vi("x", [2, 3])],
                  [vi("y", [2, 3])])
 
 
@@ -1058,6 +1058,176 @@ def _():
     """A node "Foo" of the default domain (no such op) named "bad_node"."""
     return model([node("Foo", ["x"], ["y"], name="bad_node")], [vi("x", [2, 3])],
                  [vi("y", [2, 3])])
+
+
+# ------------------------------------------------------ valid: math (ImportMath)
+
+def _math_unary(op, **attrs):
+    def build():
+        return unary(op, **attrs)
+    build.__doc__ = "%s on [2,5]%s." % (op, "".join(", %s=%s" % kv for kv in attrs.items()))
+    return build
+
+
+for _op in ["Exp", "Log", "Sqrt", "Erf", "Neg", "Abs", "Sign", "Softplus", "Softsign",
+            "Reciprocal", "HardSwish", "Selu"]:
+    case(_op.lower())(_math_unary(_op))
+case("leaky_relu")(_math_unary("LeakyRelu", alpha=0.125))
+case("leaky_relu_default")(_math_unary("LeakyRelu"))
+case("elu")(_math_unary("Elu", alpha=0.5))
+case("hard_sigmoid")(_math_unary("HardSigmoid", alpha=0.25, beta=0.375))
+
+
+@case("div_tensor")
+def _():
+    """Div of two graph inputs, [2,3] / [3]: logbtq.div."""
+    return model([node("Div", ["x", "d"], ["y"])], [vi("x", [2, 3]), vi("d", [3])],
+                 [vi("y", [2, 3])])
+
+
+@case("pow_tensor")
+def _():
+    """Pow of a graph input by a constant exponent [3]: logbtq.pow."""
+    return model([node("Pow", ["x", "p"], ["y"])], [vi("x", [2, 3])], [vi("y", [2, 3])],
+                 [const("p", [2.0, 0.5, 3.0])])
+
+
+@case("max3")
+def _():
+    """Max of three inputs [2,3], [3], [1,3]: two logbtq.max."""
+    return model([node("Max", ["a", "b", "c"], ["y"])],
+                 [vi("a", [2, 3]), vi("b", [3]), vi("c", [1, 3])], [vi("y", [2, 3])])
+
+
+@case("min1")
+def _():
+    """Min of one input: the input itself."""
+    return model([node("Min", ["a"], ["y"])], [vi("a", [2, 3])], [vi("y", [2, 3])])
+
+
+@case("sum3")
+def _():
+    """Sum of three [2,3] inputs: two logbtq.add."""
+    return model([node("Sum", ["a", "b", "c"], ["y"])],
+                 [vi("a", [2, 3]), vi("b", [2, 3]), vi("c", [2, 3])], [vi("y", [2, 3])])
+
+
+@case("mean2")
+def _():
+    """Mean of two [2,3] inputs: logbtq.add, then logbtq.div by 2."""
+    return model([node("Mean", ["a", "b"], ["y"])],
+                 [vi("a", [2, 3]), vi("b", [2, 3])], [vi("y", [2, 3])])
+
+
+@case("reduce_sum_opset13")
+def _():
+    """ReduceSum over axes input [1] of [2,3,4], keepdims=0 -> [2,4]."""
+    return model([node("ReduceSum", ["x", "axes"], ["y"], keepdims=0)], [vi("x", [2, 3, 4])],
+                 [vi("y", [2, 4])], [const("axes", [1], np.int64)], opset=13)
+
+
+@case("reduce_sum_opset11")
+def _():
+    """ReduceSum over attribute axes [0, 2] of [2,3,4], keepdims -> [1,3,1]."""
+    return model([node("ReduceSum", ["x"], ["y"], axes=[0, 2])], [vi("x", [2, 3, 4])],
+                 [vi("y", [1, 3, 1])], opset=11)
+
+
+@case("reduce_sum_noop")
+def _():
+    """ReduceSum without axes and noop_with_empty_axes=1: the input."""
+    return model([node("ReduceSum", ["x"], ["y"], noop_with_empty_axes=1)], [vi("x", [2, 3])],
+                 [vi("y", [2, 3])], opset=13)
+
+
+@case("reduce_mean")
+def _():
+    """ReduceMean over axes [-1] of [2,3,4], keepdims -> [2,3,1]."""
+    return model([node("ReduceMean", ["x"], ["y"], axes=[-1])], [vi("x", [2, 3, 4])],
+                 [vi("y", [2, 3, 1])])
+
+
+@case("reduce_max_all")
+def _():
+    """ReduceMax without axes (all of them), keepdims=0 -> []."""
+    return model([node("ReduceMax", ["x"], ["y"], keepdims=0)], [vi("x", [2, 3])],
+                 [vi("y", [])])
+
+
+@case("reduce_min")
+def _():
+    """ReduceMin over axes [0] of [2,3] -> [1,3]."""
+    return model([node("ReduceMin", ["x"], ["y"], axes=[0])], [vi("x", [2, 3])],
+                 [vi("y", [1, 3])])
+
+
+@case("layer_norm")
+def _():
+    """LayerNormalization over the last dim of [2,3,4], scale and bias [4], epsilon 1e-3."""
+    return model([node("LayerNormalization", ["x", "s", "b"], ["y"], epsilon=1e-3)],
+                 [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])], [rand("s", [4]), rand("b", [4])],
+                 opset=17)
+
+
+@case("layer_norm_stats")
+def _():
+    """LayerNormalization axis=1 of [2,3,4], no bias, with its Mean and InvStdDev outputs."""
+    return model([node("LayerNormalization", ["x", "s"], ["y", "m", "r"], axis=1)],
+                 [vi("x", [2, 3, 4])],
+                 [vi("y", [2, 3, 4]), vi("m", [2, 1, 1]), vi("r", [2, 1, 1])],
+                 [rand("s", [3, 4])], opset=17)
+
+
+# ------------------------------------------------------ errors: math (ImportMath)
+
+def _bad_attribute(op):
+    def build():
+        return model([node(op, ["x"], ["y"], name="bad_node", foo=1)], [vi("x", [2, 3])],
+                     [vi("y", [2, 3])], opset=17)
+    build.__doc__ = "%s with an attribute \"foo\" it does not have." % op
+    return build
+
+
+for _op in ["Exp", "Log", "Sqrt", "Erf", "Neg", "Abs", "Sign", "Softplus", "Softsign",
+            "Reciprocal", "HardSwish", "Selu", "LeakyRelu", "Elu", "HardSigmoid", "Max",
+            "Min", "Sum", "Mean", "Pow", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceSum",
+            "LayerNormalization"]:
+    case(_op.lower() + "_bad_attribute", error=True)(_bad_attribute(_op))
+
+
+@case("leaky_relu_infinite_alpha", error=True)
+def _():
+    """LeakyRelu with alpha = inf."""
+    return model([node("LeakyRelu", ["x"], ["y"], name="bad_node", alpha=float("inf"))],
+                 [vi("x", [2, 3])], [vi("y", [2, 3])])
+
+
+@case("max_no_broadcast", error=True)
+def _():
+    """Max of [2,3] and [4]: the shapes do not broadcast."""
+    return model([node("Max", ["a", "b"], ["y"], name="bad_node")],
+                 [vi("a", [2, 3]), vi("b", [4])], [vi("y", [2, 3])])
+
+
+@case("reduce_mean_repeated_axis", error=True)
+def _():
+    """ReduceMean with axes [1, -1] of a [2,3]: the same axis twice."""
+    return model([node("ReduceMean", ["x"], ["y"], name="bad_node", axes=[1, -1])],
+                 [vi("x", [2, 3])], [vi("y", [2, 1])])
+
+
+@case("reduce_sum_float_axes", error=True)
+def _():
+    """ReduceSum (opset 13) whose axes input is a float tensor."""
+    return model([node("ReduceSum", ["x", "axes"], ["y"], name="bad_node")],
+                 [vi("x", [2, 3])], [vi("y", [2, 1])], [const("axes", [1.0])], opset=13)
+
+
+@case("layer_norm_stash_type", error=True)
+def _():
+    """LayerNormalization with stash_type 0 (compute in the input's type)."""
+    return model([node("LayerNormalization", ["x", "s"], ["y"], name="bad_node", stash_type=0)],
+                 [vi("x", [2, 3])], [vi("y", [2, 3])], [rand("s", [3])], opset=17)
 
 
 @case("unconvertible_opset", error=True)
@@ -1238,10 +1408,10 @@ def _():
     return _bad("Mul", ["x", "b"], extra_inputs=[vi("b", [2])])
 
 
-@case("div_by_tensor", error=True)
+@case("div_by_tensor_no_broadcast", error=True)
 def _():
-    """Div of x [2,3] by the graph input "d" [2,3]."""
-    return _bad("Div", ["x", "d"], extra_inputs=[vi("d", [2, 3])])
+    """Div of x [2,3] by the graph input "d" [4]: the shapes do not broadcast."""
+    return _bad("Div", ["x", "d"], extra_inputs=[vi("d", [4])])
 
 
 @case("div_by_zero", error=True)

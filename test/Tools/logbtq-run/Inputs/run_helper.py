@@ -1,7 +1,8 @@
 """Models, input files and checks for the logbtq-run tests.
 
     run_helper.py model NAME -o model.onnx
-    run_helper.py input SHAPE SEED -o x.pb [--int64]
+    run_helper.py input SHAPE SEED -o x.pb [--int64 | --uint8]
+    run_helper.py ints V,V,... -o shape.pb     (a 1-D int64 tensor)
     run_helper.py check NAME model.onnx OUTDIR in0.pb [in1.pb ...]
 
 `check` recomputes the model with numpy from the same files and prints
@@ -40,6 +41,13 @@ def make(name):
                  helper.make_node("Sigmoid", ["a"], ["z"])]
         g = helper.make_graph(nodes, "two", [vi("a", [3, 4]), vi("b", [3, 4])],
                               [vi("y", [3, 4]), vi("z", [3, 4])])
+    elif name == "reshape_by_input":
+        # y = Relu(Reshape(x[2,6], shape)): the shape is a graph input.
+        nodes = [helper.make_node("Reshape", ["x", "shape"], ["r"]),
+                 helper.make_node("Relu", ["r"], ["y"])]
+        shape = helper.make_tensor_value_info("shape", TensorProto.INT64, [2])
+        g = helper.make_graph(nodes, "reshape", [vi("x", [2, 6]), shape],
+                              [vi("y", [3, 4])])
     else:
         sys.exit(f"unknown model {name}")
     m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 14)])
@@ -49,6 +57,9 @@ def make(name):
 
 def reference(name, model, inputs):
     w = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    if name == "reshape_by_input":
+        x, shape = inputs
+        return [np.maximum(x.reshape(shape), 0)]
     if name == "mlp":
         (x,) = inputs
         h = np.maximum(x @ w["w1"].T + w["b1"], 0)
@@ -63,15 +74,20 @@ def main():
     ap.add_argument("args", nargs="*")
     ap.add_argument("-o")
     ap.add_argument("--int64", action="store_true")
+    ap.add_argument("--uint8", action="store_true")
     a = ap.parse_args()
     if a.what == "model":
         onnx.save(make(a.args[0]), a.o)
     elif a.what == "input":
         shape = [int(d) for d in a.args[0].split("x")]
         t = rand("x", shape, int(a.args[1]))
-        if a.int64:
-            t = numpy_helper.from_array(numpy_helper.to_array(t).astype(np.int64), "x")
+        if a.int64 or a.uint8:
+            values = numpy_helper.to_array(t) * 10
+            t = numpy_helper.from_array(values.astype(np.int64 if a.int64 else np.uint8), "x")
         onnx.save_tensor(t, a.o)
+    elif a.what == "ints":
+        values = np.array([int(v) for v in a.args[0].split(",")], dtype=np.int64)
+        onnx.save_tensor(numpy_helper.from_array(values, "ints"), a.o)
     elif a.what == "check":
         name, model_path, out_dir, *ins = a.args
         model = onnx.load(model_path)

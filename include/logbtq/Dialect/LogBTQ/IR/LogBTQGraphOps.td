@@ -107,6 +107,125 @@ def LogBTQ_TanhOp : LogBTQ_UnaryOp<"tanh"> {
   }];
 }
 
+def LogBTQ_ExpOp : LogBTQ_UnaryOp<"exp"> {
+  let hasVerifier = 0;
+  let summary = "exp(x), elementwise";
+  let description = [{
+    ```mlir
+    %y = logbtq.exp %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_LogOp : LogBTQ_UnaryOp<"log"> {
+  let hasVerifier = 0;
+  let summary = "ln(x), elementwise";
+  let description = [{
+    Not a number below 0 and -inf at 0, as ONNX `Log`.
+
+    ```mlir
+    %y = logbtq.log %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_SqrtOp : LogBTQ_UnaryOp<"sqrt"> {
+  let hasVerifier = 0;
+  let summary = "sqrt(x), elementwise";
+  let description = [{
+    Not a number below 0, as ONNX `Sqrt`.
+
+    ```mlir
+    %y = logbtq.sqrt %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_ErfOp : LogBTQ_UnaryOp<"erf"> {
+  let hasVerifier = 0;
+  let summary = "The error function erf(x), elementwise";
+  let description = [{
+    GELU's exact form is `0.5 x (1 + erf(x / sqrt(2)))`, which PyTorch exports
+    as `Div`, `Erf`, `Add`, `Mul` nodes.
+
+    ```mlir
+    %y = logbtq.erf %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_NegOp : LogBTQ_UnaryOp<"neg"> {
+  let hasVerifier = 0;
+  let summary = "-x, elementwise";
+  let description = [{
+    ```mlir
+    %y = logbtq.neg %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_AbsOp : LogBTQ_UnaryOp<"abs"> {
+  let hasVerifier = 0;
+  let summary = "|x|, elementwise";
+  let description = [{
+    Its gradient is `sign(x)` (0 at 0, as PyTorch's).
+
+    ```mlir
+    %y = logbtq.abs %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_SoftplusOp : LogBTQ_UnaryOp<"softplus"> {
+  let hasVerifier = 0;
+  let summary = "ln(1 + exp(x)), elementwise";
+  let description = [{
+    Computed as `max(x, 0) + ln(1 + exp(-|x|))`, which does not overflow.
+
+    ```mlir
+    %y = logbtq.softplus %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_SignOp : LogBTQ_UnaryOp<"sign"> {
+  let hasVerifier = 0;
+  let summary = "-1, 0 or 1 by the sign of x, elementwise; no gradient";
+  let description = [{
+    Piecewise constant: its gradient is zero (none flows through it).
+
+    ```mlir
+    %y = logbtq.sign %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_StepOp : LogBTQ_UnaryOp<"step"> {
+  let hasVerifier = 0;
+  let summary = "1 where x > 0, else 0, elementwise; no gradient";
+  let description = [{
+    The Heaviside step, 0 at 0. Gradients of piecewise ops use it as a mask
+    (`leaky_relu`, `max`, `min`); its own gradient is zero.
+
+    ```mlir
+    %m = logbtq.step %x : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_LeakyReluOp : LogBTQ_UnaryOp<"leaky_relu"> {
+  let summary = "x where x >= 0, else alpha * x, elementwise";
+  let description = [{
+    ONNX `LeakyRelu`; `alpha` must be finite.
+
+    ```mlir
+    %y = logbtq.leaky_relu %x {alpha = 0.01 : f32} : tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input,
+                       DefaultValuedAttr<F32Attr, "0.01">:$alpha);
+}
+
 def LogBTQ_ClipOp : LogBTQ_UnaryOp<"clip"> {
   let summary = "min(max(x, min), max), elementwise";
   let description = [{
@@ -167,6 +286,76 @@ def LogBTQ_MulOp : LogBTQ_BinaryOp<"mul", [Commutative]> {
     %y = logbtq.mul %x, %s : tensor<64x256xf32>, tensor<f32> -> tensor<64x256xf32>
     ```
   }];
+}
+
+def LogBTQ_DivOp : LogBTQ_BinaryOp<"div"> {
+  let summary = "lhs / rhs, with numpy (ONNX) broadcasting";
+  let description = [{
+    IEEE division: a zero divisor gives an infinity or a NaN, as ONNX `Div`.
+    (The importer turns division by a constant into multiplication by its
+    reciprocal, docs/ONNX.md.)
+
+    ```mlir
+    %y = logbtq.div %x, %s : tensor<64x256xf32>, tensor<64x1xf32> -> tensor<64x256xf32>
+    ```
+  }];
+}
+
+def LogBTQ_PowOp : LogBTQ_BinaryOp<"pow"> {
+  let summary = "lhs ^ rhs, with numpy (ONNX) broadcasting";
+  let description = [{
+    As C's `powf`: a negative base with an integer exponent is defined.
+
+    ```mlir
+    %y = logbtq.pow %x, %two : tensor<64x256xf32>, tensor<f32> -> tensor<64x256xf32>
+    ```
+  }];
+}
+
+def LogBTQ_MaxOp : LogBTQ_BinaryOp<"max", [Commutative]> {
+  let summary = "max(lhs, rhs), with numpy (ONNX) broadcasting";
+  let description = [{
+    NaN if either is NaN. The gradient goes to `lhs` where `lhs > rhs`, else
+    to `rhs` (ties go to `rhs`).
+
+    ```mlir
+    %y = logbtq.max %a, %b : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+def LogBTQ_MinOp : LogBTQ_BinaryOp<"min", [Commutative]> {
+  let summary = "min(lhs, rhs), with numpy (ONNX) broadcasting";
+  let description = [{
+    NaN if either is NaN. The gradient goes to `lhs` where `lhs < rhs`, else
+    to `rhs` (ties go to `rhs`).
+
+    ```mlir
+    %y = logbtq.min %a, %b : tensor<8xf32>, tensor<8xf32> -> tensor<8xf32>
+    ```
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+def LogBTQ_ReduceOp : LogBTQ_GraphOp<"reduce"> {
+  let summary = "Sum, mean, max or min over axes, which the result drops";
+  let description = [{
+    `kind` is `sum`, `mean`, `max` or `min`; `axes` are distinct and in
+    range, and may be empty (the result is then the input). ONNX's
+    `keepdims` is a `reshape` after it. The gradient of `max` and `min` goes
+    to every element equal to the result.
+
+    ```mlir
+    %m = logbtq.reduce %x {kind = "mean", axes = array<i64: 2>} : tensor<8x16x64xf32> -> tensor<8x16xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, StrAttr:$kind,
+                       DenseI64ArrayAttr:$axes);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
 //===----------------------------------------------------------------------===//
