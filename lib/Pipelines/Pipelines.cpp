@@ -177,11 +177,6 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm,
   // The dense products' transposed panels are 16 x 16 transposes of 32-bit
   // words (PackedProduct.cpp): shuffles of whole vectors, not 256 element
   // moves.
-  // Math on vectors first: what has no LLVM intrinsic (erf, tanh...) becomes
-  // libm calls on each lane, whose vector.extract/insert the vector
-  // lowering then turns into LLVM.
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createConvertMathToLibmPass());
   ConvertVectorToLLVMPassOptions vectorToLLVM;
   vectorToLLVM.vectorTransposeLowering =
       vector::VectorTransposeLowering::Shuffle16x16;
@@ -189,6 +184,8 @@ void mlir::logbtq::buildLowerToLLVMPipeline(OpPassManager &pm,
   if (parallel)
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());

@@ -524,6 +524,11 @@ class Reference:
 
     def _op_MatMul(self, node, a):
         A, B = self._input(node, 0), self._input(node, 1)
+        if A.dim() >= 3 and A.dim() == B.dim():
+            if A.shape[:-2] != B.shape[:-2]:
+                raise UnsupportedError("MatMul batch dimensions differ")
+            self._set(node, self._emit("batch_matmul", torch.matmul(A, B)))
+            return
         if A.dim() < 2 or B.dim() != 2:
             raise UnsupportedError("MatMul shapes")
         lead = list(A.shape[:-1])

@@ -11,10 +11,12 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::logbtq {
 #define GEN_PASS_DEF_CONVERTLOGBTQTOLINALG
@@ -62,7 +64,26 @@ struct ConvertLogBTQToLinalgPass
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     if (failed(applyPartialConversion(getOperation(), target,
-                                      std::move(patterns))))
+                                      std::move(patterns)))) {
+      signalPassFailure();
+      return;
+    }
+    // erf has no LLVM intrinsic: MLIR's rational approximation (arith and
+    // math.fma, so it vectorizes) instead of a libm call per element, which
+    // the vector lowering could not split into lanes.
+    // Only the erf ops change: no folding, no constant hoisting.
+    SmallVector<Operation *> erfs;
+    getOperation()->walk([&](math::ErfOp op) { erfs.push_back(op); });
+    if (erfs.empty())
+      return;
+    RewritePatternSet erf(ctx);
+    populatePolynomialApproximateErfPattern(erf);
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingOps)
+        .enableFolding(false)
+        .enableConstantCSE(false)
+        .setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+    if (failed(applyOpPatternsGreedily(erfs, std::move(erf), config)))
       signalPassFailure();
   }
 };

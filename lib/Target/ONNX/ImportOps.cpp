@@ -95,10 +95,22 @@ LogicalResult importMatMul(NodeContext &ctx) {
   if (failed(a) || failed(b))
     return failure();
   ArrayRef<int64_t> as = shapeOf(*a), bs = shapeOf(*b);
+  // Products over batch dimensions that both operands have (attention).
+  if (as.size() >= 3 && as.size() == bs.size()) {
+    FailureOr<shape::Shape> result =
+        shape::inferBatchMatmul(as, bs, false, false, errorAt(ctx));
+    if (failed(result))
+      return failure();
+    return ctx.setOutput(0, BatchMatmulOp::create(ctx.builder(), ctx.loc,
+                                                  ctx.tensorType(*result), *a,
+                                                  *b, nullptr, nullptr)
+                                .getResult());
+  }
   if (as.size() < 2 || bs.size() != 2)
     return ctx.emitError() << "MatMul of shapes " << shape::format(as)
                            << " and " << shape::format(bs)
-                           << " is not supported (only N-D x 2-D, N >= 2)";
+                           << " is not supported (only N-D x 2-D, N >= 2, "
+                              "and N-D x N-D with the same batch dimensions)";
   // N-D x 2-D is a 2-D product over the flattened leading dimensions.
   SmallVector<int64_t> lead(as.drop_back());
   Value lhs = reshape(ctx, *a, {product(lead), as.back()});

@@ -742,3 +742,87 @@ func.func @count_correct(%x: tensor<4x5xf32>, %labels: tensor<4xi32>) -> f32 {
   %n = logbtq.count_correct %x, %labels : tensor<4x5xf32>, tensor<4xi32>
   return %n : f32
 }
+
+// -----
+
+// erf is MLIR's rational approximation (arith and math.fma, which vectorize;
+// erf itself has no LLVM intrinsic): its leading coefficient is 2 / sqrt(pi).
+// CHECK-LABEL: func.func @erf(
+// CHECK-NOT: math.erf
+// CHECK: linalg.generic
+// CHECK: arith.constant 1.12837911 : f32
+// CHECK: math.fma
+// CHECK-NOT: math.erf
+func.func @erf(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %y = logbtq.erf %x : tensor<8xf32> -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// x where x >= 0, else alpha * x.
+// CHECK-LABEL: func.func @leaky_relu(
+// CHECK: linalg.generic
+// CHECK-NEXT: ^bb0([[IN:%.+]]: f32, %{{.+}}: f32):
+// CHECK-DAG: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-DAG: [[ALPHA:%.+]] = arith.constant 2.500000e-01 : f32
+// CHECK: [[NEG:%.+]] = arith.cmpf olt, [[IN]], [[ZERO]] : f32
+// CHECK-NEXT: [[SCALED:%.+]] = arith.mulf [[IN]], [[ALPHA]] : f32
+// CHECK-NEXT: [[Y:%.+]] = arith.select [[NEG]], [[SCALED]], [[IN]] : f32
+// CHECK-NEXT: linalg.yield [[Y]] : f32
+func.func @leaky_relu(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %y = logbtq.leaky_relu %x {alpha = 0.25 : f32} : tensor<8xf32> -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// The divisor broadcasts through its indexing map.
+// CHECK-LABEL: func.func @div_broadcast(
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>]
+// CHECK-NEXT: ^bb0([[A:%.+]]: f32, [[B:%.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: [[Y:%.+]] = arith.divf [[A]], [[B]] : f32
+func.func @div_broadcast(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
+  %y = logbtq.div %a, %b : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// A maximum over axis 1 from -inf; a mean is the sum divided by the count.
+// CHECK-LABEL: func.func @reduce_max(
+// CHECK: [[INIT:%.+]] = arith.constant 0xFF800000 : f32
+// CHECK: linalg.reduce ins(%{{.+}} : tensor<2x3x4xf32>) outs(%{{.+}} : tensor<2x4xf32>) dimensions = [1]
+// CHECK: arith.maximumf
+func.func @reduce_max(%x: tensor<2x3x4xf32>) -> tensor<2x4xf32> {
+  %y = logbtq.reduce %x {axes = array<i64: 1>, kind = "max"} : tensor<2x3x4xf32> -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reduce_mean(
+// CHECK: linalg.reduce ins(%{{.+}} : tensor<2x3x4xf32>) outs(%{{.+}} : tensor<2xf32>) dimensions = [1, 2]
+// CHECK: arith.addf
+// CHECK: [[N:%.+]] = arith.constant 1.200000e+01 : f32
+// CHECK: linalg.generic
+// CHECK: arith.divf %{{.+}}, [[N]] : f32
+func.func @reduce_mean(%x: tensor<2x3x4xf32>) -> tensor<2xf32> {
+  %y = logbtq.reduce %x {axes = array<i64: 2, 1>, kind = "mean"} : tensor<2x3x4xf32> -> tensor<2xf32>
+  return %y : tensor<2xf32>
+}
+
+// -----
+
+// The batch dims collapse into one; the transposed rhs is read as (b, n, k).
+// CHECK-LABEL: func.func @batch_matmul(
+// CHECK: tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2], [3]] : tensor<2x3x4x5xf32> into tensor<6x4x5xf32>
+// CHECK: tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2], [3]] : tensor<2x3x6x5xf32> into tensor<6x6x5xf32>
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+// CHECK: arith.mulf
+// CHECK-NEXT: arith.addf
+// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2], [3]] output_shape [2, 3, 4, 6] : tensor<6x4x6xf32> into tensor<2x3x4x6xf32>
+func.func @batch_matmul(%a: tensor<2x3x4x5xf32>, %b: tensor<2x3x6x5xf32>) -> tensor<2x3x4x6xf32> {
+  %y = logbtq.batch_matmul %a, %b {transpose_rhs} : tensor<2x3x4x5xf32>, tensor<2x3x6x5xf32> -> tensor<2x3x4x6xf32>
+  return %y : tensor<2x3x4x6xf32>
+}

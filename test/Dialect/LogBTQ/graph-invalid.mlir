@@ -205,3 +205,67 @@ func.func @batch_norm_params(%x: tensor<4x3x5x5xf32>, %p: tensor<3xf32>, %q: ten
   %y = logbtq.batch_norm %x, %p, %q, %p, %p : (tensor<4x3x5x5xf32>, tensor<3xf32>, tensor<4xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<4x3x5x5xf32>
   return
 }
+
+// -----
+
+func.func @batch_matmul_batch(%a: tensor<2x3x4xf32>, %b: tensor<3x4x5xf32>) {
+  // expected-error @+1 {{batch_matmul batch dimensions differ: 2x3x4 and 3x4x5}}
+  %y = logbtq.batch_matmul %a, %b : tensor<2x3x4xf32>, tensor<3x4x5xf32> -> tensor<2x3x5xf32>
+  return
+}
+
+// -----
+
+func.func @batch_matmul_rank(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>) {
+  // expected-error @+1 {{batch_matmul operands must have the same rank, at least 3, got 3x4 and 4x5}}
+  %y = logbtq.batch_matmul %a, %b : tensor<3x4xf32>, tensor<4x5xf32> -> tensor<3x5xf32>
+  return
+}
+
+// -----
+
+func.func @batch_matmul_contraction(%a: tensor<2x3x4xf32>, %b: tensor<2x5x6xf32>) {
+  // expected-error @+1 {{matmul contraction sizes differ: lhs 3x4 and rhs 5x6}}
+  %y = logbtq.batch_matmul %a, %b : tensor<2x3x4xf32>, tensor<2x5x6xf32> -> tensor<2x3x6xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_kind(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{kind must be sum, mean, max or min, got 'prod'}}
+  %y = logbtq.reduce %x {axes = array<i64: 1>, kind = "prod"} : tensor<2x3xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{axis 1 is repeated}}
+  %y = logbtq.reduce %x {axes = array<i64: 1, 1>, kind = "sum"} : tensor<2x3xf32> -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_result(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{result type 'tensor<3xf32>' does not match the inferred shape 2}}
+  %y = logbtq.reduce %x {axes = array<i64: 1>, kind = "max"} : tensor<2x3xf32> -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @leaky_relu_alpha(%x: tensor<2x3xf32>) {
+  // expected-error @+1 {{alpha must be finite, got INF}}
+  %y = logbtq.leaky_relu %x {alpha = 0x7F800000 : f32} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @div_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+1 {{shapes 2x3 and 4 do not broadcast}}
+  %y = logbtq.div %a, %b : tensor<2x3xf32>, tensor<4xf32> -> tensor<2x3xf32>
+  return
+}

@@ -94,3 +94,25 @@ func.func @dynamic_batch(%x: tensor<?x784xf32>, %w: tensor<256x784xf32>) -> tens
   %y = logbtq.matmul %x, %w {transpose_rhs} : tensor<?x784xf32>, tensor<256x784xf32> -> tensor<?x256xf32>
   return %y : tensor<?x256xf32>
 }
+
+// CHECK-LABEL: func.func @attention_scores
+func.func @attention_scores(%q: tensor<2x4x9x8xf32>, %k: tensor<2x4x9x8xf32>) -> tensor<2x4x9x9xf32> {
+  // CHECK: logbtq.batch_matmul %{{.+}}, %{{.+}} {transpose_rhs} : tensor<2x4x9x8xf32>, tensor<2x4x9x8xf32> -> tensor<2x4x9x9xf32>
+  %s = logbtq.batch_matmul %q, %k {transpose_rhs} : tensor<2x4x9x8xf32>, tensor<2x4x9x8xf32> -> tensor<2x4x9x9xf32>
+  return %s : tensor<2x4x9x9xf32>
+}
+
+// CHECK-LABEL: func.func @math
+func.func @math(%x: tensor<2x3xf32>, %y: tensor<3xf32>) -> (tensor<2x3xf32>, tensor<2xf32>) {
+  // CHECK: %[[E:.+]] = logbtq.exp %{{.+}} : tensor<2x3xf32> -> tensor<2x3xf32>
+  %e = logbtq.exp %x : tensor<2x3xf32> -> tensor<2x3xf32>
+  // CHECK-NEXT: %[[L:.+]] = logbtq.leaky_relu %[[E]] {alpha = 2.500000e-01 : f32} : tensor<2x3xf32> -> tensor<2x3xf32>
+  %l = logbtq.leaky_relu %e {alpha = 0.25 : f32} : tensor<2x3xf32> -> tensor<2x3xf32>
+  // CHECK-NEXT: %[[D:.+]] = logbtq.div %[[L]], %{{.+}} : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+  %d = logbtq.div %l, %y : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+  // CHECK-NEXT: %[[M:.+]] = logbtq.max %[[D]], %{{.+}} : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+  %m = logbtq.max %d, %y : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xf32>
+  // CHECK-NEXT: logbtq.reduce %[[M]] {axes = array<i64: 1>, kind = "mean"} : tensor<2x3xf32> -> tensor<2xf32>
+  %r = logbtq.reduce %m {axes = array<i64: 1>, kind = "mean"} : tensor<2x3xf32> -> tensor<2xf32>
+  return %m, %r : tensor<2x3xf32>, tensor<2xf32>
+}

@@ -89,30 +89,40 @@ Value unary(OpBuilder &b, Location loc, Value x) {
 // Linear layers
 //===----------------------------------------------------------------------===//
 
-LogicalResult MatmulOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
-                                SmallVectorImpl<Value> &operandGrads) {
+/// matmul and batch_matmul: Y = op_a(A) op_b(B) gives d op_a(A) = dY op_b(B)^T
+/// and d op_b(B) = op_a(A)^T dY, each written as one product with
+/// transpose flags.
+template <typename OpTy>
+LogicalResult productVJP(OpTy op, OpBuilder &b, ValueRange resultGrads,
+                         SmallVectorImpl<Value> &operandGrads) {
   Value dy = resultGrads[0];
   if (!dy)
-    return noGradient(*this, operandGrads);
-  Location loc = getLoc();
-  Value a = getLhs(), bm = getRhs();
-  bool ta = getTransposeLhs(), tb = getTransposeRhs();
+    return noGradient(op, operandGrads);
+  Location loc = op.getLoc();
+  Value a = op.getLhs(), bm = op.getRhs();
+  bool ta = op.getTransposeLhs(), tb = op.getTransposeRhs();
   UnitAttr unit = b.getUnitAttr();
   auto flag = [&](bool set) { return set ? unit : nullptr; };
-  // Y = op_a(A) op_b(B): d op_a(A) = dY op_b(B)^T, d op_b(B) = op_a(A)^T dY,
-  // each written as one matmul with transpose flags.
-  Value da = ta ? MatmulOp::create(b, loc, a.getType(), bm, dy, flag(tb), unit)
-                      .getResult()
-                : MatmulOp::create(b, loc, a.getType(), dy, bm, nullptr,
-                                   flag(!tb))
-                      .getResult();
-  Value db = tb ? MatmulOp::create(b, loc, bm.getType(), dy, a, unit, flag(ta))
-                      .getResult()
-                : MatmulOp::create(b, loc, bm.getType(), a, dy, flag(!ta),
-                                   nullptr)
-                      .getResult();
+  Value da =
+      ta ? OpTy::create(b, loc, a.getType(), bm, dy, flag(tb), unit).getResult()
+         : OpTy::create(b, loc, a.getType(), dy, bm, nullptr, flag(!tb))
+               .getResult();
+  Value db =
+      tb ? OpTy::create(b, loc, bm.getType(), dy, a, unit, flag(ta)).getResult()
+         : OpTy::create(b, loc, bm.getType(), a, dy, flag(!ta), nullptr)
+               .getResult();
   operandGrads.append({da, db});
   return success();
+}
+
+LogicalResult MatmulOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                SmallVectorImpl<Value> &operandGrads) {
+  return productVJP(*this, b, resultGrads, operandGrads);
+}
+
+LogicalResult BatchMatmulOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                     SmallVectorImpl<Value> &operandGrads) {
+  return productVJP(*this, b, resultGrads, operandGrads);
 }
 
 LogicalResult Conv2DOp::emitVJP(OpBuilder &b, ValueRange resultGrads,

@@ -65,6 +65,13 @@ LogicalResult MatmulOp::verify() {
                                 LOGBTQ_EMIT_ERROR));
 }
 
+LogicalResult BatchMatmulOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferBatchMatmul(shapeOf(getLhs()), shapeOf(getRhs()),
+                                     getTransposeLhs(), getTransposeRhs(),
+                                     LOGBTQ_EMIT_ERROR));
+}
+
 LogicalResult Conv2DOp::verify() {
   std::optional<ArrayRef<int64_t>> bias;
   if (getBias())

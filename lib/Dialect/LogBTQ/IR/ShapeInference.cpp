@@ -66,6 +66,31 @@ FailureOr<Shape> shape::inferMatmul(ArrayRef<int64_t> lhs,
   return Shape{m, n};
 }
 
+FailureOr<Shape> shape::inferBatchMatmul(ArrayRef<int64_t> lhs,
+                                         ArrayRef<int64_t> rhs,
+                                         bool transposeLhs, bool transposeRhs,
+                                         EmitErrorFn emitError) {
+  if (lhs.size() < 3 || lhs.size() != rhs.size())
+    return emitError() << "batch_matmul operands must have the same rank, "
+                          "at least 3, got "
+                       << format(lhs) << " and " << format(rhs);
+  size_t batch = lhs.size() - 2;
+  Shape result;
+  for (size_t d = 0; d < batch; ++d) {
+    if (!mayEqual(lhs[d], rhs[d]))
+      return emitError() << "batch_matmul batch dimensions differ: "
+                         << format(lhs) << " and " << format(rhs);
+    result.push_back(isDynamic(lhs[d]) ? rhs[d] : lhs[d]);
+  }
+  FailureOr<Shape> mn =
+      inferMatmul(lhs.drop_front(batch), rhs.drop_front(batch), transposeLhs,
+                  transposeRhs, emitError);
+  if (failed(mn))
+    return failure();
+  result.append(mn->begin(), mn->end());
+  return result;
+}
+
 /// One spatial output size of a window op; dynamic in, dynamic out.
 static int64_t windowOutput(int64_t size, int64_t window, int64_t stride,
                             int64_t padBegin, int64_t padEnd, bool ceilMode) {

@@ -183,6 +183,27 @@ def _constant(name, value):
                 value=numpy_helper.from_array(np.array(value, np.float32), name))
 
 
+@custom("batch_matmul")
+def _():
+    """Attention-like products of computed tensors: s = x x^T ([B,3,4] x [B,4,3]), then
+    s x ([B,3,3] x [B,3,4]) and MatMul of that by a parameter [4,2]: [B,3,2]."""
+    return onnx_gen.model(
+        [node("Transpose", ["x"], ["t"], perm=[0, 2, 1]), node("MatMul", ["x", "t"], ["s"]),
+         node("MatMul", ["s", "x"], ["v"]), node("MatMul", ["v", "w"], ["y"])],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 3, 2])], [rand("w", [4, 2])])
+
+
+@custom("batch_matmul_4d")
+def _():
+    """Two-head attention: k = x * p (a parameter [4]), a = Softmax(x k^T) over the
+    last axis ([B,2,3,3]), y = a x: [B,2,3,4]."""
+    return onnx_gen.model(
+        [node("Mul", ["x", "p"], ["k"]), node("Transpose", ["k"], ["kt"], perm=[0, 1, 3, 2]),
+         node("MatMul", ["x", "kt"], ["s"]), node("Softmax", ["s"], ["a"], axis=-1),
+         node("MatMul", ["a", "x"], ["y"])],
+        [vi("x", [2, 2, 3, 4])], [vi("y", [2, 2, 3, 4])], [rand("p", [4])])
+
+
 @custom("log_sqrt")
 def _():
     """Log and Sqrt of x * x + 0.25 (positive), added: [B,3,4]."""

@@ -131,6 +131,13 @@ def _():
                  [vi("x", [2, 3, 4])], [vi("y", [2, 3, 5])], [rand("w", [4, 5])])
 
 
+@case("matmul_batched")
+def _():
+    """MatMul of two 4-D graph inputs [2,3,4,5] x [2,3,5,6]: logbtq.batch_matmul."""
+    return model([node("MatMul", ["a", "b"], ["y"])], [vi("a", [2, 3, 4, 5]), vi("b", [2, 3, 5, 6])],
+                 [vi("y", [2, 3, 4, 6])])
+
+
 @case("matmul_two_inputs")
 def _():
     """MatMul of two graph inputs: [2,4] x [4,3] -> [2,3]."""
@@ -1573,10 +1580,16 @@ def _():
     return _bad("Softmax", ["x"], axis=-3)
 
 
-@case("matmul_batched", error=True)
+@case("matmul_batch_mismatch", error=True)
 def _():
-    """MatMul of [2,3,4] and the 3-D graph input "b" [2,4,5]."""
-    return _bad("MatMul", ["x", "b"], xshape=(2, 3, 4), extra_inputs=[vi("b", [2, 4, 5])])
+    """MatMul of [2,3,4] and the 3-D graph input "b" [3,4,5]: batch dims 2 and 3."""
+    return _bad("MatMul", ["x", "b"], xshape=(2, 3, 4), extra_inputs=[vi("b", [3, 4, 5])])
+
+
+@case("matmul_2d_by_3d", error=True)
+def _():
+    """MatMul of [3,4] and the 3-D graph input "b" [2,4,5] (a broadcast left operand)."""
+    return _bad("MatMul", ["x", "b"], xshape=(3, 4), extra_inputs=[vi("b", [2, 4, 5])])
 
 
 def _pad_error(consumer, pads=(0, 0, 1, 1, 0, 0, 1, 1), value=None, xshape=(1, 1, 4, 4),

@@ -42,6 +42,26 @@ def LogBTQ_MatmulOp : LogBTQ_GraphOp<"matmul"> {
   }];
 }
 
+def LogBTQ_BatchMatmulOp : LogBTQ_GraphOp<"batch_matmul"> {
+  let summary = "Matrix products over leading batch dimensions";
+  let description = [{
+    `lhs [..., M, K] x rhs [..., K, N] -> [..., M, N]`, one product per index
+    of the leading dimensions, which both operands share (rank >= 3); the
+    transpose flags transpose the last two dimensions. Attention's scores
+    and weighted sums are batch_matmuls over batch and heads.
+
+    ```mlir
+    %s = logbtq.batch_matmul %q, %k {transpose_rhs} : tensor<8x4x49x16xf32>, tensor<8x4x49x16xf32> -> tensor<8x4x49x49xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$lhs, LogBTQ_Tensor:$rhs,
+                       UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
 def LogBTQ_Conv2DOp : LogBTQ_GraphOp<"conv2d"> {
   let summary = "2-D convolution, NCHW input and FCHW filter";
   let description = [{

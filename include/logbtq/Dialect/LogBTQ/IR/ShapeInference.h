@@ -28,6 +28,12 @@ FailureOr<Shape> inferMatmul(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
                              bool transposeLhs, bool transposeRhs,
                              EmitErrorFn emitError);
 
+/// [..., M, K] x [..., K, N] (each optionally transposed in its last two
+/// dims), the same leading (batch) dims on both sides, rank >= 3.
+FailureOr<Shape> inferBatchMatmul(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
+                                  bool transposeLhs, bool transposeRhs,
+                                  EmitErrorFn emitError);
+
 /// NCHW input, FCHW filter, optional bias of F; pads are [t, l, b, r].
 FailureOr<Shape> inferConv2D(ArrayRef<int64_t> input, ArrayRef<int64_t> filter,
                              std::optional<ArrayRef<int64_t>> bias,
