@@ -156,8 +156,69 @@ class ResNet8(nn.Module):
         return self.fc(self.flatten(self.pool(x)))
 
 
+class Attention(nn.Module):
+    """Multi-head self-attention with separate q, k, v projections (their
+    export is MatMuls and Reshapes; a fused qkv would need a Gather of a
+    computed tensor, which logbtq does not import yet)."""
+
+    def __init__(self, dim, heads):
+        super().__init__()
+        self.heads, self.head_dim = heads, dim // heads
+        self.q, self.k, self.v = nn.Linear(dim, dim), nn.Linear(dim, dim), nn.Linear(dim, dim)
+        self.proj = nn.Linear(dim, dim)
+
+    def forward(self, x):
+        b, t, c = x.shape
+
+        def split(y):  # [B,T,C] -> [B,heads,T,head_dim]
+            return y.reshape(b, t, self.heads, self.head_dim).transpose(1, 2)
+
+        q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
+        a = torch.softmax((q @ k.transpose(-2, -1)) * (self.head_dim ** -0.5), dim=-1)
+        return self.proj((a @ v).transpose(1, 2).reshape(b, t, c))
+
+
+class TransformerBlock(nn.Module):
+    """Pre-norm: x + attn(norm1(x)), then x + mlp(norm2(x)) with an exact GELU."""
+
+    def __init__(self, dim, heads, hidden):
+        super().__init__()
+        self.norm1, self.attn = nn.LayerNorm(dim), Attention(dim, heads)
+        self.norm2, self.fc1, self.fc2 = nn.LayerNorm(dim), nn.Linear(dim, hidden), nn.Linear(hidden, dim)
+        self.act = nn.GELU()
+
+    def forward(self, x):
+        x = x + self.attn(self.norm1(x))
+        return x + self.fc2(self.act(self.fc1(self.norm2(x))))
+
+
+class ViT(nn.Module):
+    """A small vision transformer for 28x28 images: 49 patches of 4x4, a
+    linear patch embedding, a learned position embedding, `depth` pre-norm
+    blocks, a final LayerNorm and mean pooling over the patches."""
+    patch, dim, depth, heads, hidden = 4, 64, 2, 4, 128
+
+    def __init__(self):
+        super().__init__()
+        p, n = self.patch, (28 // self.patch) ** 2
+        self.embed = nn.Linear(p * p, self.dim)
+        self.pos = nn.Parameter(torch.randn(1, n, self.dim) * 0.02)
+        self.blocks = nn.Sequential(*[TransformerBlock(self.dim, self.heads, self.hidden)
+                                      for _ in range(self.depth)])
+        self.norm, self.head = nn.LayerNorm(self.dim), nn.Linear(self.dim, 10)
+
+    def forward(self, x):
+        b, p, g = x.shape[0], self.patch, 28 // self.patch
+        x = x.reshape(b, g, p, g, p).transpose(2, 3).reshape(b, g * g, p * p)
+        x = self.blocks(self.embed(x) + self.pos)
+        return self.head(self.norm(x).mean(dim=1))
+
+
 MODULES = {"mlp": MLP, "cnn": CNN, "lenet5": LeNet5, "resnet-tiny": ResNetTiny,
-           "resnet8": ResNet8}
+           "resnet8": ResNet8, "vit": ViT}
+# Models whose initial weights are PyTorch's own (seeded), not the ONNX
+# zoo's (logbtq.models builds no graph for them).
+TORCH_ONLY = {"vit"}
 
 
 def has_batch_norm(module):
@@ -188,6 +249,9 @@ def load_onnx_weights(module, onnx_model):
 def build(name, opset=14, seed=0):
     """The torch module for zoo model `name`, with the zoo's initial weights."""
     from . import models
+    if name in TORCH_ONLY:
+        torch.manual_seed(seed)
+        return MODULES[name]().eval()
     module = MODULES[name]()
     load_onnx_weights(module, models.build(name, opset=opset, seed=seed))
     return module.eval()

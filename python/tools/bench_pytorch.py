@@ -3,6 +3,7 @@ learning rate, momentum, schedule and data order rules, on the same machine.
 
     /usr/bin/python3 python/tools/bench_pytorch.py --model mlp --epochs 5 \
         [--threads 1] [--train-limit N] [--lr 0.05] [--batch 64] [--lr-decay-last] \
+        [--optimizer sgd|adamw --weight-decay W] \
         [--metrics out.jsonl]
 
 Prints per-epoch test accuracy and training samples per second, like the
@@ -32,11 +33,14 @@ DATA = "/usr/share/datasets/fashion-mnist"
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default="mlp", choices=sorted(models.MODELS))
+    ap.add_argument("--model", default="mlp", choices=sorted(torch_models.MODULES))
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--momentum", type=float, default=0.9)
+    ap.add_argument("--optimizer", default="sgd", choices=["sgd", "adamw"],
+                    help="adamw: torch.optim.AdamW (betas 0.9, 0.999, eps 1e-8)")
+    ap.add_argument("--weight-decay", type=float, default=0.0)
     ap.add_argument("--lr-decay-last", action="store_true",
                     help="lr x 0.1 in the last epoch, as the trainer's flag")
     ap.add_argument("--seed", type=int, default=0)
@@ -82,7 +86,12 @@ def main():
         parent = module.get_submodule(parent_name) if parent_name else module
         old = getattr(parent, child)
         setattr(parent, child, torch.nn.Linear(old.in_features, args.classes))
-    opt = torch.optim.SGD(module.parameters(), lr=args.lr, momentum=args.momentum)
+    if args.optimizer == "adamw":
+        opt = torch.optim.AdamW(module.parameters(), lr=args.lr, eps=1e-8,
+                                weight_decay=args.weight_decay)
+    else:
+        opt = torch.optim.SGD(module.parameters(), lr=args.lr, momentum=args.momentum,
+                              weight_decay=args.weight_decay)
     rng = np.random.default_rng(args.seed)
     steps = len(xt) // args.batch
     print(f"pytorch {torch.__version__}: {args.model}, {steps} batches of "
