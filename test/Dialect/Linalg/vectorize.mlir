@@ -1,4 +1,5 @@
-// RUN: logbtq-opt %s -split-input-file -logbtq-vectorize -canonicalize | FileCheck %s
+// A hang is a failure (@lookup_many_paths): at most 2 minutes.
+// RUN: timeout 120 logbtq-opt %s -split-input-file -logbtq-vectorize -canonicalize | FileCheck %s
 
 // An elementwise table lookup: collapsed to one dim, tiled by 16, the
 // lookup a gather.
@@ -326,4 +327,70 @@ func.func @gather_from_slice(%big: tensor<4x24xf32>, %idx: tensor<4x16xindex>, %
     linalg.yield %s : f32
   } -> tensor<4x16xf32>
   return %r : tensor<4x16xf32>
+}
+
+// -----
+
+// A lookup whose index reuses each value twice, 40 times over: 2^40 paths
+// from the index back to the input, which upstream's analysis of the lookup
+// would walk one by one (it never returned). The op stays scalar, and the
+// pass returns at once.
+#idr = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @lookup_many_paths
+//       CHECK:   linalg.generic
+//       CHECK:     tensor.extract %{{.*}}[%{{.*}}] : tensor<4xf32>
+//   CHECK-NOT:   vector.gather
+func.func @lookup_many_paths(%x: tensor<32xi32>) -> tensor<32xf32> {
+  %table = arith.constant dense<[0.0, 1.0, 2.0, 3.0]> : tensor<4xf32>
+  %three = arith.constant 3 : i32
+  %init = tensor.empty() : tensor<32xf32>
+  %r = linalg.generic {indexing_maps = [#idr, #idr], iterator_types = ["parallel"]}
+      ins(%x : tensor<32xi32>) outs(%init : tensor<32xf32>) {
+  ^bb0(%a: i32, %out: f32):
+    %v0 = arith.andi %a, %a : i32
+    %v1 = arith.andi %v0, %v0 : i32
+    %v2 = arith.andi %v1, %v1 : i32
+    %v3 = arith.andi %v2, %v2 : i32
+    %v4 = arith.andi %v3, %v3 : i32
+    %v5 = arith.andi %v4, %v4 : i32
+    %v6 = arith.andi %v5, %v5 : i32
+    %v7 = arith.andi %v6, %v6 : i32
+    %v8 = arith.andi %v7, %v7 : i32
+    %v9 = arith.andi %v8, %v8 : i32
+    %v10 = arith.andi %v9, %v9 : i32
+    %v11 = arith.andi %v10, %v10 : i32
+    %v12 = arith.andi %v11, %v11 : i32
+    %v13 = arith.andi %v12, %v12 : i32
+    %v14 = arith.andi %v13, %v13 : i32
+    %v15 = arith.andi %v14, %v14 : i32
+    %v16 = arith.andi %v15, %v15 : i32
+    %v17 = arith.andi %v16, %v16 : i32
+    %v18 = arith.andi %v17, %v17 : i32
+    %v19 = arith.andi %v18, %v18 : i32
+    %v20 = arith.andi %v19, %v19 : i32
+    %v21 = arith.andi %v20, %v20 : i32
+    %v22 = arith.andi %v21, %v21 : i32
+    %v23 = arith.andi %v22, %v22 : i32
+    %v24 = arith.andi %v23, %v23 : i32
+    %v25 = arith.andi %v24, %v24 : i32
+    %v26 = arith.andi %v25, %v25 : i32
+    %v27 = arith.andi %v26, %v26 : i32
+    %v28 = arith.andi %v27, %v27 : i32
+    %v29 = arith.andi %v28, %v28 : i32
+    %v30 = arith.andi %v29, %v29 : i32
+    %v31 = arith.andi %v30, %v30 : i32
+    %v32 = arith.andi %v31, %v31 : i32
+    %v33 = arith.andi %v32, %v32 : i32
+    %v34 = arith.andi %v33, %v33 : i32
+    %v35 = arith.andi %v34, %v34 : i32
+    %v36 = arith.andi %v35, %v35 : i32
+    %v37 = arith.andi %v36, %v36 : i32
+    %v38 = arith.andi %v37, %v37 : i32
+    %v39 = arith.andi %v38, %v38 : i32
+    %m = arith.andi %v39, %three : i32
+    %i = arith.index_castui %m : i32 to index
+    %v = tensor.extract %table[%i] : tensor<4xf32>
+    linalg.yield %v : f32
+  } -> tensor<32xf32>
+  return %r : tensor<32xf32>
 }

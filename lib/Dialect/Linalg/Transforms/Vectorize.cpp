@@ -17,8 +17,9 @@
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-#include <algorithm>
 #include "mlir/Interfaces/TilingInterface.h"
+#include <algorithm>
+#include <functional>
 
 namespace mlir::logbtq {
 #define GEN_PASS_DEF_LOGBTQVECTORIZE
@@ -82,6 +83,38 @@ bool isContiguousIn(linalg::GenericOp op, unsigned inner) {
   return true;
 }
 
+/// Upstream's analysis of a tensor.extract's indices (gather or contiguous
+/// load?) visits the operands of each index recursively without memoizing:
+/// its work is the number of paths from an index back to the body's
+/// arguments. A fused body that reuses its values many times (decode, erf's
+/// rational approximation and encode in one generic) makes that number
+/// exponential, and the analysis runs for hours. Such ops stay scalar.
+bool hasCheapExtractIndices(linalg::GenericOp op) {
+  constexpr uint64_t kMaxPaths = 1 << 16;
+  Block *body = op.getBlock();
+  llvm::DenseMap<Value, uint64_t> paths;
+  std::function<uint64_t(Value)> count = [&](Value v) -> uint64_t {
+    if (auto it = paths.find(v); it != paths.end())
+      return it->second;
+    Operation *def = v.getDefiningOp();
+    uint64_t n = 1;
+    if (def && def->getBlock() == body && def->getNumOperands() > 0) {
+      n = 0;
+      for (Value operand : def->getOperands())
+        n = std::min(n + count(operand), kMaxPaths);
+    }
+    paths[v] = n;
+    return n;
+  };
+  WalkResult walk = body->walk([&](tensor::ExtractOp extract) {
+    for (Value index : extract.getIndices())
+      if (count(index) >= kMaxPaths)
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return !walk.wasInterrupted();
+}
+
 bool isCandidate(linalg::GenericOp op) {
   if (!op.hasPureTensorSemantics() || op.getNumLoops() == 0 ||
       !llvm::all_of(op.getIndexingMapsArray(),
@@ -94,7 +127,7 @@ bool isCandidate(linalg::GenericOp op) {
   unsigned reductions = op.getNumReductionLoops();
   if (reductions != 0 && reductions != op.getNumLoops())
     return false;
-  return isOrderIndependent(op);
+  return isOrderIndependent(op) && hasCheapExtractIndices(op);
 }
 
 /// Whether the buffer of `tensor` may be a strided view (a slice of a
