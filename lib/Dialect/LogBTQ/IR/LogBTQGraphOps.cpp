@@ -50,6 +50,24 @@ LogicalResult checks::verifyAxisInRange(Operation *op, int64_t axis,
   return success();
 }
 
+LogicalResult checks::verifyReduction(Operation *op, Value input,
+                                      ArrayRef<int64_t> axes, Value result) {
+  ArrayRef<int64_t> in = shapeOf(input);
+  SmallVector<bool> reduced(in.size(), false);
+  for (int64_t axis : axes) {
+    if (failed(verifyAxisInRange(op, axis, in.size())))
+      return failure();
+    if (reduced[axis])
+      return op->emitOpError("axis ") << axis << " is repeated";
+    reduced[axis] = true;
+  }
+  shape::Shape expected;
+  for (auto [d, size] : llvm::enumerate(in))
+    if (!reduced[d])
+      expected.push_back(size);
+  return verifyShapeOf(op, result, expected);
+}
+
 /// The shared tail of every graph op verifier.
 static LogicalResult verifyResultShape(Operation *op,
                                        FailureOr<shape::Shape> expected) {
@@ -122,20 +140,7 @@ LogicalResult ReduceOp::verify() {
   if (kind != "sum" && kind != "mean" && kind != "max" && kind != "min")
     return emitOpError("kind must be sum, mean, max or min, got '")
            << kind << "'";
-  ArrayRef<int64_t> in = shapeOf(getInput());
-  SmallVector<bool> reduced(in.size(), false);
-  for (int64_t axis : getAxes()) {
-    if (failed(checks::verifyAxisInRange(*this, axis, in.size())))
-      return failure();
-    if (reduced[axis])
-      return emitOpError("axis ") << axis << " is repeated";
-    reduced[axis] = true;
-  }
-  shape::Shape expected;
-  for (auto [d, size] : llvm::enumerate(in))
-    if (!reduced[d])
-      expected.push_back(size);
-  return checks::verifyShapeOf(*this, getResult(), expected);
+  return checks::verifyReduction(*this, getInput(), getAxes(), getResult());
 }
 
 LogicalResult MaxPool2DOp::verify() {

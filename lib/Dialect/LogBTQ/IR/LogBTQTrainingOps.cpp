@@ -140,20 +140,7 @@ LogicalResult BatchNormGradOp::verify() {
 }
 
 LogicalResult ReduceSumOp::verify() {
-  ArrayRef<int64_t> in = shapeOf(getInput());
-  SmallVector<bool> reduced(in.size(), false);
-  for (int64_t axis : getAxes()) {
-    if (failed(checks::verifyAxisInRange(*this, axis, in.size())))
-      return failure();
-    if (reduced[axis])
-      return emitOpError("axis ") << axis << " is repeated";
-    reduced[axis] = true;
-  }
-  shape::Shape expected;
-  for (auto [d, size] : llvm::enumerate(in))
-    if (!reduced[d])
-      expected.push_back(size);
-  return checks::verifyShapeOf(*this, getResult(), expected);
+  return checks::verifyReduction(*this, getInput(), getAxes(), getResult());
 }
 
 LogicalResult SliceOp::verify() {

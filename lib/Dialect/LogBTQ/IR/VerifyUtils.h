@@ -21,6 +21,11 @@ LogicalResult verifyShapeOf(Operation *op, Value value,
 /// Checks that `axis` indexes a dimension of a tensor of rank `rank`.
 LogicalResult verifyAxisInRange(Operation *op, int64_t axis, int64_t rank);
 
+/// Checks a reduction over `axes` (distinct, in range) of `input` whose
+/// `result` drops them.
+LogicalResult verifyReduction(Operation *op, Value input,
+                              ArrayRef<int64_t> axes, Value result);
+
 } // namespace mlir::logbtq::checks
 
 #endif // LOGBTQ_LIB_DIALECT_LOGBTQ_IR_VERIFYUTILS_H
