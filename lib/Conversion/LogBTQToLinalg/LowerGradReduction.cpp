@@ -146,23 +146,9 @@ struct ReduceSumLowering : F32OpLowering<ReduceSumOp> {
   FailureOr<SmallVector<Value>>
   lower(ReduceSumOp op, OpAdaptor adaptor,
         ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    SmallVector<int64_t> axes(op.getAxes());
-    llvm::sort(axes);
-    if (axes.empty()) {
-      // Nothing to reduce: the result is the input.
-      return SmallVector<Value>{adaptor.getInput()};
-    }
-    Value init = lowering::createFilled(rewriter, loc, resultType.getShape(),
-                                        createF32Constant(rewriter, loc, 0.0));
-    auto reduce = linalg::ReduceOp::create(
-        rewriter, loc, ValueRange{adaptor.getInput()}, ValueRange{init}, axes,
-        [](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(
-              b, l, ValueRange{arith::AddFOp::create(b, l, args[0], args[1])});
-        });
-    return SmallVector<Value>{reduce.getResult(0)};
+    return SmallVector<Value>{
+        createReduction(rewriter, op.getLoc(), adaptor.getInput(), op.getAxes(),
+                        cast<RankedTensorType>(op.getType()), "sum")};
   }
 };
 

@@ -18,6 +18,44 @@ using namespace mlir;
 using namespace mlir::logbtq;
 using namespace mlir::logbtq::lowering;
 
+Value lowering::createReduction(OpBuilder &b, Location loc, Value input,
+                                ArrayRef<int64_t> unsortedAxes,
+                                RankedTensorType resultType, StringRef kind) {
+  SmallVector<int64_t> axes(unsortedAxes);
+  llvm::sort(axes);
+  if (axes.empty())
+    return input;
+  double inf = std::numeric_limits<double>::infinity();
+  double initial = kind == "max" ? -inf : kind == "min" ? inf : 0.0;
+  Value init = createFilled(b, loc, resultType.getShape(),
+                            createF32Constant(b, loc, initial));
+  auto reduce = linalg::ReduceOp::create(
+      b, loc, ValueRange{input}, ValueRange{init}, axes,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value v;
+        if (kind == "max")
+          v = arith::MaximumFOp::create(nb, l, args[0], args[1]);
+        else if (kind == "min")
+          v = arith::MinimumFOp::create(nb, l, args[0], args[1]);
+        else
+          v = arith::AddFOp::create(nb, l, args[0], args[1]);
+        linalg::YieldOp::create(nb, l, ValueRange{v});
+      });
+  Value result = reduce.getResult(0);
+  if (kind != "mean")
+    return result;
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t count = 1;
+  for (int64_t axis : axes)
+    count *= inputType.getDimSize(axis);
+  Value n = createF32Constant(b, loc, double(count));
+  return createElementwise(
+      b, loc, resultType, {result},
+      [&](OpBuilder &nb, Location l, ValueRange args) -> Value {
+        return arith::DivFOp::create(nb, l, args[0], n);
+      });
+}
+
 namespace {
 
 struct ReduceLowering : F32OpLowering<ReduceOp> {
@@ -26,43 +64,9 @@ struct ReduceLowering : F32OpLowering<ReduceOp> {
   FailureOr<SmallVector<Value>>
   lower(ReduceOp op, OpAdaptor adaptor,
         ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    auto inputType = cast<RankedTensorType>(op.getInput().getType());
-    SmallVector<int64_t> axes(op.getAxes());
-    llvm::sort(axes);
-    if (axes.empty())
-      return SmallVector<Value>{adaptor.getInput()};
-    StringRef kind = op.getKind();
-    double inf = std::numeric_limits<double>::infinity();
-    double initial = kind == "max" ? -inf : kind == "min" ? inf : 0.0;
-    Value init = createFilled(rewriter, loc, resultType.getShape(),
-                              createF32Constant(rewriter, loc, initial));
-    auto reduce = linalg::ReduceOp::create(
-        rewriter, loc, ValueRange{adaptor.getInput()}, ValueRange{init}, axes,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value v;
-          if (kind == "max")
-            v = arith::MaximumFOp::create(b, l, args[0], args[1]);
-          else if (kind == "min")
-            v = arith::MinimumFOp::create(b, l, args[0], args[1]);
-          else
-            v = arith::AddFOp::create(b, l, args[0], args[1]);
-          linalg::YieldOp::create(b, l, ValueRange{v});
-        });
-    Value result = reduce.getResult(0);
-    if (kind == "mean") {
-      int64_t count = 1;
-      for (int64_t axis : axes)
-        count *= inputType.getDimSize(axis);
-      Value n = createF32Constant(rewriter, loc, double(count));
-      result = createElementwise(
-          rewriter, loc, resultType, {result},
-          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
-            return arith::DivFOp::create(b, l, args[0], n);
-          });
-    }
-    return SmallVector<Value>{result};
+    return SmallVector<Value>{
+        createReduction(rewriter, op.getLoc(), adaptor.getInput(), op.getAxes(),
+                        cast<RankedTensorType>(op.getType()), op.getKind())};
   }
 };
 

@@ -87,6 +87,13 @@ Value createEmpty(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 Value createFilled(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
                    Value value);
 
+/// `input` reduced over `axes` (a linalg.reduce) into `resultType`, which
+/// drops them; `kind` is sum, mean, max or min (max and min propagate NaN,
+/// the mean divides the sum by the count). No axes: the input itself.
+Value createReduction(OpBuilder &b, Location loc, Value input,
+                      ArrayRef<int64_t> axes, RankedTensorType resultType,
+                      StringRef kind);
+
 /// Iterator types: `rank` parallel ones, with the `reduced` dims marked as
 /// reductions.
 SmallVector<utils::IteratorType>

@@ -49,6 +49,21 @@ FailureOr<Value> broadcastBinary(NodeContext &ctx, Value lhs, Value rhs) {
       .getResult();
 }
 
+/// A node that is one broadcasting binary op on inputs 0 and 1.
+template <typename OpTy>
+LogicalResult importBroadcastBinary(NodeContext &ctx) {
+  if (failed(ctx.checkAttributes({})))
+    return failure();
+  auto a = ctx.input(0);
+  auto b = ctx.input(1);
+  if (failed(a) || failed(b))
+    return failure();
+  auto y = broadcastBinary<OpTy>(ctx, *a, *b);
+  if (failed(y))
+    return failure();
+  return ctx.setOutput(0, *y);
+}
+
 /// A unary op on `x`, of its type.
 template <typename OpTy>
 Value unaryOp(NodeContext &ctx, Value x) {

@@ -138,20 +138,6 @@ LogicalResult importReciprocal(NodeContext &ctx) {
   return ctx.setOutput(0, binaryOf<DivOp>(ctx, scalarConstant(ctx, 1.0f), *x));
 }
 
-template <typename OpTy>
-LogicalResult importTensorBinary(NodeContext &ctx) {
-  if (failed(ctx.checkAttributes({})))
-    return failure();
-  auto a = ctx.input(0);
-  auto b = ctx.input(1);
-  if (failed(a) || failed(b))
-    return failure();
-  auto y = broadcastBinary<OpTy>(ctx, *a, *b);
-  if (failed(y))
-    return failure();
-  return ctx.setOutput(0, *y);
-}
-
 /// Max, Min, Sum, Mean: one or more inputs, folded left to right.
 template <typename OpTy>
 FailureOr<Value> foldInputs(NodeContext &ctx) {
@@ -343,7 +329,7 @@ void mlir::logbtq::onnx_import::addMathImporters(
       {"Mean", importMean},
       {"Min", importVariadic<MinOp>},
       {"Neg", importPlainUnary<NegOp>},
-      {"Pow", importTensorBinary<PowOp>},
+      {"Pow", importBroadcastBinary<PowOp>},
       {"Reciprocal", importReciprocal},
       {"ReduceMax", importReduceMax},
       {"ReduceMean", importReduceMean},

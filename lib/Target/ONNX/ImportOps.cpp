@@ -388,14 +388,7 @@ template <typename OpTy> LogicalResult importBinary(NodeContext &ctx) {
     return failure();
   if (isIntegerArithmetic(ctx))
     return evaluateBinary(ctx);
-  auto a = ctx.input(0);
-  auto b = ctx.input(1);
-  if (failed(a) || failed(b))
-    return failure();
-  auto y = broadcastBinary<OpTy>(ctx, *a, *b);
-  if (failed(y))
-    return failure();
-  return ctx.setOutput(0, *y);
+  return importBroadcastBinary<OpTy>(ctx);
 }
 
 /// Division by a constant known at import time is multiplication by its
@@ -406,16 +399,8 @@ LogicalResult importDiv(NodeContext &ctx) {
     return failure();
   if (isIntegerArithmetic(ctx))
     return evaluateBinary(ctx);
-  if (!ctx.isKnown(1)) {
-    auto x = ctx.input(0);
-    auto divisor = ctx.input(1);
-    if (failed(x) || failed(divisor))
-      return failure();
-    auto y = broadcastBinary<DivOp>(ctx, *x, *divisor);
-    if (failed(y))
-      return failure();
-    return ctx.setOutput(0, *y);
-  }
+  if (!ctx.isKnown(1))
+    return importBroadcastBinary<DivOp>(ctx);
   auto divisor = ctx.knownInput(1, "the divisor");
   auto x = ctx.input(0);
   if (failed(divisor) || failed(x))

@@ -65,17 +65,14 @@ Value splatLike(OpBuilder &b, Location loc, Value like, float value) {
                                    DenseElementsAttr::get(type, value));
 }
 
-/// `lhs * rhs` (broadcasting) with the type of the broadcast result.
+/// `OpTy(lhs, rhs)` (broadcasting) with the type of the broadcast result.
+/// The operands come from a verified forward op, so their shapes broadcast.
 template <typename OpTy>
 Value binary(OpBuilder &b, Location loc, Value lhs, Value rhs) {
-  ArrayRef<int64_t> l = shapeOf(lhs), r = shapeOf(rhs);
-  SmallVector<int64_t> shape(l.size() >= r.size() ? l : r);
-  for (size_t i = 0; i < std::min(l.size(), r.size()); ++i) {
-    int64_t &d = shape[shape.size() - 1 - i];
-    int64_t a = l[l.size() - 1 - i], c = r[r.size() - 1 - i];
-    d = a == 1 ? c : a;
-  }
-  return OpTy::create(b, loc, withShape(lhs, shape), lhs, rhs);
+  FailureOr<shape::Shape> shape = shape::inferBroadcast(
+      shapeOf(lhs), shapeOf(rhs), [&] { return emitError(loc); });
+  assert(succeeded(shape) && "gradient operands that do not broadcast");
+  return OpTy::create(b, loc, withShape(lhs, *shape), lhs, rhs);
 }
 
 template <typename OpTy>
