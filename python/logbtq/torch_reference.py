@@ -402,9 +402,16 @@ class Reference:
             self._env[name] = params[name]
         # Identity aliases of initializers are parameters of their own.
         self._env[self.input_name] = x
+        self._fused_layer_norms, self._normalized_inputs = set(), set()
         for index, node in enumerate(self.graph.node):
             self._node_name = node.name or "%s#%d" % (node.op_type, index + 1)
             self._import(node)
+        # The input of a normalization that does not depend on its scale is
+        # not a layer output: no barrier term (Layers.h).
+        for name in self._normalized_inputs:
+            if self._feeds_only_norms(name):
+                x = self._env[name]
+                self._acts = [act for act in self._acts if act[2] is not x]
         out = self.graph.output[0].name
         logits = self._env.get(out)
         if not torch.is_tensor(logits):
@@ -805,20 +812,30 @@ class Reference:
 
     def _op_LayerNormalization(self, node, a):
         x, scale = self._input(node, 0), self._input(node, 1)
+        bias = self._input(node, 2) if self._has_input(node, 2) else None
         first = a.get("axis", -1) % x.dim()
         axes = list(range(first, x.dim()))
+        eps = f32(a.get("epsilon", 1e-5))
+        normalized = list(x.shape[first:])
+        named = lambda i: len(node.output) > i and node.output[i]  # noqa: E731
+        if list(scale.shape) == normalized and (bias is None or list(bias.shape) == normalized) \
+                and not named(1) and not named(2):
+            # One layer_norm (ImportMath.cpp): its statistics get no term.
+            self._fused_layer_norms.add(self._node_name)
+            self._normalized_inputs.add(node.input[0])
+            self._set(node, self._emit("layer_norm", F.layer_norm(x, normalized, scale, bias, eps)))
+            return
         mean = self._reduce(x, "mean", axes, True)
         centered = self._emit("sub", x - mean)
         square = self._emit("mul", centered * centered)
         variance = self._reduce(square, "mean", axes, True)
-        deviation = self._emit("sqrt", torch.sqrt(
-            self._affine(variance, 1.0, f32(a.get("epsilon", 1e-5)))))
+        deviation = self._emit("sqrt", torch.sqrt(self._affine(variance, 1.0, eps)))
         y = self._emit("mul", self._emit("div", centered / deviation) * scale)
-        if self._has_input(node, 2):
-            y = self._emit("add", y + self._input(node, 2))
-        if len(node.output) > 1 and node.output[1]:
+        if bias is not None:
+            y = self._emit("add", y + bias)
+        if named(1):
             self._set(node, mean, 1)
-        if len(node.output) > 2 and node.output[2]:
+        if named(2):
             self._set(node, self._emit("div", self._scalar(1.0) / deviation), 2)
         self._set(node, y)
 
@@ -970,21 +987,21 @@ class Reference:
                              momentum=1 - f32(a.get("momentum", 0.9)), eps=eps)
             self.statistics[node.input[3]] = running_mean
             self.statistics[node.input[4]] = running_var
-        # The input of one that can train is not a layer output: no barrier
-        # term (Layers.h).
-        if self._node_name in self.trainable_norms and \
-                self._feeds_only_training_norms(node.input[0]):
-            self._acts = [act for act in self._acts if act[2] is not x]
+        if self._node_name in self.trainable_norms:
+            self._normalized_inputs.add(node.input[0])
         if y is None:
             y = r(scale) * (x - r(mean)) / torch.sqrt(r(var) + eps) + r(bias)
         self._set(node, self._emit("batch_norm", y))
 
-    def _feeds_only_training_norms(self, name):
+    def _feeds_only_norms(self, name):
+        """Whether every reader of `name` normalizes its scale away: a batch
+        norm that can train, or a fused layer norm, reading it as input 0."""
         for index, node in enumerate(self.graph.node):
             if name not in node.input:
                 continue
             node_name = node.name or "%s#%d" % (node.op_type, index + 1)
-            if node_name not in self.trainable_norms or list(node.input).index(name) != 0 \
+            scale_free = node_name in self.trainable_norms or node_name in self._fused_layer_norms
+            if not scale_free or list(node.input).index(name) != 0 \
                     or list(node.input).count(name) != 1:
                 return False
         return name not in {o.name for o in self.graph.output}

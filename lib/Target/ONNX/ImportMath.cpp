@@ -3,9 +3,10 @@
 // The ops of the logbtq dialect that ONNX has one for (Exp, Pow, Max,
 // ReduceMean...), and the ONNX ops that are a few of them: HardSigmoid and
 // HardSwish (clip), Elu and Selu (relu, min, exp), Softsign (abs, div),
-// Reciprocal (div), Sum and Mean (adds), LayerNormalization (reductions and
-// elementwise ops). A decomposed op trains through the gradients of its
-// parts, and in MU8 each part's result is stored in 8 bits like any tensor.
+// Reciprocal (div), Sum and Mean (adds). A decomposed op trains through the
+// gradients of its parts, and in MU8 each part's result is stored in 8 bits
+// like any tensor. LayerNormalization is one `layer_norm` (its statistics
+// must not be stored), or its parts when it has a form that op does not.
 //
 //===----------------------------------------------------------------------===//
 
@@ -261,9 +262,10 @@ LogicalResult importReduceMin(NodeContext &ctx) {
 
 /// LayerNormalization (opset 17): over the dims from `axis` on,
 /// (x - mean) / sqrt(var + epsilon) * scale + bias, the variance the biased
-/// one
-/// (outputs 1 and 2, the mean and the inverse deviation, as ONNX computes
-/// them for a backward pass, may be read too).
+/// one. One `layer_norm` when the scale and the bias have the normalized
+/// shape and only Y is named; otherwise (a broadcast scale, or the mean and
+/// the inverse deviation read as outputs 1 and 2) the reductions and
+/// elementwise ops it is made of, whose statistics are then stored tensors.
 LogicalResult importLayerNormalization(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"axis", "epsilon", "stash_type"})))
     return failure();
@@ -278,10 +280,35 @@ LogicalResult importLayerNormalization(NodeContext &ctx) {
   if (*stash != 1)
     return ctx.emitError() << "stash_type " << *stash
                            << " is not supported (only 1, float32)";
+  std::optional<Value> bias;
+  if (ctx.hasInput(2)) {
+    auto b = ctx.input(2);
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
   int64_t rank = shapeOf(*x).size();
   auto first = shape::normalizeAxis(*axis, rank, errorAt(ctx));
   if (failed(first))
     return failure();
+  ArrayRef<int64_t> normalized = shapeOf(*x).drop_front(*first);
+  bool fused = shapeOf(*scale) == normalized &&
+               (!bias || shapeOf(*bias) == normalized) && !ctx.hasOutput(1) &&
+               !ctx.hasOutput(2);
+  if (fused) {
+    OpBuilder &b = ctx.builder();
+    if (!bias) {
+      auto type = ctx.tensorType(normalized);
+      bias = arith::ConstantOp::create(b, ctx.loc, type,
+                                       DenseElementsAttr::get(type, 0.0f));
+    }
+    return ctx.setOutput(
+        0, LayerNormOp::create(b, ctx.loc, x->getType(), *x, *scale, *bias,
+                               b.getI64IntegerAttr(*first),
+                               b.getF32FloatAttr(*epsilon))
+               .getResult());
+  }
+
   SmallVector<int64_t> axes;
   for (int64_t d = *first; d < rank; ++d)
     axes.push_back(d);
@@ -290,14 +317,11 @@ LogicalResult importLayerNormalization(NodeContext &ctx) {
   Value square = binaryOf<MulOp>(ctx, centered, centered);
   Value variance = reduce(ctx, square, "mean", axes, /*keep=*/true);
   Value deviation = unaryOp<SqrtOp>(ctx, affine(ctx, variance, 1.0f, *epsilon));
-  Value normalized = binaryOf<DivOp>(ctx, centered, deviation);
-  auto y = broadcastBinary<MulOp>(ctx, normalized, *scale);
+  Value normalizedX = binaryOf<DivOp>(ctx, centered, deviation);
+  auto y = broadcastBinary<MulOp>(ctx, normalizedX, *scale);
   if (failed(y))
     return failure();
-  if (ctx.hasInput(2)) {
-    auto bias = ctx.input(2);
-    if (failed(bias))
-      return failure();
+  if (bias) {
     y = broadcastBinary<AddOp>(ctx, *y, *bias);
     if (failed(y))
       return failure();

@@ -850,3 +850,47 @@ func.func @global_norm(%a: tensor<4x5xf32>, %b: tensor<7xf32>) -> f32 {
   %n = logbtq.global_norm %a, %b : tensor<4x5xf32>, tensor<7xf32>
   return %n : f32
 }
+
+// -----
+
+// The statistics again (reductions over d1, d2: axis 1), then per row
+// sum(g) and sum(g * xhat) (g = dy * scale) in one generic, dscale and dbias
+// over the leading d0 in another, and dx in a parallel one with 1/12.
+// CHECK-DAG: #[[$ID3:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[$ROW:.+]] = affine_map<(d0, d1, d2) -> (d0)>
+// CHECK-DAG: #[[$NORM:.+]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-LABEL: func.func @layer_norm_grad(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<2x3x4xf32>, [[X:%[a-z0-9_]+]]: tensor<2x3x4xf32>, [[SCALE:%[a-z0-9_]+]]: tensor<3x4xf32>)
+// CHECK: [[MEAN:%.+]] = linalg.generic {{.*}}iterator_types = ["parallel"]}
+// CHECK: [[INV:%.+]] = linalg.generic {{.*}}iterator_types = ["parallel"]}
+// CHECK: math.sqrt
+// CHECK: [[ROWS:%.+]]:2 = linalg.generic {indexing_maps = [#[[$ID3]], #[[$ID3]], #[[$ROW]], #[[$ROW]], #[[$NORM]], #[[$ROW]], #[[$ROW]]], iterator_types = ["parallel", "reduction", "reduction"]}
+// CHECK-SAME: ins([[DY]], [[X]], [[MEAN]], [[INV]], [[SCALE]] :
+// CHECK-NEXT: ^bb0([[D:%.+]]: f32, [[A:%.+]]: f32, [[M:%.+]]: f32, [[K:%.+]]: f32, [[S:%.+]]: f32, [[SG:%.+]]: f32, [[SGX:%.+]]: f32):
+// CHECK-NEXT: [[G:%.+]] = arith.mulf [[D]], [[S]] : f32
+// CHECK-NEXT: [[C:%.+]] = arith.subf [[A]], [[M]] : f32
+// CHECK-NEXT: [[XHAT:%.+]] = arith.mulf [[C]], [[K]] : f32
+// CHECK-NEXT: [[T:%.+]] = arith.mulf [[G]], [[XHAT]] : f32
+// CHECK-NEXT: [[N1:%.+]] = arith.addf [[SG]], [[G]] : f32
+// CHECK-NEXT: [[N2:%.+]] = arith.addf [[SGX]], [[T]] : f32
+// CHECK-NEXT: linalg.yield [[N1]], [[N2]]
+// CHECK: [[PARAMS:%.+]]:2 = linalg.generic {indexing_maps = [#[[$ID3]], #[[$ID3]], #[[$ROW]], #[[$ROW]], #[[$NORM]], #[[$NORM]]], iterator_types = ["reduction", "parallel", "parallel"]}
+// CHECK-SAME: ins([[DY]], [[X]], [[MEAN]], [[INV]] :
+// CHECK: [[TWELFTH:%.+]] = arith.constant 0.0833333358 : f32
+// CHECK: [[DX:%.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK-SAME: ins([[DY]], [[X]], [[MEAN]], [[INV]], [[SCALE]], [[ROWS]]#0, [[ROWS]]#1 :
+// CHECK-NEXT: ^bb0([[D2:%.+]]: f32, [[A2:%.+]]: f32, [[M2:%.+]]: f32, [[K2:%.+]]: f32, [[S2:%.+]]: f32, [[R0:%.+]]: f32, [[R1:%.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: [[G2:%.+]] = arith.mulf [[D2]], [[S2]] : f32
+// CHECK-NEXT: [[C2:%.+]] = arith.subf [[A2]], [[M2]] : f32
+// CHECK-NEXT: [[XHAT2:%.+]] = arith.mulf [[C2]], [[K2]] : f32
+// CHECK-NEXT: [[SHIFT:%.+]] = arith.mulf [[R0]], [[TWELFTH]] : f32
+// CHECK-NEXT: [[SLOPE:%.+]] = arith.mulf [[R1]], [[TWELFTH]] : f32
+// CHECK-NEXT: [[TILT:%.+]] = arith.mulf [[XHAT2]], [[SLOPE]] : f32
+// CHECK-NEXT: [[U:%.+]] = arith.subf [[G2]], [[SHIFT]] : f32
+// CHECK-NEXT: [[V:%.+]] = arith.subf [[U]], [[TILT]] : f32
+// CHECK-NEXT: arith.mulf [[V]], [[K2]] : f32
+// CHECK: return [[DX]], [[PARAMS]]#0, [[PARAMS]]#1
+func.func @layer_norm_grad(%dy: tensor<2x3x4xf32>, %x: tensor<2x3x4xf32>, %s: tensor<3x4xf32>) -> (tensor<2x3x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>) {
+  %dx, %ds, %db = logbtq.layer_norm_grad %dy, %x, %s {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<3x4xf32>) -> (tensor<2x3x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>)
+  return %dx, %ds, %db : tensor<2x3x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>
+}

@@ -627,6 +627,46 @@ func.func @batch_norm(%x: tensor<2x3x4x4xf32>, %scale: tensor<3xf32>, %bias: ten
   return %y : tensor<2x3x4x4xf32>
 }
 
+// -----
+
+// Each row's (d0, d1) sum and then sum of centered squares, reduced over the
+// normalized d2, scaled by 1/4; then one parallel generic with the
+// parameters read through d2.
+// CHECK-LABEL: func.func @layer_norm(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<2x3x4xf32>, [[SCALE:%[a-z0-9_]+]]: tensor<4xf32>, [[BIAS:%[a-z0-9_]+]]: tensor<4xf32>)
+// CHECK-DAG: [[QUARTER:%.+]] = arith.constant 2.500000e-01 : f32
+// CHECK-DAG: [[EPS:%.+]] = arith.constant 1.000000e-03 : f32
+// CHECK: [[SUM:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins([[X]] : tensor<2x3x4xf32>)
+// CHECK: [[MEAN:%.+]] = linalg.generic
+// CHECK-SAME: ins([[SUM]] : tensor<2x3xf32>)
+// CHECK: arith.mulf %{{.+}}, [[QUARTER]] : f32
+// CHECK: [[SQUARES:%.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]}
+// CHECK-SAME: ins([[X]], [[MEAN]] : tensor<2x3x4xf32>, tensor<2x3xf32>)
+// CHECK-NEXT: ^bb0([[A:%.+]]: f32, [[M:%.+]]: f32, [[ACC:%.+]]: f32):
+// CHECK-NEXT: [[C:%.+]] = arith.subf [[A]], [[M]] : f32
+// CHECK-NEXT: [[SQ:%.+]] = arith.mulf [[C]], [[C]] : f32
+// CHECK-NEXT: arith.addf [[ACC]], [[SQ]] : f32
+// CHECK: [[INV:%.+]] = linalg.generic
+// CHECK-SAME: ins([[SQUARES]] : tensor<2x3xf32>)
+// CHECK-NEXT: ^bb0([[S2:%.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: [[VAR:%.+]] = arith.mulf [[S2]], [[QUARTER]] : f32
+// CHECK-NEXT: [[VE:%.+]] = arith.addf [[VAR]], [[EPS]] : f32
+// CHECK-NEXT: [[ROOT:%.+]] = math.sqrt [[VE]] : f32
+// CHECK: arith.divf %{{.+}}, [[ROOT]] : f32
+// CHECK: [[Y:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d2)>, affine_map<(d0, d1, d2) -> (d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK-SAME: ins([[X]], [[MEAN]], [[INV]], [[SCALE]], [[BIAS]] :
+// CHECK-NEXT: ^bb0([[IN:%.+]]: f32, [[MU:%.+]]: f32, [[K:%.+]]: f32, [[G:%.+]]: f32, [[B:%.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: [[CEN:%.+]] = arith.subf [[IN]], [[MU]] : f32
+// CHECK-NEXT: [[XHAT:%.+]] = arith.mulf [[CEN]], [[K]] : f32
+// CHECK-NEXT: [[SCALED:%.+]] = arith.mulf [[XHAT]], [[G]] : f32
+// CHECK-NEXT: arith.addf [[SCALED]], [[B]] : f32
+// CHECK: return [[Y]]
+func.func @layer_norm(%x: tensor<2x3x4xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<2x3x4xf32> {
+  %y = logbtq.layer_norm %x, %s, %b {axis = 2 : i64, epsilon = 1.0e-3 : f32} : (tensor<2x3x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+  return %y : tensor<2x3x4xf32>
+}
+
 //===----------------------------------------------------------------------===//
 // Barrier, loss, metrics: scalar results through a 0-d tensor
 //===----------------------------------------------------------------------===//

@@ -269,3 +269,35 @@ func.func @div_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) {
   %y = logbtq.div %a, %b : tensor<2x3xf32>, tensor<4xf32> -> tensor<2x3xf32>
   return
 }
+
+// -----
+
+func.func @layer_norm_axis(%x: tensor<2x3xf32>, %p: tensor<3xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %y = logbtq.layer_norm %x, %p, %p {axis = 2 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_param_shape(%x: tensor<2x3x4xf32>, %p: tensor<4xf32>) {
+  // expected-error @+1 {{scale, bias and their gradients must have the normalized shape 3x4, got 'tensor<4xf32>'}}
+  %y = logbtq.layer_norm %x, %p, %p {axis = 1 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_result(%x: tensor<2x3xf32>, %p: tensor<3xf32>) {
+  // expected-error @+1 {{must have the input's shape 2x3, got 'tensor<3x2xf32>'}}
+  %y = logbtq.layer_norm %x, %p, %p {axis = 1 : i64} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_epsilon(%x: tensor<2x3xf32>, %p: tensor<3xf32>) {
+  // expected-error @+1 {{epsilon must be non-negative}}
+  %y = logbtq.layer_norm %x, %p, %p {axis = 1 : i64, epsilon = -1.0 : f32} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return
+}

@@ -77,6 +77,17 @@ func.func @normalization(%x: tensor<4x10xf32>, %i: tensor<4x3x5x5xf32>, %p: tens
   return %s, %l, %b : tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x3x5x5xf32>
 }
 
+// CHECK-LABEL: func.func @layer_norm
+// CHECK-SAME: (%[[X:.+]]: tensor<2x7x16xf32>, %[[S:.+]]: tensor<7x16xf32>, %[[B:.+]]: tensor<7x16xf32>)
+func.func @layer_norm(%x: tensor<2x7x16xf32>, %s: tensor<7x16xf32>, %b: tensor<7x16xf32>) -> (tensor<2x7x16xf32>, tensor<2x7x16xf32>) {
+  // CHECK: logbtq.layer_norm %[[X]], %[[S]], %[[B]] {axis = 1 : i64, epsilon = 1.000000e-03 : f32} : (tensor<2x7x16xf32>, tensor<7x16xf32>, tensor<7x16xf32>) -> tensor<2x7x16xf32>
+  %y = logbtq.layer_norm %x, %s, %b {axis = 1 : i64, epsilon = 1.0e-3 : f32} : (tensor<2x7x16xf32>, tensor<7x16xf32>, tensor<7x16xf32>) -> tensor<2x7x16xf32>
+  // The default epsilon is 1e-5 and not printed.
+  // CHECK: logbtq.layer_norm %[[X]], %[[S]], %[[B]] {axis = 1 : i64} :
+  %z = logbtq.layer_norm %x, %s, %b {axis = 1 : i64} : (tensor<2x7x16xf32>, tensor<7x16xf32>, tensor<7x16xf32>) -> tensor<2x7x16xf32>
+  return %y, %z : tensor<2x7x16xf32>, tensor<2x7x16xf32>
+}
+
 // Graph ops take MU8 tensors too; an MU8 result picks its own range.
 // CHECK-LABEL: func.func @mu8_graph
 func.func @mu8_graph(%x: tensor<64x784x!logbtq.mu8>, %w: tensor<10x784x!logbtq.mu8>) -> tensor<64x10x!logbtq.mu8<4>> {

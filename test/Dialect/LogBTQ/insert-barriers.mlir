@@ -69,3 +69,34 @@ func.func @forward(%k: tensor<3x1x1x1xf32> {logbtq.param = "k"}, %s: tensor<3xf3
   %y = logbtq.batch_norm %c, %s, %b, %m, %v : (tensor<4x3x2x2xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<4x3x2x2xf32>
   return %y : tensor<4x3x2x2xf32>
 }
+
+// -----
+
+// A layer norm undoes its input's scale whatever its parameters: the input
+// (a layer's output, read by nothing else) gets no term, the normalized
+// output keeps its own.
+// CHECK-LABEL: func.func @forward
+// CHECK: %[[H:.+]] = logbtq.add
+// CHECK: %[[Y:.+]] = logbtq.layer_norm %[[H]]
+// CHECK-NOT: logbtq.barrier %[[H]]
+// CHECK: logbtq.barrier %[[Y]], %{{.+}} {bound = 1.600000e+01 : f32}
+func.func @forward(%w: tensor<4x4xf32> {logbtq.param = "w"}, %b: tensor<4xf32> {logbtq.param = "b"}, %s: tensor<4xf32> {logbtq.param = "s", logbtq.frozen}, %c: tensor<4xf32> {logbtq.param = "c", logbtq.frozen}, %x: tensor<2x4xf32> {logbtq.input = "x"}) -> tensor<2x4xf32> {
+  %m = logbtq.matmul %x, %w : tensor<2x4xf32>, tensor<4x4xf32> -> tensor<2x4xf32>
+  %h = logbtq.add %m, %b : tensor<2x4xf32>, tensor<4xf32> -> tensor<2x4xf32>
+  %y = logbtq.layer_norm %h, %s, %c {axis = 1 : i64} : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// -----
+
+// A residual stream: the value a layer norm reads is also added to a later
+// value, so it keeps its term.
+// CHECK-LABEL: func.func @forward
+// CHECK: %[[H:.+]] = logbtq.relu
+// CHECK: logbtq.barrier %[[H]], %{{[^ ]+}} : tensor<2x4xf32>
+func.func @forward(%s: tensor<4xf32> {logbtq.param = "s"}, %c: tensor<4xf32> {logbtq.param = "c"}, %x: tensor<2x4xf32> {logbtq.input = "x"}) -> tensor<2x4xf32> {
+  %h = logbtq.relu %x : tensor<2x4xf32> -> tensor<2x4xf32>
+  %y = logbtq.layer_norm %h, %s, %c {axis = 1 : i64} : (tensor<2x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  %r = logbtq.add %h, %y : tensor<2x4xf32>, tensor<2x4xf32> -> tensor<2x4xf32>
+  return %r : tensor<2x4xf32>
+}

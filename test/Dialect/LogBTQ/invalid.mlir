@@ -222,3 +222,19 @@ func.func @running_stats_shape(%m: tensor<3xf32>, %v: tensor<4xf32>) {
   %a, %b = logbtq.running_stats_update %m, %v, %m, %m {count = 8 : i64, momentum = 0.9 : f32} : tensor<3xf32>, tensor<4xf32>, tensor<3xf32>, tensor<3xf32>
   return
 }
+
+// -----
+
+func.func @layer_norm_grad_shape(%dy: tensor<2x5xf32>, %x: tensor<2x5x8xf32>, %s: tensor<8xf32>) {
+  // expected-error @+1 {{'logbtq.layer_norm_grad' op must have the input's shape 2x5x8, got 'tensor<2x5xf32>'}}
+  %dx, %ds, %db = logbtq.layer_norm_grad %dy, %x, %s {axis = 2 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x5xf32>, tensor<2x5x8xf32>, tensor<8xf32>) -> (tensor<2x5x8xf32>, tensor<8xf32>, tensor<8xf32>)
+  return
+}
+
+// -----
+
+func.func @layer_norm_grad_param(%dy: tensor<2x5x8xf32>, %x: tensor<2x5x8xf32>, %s: tensor<8xf32>) {
+  // expected-error @+1 {{'logbtq.layer_norm_grad' op scale, bias and their gradients must have the normalized shape 8, got 'tensor<5xf32>'}}
+  %dx, %ds, %db = logbtq.layer_norm_grad %dy, %x, %s {axis = 2 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x5x8xf32>, tensor<2x5x8xf32>, tensor<8xf32>) -> (tensor<2x5x8xf32>, tensor<8xf32>, tensor<5xf32>)
+  return
+}

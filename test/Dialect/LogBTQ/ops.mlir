@@ -77,3 +77,11 @@ func.func @batch_norm_training(%x: tensor<2x3x4x4xf32>, %s: tensor<3xf32>, %b: t
   %dx, %ds, %db = logbtq.batch_norm_grad %y, %x, %s, %bm, %bv {epsilon = 1.0e-3 : f32, batch_statistics} : (tensor<2x3x4x4xf32>, tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>)
   return %dx, %nm, %nv : tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>
 }
+
+// Layer normalization's gradient: input, scale and bias.
+// CHECK-LABEL: func.func @layer_norm_grad
+func.func @layer_norm_grad(%dy: tensor<2x5x8xf32>, %x: tensor<2x5x8xf32>, %s: tensor<8xf32>) -> (tensor<2x5x8xf32>, tensor<8xf32>, tensor<8xf32>) {
+  // CHECK: logbtq.layer_norm_grad %{{.+}}, %{{.+}}, %{{.+}} {axis = 2 : i64, epsilon = 9.99999974E-6 : f32} : (tensor<2x5x8xf32>, tensor<2x5x8xf32>, tensor<8xf32>) -> (tensor<2x5x8xf32>, tensor<8xf32>, tensor<8xf32>)
+  %dx, %ds, %db = logbtq.layer_norm_grad %dy, %x, %s {axis = 2 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x5x8xf32>, tensor<2x5x8xf32>, tensor<8xf32>) -> (tensor<2x5x8xf32>, tensor<8xf32>, tensor<8xf32>)
+  return %dx, %ds, %db : tensor<2x5x8xf32>, tensor<8xf32>, tensor<8xf32>
+}

@@ -521,6 +521,19 @@ LogicalResult LogSoftmaxOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
   return success();
 }
 
+LogicalResult LayerNormOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                   SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  auto grads = LayerNormGradOp::create(
+      b, getLoc(), getInput().getType(), getScale().getType(),
+      getBias().getType(), resultGrads[0], getInput(), getScale(),
+      getAxisAttr(), getEpsilonAttr());
+  operandGrads.append(
+      {grads.getInputGrad(), grads.getScaleGrad(), grads.getBiasGrad()});
+  return success();
+}
+
 LogicalResult BatchNormOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
                                    SmallVectorImpl<Value> &operandGrads) {
   if (!resultGrads[0])

@@ -50,6 +50,28 @@ LogicalResult checks::verifyAxisInRange(Operation *op, int64_t axis,
   return success();
 }
 
+LogicalResult checks::verifyLayerNorm(Operation *op, Value input,
+                                      int64_t axis, APFloat epsilon,
+                                      ValueRange params,
+                                      ValueRange sameAsInput) {
+  ArrayRef<int64_t> in = shapeOf(input);
+  if (failed(verifyAxisInRange(op, axis, in.size())))
+    return failure();
+  if (!(epsilon.convertToDouble() >= 0))
+    return op->emitOpError("epsilon must be non-negative");
+  ArrayRef<int64_t> normalized = in.drop_front(axis);
+  for (Value param : params)
+    if (failed(verifyCompatibleShape(shapeOf(param), normalized)))
+      return op->emitOpError("scale, bias and their gradients must have the "
+                             "normalized shape ")
+             << shape::format(normalized) << ", got " << param.getType();
+  for (Value v : sameAsInput)
+    if (failed(verifyCompatibleShape(shapeOf(v), in)))
+      return op->emitOpError("must have the input's shape ")
+             << shape::format(in) << ", got " << v.getType();
+  return success();
+}
+
 LogicalResult checks::verifyReduction(Operation *op, Value input,
                                       ArrayRef<int64_t> axes, Value result) {
   ArrayRef<int64_t> in = shapeOf(input);
@@ -198,6 +220,11 @@ static LogicalResult verifySoftmaxLike(SoftmaxLikeOp op) {
 }
 LogicalResult SoftmaxOp::verify() { return verifySoftmaxLike(*this); }
 LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxLike(*this); }
+
+LogicalResult LayerNormOp::verify() {
+  return checks::verifyLayerNorm(*this, getInput(), getAxis(), getEpsilon(),
+                                 {getScale(), getBias()}, {getResult()});
+}
 
 LogicalResult BatchNormOp::verify() {
   ArrayRef<int64_t> input = shapeOf(getInput());

@@ -139,6 +139,12 @@ LogicalResult BatchNormGradOp::verify() {
                           x[1]);
 }
 
+LogicalResult LayerNormGradOp::verify() {
+  return checks::verifyLayerNorm(
+      *this, getInput(), getAxis(), getEpsilon(),
+      {getScale(), getScaleGrad(), getBiasGrad()}, {getGrad(), getInputGrad()});
+}
+
 LogicalResult ReduceSumOp::verify() {
   return checks::verifyReduction(*this, getInput(), getAxes(), getResult());
 }

@@ -26,6 +26,13 @@ LogicalResult verifyAxisInRange(Operation *op, int64_t axis, int64_t rank);
 LogicalResult verifyReduction(Operation *op, Value input,
                               ArrayRef<int64_t> axes, Value result);
 
+/// Checks a layer normalization of `input` over the dims from `axis` on:
+/// the axis in range, `epsilon` non-negative, each of `params` of the
+/// normalized shape, and each of `sameAsInput` of the input's shape.
+LogicalResult verifyLayerNorm(Operation *op, Value input, int64_t axis,
+                              APFloat epsilon, ValueRange params,
+                              ValueRange sameAsInput);
+
 } // namespace mlir::logbtq::checks
 
 #endif // LOGBTQ_LIB_DIALECT_LOGBTQ_IR_VERIFYUTILS_H

@@ -85,10 +85,9 @@ struct InsertBarriersPass
       return arg && arg.getOwner() == &body &&
              forward.getArgAttr(arg.getArgNumber(), attrs::kParam);
     };
-    auto feedsOnlyTrainingNorms = [&](Value v) {
+    auto feedsOnlyNorms = [&](Value v) {
       return !v.use_empty() && llvm::all_of(v.getUsers(), [&](Operation *user) {
-        return canTrainWithBatchStatistics(forward, user) &&
-               user->getOperand(0) == v;
+        return normalizesScaleAway(forward, user, v);
       });
     };
     if (activations)
@@ -98,7 +97,7 @@ struct InsertBarriersPass
           for (Value result : op.getResults())
             if (isa<RankedTensorType>(result.getType()) &&
                 !feedsBiasAdd(result, isParameter) &&
-                !feedsOnlyTrainingNorms(result))
+                !feedsOnlyNorms(result))
               terms.push_back({result, outputs.contains(result)
                                            ? barrierOutputBound
                                            : barrierBound});

@@ -53,9 +53,15 @@ bool mlir::logbtq::canTrainWithBatchStatistics(func::FuncOp forward,
          statistic(norm.getVariance());
 }
 
-bool mlir::logbtq::isBatchNormInput(Value v) {
+bool mlir::logbtq::normalizesScaleAway(func::FuncOp forward, Operation *user,
+                                       Value v) {
+  return user->getOperand(0) == v &&
+         (isa<LayerNormOp>(user) || canTrainWithBatchStatistics(forward, user));
+}
+
+bool mlir::logbtq::isNormalizationInput(Value v) {
   return llvm::any_of(v.getUses(), [](OpOperand &use) {
-    return isa<BatchNormOp, BatchNormTrainOp>(use.getOwner()) &&
+    return isa<BatchNormOp, BatchNormTrainOp, LayerNormOp>(use.getOwner()) &&
            use.getOperandNumber() == 0;
   });
 }

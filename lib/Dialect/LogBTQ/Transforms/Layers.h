@@ -8,7 +8,9 @@
 // A batch norm that trains with the batch's statistics does not depend on
 // the scale of its input: a barrier there would shrink the layer before it
 // without end (nothing in the loss resists), so the input gets none, and its
-// MU8 storage has a range of its own each step instead of a fixed one.
+// MU8 storage has a range of its own each step instead of a fixed one. A
+// layer norm does not depend on its input's scale either (whatever its
+// parameters), and its input is treated the same way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,8 +32,13 @@ bool feedsBiasAdd(Value v, llvm::function_ref<bool(Value)> isBias);
 /// variance two frozen parameters that nothing else reads.
 bool canTrainWithBatchStatistics(func::FuncOp forward, Operation *norm);
 
-/// Whether `v` is the input of a batch norm (either form).
-bool isBatchNormInput(Value v);
+/// Whether `v` is the input of a batch norm (either form) or a layer norm.
+bool isNormalizationInput(Value v);
+
+/// Whether `user` normalizes `v` without depending on its scale: a batch
+/// norm of `forward` that trains with the batch's statistics, or a layer
+/// norm, `v` being its input.
+bool normalizesScaleAway(func::FuncOp forward, Operation *user, Value v);
 
 } // namespace mlir::logbtq
 

@@ -400,10 +400,10 @@ void StepQuantizer::quantizeComputedTensors() {
       if (!type || !type.getElementType().isF32() ||
           feedsBiasAdd(r, [&](Value bias) { return isParameter(bias); }))
         continue;
-      // A batch's per-channel statistics, and a batch norm's input: no
+      // A batch's per-channel statistics, and a normalization's input: no
       // barrier bounds them (Layers.h), so each gets a range of its own.
       bool unbounded = (isa<BatchNormTrainOp>(op) && r != op->getResult(0)) ||
-                       isBatchNormInput(r);
+                       isNormalizationInput(r);
       Value decoded =
           store(op->getLoc(), r, kind, logits.contains(r), unbounded);
       r.replaceUsesWithIf(decoded, [&](OpOperand &use) {

@@ -172,7 +172,7 @@ def _():
 
 for _case in ["exp", "erf", "neg", "abs", "sign", "softplus", "softsign", "hardswish", "selu",
               "leaky_relu", "elu", "hard_sigmoid", "max3", "reduce_sum_opset13",
-              "reduce_mean", "layer_norm"]:
+              "reduce_mean", "layer_norm", "layer_norm_no_bias", "layer_norm_broadcast_scale"]:
     from_gen(_case)
 from_gen("sum3", symbolic=False)
 from_gen("mean2", symbolic=False)
@@ -202,6 +202,17 @@ def _():
          node("MatMul", ["x", "kt"], ["s"]), node("Softmax", ["s"], ["a"], axis=-1),
          node("MatMul", ["a", "x"], ["y"])],
         [vi("x", [2, 2, 3, 4])], [vi("y", [2, 2, 3, 4])], [rand("p", [4])])
+
+
+@custom("layer_norm_of_layer")
+def _():
+    """MatMul by w [4,4] plus b, LayerNormalization (scale and bias [4]), Relu: [B,3,4].
+    The layer's output feeds only the layer norm, so it has no barrier term."""
+    return onnx_gen.model(
+        [node("MatMul", ["x", "w"], ["h"]), node("Add", ["h", "b"], ["z"]),
+         node("LayerNormalization", ["z", "s", "c"], ["n"]), node("Relu", ["n"], ["y"])],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])],
+        [rand("w", [4, 4]), rand("b", [4]), rand("s", [4]), rand("c", [4])], opset=17)
 
 
 @custom("log_sqrt")

@@ -1176,6 +1176,21 @@ def _():
                  opset=17)
 
 
+@case("layer_norm_no_bias")
+def _():
+    """LayerNormalization axis=-2 of [2,3,4], scale [3,4], no bias, only Y: one layer_norm."""
+    return model([node("LayerNormalization", ["x", "s"], ["y"], axis=-2)],
+                 [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])], [rand("s", [3, 4])], opset=17)
+
+
+@case("layer_norm_broadcast_scale")
+def _():
+    """LayerNormalization over the last dim of [2,3,4] whose scale [1] broadcasts: its parts."""
+    return model([node("LayerNormalization", ["x", "s", "b"], ["y"])],
+                 [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])], [rand("s", [1]), rand("b", [4])],
+                 opset=17)
+
+
 @case("layer_norm_stats")
 def _():
     """LayerNormalization axis=1 of [2,3,4], no bias, with its Mean and InvStdDev outputs."""

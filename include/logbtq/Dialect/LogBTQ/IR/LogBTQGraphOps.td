@@ -532,4 +532,33 @@ def LogBTQ_BatchNormOp : LogBTQ_GraphOp<"batch_norm"> {
   }];
 }
 
+def LogBTQ_LayerNormOp : LogBTQ_GraphOp<"layer_norm"> {
+  let summary = "Layer normalization over the trailing dimensions";
+  let description = [{
+    Over the dimensions from `axis` on (the normalized shape, which `scale`
+    and `bias` have), `(x - mean) / sqrt(variance + epsilon) * scale + bias`,
+    the variance the biased one: ONNX `LayerNormalization` and PyTorch's
+    `nn.LayerNorm`.
+
+    One op rather than the chain of reductions and elementwise ops it
+    computes, because the statistics must not be stored tensors: in MU8 a
+    row's variance below the first level of its range rounds to 0, and
+    `sqrt(epsilon)` then blows the row up. The mean and the variance live
+    only inside the op's lowering, in f32, and `logbtq.layer_norm_grad`
+    computes them again from `x`.
+
+    ```mlir
+    %y = logbtq.layer_norm %x, %scale, %bias {axis = 2 : i64, epsilon = 1.0e-5 : f32}
+        : (tensor<64x49x64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<64x49x64xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, LogBTQ_Tensor:$scale,
+                       LogBTQ_Tensor:$bias, I64Attr:$axis,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    operands attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 #endif // LOGBTQ_DIALECT_LOGBTQ_IR_LOGBTQGRAPHOPS_TD

@@ -367,6 +367,32 @@ def LogBTQ_BarrierGradOp : LogBTQ_GradOp<"barrier_grad"> {
 // Batch normalization in training mode
 //===----------------------------------------------------------------------===//
 
+def LogBTQ_LayerNormGradOp : LogBTQ_GradOp<"layer_norm_grad"> {
+  let summary = "Gradients of layer normalization (input, scale, bias)";
+  let description = [{
+    With the mean and the biased variance of `x` over the dimensions from
+    `axis` on (computed again here, in f32), `inv = 1 / sqrt(variance +
+    epsilon)`, `xhat = (x - mean) * inv` and `g = grad * scale`:
+    `dbias = sum(grad)` and `dscale = sum(grad * xhat)` over the leading
+    dimensions, and
+    `dx = inv * (g - mean(g) - xhat * mean(g * xhat))`, the means over the
+    normalized dimensions: PyTorch's `layer_norm` backward.
+
+    ```mlir
+    %dx, %ds, %db = logbtq.layer_norm_grad %dy, %x, %scale {axis = 2 : i64, epsilon = 1.0e-5 : f32}
+        : (tensor<8x49x64xf32>, tensor<8x49x64xf32>, tensor<64xf32>)
+        -> (tensor<8x49x64xf32>, tensor<64xf32>, tensor<64xf32>)
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, LogBTQ_Tensor:$input,
+                       LogBTQ_Tensor:$scale, I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs LogBTQ_Tensor:$input_grad, LogBTQ_Tensor:$scale_grad,
+                      LogBTQ_Tensor:$bias_grad);
+  let assemblyFormat = [{
+    operands attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def LogBTQ_BatchNormTrainOp : LogBTQ_Op<"batch_norm_train", [Pure,
     LogBTQ_SameElementKind,
     DeclareOpInterfaceMethods<LogBTQ_DifferentiableOpInterface>]> {
