@@ -57,7 +57,7 @@ from onnx import numpy_helper
 
 DTYPE = torch.float64
 TARGETS = ("weights", "activations", "inputs")
-NO_TERM_OPS = ("reshape", "transpose", "dropout")
+NO_TERM_OPS = ("reshape", "transpose", "dropout", "strided_slice", "gather", "broadcast")
 
 
 def f32(value):
@@ -164,10 +164,10 @@ def constant_input_indices(op_type, opset):
         return (1, 2)
     if op_type in ("Shape", "ConstantOfShape"):
         return (0,)
-    if op_type == "Gather":
-        return (0, 1)
+    if op_type in ("Gather", "Expand") or (op_type == "Split" and opset >= 13):
+        return (1,)
     if op_type == "Slice":
-        return (0, 1, 2, 3, 4)
+        return (1, 2, 3, 4)
     return ()
 
 
@@ -1048,22 +1048,72 @@ class Reference:
         self._set(node, Known(np.array(shape[start:end], dtype=np.int64)))
 
     def _op_Gather(self, node, a):
-        data = self._known_input(node, 0).array
-        idx = self._known_input(node, 1).array
-        self._set(node, Known(np.take(data, idx, axis=a.get("axis", 0))))
+        axis = a.get("axis", 0)
+        if self._is_known(node.input[0]) and not self._known[node.input[0]].is_float:
+            data = self._known_input(node, 0).array
+            idx = self._known_input(node, 1).array
+            self._set(node, Known(np.take(data, idx, axis=axis)))
+            return
+        # A graph tensor (ImportIndexing.cpp): the indices are known.
+        x = self._input(node, 0)
+        idx = self._known_input(node, 1).array.astype(np.int64)
+        axis %= x.dim()
+        n = x.shape[axis]
+        if np.any(idx < -n) or np.any(idx >= n):
+            raise UnsupportedError("Gather index out of range")
+        flat = torch.tensor(np.where(idx < 0, idx + n, idx).reshape(-1))
+        y = torch.index_select(x, axis, flat)
+        shape = list(x.shape[:axis]) + list(idx.shape) + list(x.shape[axis + 1:])
+        self._set(node, self._emit("gather", y.reshape(shape)))
 
     def _op_Slice(self, node, a):
-        data = self._known_input(node, 0).array
+        known = self._is_known(node.input[0])
         starts = self._known_input(node, 1).array.tolist()
         ends = self._known_input(node, 2).array.tolist()
         axes = (self._known_input(node, 3).array.tolist() if self._has_input(node, 3)
                 else list(range(len(starts))))
         steps = (self._known_input(node, 4).array.tolist() if self._has_input(node, 4)
                  else [1] * len(starts))
+        data = self._known_input(node, 0).array if known else self._input(node, 0)
         index = [slice(None)] * data.ndim
         for s, e, ax, st in zip(starts, ends, axes, steps):
+            if not known and st <= 0:
+                raise UnsupportedError("Slice of a tensor with a negative step")
             index[ax] = slice(s, e, st)
-        self._set(node, Known(data[tuple(index)]))
+        if known:
+            self._set(node, Known(data[tuple(index)]))
+            return
+        y = data[tuple(index)]
+        if y.numel() == 0:
+            raise UnsupportedError("empty Slice")
+        self._set(node, self._emit("strided_slice", y))
+
+    def _op_Split(self, node, a):
+        x = self._input(node, 0)
+        axis = a.get("axis", 0) % x.dim()
+        parts = len(node.output)
+        if self._has_input(node, 1):
+            sizes = self._known_input(node, 1).array.tolist()
+        elif "split" in a:
+            sizes = list(a["split"])
+        else:
+            if x.shape[axis] % parts:
+                raise UnsupportedError("uneven Split")
+            sizes = [x.shape[axis] // parts] * parts
+        if sum(sizes) != x.shape[axis] or len(sizes) != parts or min(sizes) <= 0:
+            raise UnsupportedError("bad Split sizes")
+        for i, part in enumerate(torch.split(x, sizes, dim=axis)):
+            if node.output[i]:
+                self._set(node, self._emit("strided_slice", part), i)
+
+    def _op_Expand(self, node, a):
+        x = self._input(node, 0)
+        target = self._known_input(node, 1).array.tolist()
+        shape = list(np.broadcast_shapes(tuple(x.shape), tuple(target)))
+        if shape == list(x.shape):
+            self._set(node, x)
+            return
+        self._set(node, self._emit("broadcast", torch.broadcast_to(x, shape)))
 
     def _op_Cast(self, node, a):
         to = a["to"]

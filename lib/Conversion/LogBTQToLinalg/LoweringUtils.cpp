@@ -24,7 +24,8 @@ LogicalResult lowering::checkStaticF32(Operation *op, PatternRewriter &rewriter,
       return rewriter.notifyMatchFailure(
           op, "only tensors of static shape are lowered");
     Type element = tensor.getElementType();
-    if (element.isF32() || (allowI32 && element.isInteger(32)))
+    if (element.isF32() ||
+        (allowI32 && (element.isInteger(32) || element.isInteger(64))))
       return success();
     return rewriter.notifyMatchFailure(op, "only f32 tensors are lowered");
   };

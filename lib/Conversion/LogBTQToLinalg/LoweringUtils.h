@@ -30,8 +30,8 @@ using BodyFn =
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>;
 
 /// Succeeds if every tensor operand and result of `op` is a ranked tensor
-/// with a static shape, of f32 (or of i32 for the `i32Operands` named by
-/// index, the labels of the loss ops). Otherwise tells the rewriter why.
+/// with a static shape, of f32 (or of i32 or i64 for the `i32Operands` named
+/// by index: the labels of the loss ops, a gather's indices). Otherwise tells the rewriter why.
 /// MU8 values reach these patterns decoded (LowerMU8.cpp,
 /// LowerIntegerKernel.cpp).
 LogicalResult checkStaticF32(Operation *op, PatternRewriter &rewriter,
@@ -59,7 +59,7 @@ public:
   }
 
 protected:
-  /// The operands (by index) that may be i32 tensors.
+  /// The operands (by index) that may be i32 or i64 tensors.
   virtual SmallVector<unsigned> i32Operands() const { return {}; }
   /// The values that replace `op`'s results; or failure, after telling the
   /// rewriter why.

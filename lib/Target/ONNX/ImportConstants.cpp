@@ -222,9 +222,10 @@ LogicalResult mlir::logbtq::onnx_import::importGather(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"axis"})))
     return failure();
   if (!ctx.isKnown(0))
-    return ctx.emitError() << "Gather is supported on tensors known at import "
-                              "time (shapes) only";
+    return importGatherOfTensor(ctx);
   auto data = ctx.knownInput(0, "the data");
+  if (succeeded(data) && data->isFloat)
+    return importGatherOfTensor(ctx);
   auto indices = ctx.knownInput(1, "the indices");
   auto axis = ctx.intAttr("axis", 0);
   if (failed(data) || failed(indices) || failed(axis))
@@ -245,10 +246,10 @@ LogicalResult mlir::logbtq::onnx_import::importGather(NodeContext &ctx) {
   return ctx.setOutput(0, std::move(result));
 }
 
-/// The indices Slice takes along one dimension of size `dim`, as ONNX
-/// defines the clamping of `start` and `end`.
-static SmallVector<int64_t> sliceIndices(int64_t dim, int64_t start,
-                                         int64_t end, int64_t step) {
+SmallVector<int64_t> mlir::logbtq::onnx_import::sliceIndices(int64_t dim,
+                                                            int64_t start,
+                                                            int64_t end,
+                                                            int64_t step) {
   if (dim == 0)
     return {};
   // A step longer than the dimension takes the start only.
@@ -273,8 +274,7 @@ LogicalResult mlir::logbtq::onnx_import::importSlice(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({})))
     return failure();
   if (!ctx.isKnown(0))
-    return ctx.emitError() << "Slice is supported on tensors known at import "
-                              "time (shapes, pads) only";
+    return importSliceOfTensor(ctx);
   auto data = ctx.knownInput(0, "the data");
   auto starts = ctx.knownInput(1, "the starts");
   auto ends = ctx.knownInput(2, "the ends");

@@ -928,6 +928,7 @@ mlir::logbtq::onnx_import::getNodeImporters() {
         {"Unsqueeze", importUnsqueeze},
     };
     addMathImporters(table);
+    addIndexingImporters(table);
     return table;
   }();
   return importers;
@@ -939,8 +940,7 @@ mlir::logbtq::onnx_import::getConstantInputIndices(StringRef opType,
   static const unsigned first[] = {0};
   static const unsigned second[] = {1};
   static const unsigned bounds[] = {1, 2};
-  static const unsigned both[] = {0, 1};
-  static const unsigned all[] = {0, 1, 2, 3, 4};
+  static const unsigned slicing[] = {1, 2, 3, 4};
   if (opType == "Reshape" || opType == "Div" || opType == "Pow")
     return second;
   if ((opType == "Squeeze" || opType == "Unsqueeze" || opType == "ReduceSum") &&
@@ -951,9 +951,12 @@ mlir::logbtq::onnx_import::getConstantInputIndices(StringRef opType,
     return bounds;
   if (opType == "Shape" || opType == "ConstantOfShape")
     return first;
-  if (opType == "Gather")
-    return both;
+  // Gather's and Slice's data is known only when it is a shape; a float
+  // initializer they read is a parameter (an embedding table).
+  if (opType == "Gather" || opType == "Expand" ||
+      (opType == "Split" && opset >= 13))
+    return second;
   if (opType == "Slice")
-    return all;
+    return slicing;
   return {};
 }

@@ -153,6 +153,16 @@ LogicalResult importGather(NodeContext &ctx);
 LogicalResult importSlice(NodeContext &ctx);
 LogicalResult importCast(NodeContext &ctx);
 
+/// Gather and Slice of graph tensors (ImportIndexing.cpp), which the two
+/// above hand over to.
+LogicalResult importGatherOfTensor(NodeContext &ctx);
+LogicalResult importSliceOfTensor(NodeContext &ctx);
+
+/// The indices Slice takes along one dimension of size `dim`, as ONNX
+/// defines the clamping of `start` and `end`.
+SmallVector<int64_t> sliceIndices(int64_t dim, int64_t start, int64_t end,
+                                  int64_t step);
+
 /// Transposes a known tensor; `perm` must be a permutation of its dims.
 KnownTensor transposeKnown(const KnownTensor &tensor, ArrayRef<int64_t> perm);
 
@@ -165,6 +175,8 @@ FailureOr<KnownTensor> evaluateIntegerBinary(NodeContext &ctx,
 const llvm::StringMap<NodeImportFn> &getNodeImporters();
 /// Adds the importers of ImportMath.cpp (math, activations, reductions).
 void addMathImporters(llvm::StringMap<NodeImportFn> &importers);
+/// Adds the importers of ImportIndexing.cpp (Split, Expand).
+void addIndexingImporters(llvm::StringMap<NodeImportFn> &importers);
 
 /// Indices of the inputs of `opType` that the importer reads as constants
 /// (shapes, axes, bounds) rather than as tensors of the graph.

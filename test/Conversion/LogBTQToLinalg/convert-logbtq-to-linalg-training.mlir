@@ -894,3 +894,41 @@ func.func @layer_norm_grad(%dy: tensor<2x3x4xf32>, %x: tensor<2x3x4xf32>, %s: te
   %dx, %ds, %db = logbtq.layer_norm_grad %dy, %x, %s {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>, tensor<3x4xf32>) -> (tensor<2x3x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>)
   return %dx, %ds, %db : tensor<2x3x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>
 }
+
+// -----
+
+// The box's gradient inserted, strided, into zeros.
+// CHECK-LABEL: func.func @strided_slice_grad(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<4x3xf32>)
+// CHECK: [[ZERO:%.+]] = arith.constant 0.000000e+00 : f32
+// CHECK: [[FILLED:%.+]] = linalg.fill ins([[ZERO]] : f32) outs(%{{.+}} : tensor<4x8xf32>)
+// CHECK: [[DX:%.+]] = tensor.insert_slice [[DY]] into [[FILLED]][0, 1] [4, 3] [1, 3] : tensor<4x3xf32> into tensor<4x8xf32>
+// CHECK: return [[DX]]
+func.func @strided_slice_grad(%dy: tensor<4x3xf32>) -> tensor<4x8xf32> {
+  %dx = logbtq.strided_slice_grad %dy {offsets = array<i64: 0, 1>, strides = array<i64: 1, 3>} : tensor<4x3xf32> -> tensor<4x8xf32>
+  return %dx : tensor<4x8xf32>
+}
+
+// -----
+
+// Loops over the input's dims (d0, d1) and the index dims (d2, d3, which
+// reduce): each input position adds the gradient of every entry whose index
+// (wrapped and clamped as gather reads it) is that position.
+// CHECK-DAG: #[[$G:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
+// CHECK-DAG: #[[$IDX:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+// CHECK-DAG: #[[$OUT:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+// CHECK-LABEL: func.func @gather_grad(
+// CHECK-SAME: [[DY:%[a-z0-9_]+]]: tensor<4x2x5xf32>, [[I:%[a-z0-9_]+]]: tensor<2x5xi64>)
+// CHECK: [[FILLED:%.+]] = linalg.fill
+// CHECK: linalg.generic {indexing_maps = [#[[$G]], #[[$IDX]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins([[DY]], [[I]] : tensor<4x2x5xf32>, tensor<2x5xi64>) outs([[FILLED]] : tensor<4x8xf32>)
+// CHECK-NEXT: ^bb0([[G:%.+]]: f32, [[IDX:%.+]]: i64, [[ACC:%.+]]: f32):
+// CHECK-NEXT: [[POS:%.+]] = linalg.index 1 : index
+// CHECK: arith.minsi
+// CHECK: [[AT:%.+]] = arith.index_cast %{{.+}} : i64 to index
+// CHECK: [[HIT:%.+]] = arith.cmpi eq, [[AT]], [[POS]] : index
+// CHECK: [[TERM:%.+]] = arith.select [[HIT]], [[G]], %{{.+}} : f32
+// CHECK: arith.addf [[ACC]], [[TERM]] : f32
+func.func @gather_grad(%dy: tensor<4x2x5xf32>, %i: tensor<2x5xi64>) -> tensor<4x8xf32> {
+  %dx = logbtq.gather_grad %dy, %i {axis = 1 : i64} : (tensor<4x2x5xf32>, tensor<2x5xi64>) -> tensor<4x8xf32>
+  return %dx : tensor<4x8xf32>
+}

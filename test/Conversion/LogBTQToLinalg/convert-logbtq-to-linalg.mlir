@@ -866,3 +866,55 @@ func.func @batch_matmul(%a: tensor<2x3x4x5xf32>, %b: tensor<2x3x6x5xf32>) -> ten
   %y = logbtq.batch_matmul %a, %b {transpose_rhs} : tensor<2x3x4x5xf32>, tensor<2x3x6x5xf32> -> tensor<2x3x4x6xf32>
   return %y : tensor<2x3x4x6xf32>
 }
+
+// -----
+
+// A strided box: one tensor.extract_slice.
+// CHECK-LABEL: func.func @strided_slice(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<4x8xf32>)
+// CHECK: [[Y:%.+]] = tensor.extract_slice [[X]][0, 1] [4, 3] [1, 3] : tensor<4x8xf32> to tensor<4x3xf32>
+// CHECK: return [[Y]]
+func.func @strided_slice(%x: tensor<4x8xf32>) -> tensor<4x3xf32> {
+  %y = logbtq.strided_slice %x {offsets = array<i64: 0, 1>, strides = array<i64: 1, 3>} : tensor<4x8xf32> -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+
+// -----
+
+// Each result element reads its index (d1, d2 of the result), wraps a
+// negative one and clamps it into [0, 8), then reads the input there.
+// CHECK-LABEL: func.func @gather(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<4x8xf32>, [[I:%[a-z0-9_]+]]: tensor<2x5xi64>)
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]}
+// CHECK: [[D0:%.+]] = linalg.index 0 : index
+// CHECK: [[D1:%.+]] = linalg.index 1 : index
+// CHECK: [[D2:%.+]] = linalg.index 2 : index
+// CHECK: [[IDX:%.+]] = tensor.extract [[I]][[[D1]], [[D2]]] : tensor<2x5xi64>
+// CHECK-DAG: [[ZERO:%.+]] = arith.constant 0 : i64
+// CHECK-DAG: [[N:%.+]] = arith.constant 8 : i64
+// CHECK-DAG: [[LAST:%.+]] = arith.constant 7 : i64
+// CHECK: [[NEG:%.+]] = arith.cmpi slt, [[IDX]], [[ZERO]] : i64
+// CHECK: [[UP:%.+]] = arith.addi [[IDX]], [[N]] : i64
+// CHECK: [[W:%.+]] = arith.select [[NEG]], [[UP]], [[IDX]] : i64
+// CHECK: [[LO:%.+]] = arith.maxsi [[W]], [[ZERO]] : i64
+// CHECK: [[HI:%.+]] = arith.minsi [[LO]], [[LAST]] : i64
+// CHECK: [[AT:%.+]] = arith.index_cast [[HI]] : i64 to index
+// CHECK: [[V:%.+]] = tensor.extract [[X]][[[D0]], [[AT]]] : tensor<4x8xf32>
+// CHECK: linalg.yield [[V]] : f32
+func.func @gather(%x: tensor<4x8xf32>, %i: tensor<2x5xi64>) -> tensor<4x2x5xf32> {
+  %y = logbtq.gather %x, %i {axis = 1 : i64} : (tensor<4x8xf32>, tensor<2x5xi64>) -> tensor<4x2x5xf32>
+  return %y : tensor<4x2x5xf32>
+}
+
+// -----
+
+// A parallel generic reading the input through a broadcast map.
+// CHECK-LABEL: func.func @broadcast(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<1x8xf32>)
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (0, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins([[X]] : tensor<1x8xf32>)
+// CHECK-NEXT: ^bb0([[IN:%.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: linalg.yield [[IN]] : f32
+func.func @broadcast(%x: tensor<1x8xf32>) -> tensor<2x4x8xf32> {
+  %y = logbtq.broadcast %x : tensor<1x8xf32> -> tensor<2x4x8xf32>
+  return %y : tensor<2x4x8xf32>
+}

@@ -301,3 +301,59 @@ func.func @layer_norm_epsilon(%x: tensor<2x3xf32>, %p: tensor<3xf32>) {
   %y = logbtq.layer_norm %x, %p, %p {axis = 1 : i64, epsilon = -1.0 : f32} : (tensor<2x3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   return
 }
+
+// -----
+
+func.func @strided_slice_overrun(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{dimension 1: 3 elements from 2 by 3 do not fit in 8}}
+  %y = logbtq.strided_slice %x {offsets = array<i64: 0, 2>, strides = array<i64: 1, 3>} : tensor<4x8xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @strided_slice_stride(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{dimension 1: offset 7 and stride -1 (offsets must be >= 0, strides > 0)}}
+  %y = logbtq.strided_slice %x {offsets = array<i64: 0, 7>, strides = array<i64: 1, -1>} : tensor<4x8xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @strided_slice_rank(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{slice of rank 2 with 1 offsets and 2 strides from a tensor of rank 2}}
+  %y = logbtq.strided_slice %x {offsets = array<i64: 0>, strides = array<i64: 1, 1>} : tensor<4x8xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_shape(%x: tensor<4x8xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{result type 'tensor<4x8xf32>' does not match the inferred shape 4x3}}
+  %y = logbtq.gather %x, %i {axis = 1 : i64} : (tensor<4x8xf32>, tensor<3xi64>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @gather_axis(%x: tensor<4x8xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{gather axis 2 is out of range for rank 2}}
+  %y = logbtq.gather %x, %i {axis = 2 : i64} : (tensor<4x8xf32>, tensor<3xi64>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_float_indices(%x: tensor<4x8xf32>, %i: tensor<3xf32>) {
+  // expected-error @+1 {{operand #1 must be ranked tensor of 64-bit signless integer or 32-bit signless integer values}}
+  %y = logbtq.gather %x, %i {axis = 1 : i64} : (tensor<4x8xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast_shape(%x: tensor<4x8xf32>) {
+  // expected-error @+1 {{cannot broadcast 4x8 to 2x3x8}}
+  %y = logbtq.broadcast %x : tensor<4x8xf32> -> tensor<2x3x8xf32>
+  return
+}

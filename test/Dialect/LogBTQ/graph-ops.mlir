@@ -77,6 +77,18 @@ func.func @normalization(%x: tensor<4x10xf32>, %i: tensor<4x3x5x5xf32>, %p: tens
   return %s, %l, %b : tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x3x5x5xf32>
 }
 
+// CHECK-LABEL: func.func @indexing
+// CHECK-SAME: (%[[X:.+]]: tensor<3x8x4xf32>, %[[I:.+]]: tensor<2x5xi64>)
+func.func @indexing(%x: tensor<3x8x4xf32>, %i: tensor<2x5xi64>) -> (tensor<3x3x4xf32>, tensor<3x2x5x4xf32>, tensor<2x3x8x4xf32>) {
+  // CHECK: logbtq.strided_slice %[[X]] {offsets = array<i64: 0, 1, 0>, strides = array<i64: 1, 3, 1>} : tensor<3x8x4xf32> -> tensor<3x3x4xf32>
+  %s = logbtq.strided_slice %x {offsets = array<i64: 0, 1, 0>, strides = array<i64: 1, 3, 1>} : tensor<3x8x4xf32> -> tensor<3x3x4xf32>
+  // CHECK: logbtq.gather %[[X]], %[[I]] {axis = 1 : i64} : (tensor<3x8x4xf32>, tensor<2x5xi64>) -> tensor<3x2x5x4xf32>
+  %g = logbtq.gather %x, %i {axis = 1 : i64} : (tensor<3x8x4xf32>, tensor<2x5xi64>) -> tensor<3x2x5x4xf32>
+  // CHECK: logbtq.broadcast %[[X]] : tensor<3x8x4xf32> -> tensor<2x3x8x4xf32>
+  %b = logbtq.broadcast %x : tensor<3x8x4xf32> -> tensor<2x3x8x4xf32>
+  return %s, %g, %b : tensor<3x3x4xf32>, tensor<3x2x5x4xf32>, tensor<2x3x8x4xf32>
+}
+
 // CHECK-LABEL: func.func @layer_norm
 // CHECK-SAME: (%[[X:.+]]: tensor<2x7x16xf32>, %[[S:.+]]: tensor<7x16xf32>, %[[B:.+]]: tensor<7x16xf32>)
 func.func @layer_norm(%x: tensor<2x7x16xf32>, %s: tensor<7x16xf32>, %b: tensor<7x16xf32>) -> (tensor<2x7x16xf32>, tensor<2x7x16xf32>) {

@@ -238,3 +238,19 @@ func.func @layer_norm_grad_param(%dy: tensor<2x5x8xf32>, %x: tensor<2x5x8xf32>, 
   %dx, %ds, %db = logbtq.layer_norm_grad %dy, %x, %s {axis = 2 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x5x8xf32>, tensor<2x5x8xf32>, tensor<8xf32>) -> (tensor<2x5x8xf32>, tensor<8xf32>, tensor<5xf32>)
   return
 }
+
+// -----
+
+func.func @strided_slice_grad_overrun(%dy: tensor<4x4xf32>) {
+  // expected-error @+1 {{'logbtq.strided_slice_grad' op dimension 1: 4 elements from 1 by 3 do not fit in 8}}
+  %dx = logbtq.strided_slice_grad %dy {offsets = array<i64: 0, 1>, strides = array<i64: 1, 3>} : tensor<4x4xf32> -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @gather_grad_shape(%dy: tensor<4x3xf32>, %i: tensor<2xi64>) {
+  // expected-error @+1 {{'logbtq.gather_grad' op result type 'tensor<4x3xf32>' does not match the inferred shape 4x2}}
+  %dx = logbtq.gather_grad %dy, %i {axis = 1 : i64} : (tensor<4x3xf32>, tensor<2xi64>) -> tensor<4x8xf32>
+  return
+}

@@ -85,3 +85,13 @@ func.func @layer_norm_grad(%dy: tensor<2x5x8xf32>, %x: tensor<2x5x8xf32>, %s: te
   %dx, %ds, %db = logbtq.layer_norm_grad %dy, %x, %s {axis = 2 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x5x8xf32>, tensor<2x5x8xf32>, tensor<8xf32>) -> (tensor<2x5x8xf32>, tensor<8xf32>, tensor<8xf32>)
   return %dx, %ds, %db : tensor<2x5x8xf32>, tensor<8xf32>, tensor<8xf32>
 }
+
+// The gradients of strided_slice (into zeros) and gather (scatter-add).
+// CHECK-LABEL: func.func @indexing_grads
+func.func @indexing_grads(%ds: tensor<4x3xf32>, %dg: tensor<4x2x5xf32>, %i: tensor<2x5xi64>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  // CHECK: logbtq.strided_slice_grad %{{.+}} {offsets = array<i64: 0, 1>, strides = array<i64: 1, 3>} : tensor<4x3xf32> -> tensor<4x8xf32>
+  %a = logbtq.strided_slice_grad %ds {offsets = array<i64: 0, 1>, strides = array<i64: 1, 3>} : tensor<4x3xf32> -> tensor<4x8xf32>
+  // CHECK: logbtq.gather_grad %{{.+}}, %{{.+}} {axis = 1 : i64} : (tensor<4x2x5xf32>, tensor<2x5xi64>) -> tensor<4x8xf32>
+  %b = logbtq.gather_grad %dg, %i {axis = 1 : i64} : (tensor<4x2x5xf32>, tensor<2x5xi64>) -> tensor<4x8xf32>
+  return %a, %b : tensor<4x8xf32>, tensor<4x8xf32>
+}

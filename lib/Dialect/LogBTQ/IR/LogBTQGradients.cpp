@@ -497,6 +497,37 @@ LogicalResult ConcatOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
   return success();
 }
 
+LogicalResult StridedSliceOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                      SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(StridedSliceGradOp::create(
+      b, getLoc(), withShape(resultGrads[0], shapeOf(getInput())),
+      resultGrads[0], getOffsetsAttr(), getStridesAttr()));
+  return success();
+}
+
+LogicalResult GatherOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(GatherGradOp::create(
+      b, getLoc(), withShape(resultGrads[0], shapeOf(getInput())),
+      resultGrads[0], getIndices(), getAxisAttr()));
+  // Integer indices: no gradient.
+  operandGrads.push_back(Value());
+  return success();
+}
+
+LogicalResult BroadcastOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                   SmallVectorImpl<Value> &operandGrads) {
+  if (!resultGrads[0])
+    return noGradient(*this, operandGrads);
+  operandGrads.push_back(
+      sumToShape(b, getLoc(), resultGrads[0], getInput()));
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Normalization
 //===----------------------------------------------------------------------===//

@@ -221,6 +221,22 @@ static LogicalResult verifySoftmaxLike(SoftmaxLikeOp op) {
 LogicalResult SoftmaxOp::verify() { return verifySoftmaxLike(*this); }
 LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxLike(*this); }
 
+LogicalResult StridedSliceOp::verify() {
+  return shape::checkStridedBox(shapeOf(getInput()), shapeOf(getResult()),
+                                getOffsets(), getStrides(), LOGBTQ_EMIT_ERROR);
+}
+
+LogicalResult GatherOp::verify() {
+  return verifyResultShape(
+      *this, shape::inferGather(shapeOf(getInput()), shapeOf(getIndices()),
+                                getAxis(), LOGBTQ_EMIT_ERROR));
+}
+
+LogicalResult BroadcastOp::verify() {
+  return shape::checkBroadcastTo(shapeOf(getInput()), shapeOf(getResult()),
+                                 LOGBTQ_EMIT_ERROR);
+}
+
 LogicalResult LayerNormOp::verify() {
   return checks::verifyLayerNorm(*this, getInput(), getAxis(), getEpsilon(),
                                  {getScale(), getBias()}, {getResult()});

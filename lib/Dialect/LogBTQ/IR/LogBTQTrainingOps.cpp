@@ -139,6 +139,18 @@ LogicalResult BatchNormGradOp::verify() {
                           x[1]);
 }
 
+LogicalResult StridedSliceGradOp::verify() {
+  return shape::checkStridedBox(shapeOf(getResult()), shapeOf(getGrad()),
+                                getOffsets(), getStrides(), LOGBTQ_EMIT_ERROR);
+}
+
+LogicalResult GatherGradOp::verify() {
+  return checks::verifyShapeOf(
+      *this, getGrad(),
+      shape::inferGather(shapeOf(getResult()), shapeOf(getIndices()),
+                         getAxis(), LOGBTQ_EMIT_ERROR));
+}
+
 LogicalResult LayerNormGradOp::verify() {
   return checks::verifyLayerNorm(
       *this, getInput(), getAxis(), getEpsilon(),

@@ -193,6 +193,58 @@ FailureOr<Shape> shape::inferBroadcast(ArrayRef<int64_t> lhs,
   return result;
 }
 
+LogicalResult shape::checkStridedBox(ArrayRef<int64_t> input,
+                                     ArrayRef<int64_t> box,
+                                     ArrayRef<int64_t> offsets,
+                                     ArrayRef<int64_t> strides,
+                                     EmitErrorFn emitError) {
+  size_t rank = input.size();
+  if (box.size() != rank || offsets.size() != rank || strides.size() != rank)
+    return emitError() << "slice of rank " << box.size() << " with "
+                       << offsets.size() << " offsets and " << strides.size()
+                       << " strides from a tensor of rank " << rank;
+  for (size_t d = 0; d < rank; ++d) {
+    if (isDynamic(input[d]) || isDynamic(box[d]))
+      return emitError() << "slices need static shapes";
+    if (offsets[d] < 0 || strides[d] <= 0)
+      return emitError() << "dimension " << d << ": offset " << offsets[d]
+                         << " and stride " << strides[d]
+                         << " (offsets must be >= 0, strides > 0)";
+    if (box[d] > 0 && offsets[d] + (box[d] - 1) * strides[d] >= input[d])
+      return emitError() << "dimension " << d << ": " << box[d]
+                         << " elements from " << offsets[d] << " by "
+                         << strides[d] << " do not fit in " << input[d];
+  }
+  return success();
+}
+
+FailureOr<Shape> shape::inferGather(ArrayRef<int64_t> input,
+                                    ArrayRef<int64_t> indices, int64_t axis,
+                                    EmitErrorFn emitError) {
+  if (axis < 0 || axis >= static_cast<int64_t>(input.size()))
+    return emitError() << "gather axis " << axis << " is out of range for rank "
+                       << input.size();
+  Shape result(input.take_front(axis));
+  result.append(indices.begin(), indices.end());
+  result.append(input.begin() + axis + 1, input.end());
+  return result;
+}
+
+LogicalResult shape::checkBroadcastTo(ArrayRef<int64_t> input,
+                                      ArrayRef<int64_t> result,
+                                      EmitErrorFn emitError) {
+  if (input.size() > result.size())
+    return emitError() << "cannot broadcast " << format(input) << " to "
+                       << format(result) << ", a lower rank";
+  size_t lead = result.size() - input.size();
+  for (size_t d = 0; d < input.size(); ++d)
+    if (input[d] != 1 && input[d] != result[lead + d] &&
+        !isDynamic(input[d]) && !isDynamic(result[lead + d]))
+      return emitError() << "cannot broadcast " << format(input) << " to "
+                         << format(result);
+  return success();
+}
+
 FailureOr<Shape> shape::inferTranspose(ArrayRef<int64_t> input,
                                        ArrayRef<int64_t> perm,
                                        EmitErrorFn emitError) {

@@ -174,6 +174,9 @@ for _case in ["exp", "erf", "neg", "abs", "sign", "softplus", "softsign", "hards
               "leaky_relu", "elu", "hard_sigmoid", "max3", "reduce_sum_opset13",
               "reduce_mean", "layer_norm", "layer_norm_no_bias", "layer_norm_broadcast_scale"]:
     from_gen(_case)
+for _case in ["slice_tensor", "slice_tensor_negative", "gather_tensor_indices",
+              "gather_embedding", "expand"]:
+    from_gen(_case)
 from_gen("sum3", symbolic=False)
 from_gen("mean2", symbolic=False)
 
@@ -213,6 +216,28 @@ def _():
          node("LayerNormalization", ["z", "s", "c"], ["n"]), node("Relu", ["n"], ["y"])],
         [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])],
         [rand("w", [4, 4]), rand("b", [4]), rand("s", [4]), rand("c", [4])], opset=17)
+
+
+@custom("split_three")
+def _():
+    """Split of x [B,6] along axis 1 into three [B,2] parts a, b, c: a * b + c."""
+    return onnx_gen.model(
+        [node("Split", ["x"], ["a", "b", "c"], axis=1), node("Mul", ["a", "b"], ["m"]),
+         node("Add", ["m", "c"], ["y"])],
+        [vi("x", [2, 6])], [vi("y", [2, 2])], opset=13)
+
+
+@custom("gather_of_computed")
+def _():
+    """PyTorch's q, k = qkv[1], qkv[2]: Transpose x [B,3,4] to [3,B,4], Gather the
+    scalar indices 1 and 2 along axis 0 (slices), multiply: [B,4]."""
+    return onnx_gen.model(
+        [node("Transpose", ["x"], ["t"], perm=[1, 0, 2]),
+         onnx_gen.ints("one", 1), onnx_gen.ints("two", 2),
+         node("Gather", ["t", "one"], ["q"], name="gather_q", axis=0),
+         node("Gather", ["t", "two"], ["k"], name="gather_k", axis=0),
+         node("Mul", ["q", "k"], ["y"])],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 4])])
 
 
 @custom("log_sqrt")

@@ -1200,6 +1200,74 @@ def _():
                  [rand("s", [3, 4])], opset=17)
 
 
+# ------------------------------------------- valid: indexing (ImportIndexing)
+
+@case("slice_tensor")
+def _():
+    """Slice of x [2,6,4] along axis 1 from 1 to 6 by 2: [2,3,4]."""
+    return model([node("Slice", ["x", "starts", "ends", "axes", "steps"], ["y"])],
+                 [vi("x", [2, 6, 4])], [vi("y", [2, 3, 4])],
+                 [const("starts", [1], np.int64), const("ends", [6], np.int64),
+                  const("axes", [1], np.int64), const("steps", [2], np.int64)])
+
+
+@case("slice_tensor_negative")
+def _():
+    """Slice of x [2,5], the last 3 columns (start -3, end past the end, axis -1)."""
+    return model([node("Slice", ["x", "starts", "ends", "axes"], ["y"])],
+                 [vi("x", [2, 5])], [vi("y", [2, 3])],
+                 [const("starts", [-3], np.int64), const("ends", [100], np.int64),
+                  const("axes", [-1], np.int64)])
+
+
+@case("split_sizes")
+def _():
+    """Split (opset 13) of x [2,6] along axis 1 into sizes [2, 4]."""
+    return model([node("Split", ["x", "split"], ["y", "z"], axis=1)],
+                 [vi("x", [2, 6])], [vi("y", [2, 2]), vi("z", [2, 4])],
+                 [const("split", [2, 4], np.int64)], opset=13)
+
+
+@case("split_equal")
+def _():
+    """Split (opset 11) of x [2,6] along axis 1 into 3 equal parts."""
+    return model([node("Split", ["x"], ["a", "b", "c"], axis=1)],
+                 [vi("x", [2, 6])], [vi("a", [2, 2]), vi("b", [2, 2]), vi("c", [2, 2])],
+                 opset=11)
+
+
+@case("gather_tensor_scalar")
+def _():
+    """Gather of x [3,2,4] at the scalar index 1 along axis 0 (PyTorch's qkv[1]): [2,4]."""
+    return model([node("Gather", ["x", "i"], ["y"], axis=0)],
+                 [vi("x", [3, 2, 4])], [vi("y", [2, 4])], [const("i", 1, np.int64)])
+
+
+@case("gather_tensor_indices")
+def _():
+    """Gather of x [2,5] along axis 1 by [[3, 0], [0, -1]]: [2,2,2]."""
+    return model([node("Gather", ["x", "i"], ["y"], axis=1)],
+                 [vi("x", [2, 5])], [vi("y", [2, 2, 2])],
+                 [const("i", [[3, 0], [0, -1]], np.int64)])
+
+
+@case("gather_embedding")
+def _():
+    """Rows [3, 1, 3] of an embedding table [5,4] (a parameter) added to x [2,3,4]."""
+    return model([node("Gather", ["table", "i"], ["e"], axis=0),
+                  node("Add", ["x", "e"], ["y"])],
+                 [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])],
+                 [rand("table", [5, 4]), const("i", [3, 1, 3], np.int64)])
+
+
+@case("expand")
+def _():
+    """Expand of x [2,1,4] by the shape [3, 1] (both ways): [2,3,4]."""
+    return model([node("Expand", ["x", "shape"], ["y"])],
+                 [vi("x", [2, 1, 4])], [vi("y", [2, 3, 4])],
+                 [const("shape", [3, 1], np.int64)])
+
+
 # ------------------------------------------------------ errors: math (ImportMath)
 
 def _bad_attribute(op):
@@ -1565,10 +1633,16 @@ def _():
     return _bad("Flatten", ["x"], xshape=(1, 2, 3, 4), axis=5)
 
 
-@case("gather_graph_tensor", error=True)
+@case("gather_float_indices", error=True)
 def _():
-    """Gather of rows [0] of the float graph input x (an embedding, not shape arithmetic)."""
-    return _bad("Gather", ["x", "idx"], inits=[const("idx", [0], np.int64)])
+    """Gather of w [4,3] by the float graph input x: indices must be known integers."""
+    return _bad("Gather", ["w", "x"], inits=[rand("w", [4, 3])])
+
+
+@case("gather_tensor_out_of_range", error=True)
+def _():
+    """Gather of x [2,3] along axis 1 by the constant indices [0, 3]."""
+    return _bad("Gather", ["x", "idx"], inits=[const("idx", [0, 3], np.int64)], axis=1)
 
 
 @case("gemm_bad_bias", error=True)
@@ -1747,11 +1821,38 @@ def _():
                   node("Reshape", ["x", "s"], ["y"])], [vi("x", [2, 3])], [vi("y", [2, 3])])
 
 
-@case("slice_graph_tensor", error=True)
+@case("slice_tensor_negative_step", error=True)
 def _():
-    """Slice of the float graph input x [2,3], rows 0..1."""
-    return _bad("Slice", ["x", "starts", "ends"], inits=[const("starts", [0], np.int64),
+    """Slice of the graph input x [2,3] along axis 1 with step -1."""
+    return _bad("Slice", ["x", "starts", "ends", "axes", "steps"],
+                inits=[const("starts", [2], np.int64), const("ends", [0], np.int64),
+                       const("axes", [1], np.int64), const("steps", [-1], np.int64)])
+
+
+@case("slice_tensor_empty", error=True)
+def _():
+    """Slice of the graph input x [2,3], rows 1..1 (none)."""
+    return _bad("Slice", ["x", "starts", "ends"], inits=[const("starts", [1], np.int64),
                                                          const("ends", [1], np.int64)])
+
+
+@case("split_bad_sizes", error=True)
+def _():
+    """Split (opset 13) of x [2,3] along axis 1 into sizes [1, 1]."""
+    return _bad("Split", ["x", "split"], inits=[const("split", [1, 1], np.int64)],
+                outputs=("y", "z"), opset=13, axis=1)
+
+
+@case("split_uneven", error=True)
+def _():
+    """Split of x [2,3] along axis 1 into 2 equal parts."""
+    return _bad("Split", ["x"], outputs=("y", "z"), opset=13, axis=1)
+
+
+@case("expand_bad_shape", error=True)
+def _():
+    """Expand of x [2,3] to the shape [4]."""
+    return _bad("Expand", ["x", "shape"], inits=[const("shape", [4], np.int64)])
 
 
 @case("squeeze_non_one", error=True)

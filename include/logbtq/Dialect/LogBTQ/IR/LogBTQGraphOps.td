@@ -473,6 +473,65 @@ def LogBTQ_ConcatOp
   }];
 }
 
+def LogBTQ_StridedSliceOp : LogBTQ_GraphOp<"strided_slice",
+    [LogBTQ_RepeatsInputValues, LogBTQ_SelectsInputValues]> {
+  let summary = "A static box of a tensor, with positive strides";
+  let description = [{
+    Result element `i` (a multi-index) is input element
+    `offsets + i * strides`; the result type gives the box's size, which
+    must fit. ONNX `Slice` with positive steps and `Split` import as this op.
+
+    ```mlir
+    %y = logbtq.strided_slice %x {offsets = array<i64: 0, 1>, strides = array<i64: 1, 2>} : tensor<4x8xf32> -> tensor<4x3xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$strides);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def LogBTQ_GatherOp : LogBTQ_GraphOp<"gather",
+    [LogBTQ_RepeatsInputValues, LogBTQ_SelectsInputValues]> {
+  let summary = "Takes the entries of `indices` along one axis (ONNX Gather)";
+  let description = [{
+    The result has shape `input[:axis] + indices.shape + input[axis+1:]`;
+    its element at `(o, j, t)` is `input[o, indices[j], t]`. A negative index
+    counts from the end. An index outside `[-n, n)` reads the nearest end,
+    since a compiled step cannot stop on it; the importer rejects known
+    indices out of range.
+
+    The indices are integers and get no gradient: the op is differentiable
+    in `input` only (an embedding table's rows, a computed tensor's slices).
+
+    ```mlir
+    %y = logbtq.gather %table, %ids {axis = 0 : i64} : (tensor<100x16xf32>, tensor<8x5xi64>) -> tensor<8x5x16xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input,
+                       RankedTensorOf<[I64, I32]>:$indices, I64Attr:$axis);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    operands attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def LogBTQ_BroadcastOp : LogBTQ_GraphOp<"broadcast",
+    [LogBTQ_RepeatsInputValues, LogBTQ_SelectsInputValues]> {
+  let summary = "Repeats the input to a larger shape, numpy style";
+  let description = [{
+    ONNX `Expand`: the input's dimensions align with the result's trailing
+    ones, and each is either the result's or 1 (repeated).
+
+    ```mlir
+    %y = logbtq.broadcast %x : tensor<1x64xf32> -> tensor<8x50x64xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
 //===----------------------------------------------------------------------===//
 // Normalization
 //===----------------------------------------------------------------------===//

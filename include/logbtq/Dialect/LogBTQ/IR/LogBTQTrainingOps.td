@@ -344,6 +344,43 @@ def LogBTQ_SliceOp
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
+def LogBTQ_StridedSliceGradOp : LogBTQ_GradOp<"strided_slice_grad",
+    [LogBTQ_SelectsInputValues]> {
+  let summary = "Gradient of strided_slice: the box's gradient in zeros";
+  let description = [{
+    A tensor of the result type, zero except at the positions
+    `offsets + i * strides`, which hold `grad[i]`.
+
+    ```mlir
+    %dx = logbtq.strided_slice_grad %dy {offsets = array<i64: 0, 1>, strides = array<i64: 1, 2>} : tensor<4x3xf32> -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$strides);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = "$grad attr-dict `:` type($grad) `->` type($result)";
+}
+
+def LogBTQ_GatherGradOp : LogBTQ_GradOp<"gather_grad"> {
+  let summary = "Gradient of gather with respect to its input (scatter-add)";
+  let description = [{
+    A tensor of the gathered input's type (the result's), zero except where
+    indices point: `result[o, k, t]` is the sum of `grad[o, j, t]` over the
+    `j` whose index (wrapped and clamped as `logbtq.gather` reads it) is
+    `k`. An index taken twice gets both gradients.
+
+    ```mlir
+    %dt = logbtq.gather_grad %dy, %ids {axis = 0 : i64} : (tensor<8x5x16xf32>, tensor<8x5xi64>) -> tensor<100x16xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$grad,
+                       RankedTensorOf<[I64, I32]>:$indices, I64Attr:$axis);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    operands attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def LogBTQ_BarrierGradOp : LogBTQ_GradOp<"barrier_grad"> {
   let summary = "Gradient of a barrier penalty with respect to its input";
   let description = [{

@@ -25,9 +25,10 @@ def LogBTQ_SameElementKind : LogBTQ_OpTrait<"SameElementKind">;
 // -logbtq-quantize stores its result at a per-tensor gradient range.
 def LogBTQ_ComputesGradient : LogBTQ_OpTrait<"ComputesGradient">;
 
-// The result holds exactly the values of the input, rearranged: a barrier
-// term on both would count one tensor twice (-logbtq-insert-barriers, and the
-// torch reference's NO_TERM_OPS, which a pytest keeps equal to this list).
+// The result holds only values of the input (all of them rearranged, a part
+// of them, or some repeated): a barrier term on both would count one tensor
+// twice (-logbtq-insert-barriers, and the torch reference's NO_TERM_OPS,
+// which a pytest keeps equal to this list).
 def LogBTQ_RepeatsInputValues : LogBTQ_OpTrait<"RepeatsInputValues">;
 
 // Every result element is an element of an input, or zero: MU8 codes of the

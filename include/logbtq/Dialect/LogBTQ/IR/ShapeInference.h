@@ -63,6 +63,21 @@ FailureOr<Shape> inferConcat(ArrayRef<ArrayRef<int64_t>> inputs, int64_t axis,
 FailureOr<Shape> inferReshape(ArrayRef<int64_t> input, ArrayRef<int64_t> target,
                               bool allowZero, EmitErrorFn emitError);
 
+/// Checks a box of `box` elements taken from `input` at `offsets` with
+/// `strides` (both one per dim, offsets >= 0, strides > 0): it must fit.
+LogicalResult checkStridedBox(ArrayRef<int64_t> input, ArrayRef<int64_t> box,
+                              ArrayRef<int64_t> offsets,
+                              ArrayRef<int64_t> strides, EmitErrorFn emitError);
+
+/// Gather along `axis` (in [0, rank)): input[:axis] + indices +
+/// input[axis+1:].
+FailureOr<Shape> inferGather(ArrayRef<int64_t> input, ArrayRef<int64_t> indices,
+                             int64_t axis, EmitErrorFn emitError);
+
+/// Checks that `input` broadcasts to `result` (numpy style, one way).
+LogicalResult checkBroadcastTo(ArrayRef<int64_t> input,
+                               ArrayRef<int64_t> result, EmitErrorFn emitError);
+
 /// Checks that `axis` is in [-rank, rank) and returns it in [0, rank).
 FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank,
                                  EmitErrorFn emitError);
