@@ -3,6 +3,7 @@
 #include "logbtq/Pipelines/Driver.h"
 #include "logbtq/Conversion/Passes.h"
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQAttributes.h"
+#include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
 #include "logbtq/Pipelines/ResourceBlobs.h"
 #include "logbtq/Target/ONNX/ImportONNX.h"
 
@@ -104,9 +105,13 @@ OwningOpRef<ModuleOp> mlir::logbtq::loadModel(MLIRContext &context,
   forward.walk([&](Operation *op) {
     hasLinalg |= isa<linalg::LinalgDialect>(op->getDialect());
   });
+  // Then the weights torch-mlir keeps as constants become parameters.
   if (hasLinalg) {
     PassManager pm(&context);
     pm.addPass(createLogBTQRaiseLinalg());
+    LogBTQLiftConstantsOptions lift;
+    lift.frozen.assign(options.frozen.begin(), options.frozen.end());
+    pm.addPass(createLogBTQLiftConstants(lift));
     if (failed(pm.run(*module)))
       return nullptr;
   }

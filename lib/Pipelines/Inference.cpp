@@ -38,21 +38,6 @@ ForwardProgram::~ForwardProgram() = default;
 
 /// The values of a `logbtq.init`: a dense_resource, or any dense or splat
 /// f32 elements attribute.
-static std::optional<std::vector<float>> initialValues(Attribute init) {
-  if (auto resource = dyn_cast_or_null<DenseF32ResourceElementsAttr>(init)) {
-    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data)
-      return std::nullopt;
-    return std::vector<float>(data->begin(), data->end());
-  }
-  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(init);
-      dense && dense.getElementType().isF32()) {
-    auto range = dense.getValues<float>();
-    return std::vector<float>(range.begin(), range.end());
-  }
-  return std::nullopt;
-}
-
 static int64_t numElements(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape)
@@ -90,7 +75,7 @@ ForwardProgram::compile(ModuleOp module) {
              << i << " is neither a parameter (logbtq.param) nor an input "
              << "(logbtq.input)";
     std::optional<std::vector<float>> init =
-        initialValues(forward.getArgAttr(i, attrs::kInit));
+        attrs::readInitialValues(forward.getArgAttr(i, attrs::kInit));
     if (!init || int64_t(init->size()) != t.getNumElements())
       return forward.emitError("parameter '")
              << name.getValue() << "' has no initial value of " << t

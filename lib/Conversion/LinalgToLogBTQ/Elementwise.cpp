@@ -1,11 +1,11 @@
-//===- Elementwise.cpp - Raise add, sub, mul and relu ---------------------===//
+//===- Elementwise.cpp - Raise add, sub, mul, div, max and relu -----------===//
 //
 // Linalg spells an elementwise op four ways (linalg.add, linalg.elementwise
 // kind=add, a linalg.generic with an arith.addf body, with broadcasting
 // indexing maps or after a linalg.broadcast); getElementwiseForm reads them
-// all as one form. add/sub/mul become the logbtq op with numpy broadcasting,
-// a division by a constant a mul by its reciprocal, a max against zero a
-// relu.
+// all as one form. add/sub/mul/div become the logbtq op with numpy
+// broadcasting (a division by a constant a mul by its reciprocal), a max
+// against zero a relu, another max logbtq.max.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,18 +40,16 @@ struct BinaryPlan {
 };
 } // namespace
 
-/// x / c for a constant splat c is x * (1 / c): logbtq has no division, and
-/// the ONNX importer raises Div by a constant the same way (one rounding
-/// more than a true division).
+/// x / c for a constant splat c is x * (1 / c), as the ONNX importer
+/// raises Div by a constant (one rounding more than a true division, and no
+/// gradient to compute for the divisor). Fails for other divisors, which
+/// become logbtq.div.
 static FailureOr<BroadcastOperand> planReciprocal(const ElementwiseOperand &rhs,
                                                   Reason &why) {
   std::optional<APFloat> divisor =
       rhs.scalar ? rhs.scalar : getSplatValue(rhs.tensor);
   if (!divisor)
-    return fail(why, "logbtq has no division; only a division by a constant "
-                     "splat (raised as a multiplication by its reciprocal) or "
-                     "an average pool's division by its window size is "
-                     "raised");
+    return failure();
   if (divisor->isZero())
     return fail(why, "it divides by zero");
   APFloat reciprocal(1.0f);
@@ -71,8 +69,12 @@ static FailureOr<BinaryPlan> analyzeBinary(const ElementwiseForm &form,
   BinaryKind kind = form.kind;
   FailureOr<BroadcastOperand> rhs = failure();
   if (kind == BinaryKind::Div) {
-    kind = BinaryKind::Mul;
+    why.clear();
     rhs = planReciprocal(form.rhs, why);
+    if (succeeded(rhs))
+      kind = BinaryKind::Mul;
+    else if (why.empty())
+      rhs = planOperand(form.rhs, resultShape, "rhs", why);
   } else {
     rhs = planOperand(form.rhs, resultShape, "rhs", why);
   }
@@ -83,8 +85,8 @@ static FailureOr<BinaryPlan> analyzeBinary(const ElementwiseForm &form,
 }
 
 namespace {
-/// Any linalg spelling of add/sub/mul -> logbtq.add/sub/mul (and a division
-/// by a constant -> logbtq.mul by its reciprocal), its operands
+/// Any linalg spelling of add/sub/mul/div -> logbtq.add/sub/mul/div (a
+/// division by a constant -> logbtq.mul by its reciprocal), its operands
 /// un-broadcast where numpy broadcasting does the same (a bias [N] added to
 /// [M, N] stays [N]) or reshaped to insert the unit dims numpy needs.
 struct RaiseBinary : OpInterfaceRewritePattern<linalg::LinalgOp> {
@@ -114,8 +116,11 @@ struct RaiseBinary : OpInterfaceRewritePattern<linalg::LinalgOp> {
     case BinaryKind::Mul:
       result = logbtq::MulOp::create(rewriter, loc, type, lhs, rhs);
       break;
+    case BinaryKind::Div:
+      result = logbtq::DivOp::create(rewriter, loc, type, lhs, rhs);
+      break;
     default:
-      llvm_unreachable("analyzeBinary plans add, sub and mul only");
+      llvm_unreachable("analyzeBinary plans add, sub, mul and div only");
     }
     rewriter.replaceOp(op, result);
     return success();
@@ -124,11 +129,20 @@ struct RaiseBinary : OpInterfaceRewritePattern<linalg::LinalgOp> {
 } // namespace
 
 //===----------------------------------------------------------------------===//
-// relu
+// relu and max
 //===----------------------------------------------------------------------===//
 
-/// The tensor a max against zero keeps.
-static FailureOr<Value> analyzeRelu(const ElementwiseForm &form, Reason &why) {
+namespace {
+/// A max: the relu of the other operand when one is zero (of the result's
+/// shape), otherwise two broadcasting operands.
+struct MaxPlan {
+  std::optional<Value> reluOf;
+  BroadcastOperand lhs, rhs;
+};
+} // namespace
+
+static FailureOr<MaxPlan> analyzeMax(const ElementwiseForm &form,
+                                     MLIRContext *context, Reason &why) {
   if (form.kind != BinaryKind::Max)
     return fail(why, "it is not a max");
   auto isZero = [](const ElementwiseOperand &operand) {
@@ -138,22 +152,29 @@ static FailureOr<Value> analyzeRelu(const ElementwiseForm &form, Reason &why) {
   const ElementwiseOperand *x = isZero(form.rhs)   ? &form.lhs
                                 : isZero(form.lhs) ? &form.rhs
                                                    : nullptr;
-  if (!x)
-    return fail(why, "logbtq has no elementwise max; only a max with zero "
-                     "(relu) is raised");
-  if (x->scalar)
+  if (x && !x->scalar && x->map.isIdentity() &&
+      x->tensor.getType() == form.resultType)
+    return MaxPlan{x->tensor, {}, {}};
+  if (x && x->scalar)
     return fail(why, "both operands are constants");
-  if (!x->map.isIdentity() || x->tensor.getType() != form.resultType)
-    return fail(why, "it broadcasts its non-zero operand; only the relu of a "
-                     "tensor of the result's shape is raised");
-  return x->tensor;
+  ArrayRef<int64_t> resultShape = form.resultType.getShape();
+  FailureOr<BroadcastOperand> lhs =
+      planOperand(form.lhs, resultShape, "lhs", why);
+  if (failed(lhs))
+    return failure();
+  FailureOr<BroadcastOperand> rhs =
+      planOperand(form.rhs, resultShape, "rhs", why);
+  if (failed(rhs) ||
+      failed(checkBroadcastResult(context, *lhs, *rhs, resultShape, why)))
+    return failure();
+  return MaxPlan{std::nullopt, *lhs, *rhs};
 }
 
 namespace {
 /// max(x, 0) in any linalg spelling (linalg.max with a zero fill,
 /// arith.maximumf/maxnumf with 0.0, torch-mlir's cmpf + select) ->
-/// logbtq.relu.
-struct RaiseRelu : OpInterfaceRewritePattern<linalg::LinalgOp> {
+/// logbtq.relu; any other max -> logbtq.max.
+struct RaiseMax : OpInterfaceRewritePattern<linalg::LinalgOp> {
   using Base::Base;
 
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
@@ -162,17 +183,25 @@ struct RaiseRelu : OpInterfaceRewritePattern<linalg::LinalgOp> {
     FailureOr<ElementwiseForm> form = getElementwiseForm(op, why);
     if (failed(form))
       return rewriter.notifyMatchFailure(op, why);
-    FailureOr<Value> input = analyzeRelu(*form, why);
-    if (failed(input))
+    FailureOr<MaxPlan> plan = analyzeMax(*form, op->getContext(), why);
+    if (failed(plan))
       return rewriter.notifyMatchFailure(op, why);
-    rewriter.replaceOpWithNewOp<logbtq::ReluOp>(op, form->resultType, *input);
+    if (plan->reluOf) {
+      rewriter.replaceOpWithNewOp<logbtq::ReluOp>(op, form->resultType,
+                                                  *plan->reluOf);
+      return success();
+    }
+    Location loc = op.getLoc();
+    rewriter.replaceOpWithNewOp<logbtq::MaxOp>(
+        op, form->resultType, materialize(rewriter, loc, plan->lhs),
+        materialize(rewriter, loc, plan->rhs));
     return success();
   }
 };
 } // namespace
 
 void raise::populateElementwisePatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseBinary, RaiseRelu>(patterns.getContext());
+  patterns.add<RaiseBinary, RaiseMax>(patterns.getContext());
 }
 
 std::optional<Reason> raise::explainElementwise(Operation *op) {
@@ -193,7 +222,7 @@ std::optional<Reason> raise::explainElementwise(Operation *op) {
     return isa<linalg::GenericOp>(op) ? "unsupported linalg.generic: " + why
                                       : why;
   if (form->kind == BinaryKind::Max) {
-    if (failed(analyzeRelu(*form, why)))
+    if (failed(analyzeMax(*form, op->getContext(), why)))
       return why;
   } else if (failed(analyzeBinary(*form, op->getContext(), why))) {
     return why;

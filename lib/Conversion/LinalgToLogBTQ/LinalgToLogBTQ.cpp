@@ -43,6 +43,7 @@ void mlir::logbtq::populateLinalgToLogBTQPatterns(RewritePatternSet &patterns) {
   raise::populatePoolingPatterns(patterns);
   raise::populateElementwisePatterns(patterns);
   raise::populateDataMovementPatterns(patterns);
+  raise::populateFusedElementwisePatterns(patterns);
 }
 
 /// The ops raising replaces or absorbs; none may remain in a raised function.
@@ -60,7 +61,8 @@ static bool isRaisedDialect(Operation *op) {
 /// reductions, data movement owns copies, elementwise takes the rest.
 static raise::Reason explainUnraised(Operation *op) {
   for (auto explain : {raise::explainPooling, raise::explainLinear,
-                       raise::explainDataMovement, raise::explainElementwise})
+                       raise::explainDataMovement, raise::explainFusedElementwise,
+        raise::explainElementwise})
     if (std::optional<raise::Reason> why = explain(op))
       return *why;
   return "logbtq has no equivalent op";

@@ -25,6 +25,8 @@ void populatePoolingPatterns(RewritePatternSet &patterns);
 void populateElementwisePatterns(RewritePatternSet &patterns);
 /// Reshapes, transposes, softmax, and fills that outlive their consumers.
 void populateDataMovementPatterns(RewritePatternSet &patterns);
+/// Generic bodies of several elementwise ops (bias + relu, GELU, ...).
+void populateFusedElementwisePatterns(RewritePatternSet &patterns);
 
 /// Why `op` was not raised, if it is of a kind the family handles; nullopt
 /// when the op belongs to another family.
@@ -32,6 +34,7 @@ std::optional<Reason> explainLinear(Operation *op);
 std::optional<Reason> explainPooling(Operation *op);
 std::optional<Reason> explainElementwise(Operation *op);
 std::optional<Reason> explainDataMovement(Operation *op);
+std::optional<Reason> explainFusedElementwise(Operation *op);
 
 } // namespace mlir::logbtq::raise
 

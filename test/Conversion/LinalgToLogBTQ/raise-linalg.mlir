@@ -890,3 +890,169 @@ func.func @cnn(%x: tensor<2x1x8x8xf32>, %cw: tensor<4x1x3x3xf32>, %cb: tensor<4x
   %9 = linalg.matmul ins(%collapsed, %transposed : tensor<2x64xf32>, tensor<64x10xf32>) outs(%broadcasted_1 : tensor<2x10xf32>) -> tensor<2x10xf32>
   return %9 : tensor<2x10xf32>
 }
+
+//===----------------------------------------------------------------------===//
+// Fused elementwise bodies
+//===----------------------------------------------------------------------===//
+
+// -----
+
+// torch-mlir after elementwise fusion: the bias add and the relu (cmpf +
+// select) in one body become an add and a relu.
+// CHECK-LABEL: func.func @fused_bias_relu(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<4x16xf32>, [[B:%[a-z0-9_]+]]: tensor<16xf32>)
+// CHECK-NEXT: [[S:%[a-z0-9_]+]] = logbtq.add [[X]], [[B]] : tensor<4x16xf32>, tensor<16xf32> -> tensor<4x16xf32>
+// CHECK-NEXT: [[R:%[a-z0-9_]+]] = logbtq.relu [[S]] : tensor<4x16xf32> -> tensor<4x16xf32>
+// CHECK-NEXT: return [[R]]
+func.func @fused_bias_relu(%x: tensor<4x16xf32>, %b: tensor<16xf32>) -> tensor<4x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x16xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %b : tensor<4x16xf32>, tensor<16xf32>) outs(%e : tensor<4x16xf32>) {
+  ^bb0(%in: f32, %bias: f32, %out: f32):
+    %s = arith.addf %in, %bias : f32
+    %c = arith.cmpf ugt, %s, %zero : f32
+    %r = arith.select %c, %s, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// GELU's erf form, x * 0.5 * (1 + erf(x / sqrt(2))): x is one tensor used
+// three times, each captured scalar a rank-0 constant.
+// CHECK-LABEL: func.func @fused_gelu(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<4x16xf32>)
+// CHECK-DAG: [[HALF:%[a-z0-9_]+]] = arith.constant dense<5.000000e-01> : tensor<f32>
+// CHECK-DAG: [[ONE:%[a-z0-9_]+]] = arith.constant dense<1.000000e+00> : tensor<f32>
+// CHECK-DAG: [[C0:%[a-z0-9_]+]] = arith.constant dense<0.707106769> : tensor<f32>
+// CHECK: [[SCALED:%[a-z0-9_]+]] = logbtq.mul [[X]], [[C0]] : tensor<4x16xf32>, tensor<f32> -> tensor<4x16xf32>
+// CHECK-NEXT: [[ERF:%[a-z0-9_]+]] = logbtq.erf [[SCALED]] : tensor<4x16xf32> -> tensor<4x16xf32>
+// CHECK-NEXT: [[SUM:%[a-z0-9_]+]] = logbtq.add [[ERF]], [[ONE]]
+// CHECK-NEXT: [[HX:%[a-z0-9_]+]] = logbtq.mul [[X]], [[HALF]]
+// CHECK-NEXT: [[Y:%[a-z0-9_]+]] = logbtq.mul [[HX]], [[SUM]] : tensor<4x16xf32>, tensor<4x16xf32> -> tensor<4x16xf32>
+// CHECK-NEXT: return [[Y]]
+func.func @fused_gelu(%x: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %half = arith.constant 0.5 : f32
+  %one = arith.constant 1.0 : f32
+  %rsqrt2 = arith.constant 0.707106769 : f32
+  %e = tensor.empty() : tensor<4x16xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.mulf %in, %rsqrt2 : f32
+    %erf = math.erf %s : f32
+    %p = arith.addf %erf, %one : f32
+    %h = arith.mulf %in, %half : f32
+    %g = arith.mulf %h, %p : f32
+    linalg.yield %g : f32
+  } -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// A per-channel scale and shift of NCHW (parameters [C] read through d1):
+// each gets the unit dims numpy broadcasting needs.
+// CHECK-LABEL: func.func @fused_scale_shift(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<2x3x4x4xf32>, [[A:%[a-z0-9_]+]]: tensor<3xf32>, [[B:%[a-z0-9_]+]]: tensor<3xf32>)
+// CHECK-NEXT: [[RA:%[a-z0-9_]+]] = logbtq.reshape [[A]] : tensor<3xf32> -> tensor<3x1x1xf32>
+// CHECK-NEXT: [[M:%[a-z0-9_]+]] = logbtq.mul [[X]], [[RA]] : tensor<2x3x4x4xf32>, tensor<3x1x1xf32> -> tensor<2x3x4x4xf32>
+// CHECK-NEXT: [[RB:%[a-z0-9_]+]] = logbtq.reshape [[B]] : tensor<3xf32> -> tensor<3x1x1xf32>
+// CHECK-NEXT: [[Y:%[a-z0-9_]+]] = logbtq.add [[M]], [[RB]] : tensor<2x3x4x4xf32>, tensor<3x1x1xf32> -> tensor<2x3x4x4xf32>
+// CHECK-NEXT: return [[Y]]
+func.func @fused_scale_shift(%x: tensor<2x3x4x4xf32>, %a: tensor<3xf32>, %b: tensor<3xf32>) -> tensor<2x3x4x4xf32> {
+  %e = tensor.empty() : tensor<2x3x4x4xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %a, %b : tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>) outs(%e : tensor<2x3x4x4xf32>) {
+  ^bb0(%in: f32, %s: f32, %t: f32, %out: f32):
+    %m = arith.mulf %in, %s : f32
+    %r = arith.addf %m, %t : f32
+    linalg.yield %r : f32
+  } -> tensor<2x3x4x4xf32>
+  return %y : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// A sigmoid spelled out, 1 / (1 + exp(-x)): a division of a constant by a
+// tensor is logbtq.div.
+// CHECK-LABEL: func.func @fused_sigmoid(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<8xf32>)
+// CHECK-NEXT: [[ONE:%[a-z0-9_]+]] = arith.constant dense<1.000000e+00> : tensor<f32>
+// CHECK-NEXT: [[N:%[a-z0-9_]+]] = logbtq.neg [[X]]
+// CHECK-NEXT: [[E:%[a-z0-9_]+]] = logbtq.exp [[N]]
+// CHECK-NEXT: [[D:%[a-z0-9_]+]] = logbtq.add [[E]], [[ONE]] : tensor<8xf32>, tensor<f32> -> tensor<8xf32>
+// CHECK-NEXT: [[Y:%[a-z0-9_]+]] = logbtq.div [[ONE]], [[D]] : tensor<f32>, tensor<8xf32> -> tensor<8xf32>
+// CHECK-NEXT: return [[Y]]
+func.func @fused_sigmoid(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %one = arith.constant 1.0 : f32
+  %e = tensor.empty() : tensor<8xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%x : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %n = arith.negf %in : f32
+    %x1 = math.exp %n : f32
+    %d = arith.addf %one, %x1 : f32
+    %s = arith.divf %one, %d : f32
+    linalg.yield %s : f32
+  } -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// One unary math op (rsqrt is 1 / sqrt).
+// CHECK-LABEL: func.func @generic_rsqrt(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<8xf32>)
+// CHECK-NEXT: [[ONE:%[a-z0-9_]+]] = arith.constant dense<1.000000e+00> : tensor<f32>
+// CHECK-NEXT: [[R:%[a-z0-9_]+]] = logbtq.sqrt [[X]]
+// CHECK-NEXT: [[Y:%[a-z0-9_]+]] = logbtq.div [[ONE]], [[R]]
+// CHECK-NEXT: return [[Y]]
+func.func @generic_rsqrt(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %e = tensor.empty() : tensor<8xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]}
+      ins(%x : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = math.rsqrt %in : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  return %y : tensor<8xf32>
+}
+
+// -----
+
+// A body that only reads a broadcast operand: the chain runs on [16], and a
+// broadcast makes the result's shape.
+// CHECK-LABEL: func.func @relu_broadcast(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<16xf32>)
+// CHECK-NEXT: [[R:%[a-z0-9_]+]] = logbtq.relu [[X]] : tensor<16xf32> -> tensor<16xf32>
+// CHECK-NEXT: [[Y:%[a-z0-9_]+]] = logbtq.broadcast [[R]] : tensor<16xf32> -> tensor<4x16xf32>
+// CHECK-NEXT: return [[Y]]
+func.func @relu_broadcast(%x: tensor<16xf32>) -> tensor<4x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x16xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<16xf32>) outs(%e : tensor<4x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// Division and max of two tensors: logbtq.div and logbtq.max.
+// CHECK-LABEL: func.func @div_max_tensors(
+// CHECK-SAME: [[A:%[a-z0-9_]+]]: tensor<4x16xf32>, [[B:%[a-z0-9_]+]]: tensor<4x16xf32>)
+// CHECK-NEXT: [[D:%[a-z0-9_]+]] = logbtq.div [[A]], [[B]] : tensor<4x16xf32>, tensor<4x16xf32> -> tensor<4x16xf32>
+// CHECK-NEXT: [[M:%[a-z0-9_]+]] = logbtq.max [[D]], [[B]] : tensor<4x16xf32>, tensor<4x16xf32> -> tensor<4x16xf32>
+// CHECK-NEXT: return [[M]]
+func.func @div_max_tensors(%a: tensor<4x16xf32>, %b: tensor<4x16xf32>) -> tensor<4x16xf32> {
+  %e = tensor.empty() : tensor<4x16xf32>
+  %d = linalg.div ins(%a, %b : tensor<4x16xf32>, tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) -> tensor<4x16xf32>
+  %m = linalg.max ins(%d, %b : tensor<4x16xf32>, tensor<4x16xf32>) outs(%e : tensor<4x16xf32>) -> tensor<4x16xf32>
+  return %m : tensor<4x16xf32>
+}

@@ -142,3 +142,19 @@ LogicalResult LogBTQDialect::verifyRegionResultAttribute(Operation *op,
                                                          NamedAttribute attr) {
   return verifyAttr(op, OnResult, "result " + Twine(resultIndex), attr);
 }
+
+std::optional<std::vector<float>>
+mlir::logbtq::attrs::readInitialValues(Attribute init) {
+  if (auto resource = dyn_cast_or_null<DenseF32ResourceElementsAttr>(init)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data)
+      return std::nullopt;
+    return std::vector<float>(data->begin(), data->end());
+  }
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(init);
+      dense && dense.getElementType().isF32()) {
+    auto range = dense.getValues<float>();
+    return std::vector<float>(range.begin(), range.end());
+  }
+  return std::nullopt;
+}

@@ -36,7 +36,7 @@ struct Parameter {
   /// A batch norm's running statistic: frozen, but updated by the train
   /// step, and in MU8 at a range that travels with the momenta's.
   bool statistic;
-  ArrayRef<float> init;
+  std::vector<float> init;
   int range = 0; ///< MU8 range exponent (quantized models)
 };
 
@@ -71,18 +71,17 @@ FailureOr<Layout> analyze(func::FuncOp forward) {
     if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
       return forward.emitError("parameter '")
              << name.getValue() << "' must be a static f32 tensor";
-    auto init = forward.getArgAttrOfType<DenseF32ResourceElementsAttr>(
-        i, attrs::kInit);
-    std::optional<ArrayRef<float>> data =
-        init ? init.tryGetAsArrayRef() : std::nullopt;
-    if (!data)
+    std::optional<std::vector<float>> data =
+        attrs::readInitialValues(forward.getArgAttr(i, attrs::kInit));
+    if (!data || int64_t(data->size()) != type.getNumElements())
       return forward.emitError("parameter '")
              << name.getValue()
-             << "' has no initial value (a logbtq.init dense_resource)";
+             << "' has no initial value of its shape (a logbtq.init of "
+                "dense, splat or dense_resource f32 elements)";
     layout.params.push_back({name.str(), type, layout.size,
                              !forward.getArgAttr(i, attrs::kFrozen),
                              bool(forward.getArgAttr(i, attrs::kStatistic)),
-                             *data});
+                             std::move(*data)});
     layout.statistics += layout.params.back().statistic;
     layout.size += type.getNumElements();
   }

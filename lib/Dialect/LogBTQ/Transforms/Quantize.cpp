@@ -300,10 +300,9 @@ void StepQuantizer::quantizeParameters() {
     BlockArgument arg = body.getArgument(index);
     auto type = cast<RankedTensorType>(arg.getType());
     int e = options.weightRange;
-    if (auto init = func.getArgAttrOfType<DenseF32ResourceElementsAttr>(
-            index, attrs::kInit))
-      if (std::optional<ArrayRef<float>> data = init.tryGetAsArrayRef())
-        e = rangeFor(*data, e);
+    if (std::optional<std::vector<float>> data =
+            attrs::readInitialValues(func.getArgAttr(index, attrs::kInit)))
+      e = rangeFor(*data, e);
     paramRanges.push_back(e);
     func.setArgAttr(index, attrs::kRange, b.getI32IntegerAttr(e));
     Value exponent;

@@ -39,6 +39,9 @@
 
 #include "logbtq/Dialect/LogBTQ/IR/LogBTQ.h"
 
+#include <optional>
+#include <vector>
+
 namespace mlir::logbtq::attrs {
 
 #define LOGBTQ_ATTR_NAME(Constant, Helper)                                     \
@@ -69,6 +72,11 @@ LOGBTQ_ATTR_NAME(kModelInfo, ModelInfo)
 LOGBTQ_ATTR_NAME(kInitialParams, InitialParams)
 LOGBTQ_ATTR_NAME(kOnnxExport, OnnxExport)
 #undef LOGBTQ_ATTR_NAME
+
+/// The f32 values of a parameter's `logbtq.init`: a dense_resource, or dense
+/// elements (a splat included). None for anything else, or a resource whose
+/// blob is gone.
+std::optional<std::vector<float>> readInitialValues(Attribute init);
 
 } // namespace mlir::logbtq::attrs
 

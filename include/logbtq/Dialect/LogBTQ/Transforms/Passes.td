@@ -5,6 +5,47 @@
 
 include "mlir/Pass/PassBase.td"
 
+def LogBTQLiftConstants : Pass<"logbtq-lift-constants", "ModuleOp"> {
+  let summary = "Turn the weights a @forward holds as constants into parameters";
+  let description = [{
+    torch-mlir's linalg-on-tensors output keeps a model's weights as
+    `arith.constant`s inside `@forward`, and marks neither them nor the data
+    argument. After `-logbtq-raise-linalg`, this pass makes `@forward` what
+    the training pipeline reads:
+
+    - every f32 constant of rank >= 1 that is a weight becomes a new argument
+      `{logbtq.param = NAME, logbtq.init = VALUE}`: a constant that is not a
+      splat, and a splat read as a matmul or convolution operand or as the
+      bias added to a matmul's or convolution's result (a zero bias). Other
+      splats (fill values, ones, scalars broadcast) stay constants. NAME is
+      the dense_resource's key, or the constant's name location, or
+      `const<i>` (`i` counting lifted constants);
+    - a parameter named in `frozen` gets `logbtq.frozen` (an unknown name is
+      an error);
+    - when no argument has `logbtq.input`, the one argument that is not a
+      parameter gets `logbtq.input = "input"` (with several, it is an error:
+      mark the data argument yourself).
+
+    Before:
+    ```mlir
+    func.func @forward(%x: tensor<64x784xf32>) -> tensor<64x10xf32> {
+      %w = arith.constant dense<...> : tensor<10x784xf32>
+      %y = logbtq.matmul %x, %w {transpose_rhs} : ...
+    ```
+    After:
+    ```mlir
+    func.func @forward(%x: tensor<64x784xf32> {logbtq.input = "input"},
+                       %w: tensor<10x784xf32> {logbtq.init = dense<...> : tensor<10x784xf32>,
+                                               logbtq.param = "const0"}) -> tensor<64x10xf32> {
+      %y = logbtq.matmul %x, %w {transpose_rhs} : ...
+    ```
+  }];
+  let options = [
+    ListOption<"frozen", "frozen", "std::string",
+               "Lifted parameters that do not train, by name">,
+  ];
+}
+
 def LogBTQInsertBarriers : Pass<"logbtq-insert-barriers", "ModuleOp"> {
   let summary = "Add log-barrier penalty terms for weights, activations, inputs";
   let description = [{
