@@ -55,9 +55,10 @@ def LogBTQInsertBarriers : Pass<"logbtq-insert-barriers", "ModuleOp"> {
     term a mean over its elements (docs/MU8.md). Targets: `weights` (trainable
     parameters), `activations` (every graph-op result in `@forward` except
     a matmul or conv2d whose only user adds a bias parameter (the layer's
-    output is after the bias), and except
-    reshapes, transposes and dropouts, which repeat their input's values) and
-    `inputs`. The model outputs (logits) get `barrier-output-bound` instead of
+    output is after the bias), the input of normalizations that undo its
+    scale (a batch norm that trains, a layer norm) when nothing else reads
+    it, and the ops that only repeat their input's values: reshape,
+    transpose, dropout, strided_slice, gather, broadcast) and `inputs`. The model outputs (logits) get `barrier-output-bound` instead of
     `barrier-bound`,
     since they keep a wider fixed range. `lambda = 0` inserts nothing.
 
