@@ -309,10 +309,10 @@ def avg_pool2d(x, kernel, strides, pads, ceil_mode, count_include_pad):
     return sums / counts
 
 
-def conv2d(x, w, b, strides, pads, dilations):
+def conv2d(x, w, b, strides, pads, dilations, groups=1):
     """Cross-correlation with [top, left, bottom, right] zero padding (any, asymmetric)."""
     xp = F.pad(x, (pads[1], pads[3], pads[0], pads[2]))
-    return F.conv2d(xp, w, b, stride=tuple(strides), dilation=tuple(dilations))
+    return F.conv2d(xp, w, b, stride=tuple(strides), dilation=tuple(dilations), groups=groups)
 
 
 # ----------------------------------------------------------------------------
@@ -558,8 +558,11 @@ class Reference:
     def _op_Conv(self, node, a):
         x, pad = self._padded_input(node, 0)
         w = self._input(node, 1)
-        if a.get("group", 1) != 1 or x.dim() != 4 or w.dim() != 4:
-            raise UnsupportedError("Conv: only group 1, 2-D")
+        group = a.get("group", 1)
+        if x.dim() != 4 or w.dim() != 4:
+            raise UnsupportedError("Conv: only 2-D")
+        if x.shape[1] % group or w.shape[0] % group or w.shape[1] * group != x.shape[1]:
+            raise UnsupportedError("Conv: bad group")
         strides = list(a.get("strides", [1, 1]))
         dilations = list(a.get("dilations", [1, 1]))
         if pad is not None and pad.value != 0.0:
@@ -569,10 +572,41 @@ class Reference:
         if pad is not None:
             pads = [p + q for p, q in zip(pads, pad.pads)]
         b = self._input(node, 2) if self._has_input(node, 2) else None
+        if group > 1:
+            # PyTorch's grouped convolution; the compiler runs one per group
+            # and joins them (ImportOps.cpp), so each group's channels get a
+            # term, and the join one.
+            y = conv2d(x, w, b, strides, pads, dilations, groups=group)
+            cout = w.shape[0] // group
+            for g in range(group):
+                self._emit("conv2d", y[:, g * cout:(g + 1) * cout])
+            self._set(node, self._emit("concat", y))
+            return
         y = conv2d(x, w, b, strides, pads, dilations)
         if not self._feeds_bias_add(node.output[0]):
             y = self._emit("conv2d", y)
         self._set(node, y)
+
+    def _op_ConvTranspose(self, node, a):
+        x, w = self._input(node, 0), self._input(node, 1)
+        if a.get("group", 1) != 1 or x.dim() != 4 or w.dim() != 4:
+            raise UnsupportedError("ConvTranspose: only group 1, 2-D")
+        auto_pad = a.get("auto_pad", b"NOTSET")
+        if (auto_pad.decode() if isinstance(auto_pad, bytes) else auto_pad) != "NOTSET":
+            raise UnsupportedError("ConvTranspose auto_pad")
+        strides = list(a.get("strides", [1, 1]))
+        dilations = list(a.get("dilations", [1, 1]))
+        pads = list(a.get("pads", [0, 0, 0, 0]))
+        extra = list(a.get("output_padding", [0, 0]))
+        b = self._input(node, 2) if self._has_input(node, 2) else None
+        # PyTorch pads both sides alike: transpose unpadded, extend by the
+        # output padding, crop the pads, then add the bias.
+        y = F.conv_transpose2d(x, w, None, stride=strides, dilation=dilations)
+        y = F.pad(y, [0, extra[1], 0, extra[0]])
+        y = y[:, :, pads[0]:y.shape[2] - pads[2], pads[1]:y.shape[3] - pads[3]]
+        if b is not None:
+            y = y + b.reshape(1, -1, 1, 1)
+        self._set(node, self._emit("conv_transpose2d", y))
 
     def _op_Pad(self, node, a):
         mode = a.get("mode", b"constant")

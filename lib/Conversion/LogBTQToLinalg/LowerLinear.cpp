@@ -6,6 +6,8 @@
 // `logbtq.conv2d` zero-pads the input with `tensor.pad`, convolves as the
 // packed product of the filter and the windows, read in place (Im2Col.h),
 // and adds the bias per channel afterwards, in the order PyTorch sums.
+// `logbtq.conv_transpose2d` is the product conv2d_grad_input builds (the
+// gradient of a convolution is a transposed one), then the bias.
 //
 //===----------------------------------------------------------------------===//
 
@@ -93,6 +95,20 @@ struct BatchMatmulLowering : F32OpLowering<BatchMatmulOp> {
   }
 };
 
+/// `result + bias[c]` over NCHW, or `result` without a bias.
+Value addChannelBias(OpBuilder &b, Location loc, Value result, Value bias) {
+  if (!bias)
+    return result;
+  auto type = cast<RankedTensorType>(result.getType());
+  return createElementwise(
+      b, loc, type, ValueRange{result, bias},
+      {b.getMultiDimIdentityMap(4), getSingleDimMap(b.getContext(), 4, 1)},
+      [](OpBuilder &b, Location loc, ValueRange args) {
+        return SmallVector<Value>{
+            arith::AddFOp::create(b, loc, args[0], args[1])};
+      });
+}
+
 struct Conv2DLowering : F32OpLowering<Conv2DOp> {
   using F32OpLowering::F32OpLowering;
 
@@ -116,17 +132,26 @@ struct Conv2DLowering : F32OpLowering<Conv2DOp> {
     Value result = createIm2ColConv(rewriter, loc, input, adaptor.getFilter(),
                                     geometry, ProductKind::Float);
 
-    if (Value bias = adaptor.getBias()) {
-      MLIRContext *ctx = rewriter.getContext();
-      result = createElementwise(
-          rewriter, loc, resultType, ValueRange{result, bias},
-          {rewriter.getMultiDimIdentityMap(4), getSingleDimMap(ctx, 4, 1)},
-          [](OpBuilder &b, Location loc, ValueRange args) {
-            return SmallVector<Value>{
-                arith::AddFOp::create(b, loc, args[0], args[1])};
-          });
-    }
-    return SmallVector<Value>{result};
+    return SmallVector<Value>{
+        addChannelBias(rewriter, loc, result, adaptor.getBias())};
+  }
+};
+
+/// conv2d_grad_input's builder (the transposed convolution), then the bias.
+struct ConvTranspose2DLowering : F32OpLowering<ConvTranspose2DOp> {
+  using F32OpLowering::F32OpLowering;
+
+  FailureOr<SmallVector<Value>>
+  lower(ConvTranspose2DOp op, OpAdaptor adaptor,
+        ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value zero = createF32Constant(rewriter, loc, 0.0);
+    Value result = createConvGradInput(
+        rewriter, loc, adaptor.getInput(), adaptor.getFilter(),
+        shapeOf(op.getResult()), op.getStrides(), op.getPads(),
+        op.getDilations(), zero, zero, ProductKind::Float);
+    return SmallVector<Value>{
+        addChannelBias(rewriter, loc, result, adaptor.getBias())};
   }
 };
 
@@ -134,6 +159,7 @@ struct Conv2DLowering : F32OpLowering<Conv2DOp> {
 
 void lowering::populateLinearPatterns(TypeConverter &converter,
                                       RewritePatternSet &patterns) {
-  patterns.add<MatmulLowering, BatchMatmulLowering, Conv2DLowering>(
+  patterns.add<MatmulLowering, BatchMatmulLowering, Conv2DLowering,
+               ConvTranspose2DLowering>(
       converter, patterns.getContext());
 }

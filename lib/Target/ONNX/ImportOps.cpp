@@ -210,6 +210,30 @@ bool allZero(ArrayRef<int64_t> values) {
   return llvm::all_of(values, [](int64_t v) { return v == 0; });
 }
 
+Value conv2d(NodeContext &ctx, Value x, Value w, Value bias,
+             ArrayRef<int64_t> shape, ArrayRef<int64_t> strides,
+             ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations) {
+  OpBuilder &b = ctx.builder();
+  return Conv2DOp::create(b, ctx.loc, ctx.tensorType(shape), x, w, bias,
+                          b.getDenseI64ArrayAttr(strides),
+                          b.getDenseI64ArrayAttr(pads),
+                          b.getDenseI64ArrayAttr(dilations));
+}
+
+/// `size` entries of `x` along `dim` from `offset`.
+Value channelSlice(NodeContext &ctx, Value x, int64_t dim, int64_t offset,
+                   int64_t size) {
+  ArrayRef<int64_t> xs = shapeOf(x);
+  SmallVector<int64_t> offsets(xs.size(), 0), strides(xs.size(), 1);
+  SmallVector<int64_t> box(xs);
+  offsets[dim] = offset;
+  box[dim] = size;
+  OpBuilder &b = ctx.builder();
+  return StridedSliceOp::create(b, ctx.loc, ctx.tensorType(box), x,
+                                b.getDenseI64ArrayAttr(offsets),
+                                b.getDenseI64ArrayAttr(strides));
+}
+
 LogicalResult importConv(NodeContext &ctx) {
   if (failed(ctx.checkAttributes({"auto_pad", "dilations", "group",
                                   "kernel_shape", "pads", "strides"})))
@@ -223,15 +247,18 @@ LogicalResult importConv(NodeContext &ctx) {
   if (failed(x) || failed(w) || failed(group) || failed(strides) ||
       failed(dilations))
     return failure();
-  if (*group != 1)
-    return ctx.emitError() << "group = " << *group
-                           << " is not supported (only group = 1)";
   ArrayRef<int64_t> xs = shapeOf(*x), ws = shapeOf(*w);
   if (xs.size() != 4 || ws.size() != 4)
     return ctx.emitError() << "only 2-D convolution (4-D input and filter) is "
                               "supported, got input "
                            << shape::format(xs) << " and filter "
                            << shape::format(ws);
+  if (*group < 1 || xs[1] % *group != 0 || ws[0] % *group != 0 ||
+      ws[1] * *group != xs[1])
+    return ctx.emitError() << "group = " << *group << " does not divide input "
+                           << shape::format(xs) << " and filter "
+                           << shape::format(ws)
+                           << " (the filter has input channels / group)";
   if (auto kernel = ctx.intsAttr("kernel_shape", {ws[2], ws[3]});
       failed(kernel) || *kernel != SmallVector<int64_t>{ws[2], ws[3]})
     return failed(kernel) ? failure()
@@ -262,15 +289,122 @@ LogicalResult importConv(NodeContext &ctx) {
     bias = *b;
     biasShape = shapeOf(bias);
   }
-  FailureOr<shape::Shape> result = shape::inferConv2D(
-      xs, ws, biasShape, *strides, *pads, *dilations, errorAt(ctx));
-  if (failed(result))
+  if (*group == 1) {
+    FailureOr<shape::Shape> result = shape::inferConv2D(
+        xs, ws, biasShape, *strides, *pads, *dilations, errorAt(ctx));
+    if (failed(result))
+      return failure();
+    return ctx.setOutput(
+        0, conv2d(ctx, *x, *w, bias, *result, *strides, *pads, *dilations));
+  }
+  if (bias && (biasShape->size() != 1 || (*biasShape)[0] != ws[0]))
+    return ctx.emitError() << "the bias must have " << ws[0]
+                           << " entries, got " << shape::format(*biasShape);
+  // Grouped (depthwise when group = channels): one convolution per group on
+  // its slice of the channels and of the filters, joined along the
+  // channels. No grouped kernel yet; each group has its own.
+  int64_t groups = *group, in = xs[1] / groups, out = ws[0] / groups;
+  SmallVector<Value> parts;
+  for (int64_t g = 0; g < groups; ++g) {
+    Value xg = channelSlice(ctx, *x, 1, g * in, in);
+    Value wg = channelSlice(ctx, *w, 0, g * out, out);
+    Value bg = bias ? channelSlice(ctx, bias, 0, g * out, out) : Value();
+    std::optional<ArrayRef<int64_t>> bgShape;
+    if (bg)
+      bgShape = shapeOf(bg);
+    FailureOr<shape::Shape> result =
+        shape::inferConv2D(shapeOf(xg), shapeOf(wg), bgShape, *strides, *pads,
+                           *dilations, errorAt(ctx));
+    if (failed(result))
+      return failure();
+    parts.push_back(
+        conv2d(ctx, xg, wg, bg, *result, *strides, *pads, *dilations));
+  }
+  SmallVector<int64_t> joined(shapeOf(parts.front()));
+  joined[1] = ws[0];
+  Value y = ConcatOp::create(ctx.builder(), ctx.loc, ctx.tensorType(joined),
+                             parts, 1);
+  return ctx.setOutput(0, y);
+}
+
+/// ConvTranspose (group 1, 2-D): `conv_transpose2d`, the result size from
+/// the pads and `output_padding`. `output_shape` and `auto_pad` other than
+/// NOTSET are not read (PyTorch exports explicit pads).
+LogicalResult importConvTranspose(NodeContext &ctx) {
+  if (failed(ctx.checkAttributes({"auto_pad", "dilations", "group",
+                                  "kernel_shape", "output_padding", "pads",
+                                  "strides"})))
     return failure();
+  auto x = ctx.input(0);
+  auto w = ctx.input(1);
+  auto group = ctx.intAttr("group", 1);
+  auto autoPad = ctx.stringAttr("auto_pad", "NOTSET");
+  auto strides = ctx.intsAttr("strides", {1, 1});
+  auto dilations = ctx.intsAttr("dilations", {1, 1});
+  auto pads = ctx.intsAttr("pads", {0, 0, 0, 0});
+  auto outputPadding = ctx.intsAttr("output_padding", {0, 0});
+  if (failed(x) || failed(w) || failed(group) || failed(autoPad) ||
+      failed(strides) || failed(dilations) || failed(pads) ||
+      failed(outputPadding))
+    return failure();
+  ArrayRef<int64_t> xs = shapeOf(*x), ws = shapeOf(*w);
+  if (xs.size() != 4 || ws.size() != 4)
+    return ctx.emitError() << "only 2-D ConvTranspose (4-D input and filter) "
+                              "is supported, got input "
+                           << shape::format(xs) << " and filter "
+                           << shape::format(ws);
+  if (*group != 1)
+    return ctx.emitError() << "group = " << *group
+                           << " is not supported (only group = 1)";
+  if (*autoPad != "NOTSET")
+    return ctx.emitError() << "auto_pad " << *autoPad
+                           << " is not supported; give explicit pads";
+  if (ws[0] != xs[1])
+    return ctx.emitError() << "the filter " << shape::format(ws) << " needs "
+                           << xs[1] << " input channels first";
+  if (auto kernel = ctx.intsAttr("kernel_shape", {ws[2], ws[3]});
+      failed(kernel) || *kernel != SmallVector<int64_t>{ws[2], ws[3]})
+    return failed(kernel) ? failure()
+                          : (ctx.emitError() << "kernel_shape does not match "
+                                                "the filter shape "
+                                             << shape::format(ws));
+  if (strides->size() != 2 || dilations->size() != 2 || pads->size() != 4 ||
+      outputPadding->size() != 2)
+    return ctx.emitError() << "strides, dilations and output_padding need 2 "
+                              "entries, pads 4";
+  if (failed(checkWindowValues(ctx, "strides", *strides, 1)) ||
+      failed(checkWindowValues(ctx, "dilations", *dilations, 1)) ||
+      failed(checkWindowValues(ctx, "pads", *pads, 0)) ||
+      failed(checkWindowValues(ctx, "output_padding", *outputPadding, 0)))
+    return failure();
+  SmallVector<int64_t> shape{xs[0], ws[1], 0, 0};
+  for (int i = 0; i < 2; ++i) {
+    if ((*outputPadding)[i] >= (*strides)[i])
+      return ctx.emitError() << "output_padding " << (*outputPadding)[i]
+                             << " must be below the stride " << (*strides)[i];
+    shape[2 + i] = (xs[2 + i] - 1) * (*strides)[i] - (*pads)[i] -
+                   (*pads)[2 + i] + (*dilations)[i] * (ws[2 + i] - 1) + 1 +
+                   (*outputPadding)[i];
+    if (shape[2 + i] <= 0)
+      return ctx.emitError() << "the pads leave no output along spatial "
+                                "dimension "
+                             << i;
+  }
+  Value bias;
+  if (ctx.hasInput(2)) {
+    auto b = ctx.input(2);
+    if (failed(b))
+      return failure();
+    if (shapeOf(*b).size() != 1 || shapeOf(*b)[0] != ws[1])
+      return ctx.emitError() << "the bias must have " << ws[1]
+                             << " entries, got " << shape::format(shapeOf(*b));
+    bias = *b;
+  }
   OpBuilder &b = ctx.builder();
-  Value y = Conv2DOp::create(b, ctx.loc, ctx.tensorType(*result), *x, *w, bias,
-                             b.getDenseI64ArrayAttr(*strides),
-                             b.getDenseI64ArrayAttr(*pads),
-                             b.getDenseI64ArrayAttr(*dilations));
+  Value y = ConvTranspose2DOp::create(
+      b, ctx.loc, ctx.tensorType(shape), *x, *w, bias,
+      b.getDenseI64ArrayAttr(*strides), b.getDenseI64ArrayAttr(*pads),
+      b.getDenseI64ArrayAttr(*dilations));
   return ctx.setOutput(0, y);
 }
 
@@ -902,6 +1036,7 @@ mlir::logbtq::onnx_import::getNodeImporters() {
         {"Constant", importConstant},
         {"ConstantOfShape", importConstantOfShape},
         {"Conv", importConv},
+        {"ConvTranspose", importConvTranspose},
         {"Div", importDiv},
         {"Dropout", importDropout},
         {"Flatten", importFlatten},

@@ -918,3 +918,23 @@ func.func @broadcast(%x: tensor<1x8xf32>) -> tensor<2x4x8xf32> {
   %y = logbtq.broadcast %x : tensor<1x8xf32> -> tensor<2x4x8xf32>
   return %y : tensor<2x4x8xf32>
 }
+
+// -----
+
+// A transposed convolution is the product conv2d_grad_input builds: the
+// input spread by the strides into a zero buffer (rows at 1 + 2i: the
+// window's extent 2 less the top pad 1), correlated with the flipped filter
+// whose channel dims are swapped; then the bias per channel.
+// CHECK-LABEL: func.func @conv_transpose2d(
+// CHECK-SAME: [[X:%[a-z0-9_]+]]: tensor<1x2x3x3xf32>, [[W:%[a-z0-9_]+]]: tensor<2x4x3x3xf32>, [[B:%[a-z0-9_]+]]: tensor<4xf32>)
+// CHECK: [[SPREAD:%.+]] = tensor.insert_slice [[X]] into %{{.+}}[0, 0, 1, 1] [1, 2, 3, 3] [1, 1, 2, 2] : tensor<1x2x3x3xf32> into tensor<1x2x8x8xf32>
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d1, d0, -d2 + 2, -d3 + 2)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>]
+// CHECK-SAME: ins([[W]] : tensor<2x4x3x3xf32>) outs(%{{.+}} : tensor<4x2x3x3xf32>)
+// CHECK: [[Y:%.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>]
+// CHECK-SAME: ins(%{{.+}}, [[B]] : tensor<1x4x6x6xf32>, tensor<4xf32>)
+// CHECK: arith.addf
+// CHECK: return [[Y]]
+func.func @conv_transpose2d(%x: tensor<1x2x3x3xf32>, %w: tensor<2x4x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x6x6xf32> {
+  %y = logbtq.conv_transpose2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 0, 0>} : (tensor<1x2x3x3xf32>, tensor<2x4x3x3xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}

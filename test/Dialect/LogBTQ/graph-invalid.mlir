@@ -357,3 +357,27 @@ func.func @broadcast_shape(%x: tensor<4x8xf32>) {
   %y = logbtq.broadcast %x : tensor<4x8xf32> -> tensor<2x3x8xf32>
   return
 }
+
+// -----
+
+func.func @conv_transpose_output_padding(%x: tensor<8x16x7x7xf32>, %w: tensor<16x8x3x3xf32>) {
+  // expected-error @+1 {{result type 'tensor<8x8x15x13xf32>' is not a transposed convolution of the input 'tensor<8x16x7x7xf32>': conv2d of it gives 8x16x8x7}}
+  %y = logbtq.conv_transpose2d %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<8x16x7x7xf32>, tensor<16x8x3x3xf32>) -> tensor<8x8x15x13xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_channels(%x: tensor<8x16x7x7xf32>, %w: tensor<8x8x3x3xf32>) {
+  // expected-error @+1 {{conv2d of it gives 8x8x7x7}}
+  %y = logbtq.conv_transpose2d %x, %w : (tensor<8x16x7x7xf32>, tensor<8x8x3x3xf32>) -> tensor<8x8x9x9xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose_bias(%x: tensor<8x16x7x7xf32>, %w: tensor<16x8x3x3xf32>, %b: tensor<16xf32>) {
+  // expected-error @+1 {{bias must have 8 entries, got 'tensor<16xf32>'}}
+  %y = logbtq.conv_transpose2d %x, %w, %b : (tensor<8x16x7x7xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>) -> tensor<8x8x9x9xf32>
+  return
+}

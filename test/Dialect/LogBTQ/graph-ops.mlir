@@ -77,6 +77,16 @@ func.func @normalization(%x: tensor<4x10xf32>, %i: tensor<4x3x5x5xf32>, %p: tens
   return %s, %l, %b : tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x3x5x5xf32>
 }
 
+// CHECK-LABEL: func.func @conv_transpose
+func.func @conv_transpose(%x: tensor<8x16x7x7xf32>, %w: tensor<16x8x3x3xf32>, %b: tensor<8xf32>) -> (tensor<8x8x13x13xf32>, tensor<8x8x14x14xf32>) {
+  // CHECK: logbtq.conv_transpose2d %{{.+}}, %{{.+}}, %{{.+}} {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<8x16x7x7xf32>, tensor<16x8x3x3xf32>, tensor<8xf32>) -> tensor<8x8x13x13xf32>
+  %y = logbtq.conv_transpose2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<8x16x7x7xf32>, tensor<16x8x3x3xf32>, tensor<8xf32>) -> tensor<8x8x13x13xf32>
+  // An output padding of 1 (below the stride) shows in the result type.
+  // CHECK: logbtq.conv_transpose2d %{{.+}}, %{{.+}} {pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<8x16x7x7xf32>, tensor<16x8x3x3xf32>) -> tensor<8x8x14x14xf32>
+  %z = logbtq.conv_transpose2d %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>} : (tensor<8x16x7x7xf32>, tensor<16x8x3x3xf32>) -> tensor<8x8x14x14xf32>
+  return %y, %z : tensor<8x8x13x13xf32>, tensor<8x8x14x14xf32>
+}
+
 // CHECK-LABEL: func.func @indexing
 // CHECK-SAME: (%[[X:.+]]: tensor<3x8x4xf32>, %[[I:.+]]: tensor<2x5xi64>)
 func.func @indexing(%x: tensor<3x8x4xf32>, %i: tensor<2x5xi64>) -> (tensor<3x3x4xf32>, tensor<3x2x5x4xf32>, tensor<2x3x8x4xf32>) {

@@ -140,6 +140,28 @@ LogicalResult Conv2DOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
   return success();
 }
 
+/// The adjoint of conv2d: its input gradient is the convolution of the
+/// output gradient with the filter, its filter gradient conv2d's filter
+/// gradient with the roles of input and output gradient swapped.
+LogicalResult ConvTranspose2DOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                         SmallVectorImpl<Value> &operandGrads) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(*this, operandGrads);
+  Location loc = getLoc();
+  operandGrads.push_back(Conv2DOp::create(b, loc, getInput().getType(), dy,
+                                          getFilter(), Value(),
+                                          getStridesAttr(), getPadsAttr(),
+                                          getDilationsAttr()));
+  operandGrads.push_back(Conv2DGradFilterOp::create(
+      b, loc, getFilter().getType(), getInput(), dy, getStridesAttr(),
+      getPadsAttr(), getDilationsAttr()));
+  if (getBias())
+    operandGrads.push_back(ReduceSumOp::create(
+        b, loc, getBias().getType(), dy, b.getDenseI64ArrayAttr({0, 2, 3})));
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//

@@ -122,6 +122,28 @@ LogicalResult Conv2DOp::verify() {
                                 LOGBTQ_EMIT_ERROR));
 }
 
+/// The input must be what conv2d of the result with the filter gives: that
+/// leaves the result one size per stride (ONNX's output_padding picks it).
+LogicalResult ConvTranspose2DOp::verify() {
+  ArrayRef<int64_t> y = shapeOf(getResult()), w = shapeOf(getFilter());
+  FailureOr<shape::Shape> input =
+      shape::inferConv2D(y, w, std::nullopt, getStrides(), getPads(),
+                         getDilations(), LOGBTQ_EMIT_ERROR);
+  if (failed(input))
+    return failure();
+  if (failed(verifyCompatibleShape(*input, shapeOf(getInput()))))
+    return emitOpError("result type ")
+           << getResult().getType()
+           << " is not a transposed convolution of the input "
+           << getInput().getType() << ": conv2d of it gives "
+           << shape::format(*input);
+  if (getBias() && (shapeOf(getBias()).size() != 1 ||
+                    shapeOf(getBias())[0] != y[1]))
+    return emitOpError("bias must have ")
+           << y[1] << " entries, got " << getBias().getType();
+  return success();
+}
+
 // Unary ops: the shape is checked by SameOperandsAndResultShape.
 LogicalResult DropoutOp::verify() {
   double ratio = getRatio().convertToDouble();

@@ -175,7 +175,8 @@ for _case in ["exp", "erf", "neg", "abs", "sign", "softplus", "softsign", "hards
               "reduce_mean", "layer_norm", "layer_norm_no_bias", "layer_norm_broadcast_scale"]:
     from_gen(_case)
 for _case in ["slice_tensor", "slice_tensor_negative", "gather_tensor_indices",
-              "gather_embedding", "expand"]:
+              "gather_embedding", "expand", "conv_grouped", "conv_depthwise",
+              "conv_transpose", "conv_transpose_dilated"]:
     from_gen(_case)
 from_gen("sum3", symbolic=False)
 from_gen("mean2", symbolic=False)

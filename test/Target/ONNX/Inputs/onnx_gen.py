@@ -1200,6 +1200,41 @@ def _():
                  [rand("s", [3, 4])], opset=17)
 
 
+# ------------------------------------------------ valid: grouped convolutions
+
+@case("conv_grouped")
+def _():
+    """Conv group=2 of [2,4,5,5] with W[6,2,3,3] and bias [6]: [2,6,3,3]."""
+    return model([node("Conv", ["x", "w", "b"], ["y"], kernel_shape=[3, 3], group=2)],
+                 [vi("x", [2, 4, 5, 5])], [vi("y", [2, 6, 3, 3])],
+                 [rand("w", [6, 2, 3, 3]), rand("b", [6])])
+
+
+@case("conv_depthwise")
+def _():
+    """Depthwise Conv (group=3) of [2,3,4,4] with W[3,1,3,3], pads 1: [2,3,4,4]."""
+    return model([node("Conv", ["x", "w"], ["y"], kernel_shape=[3, 3], group=3,
+                       pads=[1, 1, 1, 1])],
+                 [vi("x", [2, 3, 4, 4])], [vi("y", [2, 3, 4, 4])], [rand("w", [3, 1, 3, 3])])
+
+
+@case("conv_transpose")
+def _():
+    """ConvTranspose of [2,3,4,4] by W[3,2,3,3], strides 2, pads [1,1,0,0], output_padding
+    [1,0], bias [2]: [2,2,9,8]."""
+    return model([node("ConvTranspose", ["x", "w", "b"], ["y"], strides=[2, 2],
+                       pads=[1, 1, 0, 0], output_padding=[1, 0])],
+                 [vi("x", [2, 3, 4, 4])], [vi("y", [2, 2, 9, 8])],
+                 [rand("w", [3, 2, 3, 3]), rand("b", [2])])
+
+
+@case("conv_transpose_dilated")
+def _():
+    """ConvTranspose of [2,2,3,3] by W[2,3,2,2], dilations 2, no bias: [2,3,5,5]."""
+    return model([node("ConvTranspose", ["x", "w"], ["y"], dilations=[2, 2])],
+                 [vi("x", [2, 2, 3, 3])], [vi("y", [2, 3, 5, 5])], [rand("w", [2, 3, 2, 2])])
+
+
 # ------------------------------------------- valid: indexing (ImportIndexing)
 
 @case("slice_tensor")
@@ -1349,8 +1384,8 @@ def _():
 
 @case("bad_attribute", error=True)
 def _():
-    """A grouped Conv (group=2): [1,4,5,5] with W[4,2,3,3]."""
-    return model([node("Conv", ["x", "w"], ["y"], kernel_shape=[3, 3], group=2)],
+    """A Conv with group=3 on [1,4,5,5] with W[4,2,3,3]: 3 does not divide the channels."""
+    return model([node("Conv", ["x", "w"], ["y"], kernel_shape=[3, 3], group=3)],
                  [vi("x", [1, 4, 5, 5])], [vi("y", [1, 4, 3, 3])], [rand("w", [4, 2, 3, 3])])
 
 
@@ -1847,6 +1882,20 @@ def _():
 def _():
     """Split of x [2,3] along axis 1 into 2 equal parts."""
     return _bad("Split", ["x"], outputs=("y", "z"), opset=13, axis=1)
+
+
+@case("conv_transpose_group", error=True)
+def _():
+    """ConvTranspose with group=2 of [1,2,3,3] by W[2,1,3,3]."""
+    return _bad("ConvTranspose", ["x", "w"], xshape=(1, 2, 3, 3), inits=[rand("w", [2, 1, 3, 3])],
+                group=2)
+
+
+@case("conv_transpose_output_padding", error=True)
+def _():
+    """ConvTranspose of [1,2,3,3] by W[2,1,3,3], stride 1, output_padding [1,1]."""
+    return _bad("ConvTranspose", ["x", "w"], xshape=(1, 2, 3, 3), inits=[rand("w", [2, 1, 3, 3])],
+                output_padding=[1, 1])
 
 
 @case("expand_bad_shape", error=True)

@@ -86,6 +86,33 @@ def LogBTQ_Conv2DOp : LogBTQ_GraphOp<"conv2d"> {
   }];
 }
 
+def LogBTQ_ConvTranspose2DOp : LogBTQ_GraphOp<"conv_transpose2d"> {
+  let summary = "2-D transposed convolution, NCHW input and CFHW filter";
+  let description = [{
+    ONNX `ConvTranspose` with `group = 1`: the adjoint of `conv2d` with the
+    same filter, strides, pads and dilations (what `conv2d_grad_input`
+    computes for a gradient). Input `N x C x H x W`, filter
+    `C x F x KH x KW`, optional bias `F`; the result type gives
+    `N x F x OH x OW` with `OH = (H - 1) * stride_h - pad_top - pad_bottom +
+    dilation_h * (KH - 1) + 1 + output_padding_h` (ONNX's `output_padding`,
+    below the stride, only shows in the result type).
+
+    ```mlir
+    %y = logbtq.conv_transpose2d %x, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>}
+        : (tensor<8x16x7x7xf32>, tensor<16x8x3x3xf32>, tensor<8xf32>) -> tensor<8x8x13x13xf32>
+    ```
+  }];
+  let arguments = (ins LogBTQ_Tensor:$input, LogBTQ_Tensor:$filter,
+                       Optional<LogBTQ_Tensor>:$bias,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$pads,
+                       DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise
 //===----------------------------------------------------------------------===//
