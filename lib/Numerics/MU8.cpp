@@ -64,6 +64,16 @@ int8_t applySign(float x, int magnitude) {
 
 } // namespace
 
+int rangeExponentFor(const float *values, size_t n, int floor) {
+  float largest = 0;
+  for (size_t i = 0; i < n; ++i)
+    largest = std::max(largest, std::fabs(values[i]));
+  int e = floor;
+  while (e < kMaxExponent && largest > std::ldexp(1.0f, e))
+    ++e;
+  return e;
+}
+
 bool isValidExponent(int exponent) {
   return exponent >= kMinExponent && exponent <= kMaxExponent;
 }

@@ -81,6 +81,7 @@ ForwardProgram::compile(ModuleOp module) {
              << name.getValue() << "' has no initial value of " << t
              << " (a logbtq.init of dense or dense_resource f32 elements)";
     slot.name = name.str();
+    slot.frozen = static_cast<bool>(forward.getArgAttr(i, attrs::kFrozen));
     program->params.push_back(slot);
     program->values.push_back(std::move(*init));
   }

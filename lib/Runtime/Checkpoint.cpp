@@ -238,11 +238,13 @@ Error saveCheckpoint(const std::string &path, const Model &model,
   return writeFileAtomically("--save", path, w.bytes.data(), w.bytes.size());
 }
 
-Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
+Expected<CheckpointFile> readCheckpointFile(const std::string &path) {
   Expected<std::vector<unsigned char>> file = readFile(path);
   if (!file)
     return file.error();
-  const std::vector<unsigned char> &bytes = *file;
+  CheckpointFile result;
+  result.bytes = std::move(*file);
+  const std::vector<unsigned char> &bytes = result.bytes;
   auto fail = [&](const auto &...parts) {
     return makeError("checkpoint ", path, ": ", parts...);
   };
@@ -305,6 +307,39 @@ Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
   if (stored != computed)
     return fail("checksum mismatch (stored ", hex(stored), ", computed ",
                 hex(computed), "): the file is corrupt");
+  result.version = version;
+  result.headerSize = headerSize;
+  result.modelHash = hash;
+  result.quant = QuantKind(quant);
+  result.weightExponent = weightExponent;
+  result.paramCount = paramCount;
+  result.rangeCount = rangeCount;
+  result.slots = slots;
+  Reader rr(bytes);
+  rr.pos = size_t(expected - 4 - 4 * rangeCount);
+  result.ranges.resize(size_t(rangeCount));
+  for (int32_t &v : result.ranges)
+    v = int32_t(rr.u32());
+  return result;
+}
+
+Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
+  Expected<CheckpointFile> file = readCheckpointFile(path);
+  if (!file)
+    return file.error();
+  const std::vector<unsigned char> &bytes = file->bytes;
+  auto fail = [&](const auto &...parts) {
+    return makeError("checkpoint ", path, ": ", parts...);
+  };
+  const uint32_t version = file->version;
+  const int64_t headerSize = file->headerSize;
+  const uint64_t hash = file->modelHash;
+  const uint32_t quant = uint32_t(file->quant);
+  const int32_t weightExponent = file->weightExponent;
+  const int64_t paramCount = file->paramCount, rangeCount = file->rangeCount;
+  const int64_t slots = file->slots;
+  Reader r(bytes);
+  r.pos = 48; // after the fields readCheckpointFile checked
 
   const ModelInfo &info = model.info();
   uint64_t ours = modelInfoHash(model.infoText());
@@ -377,12 +412,7 @@ Expected<RunState> loadCheckpoint(const std::string &path, Model &model) {
 
   const unsigned char *params = bytes.data() + headerSize;
   const unsigned char *momentum = params + model.stateBytes();
-  Reader rr(bytes);
-  rr.pos = size_t(headerSize + model.stateBytes() + model.optimizerStateBytes());
-  std::vector<int32_t> ranges(static_cast<size_t>(rangeCount));
-  for (int32_t &v : ranges)
-    v = int32_t(rr.u32());
-  if (Error e = model.restoreState(params, momentum, ranges.data()))
+  if (Error e = model.restoreState(params, momentum, file->ranges.data()))
     return e;
   return state;
 }

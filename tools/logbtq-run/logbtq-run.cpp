@@ -1,13 +1,16 @@
 //===- logbtq-run.cpp - Run an ONNX model's forward pass once -------------===//
 //
-// logbtq-run model.onnx --inputs in0.pb [in1.pb ...] --outputs DIR: imports
-// the model, compiles its forward pass for this CPU in-process and runs it on
-// inputs given as ONNX TensorProto files, writing DIR/output_0.pb... in the
-// layout of ONNX's backend test data. Exit status: 0; 3 when the importer
+// logbtq-run model.onnx --inputs in0.pb [in1.pb ...] --outputs DIR
+// [--checkpoint CK]: imports the model, compiles its forward pass for this
+// CPU in-process and runs it on inputs given as ONNX TensorProto files
+// (with a trainer's checkpoint's parameters), writing DIR/output_0.pb... in
+// the layout of ONNX's backend test data. Exit status: 0; 3 when the importer
 // refuses the model or an input's element type is not read; 1 on any other
 // error.
 //
 //===----------------------------------------------------------------------===//
+
+#include "CheckpointParameters.h"
 
 #include "logbtq/InitAll.h"
 #include "logbtq/Pipelines/Inference.h"
@@ -45,6 +48,11 @@ static cl::opt<std::string>
     outputDir("outputs", cl::Required,
               cl::desc("Directory for output_0.pb, output_1.pb, ..."),
               cl::value_desc("dir"), cl::cat(category));
+static cl::opt<std::string>
+    checkpoint("checkpoint",
+               cl::desc("Run with the parameters of a trainer's checkpoint "
+                        "(--save) of this model instead of its initial ones"),
+               cl::value_desc("file"), cl::cat(category));
 static cl::opt<bool> print("print",
                            cl::desc("Also print each output's name, shape "
                                     "and first values"),
@@ -127,6 +135,11 @@ static LogicalResult run(MLIRContext &context) {
   FailureOr<std::unique_ptr<ForwardProgram>> program =
       ForwardProgram::compile(*module);
   if (failed(program))
+    return failure();
+  if (!checkpoint.empty() &&
+      failed(loadCheckpointParameters(
+          **program, checkpoint,
+          FileLineColLoc::get(&context, checkpoint, 0, 0))))
     return failure();
   std::string error;
   FailureOr<std::vector<HostTensor>> outputs = (*program)->run(data, error);

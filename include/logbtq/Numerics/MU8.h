@@ -46,6 +46,11 @@ struct EncodeStats {
 /// Returns true if `exponent` is a range exponent a tensor may carry.
 bool isValidExponent(int exponent);
 
+/// The smallest range exponent >= `floor` (and <= kMaxExponent) whose range
+/// 2^e holds every one of the `n` values: the range a parameter is stored at
+/// from its initial values on.
+int rangeExponentFor(const float *values, size_t n, int floor);
+
 /// The float32 level of magnitude code `k` (0..127) at range 1.
 float unitLevel(int k);
 

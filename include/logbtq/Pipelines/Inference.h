@@ -29,6 +29,9 @@ struct ForwardSlot {
   SmallVector<int64_t> shape;
   /// Where it is among @forward's arguments (parameters and inputs).
   unsigned position = 0;
+  /// A parameter that does not train (logbtq.frozen: a batch norm's
+  /// statistics, or a name given to --frozen).
+  bool frozen = false;
 };
 
 class ForwardProgram {

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace logbtq::runtime {
 
@@ -86,6 +87,27 @@ int64_t checkpointBytes(const Model &model);
 /// Writes a checkpoint of `model` and `state` to `path` atomically.
 Error saveCheckpoint(const std::string &path, const Model &model,
                      const RunState &state);
+
+/// A checkpoint file read whole and checked on its own (magic, version,
+/// header, size, CRC), before any model is compared with it.
+struct CheckpointFile {
+  uint32_t version = 0;
+  int64_t headerSize = 0;
+  uint64_t modelHash = 0; ///< modelInfoHash of the trainer's model info
+  QuantKind quant = QuantKind::F32;
+  int32_t weightExponent = 0;
+  int64_t paramCount = 0, rangeCount = 0, slots = 1;
+  std::vector<int32_t> ranges;
+  std::vector<unsigned char> bytes; ///< the whole file
+
+  /// The parameters as the model keeps them: paramCount f32 values or MU8
+  /// codes, from byte headerSize on.
+  const unsigned char *parameters() const { return bytes.data() + headerSize; }
+};
+
+/// Reads the checkpoint at `path` and checks it as a file. Errors name the
+/// file and the reason (the same as loadCheckpoint's).
+Expected<CheckpointFile> readCheckpointFile(const std::string &path);
 
 /// Reads the checkpoint at `path`, checks it (complete, magic, version,
 /// CRC, written for this model) and loads its buffers into `model`. Errors

@@ -67,13 +67,7 @@ bool isExempt(Operation *op) {
 
 /// The smallest range exponent >= `floor` that holds `values`.
 int rangeFor(ArrayRef<float> values, int floor) {
-  float largest = 0;
-  for (float v : values)
-    largest = std::max(largest, std::fabs(v));
-  int e = floor;
-  while (e < mu8::kMaxExponent && largest > std::ldexp(1.0f, e))
-    ++e;
-  return e;
+  return mu8::rangeExponentFor(values.data(), values.size(), floor);
 }
 
 struct Counters {
