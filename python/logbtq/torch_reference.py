@@ -18,9 +18,11 @@ it tensor by tensor:
   reads as a tensor; BatchNormalization statistics and `frozen` names are
   frozen and get no term), "inputs": the model input, "activations": the
   result of every logbtq graph op of the imported @forward except
-  reshape/transpose/dropout (which repeat their input), and except a matmul
-  or conv2d whose only user adds a parameter (a bias: the layer's output is
-  after it). An op result that is the graph output has bound `out_bound`,
+  reshape/transpose/dropout/strided_slice/gather/broadcast (which only
+  repeat values of their input), except a matmul or conv2d whose only user
+  adds a parameter (a bias: the layer's output is after it), and except the
+  input of normalizations that undo its scale (a batch norm that trains, a
+  fused layer norm) when nothing else reads it. An op result that is the graph output has bound `out_bound`,
   everything else `bound`.
 
 How ONNX nodes become graph ops (each op that makes a term marked *):
@@ -36,7 +38,11 @@ How ONNX nodes become graph ops (each op that makes a term marked *):
   Softmax/LogSoftmax -> one op* (opset < 13 coerces to 2-D with reshapes
   around it unless the axis is the last); BatchNormalization -> batch_norm*
   (with the batch's statistics when it trains, see _training_norms, and then
-  its input has no term);
+  its input has no term); LayerNormalization -> layer_norm* (its parts when
+  the scale broadcasts or its statistics are read); Conv with group > 1 ->
+  conv2d* per group, concat*; ConvTranspose -> conv_transpose2d*; Gather,
+  Slice, Split, Expand of tensors -> gather, strided_slice, broadcast (no
+  term);
   Dropout -> dropout (the identity); Identity, Cast to float -> nothing.
   Integer "shape" subgraphs (Shape, Gather, Slice, Concat, Unsqueeze, ...)
   and Constant nodes are evaluated at import time; a float constant read as

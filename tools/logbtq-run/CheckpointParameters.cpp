@@ -26,8 +26,7 @@ LogicalResult mlir::logbtq::loadCheckpointParameters(ForwardProgram &program,
   for (const std::vector<float> &v : values)
     count += int64_t(v.size());
   if (file->paramCount != count)
-    return emitError(loc) << "checkpoint " << path << ": "
-                          << file->paramCount
+    return emitError(loc) << "checkpoint " << path << ": " << file->paramCount
                           << " parameter values, but this model has " << count
                           << " (a checkpoint of another model?)";
   bool isMU8 = file->quant == runtime::QuantKind::MU8;

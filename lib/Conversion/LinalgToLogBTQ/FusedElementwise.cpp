@@ -39,8 +39,22 @@ namespace {
 
 /// The graph op a body op becomes.
 enum class StepKind {
-  Add, Sub, Mul, Div, Max, Min, Pow, Relu,
-  Neg, Exp, Log, Sqrt, Tanh, Erf, Abs, Rsqrt
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Max,
+  Min,
+  Pow,
+  Relu,
+  Neg,
+  Exp,
+  Log,
+  Sqrt,
+  Tanh,
+  Erf,
+  Abs,
+  Rsqrt
 };
 
 /// A value of the planned chain: an input of the generic (planned for
@@ -164,9 +178,8 @@ FailureOr<FusedPlan> analyzeFused(linalg::GenericOp op, Reason &why) {
       return fail(why, "its body reads a scalar input that is not a constant");
     }
     if (!planned[i]) {
-      FailureOr<BroadcastOperand> operand =
-          planBroadcastOperand(input->get(), op.getMatchingIndexingMap(input),
-                               resultShape, why);
+      FailureOr<BroadcastOperand> operand = planBroadcastOperand(
+          input->get(), op.getMatchingIndexingMap(input), resultShape, why);
       if (failed(operand))
         return fail(why, "its input #" + Twine(i) + ": " + Twine(why));
       plan.inputs[i] = *operand;
@@ -236,7 +249,8 @@ FailureOr<FusedPlan> analyzeFused(linalg::GenericOp op, Reason &why) {
     if (failed(lhs) || failed(rhs))
       return failure();
     if (*kind == StepKind::Max && (isZero(*lhs) || isZero(*rhs))) {
-      if (failed(addStep(&bodyOp, StepKind::Relu, {isZero(*lhs) ? *rhs : *lhs})))
+      if (failed(
+              addStep(&bodyOp, StepKind::Relu, {isZero(*lhs) ? *rhs : *lhs})))
         return failure();
       continue;
     }
@@ -255,8 +269,8 @@ FailureOr<FusedPlan> analyzeFused(linalg::GenericOp op, Reason &why) {
   }
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   if (yield.getNumOperands() != 1)
-    return fail(why, "its body yields " + Twine(yield.getNumOperands()) +
-                         " values");
+    return fail(why,
+                "its body yields " + Twine(yield.getNumOperands()) + " values");
   auto it = values.find(yield.getOperand(0));
   if (it == values.end())
     return fail(why, "its body yields an input or a constant, not a value it "
@@ -365,9 +379,10 @@ std::optional<Reason> raise::explainFusedElementwise(Operation *op) {
   // One binary op is Elementwise.cpp's to explain (a relu's cmpf + select
   // is two).
   Block &body = generic.getRegion().front();
-  auto computed = llvm::make_filter_range(
-      body.without_terminator(),
-      [](Operation &o) { return !isa<arith::ConstantOp>(o); });
+  auto computed =
+      llvm::make_filter_range(body.without_terminator(), [](Operation &o) {
+        return !isa<arith::ConstantOp>(o);
+      });
   size_t count = llvm::range_size(computed);
   if (count == 0 || (count == 1 && binaryKind(&*computed.begin())))
     return std::nullopt;

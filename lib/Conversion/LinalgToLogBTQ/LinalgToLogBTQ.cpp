@@ -60,9 +60,9 @@ static bool isRaisedDialect(Operation *op) {
 /// matters for linalg.generic, which several families read: linear owns
 /// reductions, data movement owns copies, elementwise takes the rest.
 static raise::Reason explainUnraised(Operation *op) {
-  for (auto explain : {raise::explainPooling, raise::explainLinear,
-                       raise::explainDataMovement, raise::explainFusedElementwise,
-        raise::explainElementwise})
+  for (auto explain :
+       {raise::explainPooling, raise::explainLinear, raise::explainDataMovement,
+        raise::explainFusedElementwise, raise::explainElementwise})
     if (std::optional<raise::Reason> why = explain(op))
       return *why;
   return "logbtq has no equivalent op";

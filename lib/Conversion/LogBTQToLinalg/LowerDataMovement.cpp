@@ -142,9 +142,8 @@ struct ConcatLowering : F32OpLowering<ConcatOp> {
 };
 
 SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
-  return llvm::map_to_vector(values, [&](int64_t v) -> OpFoldResult {
-    return b.getIndexAttr(v);
-  });
+  return llvm::map_to_vector(
+      values, [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); });
 }
 
 struct StridedSliceLowering : F32OpLowering<StridedSliceOp> {
@@ -192,11 +191,11 @@ struct BroadcastLowering : F32OpLowering<BroadcastOp> {
     Value input = adaptor.getInput();
     AffineMap map =
         getBroadcastMap(getContext(), shapeOf(input), type.getShape());
-    return SmallVector<Value>{createElementwise(
-        rewriter, op.getLoc(), type, ValueRange{input}, {map},
-        [](OpBuilder &, Location, ValueRange args) {
-          return SmallVector<Value>{args[0]};
-        })};
+    return SmallVector<Value>{
+        createElementwise(rewriter, op.getLoc(), type, ValueRange{input}, {map},
+                          [](OpBuilder &, Location, ValueRange args) {
+                            return SmallVector<Value>{args[0]};
+                          })};
   }
 };
 
@@ -230,8 +229,8 @@ struct GatherLowering : F32OpLowering<GatherOp> {
     return SmallVector<Value>{createIndexed(
         rewriter, op.getLoc(), type,
         [&](OpBuilder &b, Location l, ValueRange ivs) -> Value {
-          Value index = tensor::ExtractOp::create(
-              b, l, indices, ivs.slice(axis, k));
+          Value index =
+              tensor::ExtractOp::create(b, l, indices, ivs.slice(axis, k));
           SmallVector<Value> at(ivs.take_front(axis));
           at.push_back(wrapIndex(b, l, index, size));
           at.append(ivs.begin() + axis + k, ivs.end());
@@ -284,8 +283,8 @@ struct GatherGradLowering : F32OpLowering<GatherGradOp> {
           Value taken = wrapIndex(b, l, args[1], size);
           Value hit = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq,
                                             taken, position);
-          Value term = arith::SelectOp::create(
-              b, l, hit, args[0], createF32Constant(b, l, 0.0));
+          Value term = arith::SelectOp::create(b, l, hit, args[0],
+                                               createF32Constant(b, l, 0.0));
           return SmallVector<Value>{arith::AddFOp::create(b, l, args[2], term)};
         });
   }

@@ -160,6 +160,5 @@ struct ConvTranspose2DLowering : F32OpLowering<ConvTranspose2DOp> {
 void lowering::populateLinearPatterns(TypeConverter &converter,
                                       RewritePatternSet &patterns) {
   patterns.add<MatmulLowering, BatchMatmulLowering, Conv2DLowering,
-               ConvTranspose2DLowering>(
-      converter, patterns.getContext());
+               ConvTranspose2DLowering>(converter, patterns.getContext());
 }

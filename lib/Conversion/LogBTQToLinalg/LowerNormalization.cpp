@@ -262,8 +262,8 @@ std::pair<Value, Value> rowStatistics(OpBuilder &b, Location loc, Value x,
   auto type = cast<RankedTensorType>(x.getType());
   unsigned rank = type.getRank();
   LayerNormDims dims(rank, axis);
-  auto rowType = RankedTensorType::get(type.getShape().take_front(axis),
-                                       b.getF32Type());
+  auto rowType =
+      RankedTensorType::get(type.getShape().take_front(axis), b.getF32Type());
   AffineMap identity = b.getMultiDimIdentityMap(rank);
   AffineMap row = getProjectionMap(b.getContext(), rank, dims.leading);
   int64_t count = 1;
@@ -272,12 +272,12 @@ std::pair<Value, Value> rowStatistics(OpBuilder &b, Location loc, Value x,
   Value inverseCount = createF32Constant(b, loc, 1.0 / double(count));
   Value epsilon = arith::ConstantOp::create(b, loc, epsilonAttr);
 
-  Value sum = sumOver(b, loc, rank, dims.normalized, rowType, row, {x},
-                      {identity}, 1,
-                      [](OpBuilder &b, Location l, ValueRange args) {
-                        return SmallVector<Value>{
-                            arith::AddFOp::create(b, l, args[1], args[0])};
-                      })[0];
+  Value sum =
+      sumOver(b, loc, rank, dims.normalized, rowType, row, {x}, {identity}, 1,
+              [](OpBuilder &b, Location l, ValueRange args) {
+                return SmallVector<Value>{
+                    arith::AddFOp::create(b, l, args[1], args[0])};
+              })[0];
   Value mean = createElementwise(
       b, loc, rowType, {sum},
       [&](OpBuilder &b, Location l, ValueRange args) -> Value {
@@ -312,8 +312,8 @@ struct LayerNormLowering : F32OpLowering<LayerNormOp> {
     unsigned rank = type.getRank(), axis = op.getAxis();
     LayerNormDims dims(rank, axis);
     Value x = adaptor.getInput();
-    auto [mean, inv] = rowStatistics(rewriter, loc, x, axis,
-                                     op.getEpsilonAttr());
+    auto [mean, inv] =
+        rowStatistics(rewriter, loc, x, axis, op.getEpsilonAttr());
     AffineMap row = getProjectionMap(getContext(), rank, dims.leading);
     AffineMap param = getProjectionMap(getContext(), rank, dims.normalized);
     Value y = createElementwise(
@@ -347,8 +347,8 @@ struct LayerNormGradLowering : F32OpLowering<LayerNormGradOp> {
     LayerNormDims dims(rank, axis);
     Value grad = adaptor.getGrad(), x = adaptor.getInput(),
           scale = adaptor.getScale();
-    auto [mean, inv] = rowStatistics(rewriter, loc, x, axis,
-                                     op.getEpsilonAttr());
+    auto [mean, inv] =
+        rowStatistics(rewriter, loc, x, axis, op.getEpsilonAttr());
     auto rowType = cast<RankedTensorType>(mean.getType());
     AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
     AffineMap row = getProjectionMap(ctx, rank, dims.leading);
@@ -367,25 +367,23 @@ struct LayerNormGradLowering : F32OpLowering<LayerNormGradOp> {
           Value g = arith::MulFOp::create(b, l, args[0], args[4]);
           Value xhat = xhatOf(b, l, args[1], args[2], args[3]);
           Value tilt = arith::MulFOp::create(b, l, g, xhat);
-          return SmallVector<Value>{
-              arith::AddFOp::create(b, l, args[5], g),
-              arith::AddFOp::create(b, l, args[6], tilt)};
+          return SmallVector<Value>{arith::AddFOp::create(b, l, args[5], g),
+                                    arith::AddFOp::create(b, l, args[6], tilt)};
         });
     // Per normalized position: dscale = sum(grad * xhat), dbias = sum(grad).
-    SmallVector<Value> paramSums = sumOver(
-        rewriter, loc, rank, dims.leading, paramType, param,
-        {grad, x, mean, inv}, {identity, identity, row, row}, 2,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value xhat = xhatOf(b, l, args[1], args[2], args[3]);
-          Value term = arith::MulFOp::create(b, l, args[0], xhat);
-          return SmallVector<Value>{
-              arith::AddFOp::create(b, l, args[4], term),
-              arith::AddFOp::create(b, l, args[5], args[0])};
-        });
+    SmallVector<Value> paramSums =
+        sumOver(rewriter, loc, rank, dims.leading, paramType, param,
+                {grad, x, mean, inv}, {identity, identity, row, row}, 2,
+                [&](OpBuilder &b, Location l, ValueRange args) {
+                  Value xhat = xhatOf(b, l, args[1], args[2], args[3]);
+                  Value term = arith::MulFOp::create(b, l, args[0], xhat);
+                  return SmallVector<Value>{
+                      arith::AddFOp::create(b, l, args[4], term),
+                      arith::AddFOp::create(b, l, args[5], args[0])};
+                });
 
     int64_t count = paramType.getNumElements();
-    Value inverseCount =
-        createF32Constant(rewriter, loc, 1.0 / double(count));
+    Value inverseCount = createF32Constant(rewriter, loc, 1.0 / double(count));
     Value dx = createElementwise(
         rewriter, loc, type,
         ValueRange{grad, x, mean, inv, scale, rowSums[0], rowSums[1]},
@@ -409,10 +407,9 @@ struct LayerNormGradLowering : F32OpLowering<LayerNormGradOp> {
 
 void lowering::populateNormalizationPatterns(TypeConverter &converter,
                                              RewritePatternSet &patterns) {
-  patterns
-      .add<SoftmaxLowering<SoftmaxOp, /*isLog=*/false>,
-           SoftmaxLowering<LogSoftmaxOp, /*isLog=*/true>, BatchNormLowering,
-           BatchNormTrainLowering, RunningStatsUpdateLowering,
-           LayerNormLowering, LayerNormGradLowering>(
-          converter, patterns.getContext());
+  patterns.add<SoftmaxLowering<SoftmaxOp, /*isLog=*/false>,
+               SoftmaxLowering<LogSoftmaxOp, /*isLog=*/true>, BatchNormLowering,
+               BatchNormTrainLowering, RunningStatsUpdateLowering,
+               LayerNormLowering, LayerNormGradLowering>(converter,
+                                                         patterns.getContext());
 }

@@ -31,8 +31,8 @@ using BodyFn =
 
 /// Succeeds if every tensor operand and result of `op` is a ranked tensor
 /// with a static shape, of f32 (or of i32 or i64 for the `i32Operands` named
-/// by index: the labels of the loss ops, a gather's indices). Otherwise tells the rewriter why.
-/// MU8 values reach these patterns decoded (LowerMU8.cpp,
+/// by index: the labels of the loss ops, a gather's indices). Otherwise tells
+/// the rewriter why. MU8 values reach these patterns decoded (LowerMU8.cpp,
 /// LowerIntegerKernel.cpp).
 LogicalResult checkStaticF32(Operation *op, PatternRewriter &rewriter,
                              ArrayRef<unsigned> i32Operands = {});

@@ -247,9 +247,9 @@ LogicalResult mlir::logbtq::onnx_import::importGather(NodeContext &ctx) {
 }
 
 SmallVector<int64_t> mlir::logbtq::onnx_import::sliceIndices(int64_t dim,
-                                                            int64_t start,
-                                                            int64_t end,
-                                                            int64_t step) {
+                                                             int64_t start,
+                                                             int64_t end,
+                                                             int64_t step) {
   if (dim == 0)
     return {};
   // A step longer than the dimension takes the start only.
@@ -270,17 +270,14 @@ SmallVector<int64_t> mlir::logbtq::onnx_import::sliceIndices(int64_t dim,
   return indices;
 }
 
-LogicalResult mlir::logbtq::onnx_import::importSlice(NodeContext &ctx) {
-  if (failed(ctx.checkAttributes({})))
-    return failure();
-  if (!ctx.isKnown(0))
-    return importSliceOfTensor(ctx);
-  auto data = ctx.knownInput(0, "the data");
+FailureOr<SmallVector<SliceRange>>
+mlir::logbtq::onnx_import::readSliceRanges(NodeContext &ctx,
+                                           ArrayRef<int64_t> shape) {
   auto starts = ctx.knownInput(1, "the starts");
   auto ends = ctx.knownInput(2, "the ends");
-  if (failed(data) || failed(starts) || failed(ends))
+  if (failed(starts) || failed(ends))
     return failure();
-  int64_t rank = data->shape.size();
+  int64_t rank = shape.size();
   size_t n = starts->ints.size();
   auto isIndexVector = [&](const KnownTensor &t) {
     return !t.isFloat && t.shape.size() == 1 && t.ints.size() == n;
@@ -291,28 +288,20 @@ LogicalResult mlir::logbtq::onnx_import::importSlice(NodeContext &ctx) {
   SmallVector<int64_t> axes, steps(n, 1);
   for (size_t i = 0; i < n; ++i)
     axes.push_back(i);
-  if (ctx.hasInput(3)) {
-    auto given = ctx.knownInput(3, "the axes");
+  for (auto [input, what, values] : {std::make_tuple(3, "axes", &axes),
+                                     std::make_tuple(4, "steps", &steps)}) {
+    if (!ctx.hasInput(input))
+      continue;
+    auto given = ctx.knownInput(input, what);
     if (failed(given))
       return failure();
     if (!isIndexVector(*given))
-      return ctx.emitError() << "the axes must be a 1-D integer tensor as "
-                                "long as the starts";
-    axes = given->ints;
+      return ctx.emitError() << "the " << what
+                             << " must be a 1-D integer tensor as long as the "
+                                "starts";
+    *values = given->ints;
   }
-  if (ctx.hasInput(4)) {
-    auto given = ctx.knownInput(4, "the steps");
-    if (failed(given))
-      return failure();
-    if (!isIndexVector(*given))
-      return ctx.emitError() << "the steps must be a 1-D integer tensor as "
-                                "long as the starts";
-    steps = given->ints;
-  }
-  // Every dimension keeps all its indices unless an axis slices it.
-  SmallVector<SmallVector<int64_t>> taken;
-  for (int64_t dim : data->shape)
-    taken.push_back(sliceIndices(dim, 0, dim, 1));
+  SmallVector<SliceRange> ranges;
   SmallVector<bool> sliced(rank, false);
   for (size_t i = 0; i < n; ++i) {
     auto axis =
@@ -324,9 +313,31 @@ LogicalResult mlir::logbtq::onnx_import::importSlice(NodeContext &ctx) {
     if (steps[i] == 0)
       return ctx.emitError() << "a step is zero";
     sliced[*axis] = true;
-    taken[*axis] = sliceIndices(data->shape[*axis], starts->ints[i],
-                                ends->ints[i], steps[i]);
+    ranges.push_back(
+        {*axis, steps[i],
+         sliceIndices(shape[*axis], starts->ints[i], ends->ints[i], steps[i])});
   }
+  return ranges;
+}
+
+LogicalResult mlir::logbtq::onnx_import::importSlice(NodeContext &ctx) {
+  if (failed(ctx.checkAttributes({})))
+    return failure();
+  if (!ctx.isKnown(0))
+    return importSliceOfTensor(ctx);
+  auto data = ctx.knownInput(0, "the data");
+  if (failed(data))
+    return failure();
+  auto ranges = readSliceRanges(ctx, data->shape);
+  if (failed(ranges))
+    return failure();
+  int64_t rank = data->shape.size();
+  // Every dimension keeps all its indices unless an axis slices it.
+  SmallVector<SmallVector<int64_t>> taken;
+  for (int64_t dim : data->shape)
+    taken.push_back(sliceIndices(dim, 0, dim, 1));
+  for (const SliceRange &range : *ranges)
+    taken[range.axis] = range.indices;
   SmallVector<int64_t> shape, strides = stridesOf(data->shape);
   for (const SmallVector<int64_t> &indices : taken)
     shape.push_back(indices.size());

@@ -49,7 +49,8 @@ evenlySpaced(ArrayRef<int64_t> positions) {
   return std::make_pair(positions.front(), step);
 }
 
-LogicalResult mlir::logbtq::onnx_import::importGatherOfTensor(NodeContext &ctx) {
+LogicalResult
+mlir::logbtq::onnx_import::importGatherOfTensor(NodeContext &ctx) {
   auto data = ctx.input(0);
   auto axisAttr = ctx.intAttr("axis", 0);
   if (failed(data) || failed(axisAttr))
@@ -72,9 +73,9 @@ LogicalResult mlir::logbtq::onnx_import::importGatherOfTensor(NodeContext &ctx) 
   SmallVector<int64_t> positions;
   for (int64_t index : indices->ints) {
     if (index < -n || index >= n)
-      return ctx.emitError() << "index " << index
-                             << " is out of range for dimension " << *axis
-                             << " of size " << n;
+      return ctx.emitError()
+             << "index " << index << " is out of range for dimension " << *axis
+             << " of size " << n;
     positions.push_back(index < 0 ? index + n : index);
   }
   FailureOr<shape::Shape> result =
@@ -102,56 +103,27 @@ LogicalResult mlir::logbtq::onnx_import::importGatherOfTensor(NodeContext &ctx) 
 
 LogicalResult mlir::logbtq::onnx_import::importSliceOfTensor(NodeContext &ctx) {
   auto data = ctx.input(0);
-  auto starts = ctx.knownInput(1, "the starts");
-  auto ends = ctx.knownInput(2, "the ends");
-  if (failed(data) || failed(starts) || failed(ends))
+  if (failed(data))
     return failure();
   ArrayRef<int64_t> xs = shapeOf(*data);
+  auto ranges = readSliceRanges(ctx, xs);
+  if (failed(ranges))
+    return failure();
   int64_t rank = xs.size();
-  size_t n = starts->ints.size();
-  auto isIndexVector = [&](const KnownTensor &t) {
-    return !t.isFloat && t.shape.size() == 1 && t.ints.size() == n;
-  };
-  if (!isIndexVector(*starts) || !isIndexVector(*ends))
-    return ctx.emitError() << "starts and ends must be 1-D integer tensors of "
-                              "the same length";
-  SmallVector<int64_t> axes, steps(n, 1);
-  for (size_t i = 0; i < n; ++i)
-    axes.push_back(i);
-  for (auto [input, what, values] :
-       {std::make_tuple(3, "axes", &axes), std::make_tuple(4, "steps", &steps)}) {
-    if (!ctx.hasInput(input))
-      continue;
-    auto given = ctx.knownInput(input, what);
-    if (failed(given))
-      return failure();
-    if (!isIndexVector(*given))
-      return ctx.emitError() << "the " << what
-                             << " must be a 1-D integer tensor as long as the "
-                                "starts";
-    *values = given->ints;
-  }
   SmallVector<int64_t> offsets(rank, 0), sizes(xs), strides(rank, 1);
-  SmallVector<bool> sliced(rank, false);
-  for (size_t i = 0; i < n; ++i) {
-    auto axis = shape::normalizeAxis(axes[i], rank, errorAt(ctx));
-    if (failed(axis))
-      return failure();
-    if (sliced[*axis])
-      return ctx.emitError() << "axis " << axes[i] << " is repeated";
-    sliced[*axis] = true;
-    if (steps[i] <= 0)
+  for (const SliceRange &range : *ranges) {
+    int64_t axis = range.axis;
+    ArrayRef<int64_t> taken = range.indices;
+    if (range.step < 0)
       return ctx.emitError()
-             << "step " << steps[i] << " on axis " << *axis
+             << "step " << range.step << " on axis " << axis
              << ": a Slice of a tensor takes positive steps only";
-    SmallVector<int64_t> taken =
-        sliceIndices(xs[*axis], starts->ints[i], ends->ints[i], steps[i]);
     if (taken.empty())
-      return ctx.emitError() << "the slice is empty along axis " << *axis
+      return ctx.emitError() << "the slice is empty along axis " << axis
                              << " (logbtq has no empty tensors)";
-    offsets[*axis] = taken.front();
-    sizes[*axis] = taken.size();
-    strides[*axis] = taken.size() > 1 ? taken[1] - taken[0] : 1;
+    offsets[axis] = taken.front();
+    sizes[axis] = taken.size();
+    strides[axis] = taken.size() > 1 ? taken[1] - taken[0] : 1;
   }
   return ctx.setOutput(0, stridedSlice(ctx, *data, offsets, sizes, strides));
 }
@@ -187,9 +159,9 @@ LogicalResult importSplit(NodeContext &ctx) {
     sizes = *given;
   } else {
     if (parts == 0 || dim % parts != 0)
-      return ctx.emitError() << "dimension " << *axis << " of size " << dim
-                             << " does not split into " << parts
-                             << " equal parts";
+      return ctx.emitError()
+             << "dimension " << *axis << " of size " << dim
+             << " does not split into " << parts << " equal parts";
     sizes.assign(parts, dim / parts);
   }
   if (static_cast<int64_t>(sizes.size()) != parts)
@@ -198,8 +170,8 @@ LogicalResult importSplit(NodeContext &ctx) {
   int64_t total = 0;
   for (int64_t size : sizes) {
     if (size <= 0)
-      return ctx.emitError() << "split size " << size
-                             << " (logbtq has no empty tensors)";
+      return ctx.emitError()
+             << "split size " << size << " (logbtq has no empty tensors)";
     total += size;
   }
   if (total != dim)
@@ -233,8 +205,8 @@ LogicalResult importExpand(NodeContext &ctx) {
     return failure();
   if (shapeOf(*x) == ArrayRef<int64_t>(*result))
     return ctx.setOutput(0, *x);
-  Value y = BroadcastOp::create(ctx.builder(), ctx.loc,
-                                ctx.tensorType(*result), *x);
+  Value y =
+      BroadcastOp::create(ctx.builder(), ctx.loc, ctx.tensorType(*result), *x);
   return ctx.setOutput(0, y);
 }
 

@@ -302,11 +302,11 @@ LogicalResult importLayerNormalization(NodeContext &ctx) {
       bias = arith::ConstantOp::create(b, ctx.loc, type,
                                        DenseElementsAttr::get(type, 0.0f));
     }
-    return ctx.setOutput(
-        0, LayerNormOp::create(b, ctx.loc, x->getType(), *x, *scale, *bias,
-                               b.getI64IntegerAttr(*first),
-                               b.getF32FloatAttr(*epsilon))
-               .getResult());
+    return ctx.setOutput(0, LayerNormOp::create(b, ctx.loc, x->getType(), *x,
+                                                *scale, *bias,
+                                                b.getI64IntegerAttr(*first),
+                                                b.getF32FloatAttr(*epsilon))
+                                .getResult());
   }
 
   SmallVector<int64_t> axes;

@@ -210,6 +210,17 @@ bool allZero(ArrayRef<int64_t> values) {
   return llvm::all_of(values, [](int64_t v) { return v == 0; });
 }
 
+/// A 4-D input and filter (2-D convolutions only).
+LogicalResult check2D(NodeContext &ctx, StringRef what, ArrayRef<int64_t> xs,
+                      ArrayRef<int64_t> ws) {
+  if (xs.size() == 4 && ws.size() == 4)
+    return success();
+  return ctx.emitError() << "only 2-D " << what
+                         << " (4-D input and filter) is supported, got input "
+                         << shape::format(xs) << " and filter "
+                         << shape::format(ws);
+}
+
 Value conv2d(NodeContext &ctx, Value x, Value w, Value bias,
              ArrayRef<int64_t> shape, ArrayRef<int64_t> strides,
              ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations) {
@@ -248,11 +259,8 @@ LogicalResult importConv(NodeContext &ctx) {
       failed(dilations))
     return failure();
   ArrayRef<int64_t> xs = shapeOf(*x), ws = shapeOf(*w);
-  if (xs.size() != 4 || ws.size() != 4)
-    return ctx.emitError() << "only 2-D convolution (4-D input and filter) is "
-                              "supported, got input "
-                           << shape::format(xs) << " and filter "
-                           << shape::format(ws);
+  if (failed(check2D(ctx, "convolution", xs, ws)))
+    return failure();
   if (*group < 1 || xs[1] % *group != 0 || ws[0] % *group != 0 ||
       ws[1] * *group != xs[1])
     return ctx.emitError() << "group = " << *group << " does not divide input "
@@ -298,8 +306,8 @@ LogicalResult importConv(NodeContext &ctx) {
         0, conv2d(ctx, *x, *w, bias, *result, *strides, *pads, *dilations));
   }
   if (bias && (biasShape->size() != 1 || (*biasShape)[0] != ws[0]))
-    return ctx.emitError() << "the bias must have " << ws[0]
-                           << " entries, got " << shape::format(*biasShape);
+    return ctx.emitError() << "the bias must have " << ws[0] << " entries, got "
+                           << shape::format(*biasShape);
   // Grouped (depthwise when group = channels): one convolution per group on
   // its slice of the channels and of the filters, joined along the
   // channels. No grouped kernel yet; each group has its own.
@@ -331,9 +339,9 @@ LogicalResult importConv(NodeContext &ctx) {
 /// the pads and `output_padding`. `output_shape` and `auto_pad` other than
 /// NOTSET are not read (PyTorch exports explicit pads).
 LogicalResult importConvTranspose(NodeContext &ctx) {
-  if (failed(ctx.checkAttributes({"auto_pad", "dilations", "group",
-                                  "kernel_shape", "output_padding", "pads",
-                                  "strides"})))
+  if (failed(
+          ctx.checkAttributes({"auto_pad", "dilations", "group", "kernel_shape",
+                               "output_padding", "pads", "strides"})))
     return failure();
   auto x = ctx.input(0);
   auto w = ctx.input(1);
@@ -348,11 +356,8 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
       failed(outputPadding))
     return failure();
   ArrayRef<int64_t> xs = shapeOf(*x), ws = shapeOf(*w);
-  if (xs.size() != 4 || ws.size() != 4)
-    return ctx.emitError() << "only 2-D ConvTranspose (4-D input and filter) "
-                              "is supported, got input "
-                           << shape::format(xs) << " and filter "
-                           << shape::format(ws);
+  if (failed(check2D(ctx, "ConvTranspose", xs, ws)))
+    return failure();
   if (*group != 1)
     return ctx.emitError() << "group = " << *group
                            << " is not supported (only group = 1)";
@@ -401,10 +406,10 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
     bias = *b;
   }
   OpBuilder &b = ctx.builder();
-  Value y = ConvTranspose2DOp::create(
-      b, ctx.loc, ctx.tensorType(shape), *x, *w, bias,
-      b.getDenseI64ArrayAttr(*strides), b.getDenseI64ArrayAttr(*pads),
-      b.getDenseI64ArrayAttr(*dilations));
+  Value y = ConvTranspose2DOp::create(b, ctx.loc, ctx.tensorType(shape), *x, *w,
+                                      bias, b.getDenseI64ArrayAttr(*strides),
+                                      b.getDenseI64ArrayAttr(*pads),
+                                      b.getDenseI64ArrayAttr(*dilations));
   return ctx.setOutput(0, y);
 }
 

@@ -163,6 +163,19 @@ LogicalResult importSliceOfTensor(NodeContext &ctx);
 SmallVector<int64_t> sliceIndices(int64_t dim, int64_t start, int64_t end,
                                   int64_t step);
 
+/// What a Slice takes along one axis (normalized): the indices, and the
+/// step they were taken by.
+struct SliceRange {
+  int64_t axis;
+  int64_t step;
+  SmallVector<int64_t> indices;
+};
+/// Slice's starts, ends, axes and steps (inputs 1 to 4, known) for data of
+/// `shape`, one range per sliced axis. Fails at the node on a malformed
+/// input, a repeated axis or a zero step.
+FailureOr<SmallVector<SliceRange>> readSliceRanges(NodeContext &ctx,
+                                                   ArrayRef<int64_t> shape);
+
 /// Transposes a known tensor; `perm` must be a permutation of its dims.
 KnownTensor transposeKnown(const KnownTensor &tensor, ArrayRef<int64_t> perm);
 

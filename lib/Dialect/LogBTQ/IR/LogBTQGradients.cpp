@@ -149,10 +149,9 @@ LogicalResult ConvTranspose2DOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
   if (!dy)
     return noGradient(*this, operandGrads);
   Location loc = getLoc();
-  operandGrads.push_back(Conv2DOp::create(b, loc, getInput().getType(), dy,
-                                          getFilter(), Value(),
-                                          getStridesAttr(), getPadsAttr(),
-                                          getDilationsAttr()));
+  operandGrads.push_back(
+      Conv2DOp::create(b, loc, getInput().getType(), dy, getFilter(), Value(),
+                       getStridesAttr(), getPadsAttr(), getDilationsAttr()));
   operandGrads.push_back(Conv2DGradFilterOp::create(
       b, loc, getFilter().getType(), getInput(), dy, getStridesAttr(),
       getPadsAttr(), getDilationsAttr()));
@@ -545,8 +544,7 @@ LogicalResult BroadcastOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
                                    SmallVectorImpl<Value> &operandGrads) {
   if (!resultGrads[0])
     return noGradient(*this, operandGrads);
-  operandGrads.push_back(
-      sumToShape(b, getLoc(), resultGrads[0], getInput()));
+  operandGrads.push_back(sumToShape(b, getLoc(), resultGrads[0], getInput()));
   return success();
 }
 

@@ -50,9 +50,8 @@ LogicalResult checks::verifyAxisInRange(Operation *op, int64_t axis,
   return success();
 }
 
-LogicalResult checks::verifyLayerNorm(Operation *op, Value input,
-                                      int64_t axis, APFloat epsilon,
-                                      ValueRange params,
+LogicalResult checks::verifyLayerNorm(Operation *op, Value input, int64_t axis,
+                                      APFloat epsilon, ValueRange params,
                                       ValueRange sameAsInput) {
   ArrayRef<int64_t> in = shapeOf(input);
   if (failed(verifyAxisInRange(op, axis, in.size())))
@@ -137,8 +136,8 @@ LogicalResult ConvTranspose2DOp::verify() {
            << " is not a transposed convolution of the input "
            << getInput().getType() << ": conv2d of it gives "
            << shape::format(*input);
-  if (getBias() && (shapeOf(getBias()).size() != 1 ||
-                    shapeOf(getBias())[0] != y[1]))
+  if (getBias() &&
+      (shapeOf(getBias()).size() != 1 || shapeOf(getBias())[0] != y[1]))
     return emitOpError("bias must have ")
            << y[1] << " entries, got " << getBias().getType();
   return success();

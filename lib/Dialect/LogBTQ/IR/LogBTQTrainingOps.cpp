@@ -147,14 +147,14 @@ LogicalResult StridedSliceGradOp::verify() {
 LogicalResult GatherGradOp::verify() {
   return checks::verifyShapeOf(
       *this, getGrad(),
-      shape::inferGather(shapeOf(getResult()), shapeOf(getIndices()),
-                         getAxis(), LOGBTQ_EMIT_ERROR));
+      shape::inferGather(shapeOf(getResult()), shapeOf(getIndices()), getAxis(),
+                         LOGBTQ_EMIT_ERROR));
 }
 
 LogicalResult LayerNormGradOp::verify() {
-  return checks::verifyLayerNorm(
-      *this, getInput(), getAxis(), getEpsilon(),
-      {getScale(), getScaleGrad(), getBiasGrad()}, {getGrad(), getInputGrad()});
+  return checks::verifyLayerNorm(*this, getInput(), getAxis(), getEpsilon(),
+                                 {getScale(), getScaleGrad(), getBiasGrad()},
+                                 {getGrad(), getInputGrad()});
 }
 
 LogicalResult ReduceSumOp::verify() {

@@ -238,8 +238,8 @@ LogicalResult shape::checkBroadcastTo(ArrayRef<int64_t> input,
                        << format(result) << ", a lower rank";
   size_t lead = result.size() - input.size();
   for (size_t d = 0; d < input.size(); ++d)
-    if (input[d] != 1 && input[d] != result[lead + d] &&
-        !isDynamic(input[d]) && !isDynamic(result[lead + d]))
+    if (input[d] != 1 && input[d] != result[lead + d] && !isDynamic(input[d]) &&
+        !isDynamic(result[lead + d]))
       return emitError() << "cannot broadcast " << format(input) << " to "
                          << format(result);
   return success();

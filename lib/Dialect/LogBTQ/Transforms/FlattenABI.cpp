@@ -78,10 +78,9 @@ FailureOr<Layout> analyze(func::FuncOp forward) {
              << name.getValue()
              << "' has no initial value of its shape (a logbtq.init of "
                 "dense, splat or dense_resource f32 elements)";
-    layout.params.push_back({name.str(), type, layout.size,
-                             !forward.getArgAttr(i, attrs::kFrozen),
-                             bool(forward.getArgAttr(i, attrs::kStatistic)),
-                             std::move(*data)});
+    layout.params.push_back(
+        {name.str(), type, layout.size, !forward.getArgAttr(i, attrs::kFrozen),
+         bool(forward.getArgAttr(i, attrs::kStatistic)), std::move(*data)});
     layout.statistics += layout.params.back().statistic;
     layout.size += type.getNumElements();
   }

@@ -96,8 +96,7 @@ struct InsertBarriersPass
             !op.hasTrait<OpTrait::logbtq::RepeatsInputValues>())
           for (Value result : op.getResults())
             if (isa<RankedTensorType>(result.getType()) &&
-                !feedsBiasAdd(result, isParameter) &&
-                !feedsOnlyNorms(result))
+                !feedsBiasAdd(result, isParameter) && !feedsOnlyNorms(result))
               terms.push_back({result, outputs.contains(result)
                                            ? barrierOutputBound
                                            : barrierBound});

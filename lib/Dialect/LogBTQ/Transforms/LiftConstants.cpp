@@ -37,8 +37,7 @@ bool isReadAsWeight(arith::ConstantOp c) {
     if (isa<MatmulOp, BatchMatmulOp, Conv2DOp>(user))
       return true;
     auto add = dyn_cast<AddOp>(user);
-    return add &&
-           isLinearResult(add.getOperand(1 - use.getOperandNumber()));
+    return add && isLinearResult(add.getOperand(1 - use.getOperandNumber()));
   });
 }
 
