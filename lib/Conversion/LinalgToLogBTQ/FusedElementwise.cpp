@@ -140,14 +140,8 @@ std::optional<StepKind> binaryKind(Operation *op) {
 }
 
 FailureOr<FusedPlan> analyzeFused(linalg::GenericOp op, Reason &why) {
-  if (failed(checkF32Tensors(op, why)))
+  if (failed(checkElementwiseShape(op, why)))
     return failure();
-  if (op->getNumResults() != 1 || op.getNumDpsInits() != 1)
-    return fail(why, "it does not have exactly one result");
-  if (op.getNumParallelLoops() != op.getNumLoops())
-    return fail(why, "it has reduction loops");
-  if (!op.getIndexingMapsArray().back().isIdentity())
-    return fail(why, "it writes its result through a non-identity map");
   Block &body = op.getRegion().front();
   unsigned numInputs = op.getNumDpsInputs();
   if (!body.getArgument(numInputs).use_empty())

@@ -421,18 +421,25 @@ static FailureOr<ElementwiseForm> getGenericForm(linalg::GenericOp op,
   return form;
 }
 
-FailureOr<ElementwiseForm> raise::getElementwiseForm(linalg::LinalgOp op,
-                                                     Reason &why) {
+LogicalResult raise::checkElementwiseShape(linalg::LinalgOp op, Reason &why) {
   if (failed(checkF32Tensors(op, why)))
     return failure();
   if (op->getNumResults() != 1 || op.getNumDpsInits() != 1)
     return fail(why, "it does not have exactly one result");
   if (op.getNumParallelLoops() != op.getNumLoops())
     return fail(why, "it has reduction loops");
-  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-  if (!maps.back().isIdentity())
+  AffineMap out = op.getIndexingMapsArray().back();
+  if (!out.isIdentity())
     return fail(why, "it writes its result through the non-identity map " +
-                         print(maps.back()));
+                         print(out));
+  return success();
+}
+
+FailureOr<ElementwiseForm> raise::getElementwiseForm(linalg::LinalgOp op,
+                                                     Reason &why) {
+  if (failed(checkElementwiseShape(op, why)))
+    return failure();
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
 
   if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation()))
     return getGenericForm(generic, why);

@@ -130,6 +130,10 @@ struct ElementwiseOperand {
   std::optional<APFloat> scalar;
 };
 
+/// Checks what every elementwise form needs: f32 tensors, one result, only
+/// parallel loops, the result written through the identity map.
+LogicalResult checkElementwiseShape(linalg::LinalgOp op, Reason &why);
+
 /// `result = lhs <kind> rhs` of linalg.add/sub/mul/div/max,
 /// linalg.elementwise, or a linalg.generic whose body is one arithmetic op
 /// (the `cmpf` + `select` spelling of a max with zero included).

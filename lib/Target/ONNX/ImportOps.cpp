@@ -210,15 +210,22 @@ bool allZero(ArrayRef<int64_t> values) {
   return llvm::all_of(values, [](int64_t v) { return v == 0; });
 }
 
-/// A 4-D input and filter (2-D convolutions only).
-LogicalResult check2D(NodeContext &ctx, StringRef what, ArrayRef<int64_t> xs,
-                      ArrayRef<int64_t> ws) {
-  if (xs.size() == 4 && ws.size() == 4)
-    return success();
-  return ctx.emitError() << "only 2-D " << what
-                         << " (4-D input and filter) is supported, got input "
-                         << shape::format(xs) << " and filter "
-                         << shape::format(ws);
+/// A 4-D input and filter (2-D convolutions only), and a `kernel_shape`, if
+/// given, that is the filter's.
+LogicalResult checkFilter2D(NodeContext &ctx, StringRef what,
+                            ArrayRef<int64_t> xs, ArrayRef<int64_t> ws) {
+  if (xs.size() != 4 || ws.size() != 4)
+    return ctx.emitError() << "only 2-D " << what
+                           << " (4-D input and filter) is supported, got input "
+                           << shape::format(xs) << " and filter "
+                           << shape::format(ws);
+  auto kernel = ctx.intsAttr("kernel_shape", {ws[2], ws[3]});
+  if (failed(kernel))
+    return failure();
+  if (*kernel != SmallVector<int64_t>{ws[2], ws[3]})
+    return ctx.emitError() << "kernel_shape does not match the filter shape "
+                           << shape::format(ws);
+  return success();
 }
 
 Value conv2d(NodeContext &ctx, Value x, Value w, Value bias,
@@ -259,7 +266,7 @@ LogicalResult importConv(NodeContext &ctx) {
       failed(dilations))
     return failure();
   ArrayRef<int64_t> xs = shapeOf(*x), ws = shapeOf(*w);
-  if (failed(check2D(ctx, "convolution", xs, ws)))
+  if (failed(checkFilter2D(ctx, "convolution", xs, ws)))
     return failure();
   if (*group < 1 || xs[1] % *group != 0 || ws[0] % *group != 0 ||
       ws[1] * *group != xs[1])
@@ -267,12 +274,6 @@ LogicalResult importConv(NodeContext &ctx) {
                            << shape::format(xs) << " and filter "
                            << shape::format(ws)
                            << " (the filter has input channels / group)";
-  if (auto kernel = ctx.intsAttr("kernel_shape", {ws[2], ws[3]});
-      failed(kernel) || *kernel != SmallVector<int64_t>{ws[2], ws[3]})
-    return failed(kernel) ? failure()
-                          : (ctx.emitError() << "kernel_shape does not match "
-                                                "the filter shape "
-                                             << shape::format(ws));
   if (strides->size() != 2 || dilations->size() != 2)
     return ctx.emitError() << "strides and dilations need 2 entries";
   if (failed(checkWindowValues(ctx, "strides", *strides, 1)) ||
@@ -356,7 +357,7 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
       failed(outputPadding))
     return failure();
   ArrayRef<int64_t> xs = shapeOf(*x), ws = shapeOf(*w);
-  if (failed(check2D(ctx, "ConvTranspose", xs, ws)))
+  if (failed(checkFilter2D(ctx, "ConvTranspose", xs, ws)))
     return failure();
   if (*group != 1)
     return ctx.emitError() << "group = " << *group
@@ -367,12 +368,6 @@ LogicalResult importConvTranspose(NodeContext &ctx) {
   if (ws[0] != xs[1])
     return ctx.emitError() << "the filter " << shape::format(ws) << " needs "
                            << xs[1] << " input channels first";
-  if (auto kernel = ctx.intsAttr("kernel_shape", {ws[2], ws[3]});
-      failed(kernel) || *kernel != SmallVector<int64_t>{ws[2], ws[3]})
-    return failed(kernel) ? failure()
-                          : (ctx.emitError() << "kernel_shape does not match "
-                                                "the filter shape "
-                                             << shape::format(ws));
   if (strides->size() != 2 || dilations->size() != 2 || pads->size() != 4 ||
       outputPadding->size() != 2)
     return ctx.emitError() << "strides, dilations and output_padding need 2 "
