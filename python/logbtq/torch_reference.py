@@ -18,7 +18,7 @@ it tensor by tensor:
   reads as a tensor; BatchNormalization statistics and `frozen` names are
   frozen and get no term), "inputs": the model input, "activations": the
   result of every logbtq graph op of the imported @forward except
-  reshape/transpose/dropout/strided_slice/gather/broadcast (which only
+  reshape/transpose/dropout/strided_slice/gather/broadcast/select (which only
   repeat values of their input), except a matmul or conv2d whose only user
   adds a parameter (a bias: the layer's output is after it), and except the
   input of normalizations that undo its scale (a batch norm that trains, a
@@ -42,7 +42,7 @@ How ONNX nodes become graph ops (each op that makes a term marked *):
   the scale broadcasts or its statistics are read); Conv with group > 1 ->
   conv2d* per group, concat*; ConvTranspose -> conv_transpose2d*; Gather,
   Slice, Split, Expand of tensors -> gather, strided_slice, broadcast (no
-  term);
+  term); Where of a known mask -> select (no term);
   Dropout -> dropout (the identity); Identity, Cast to float -> nothing.
   Integer "shape" subgraphs (Shape, Gather, Slice, Concat, Unsqueeze, ...)
   and Constant nodes are evaluated at import time; a float constant read as
@@ -63,7 +63,8 @@ from onnx import numpy_helper
 
 DTYPE = torch.float64
 TARGETS = ("weights", "activations", "inputs")
-NO_TERM_OPS = ("reshape", "transpose", "dropout", "strided_slice", "gather", "broadcast")
+NO_TERM_OPS = ("reshape", "transpose", "dropout", "strided_slice", "gather", "broadcast",
+               "select")
 
 
 def f32(value):
@@ -1154,6 +1155,33 @@ class Reference:
             self._set(node, x)
             return
         self._set(node, self._emit("broadcast", torch.broadcast_to(x, shape)))
+
+    def _op_Where(self, node, a):
+        """importWhere: select of the known mask and the two sides (no term),
+        the side itself when the mask chooses it everywhere."""
+        if not self._is_known(node.input[0]):
+            raise UnsupportedError("Where on a computed condition")
+        cond = self._known[node.input[0]].array.astype(bool)
+        if cond.size == 0:
+            raise UnsupportedError("empty Where condition")
+        shapes = [tuple(self._input_shape(node, i)) for i in (1, 2)]
+        shape = list(np.broadcast_shapes(cond.shape, *shapes))
+        if self._is_known(node.input[1]) and self._is_known(node.input[2]):
+            x, y = self._known[node.input[1]], self._known[node.input[2]]
+            if not x.is_float or not y.is_float:
+                raise UnsupportedError("integer Where")
+            self._set(node, Known(np.broadcast_to(
+                np.where(cond, x.array, y.array), shape).astype(np.float32)))
+            return
+        if cond.all() or not cond.any():
+            y = self._input(node, 1 if cond.all() else 2)
+            if list(y.shape) != shape:
+                y = self._emit("broadcast", torch.broadcast_to(y, shape))
+            self._set(node, y)
+            return
+        x, y = self._input(node, 1), self._input(node, 2)
+        mask = torch.tensor(cond)
+        self._set(node, self._emit("select", torch.where(mask, x, y)))
 
     def _op_Cast(self, node, a):
         to = a["to"]

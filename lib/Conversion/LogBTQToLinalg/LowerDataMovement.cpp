@@ -217,7 +217,7 @@ Value wrapIndex(OpBuilder &b, Location loc, Value index, int64_t size) {
 
 struct GatherLowering : F32OpLowering<GatherOp> {
   using F32OpLowering::F32OpLowering;
-  SmallVector<unsigned> i32Operands() const override { return {1}; }
+  SmallVector<unsigned> integerOperands() const override { return {1}; }
 
   FailureOr<SmallVector<Value>>
   lower(GatherOp op, OpAdaptor adaptor,
@@ -242,7 +242,7 @@ struct GatherLowering : F32OpLowering<GatherOp> {
 /// Loops: the result's (input's) dims, then the index dims, which reduce.
 struct GatherGradLowering : F32OpLowering<GatherGradOp> {
   using F32OpLowering::F32OpLowering;
-  SmallVector<unsigned> i32Operands() const override { return {1}; }
+  SmallVector<unsigned> integerOperands() const override { return {1}; }
 
   FailureOr<SmallVector<Value>>
   lower(GatherGradOp op, OpAdaptor adaptor,

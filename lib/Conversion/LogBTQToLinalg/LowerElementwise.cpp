@@ -182,6 +182,35 @@ struct BinaryLowering : F32OpLowering<OpTy> {
   }
 };
 
+/// arith.select of the three operands, each broadcast to the result.
+struct SelectLowering : F32OpLowering<SelectOp> {
+  using F32OpLowering::F32OpLowering;
+  SmallVector<unsigned> integerOperands() const override { return {0}; }
+
+  FailureOr<SmallVector<Value>>
+  lower(SelectOp op, OpAdaptor adaptor,
+        ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<Value> operands = {adaptor.getCondition(),
+                                   adaptor.getTrueValue(),
+                                   adaptor.getFalseValue()};
+    SmallVector<AffineMap> maps;
+    for (Value v : operands)
+      maps.push_back(
+          getBroadcastMap(ctx, cast<RankedTensorType>(v.getType()).getShape(),
+                          type.getShape()));
+    Value result = createElementwise(
+        rewriter, op.getLoc(), type, operands, maps,
+        [](OpBuilder &b, Location loc, ValueRange args) {
+          return SmallVector<Value>{
+              arith::SelectOp::create(b, loc, args[0], args[1], args[2])
+                  .getResult()};
+        });
+    return SmallVector<Value>{result};
+  }
+};
+
 } // namespace
 
 void lowering::populateElementwisePatterns(TypeConverter &converter,
@@ -192,7 +221,7 @@ void lowering::populateElementwisePatterns(TypeConverter &converter,
       UnaryLowering<SqrtOp>, UnaryLowering<ErfOp>, UnaryLowering<NegOp>,
       UnaryLowering<AbsOp>, UnaryLowering<SoftplusOp>, UnaryLowering<SignOp>,
       UnaryLowering<StepOp>, UnaryLowering<LeakyReluOp>, DropoutLowering,
-      BinaryLowering<AddOp, arith::AddFOp>,
+      SelectLowering, BinaryLowering<AddOp, arith::AddFOp>,
       BinaryLowering<SubOp, arith::SubFOp>,
       BinaryLowering<MulOp, arith::MulFOp>,
       BinaryLowering<DivOp, arith::DivFOp>, BinaryLowering<PowOp, math::PowFOp>,

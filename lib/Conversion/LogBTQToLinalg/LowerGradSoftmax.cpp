@@ -165,7 +165,7 @@ struct SoftmaxCrossEntropyGradLowering
   using F32OpLowering::F32OpLowering;
 
   /// The labels.
-  SmallVector<unsigned> i32Operands() const override { return {1}; }
+  SmallVector<unsigned> integerOperands() const override { return {1}; }
 
   FailureOr<SmallVector<Value>>
   lower(SoftmaxCrossEntropyGradOp op, OpAdaptor adaptor,

@@ -169,7 +169,7 @@ struct SoftmaxCrossEntropyLowering : F32OpLowering<SoftmaxCrossEntropyOp> {
   using F32OpLowering::F32OpLowering;
 
   /// The labels.
-  SmallVector<unsigned> i32Operands() const override { return {1}; }
+  SmallVector<unsigned> integerOperands() const override { return {1}; }
 
   FailureOr<SmallVector<Value>>
   lower(SoftmaxCrossEntropyOp op, OpAdaptor adaptor,
@@ -231,7 +231,7 @@ struct CountCorrectLowering : F32OpLowering<CountCorrectOp> {
   using F32OpLowering::F32OpLowering;
 
   /// The labels.
-  SmallVector<unsigned> i32Operands() const override { return {1}; }
+  SmallVector<unsigned> integerOperands() const override { return {1}; }
 
   FailureOr<SmallVector<Value>>
   lower(CountCorrectOp op, OpAdaptor adaptor,

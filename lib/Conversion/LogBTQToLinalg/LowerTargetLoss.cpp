@@ -48,7 +48,7 @@ Value softplusOfMinusAbs(OpBuilder &b, Location loc, Value x) {
 struct TargetLossLowering : F32OpLowering<TargetLossOp> {
   using F32OpLowering::F32OpLowering;
 
-  SmallVector<unsigned> i32Operands() const override { return {1}; }
+  SmallVector<unsigned> integerOperands() const override { return {1}; }
 
   FailureOr<SmallVector<Value>>
   lower(TargetLossOp op, OpAdaptor adaptor,
@@ -101,7 +101,7 @@ struct TargetLossLowering : F32OpLowering<TargetLossOp> {
 struct TargetLossGradLowering : F32OpLowering<TargetLossGradOp> {
   using F32OpLowering::F32OpLowering;
 
-  SmallVector<unsigned> i32Operands() const override { return {1}; }
+  SmallVector<unsigned> integerOperands() const override { return {1}; }
 
   FailureOr<SmallVector<Value>>
   lower(TargetLossGradOp op, OpAdaptor adaptor,

@@ -14,8 +14,8 @@ using namespace mlir::logbtq;
 using namespace mlir::logbtq::lowering;
 
 LogicalResult lowering::checkStaticF32(Operation *op, PatternRewriter &rewriter,
-                                       ArrayRef<unsigned> i32Operands) {
-  auto check = [&](Type type, bool allowI32) -> LogicalResult {
+                                       ArrayRef<unsigned> integerOperands) {
+  auto check = [&](Type type, bool allowInteger) -> LogicalResult {
     auto shaped = dyn_cast<ShapedType>(type);
     if (!shaped)
       return success();
@@ -25,17 +25,18 @@ LogicalResult lowering::checkStaticF32(Operation *op, PatternRewriter &rewriter,
           op, "only tensors of static shape are lowered");
     Type element = tensor.getElementType();
     if (element.isF32() ||
-        (allowI32 && (element.isInteger(32) || element.isInteger(64))))
+        (allowInteger && (element.isInteger(1) || element.isInteger(32) ||
+                          element.isInteger(64))))
       return success();
     return rewriter.notifyMatchFailure(op, "only f32 tensors are lowered");
   };
   for (OpOperand &operand : op->getOpOperands())
-    if (failed(
-            check(operand.get().getType(),
-                  llvm::is_contained(i32Operands, operand.getOperandNumber()))))
+    if (failed(check(
+            operand.get().getType(),
+            llvm::is_contained(integerOperands, operand.getOperandNumber()))))
       return failure();
   for (Type type : op->getResultTypes())
-    if (failed(check(type, /*allowI32=*/false)))
+    if (failed(check(type, /*allowInteger=*/false)))
       return failure();
   return success();
 }

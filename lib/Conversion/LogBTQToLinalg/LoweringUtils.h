@@ -30,12 +30,12 @@ using BodyFn =
     function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)>;
 
 /// Succeeds if every tensor operand and result of `op` is a ranked tensor
-/// with a static shape, of f32 (or of i32 or i64 for the `i32Operands` named
-/// by index: the labels of the loss ops, a gather's indices). Otherwise tells
-/// the rewriter why. MU8 values reach these patterns decoded (LowerMU8.cpp,
-/// LowerIntegerKernel.cpp).
+/// with a static shape, of f32 (or of i1, i32 or i64 for the `integerOperands`
+/// named by index: the labels of the loss ops, a gather's indices, a mask).
+/// Otherwise tells the rewriter why. MU8 values reach these patterns decoded
+/// (LowerMU8.cpp, LowerIntegerKernel.cpp).
 LogicalResult checkStaticF32(Operation *op, PatternRewriter &rewriter,
-                             ArrayRef<unsigned> i32Operands = {});
+                             ArrayRef<unsigned> integerOperands = {});
 
 /// The skeleton of every pattern that lowers an op on f32 tensors: it
 /// declines what checkStaticF32 refuses (saying why), then replaces the op
@@ -49,7 +49,7 @@ public:
   LogicalResult
   matchAndRewrite(OpTy op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const final {
-    if (failed(checkStaticF32(op, rewriter, i32Operands())))
+    if (failed(checkStaticF32(op, rewriter, integerOperands())))
       return failure();
     FailureOr<SmallVector<Value>> results = lower(op, adaptor, rewriter);
     if (failed(results))
@@ -59,8 +59,9 @@ public:
   }
 
 protected:
-  /// The operands (by index) that may be i32 or i64 tensors.
-  virtual SmallVector<unsigned> i32Operands() const { return {}; }
+  /// The operands (by index) that may be i1, i32 or i64 tensors (masks,
+  /// indices).
+  virtual SmallVector<unsigned> integerOperands() const { return {}; }
   /// The values that replace `op`'s results; or failure, after telling the
   /// rewriter why.
   virtual FailureOr<SmallVector<Value>>

@@ -76,6 +76,19 @@ KnownTensor mlir::logbtq::onnx_import::transposeKnown(const KnownTensor &tensor,
   });
 }
 
+KnownTensor mlir::logbtq::onnx_import::broadcastKnown(const KnownTensor &tensor,
+                                                      ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> strides = stridesOf(tensor.shape);
+  int64_t lead = shape.size() - tensor.shape.size();
+  return buildKnown(tensor, shape, [&](ArrayRef<int64_t> index) {
+    int64_t from = 0;
+    for (auto [d, dim] : llvm::enumerate(tensor.shape))
+      if (dim != 1)
+        from += index[lead + d] * strides[d];
+    return from;
+  });
+}
+
 FailureOr<KnownTensor>
 mlir::logbtq::onnx_import::evaluateIntegerBinary(NodeContext &ctx,
                                                  StringRef opType) {

@@ -1,4 +1,4 @@
-//===- ImportIndexing.cpp - Gather, Slice, Split and Expand of tensors ----===//
+//===- ImportIndexing.cpp - Gather, Slice, Split, Expand and Where --------===//
 //
 // The forms of these ops that read a tensor of the graph (a computed value
 // or a parameter); their forms on known shape vectors are evaluated at import
@@ -11,6 +11,9 @@
 //   otherwise `logbtq.gather` with the indices as an i64 constant.
 // - Expand: `logbtq.broadcast` (ONNX broadcasts both ways: the result is
 //   the broadcast of the input's shape and the given one).
+// - Where with a known condition (a mask): `logbtq.select` of an i1
+//   constant and the two sides. Conditions computed in the graph are
+//   refused.
 //
 //===----------------------------------------------------------------------===//
 
@@ -210,9 +213,83 @@ LogicalResult importExpand(NodeContext &ctx) {
   return ctx.setOutput(0, y);
 }
 
+/// Where with a condition known at import time: `logbtq.select` of the mask
+/// (an i1 constant) and the two sides, or the side itself when the mask
+/// chooses it everywhere, or a known tensor when both sides are known.
+LogicalResult importWhere(NodeContext &ctx) {
+  if (failed(ctx.checkAttributes({})))
+    return failure();
+  if (ctx.hasInput(0) && !ctx.isKnown(0))
+    return ctx.emitError()
+           << "the condition (input 0, '" << ctx.node.input(0)
+           << "') must be known at import time (a mask); Where on a "
+              "condition computed in the graph is not supported";
+  auto cond = ctx.knownInput(0, "the condition");
+  if (failed(cond))
+    return failure();
+  if (cond->isFloat)
+    return ctx.emitError() << "the condition must be a boolean tensor";
+  if (cond->size() == 0)
+    return ctx.emitError() << "the condition is empty (logbtq has no empty "
+                              "tensors)";
+  SmallVector<int64_t> shape(cond->shape);
+  for (size_t i : {1, 2}) {
+    auto side = ctx.inputShape(i);
+    if (failed(side))
+      return failure();
+    auto all = shape::inferBroadcast(shape, *side, errorAt(ctx));
+    if (failed(all))
+      return failure();
+    shape.assign(all->begin(), all->end());
+  }
+  if (ctx.isKnown(1) && ctx.isKnown(2)) {
+    auto x = ctx.knownInput(1, "X"), y = ctx.knownInput(2, "Y");
+    if (failed(x) || failed(y))
+      return failure();
+    if (!x->isFloat || !y->isFloat)
+      return ctx.emitError() << "Where of integer tensors is not supported";
+    KnownTensor c = broadcastKnown(*cond, shape);
+    KnownTensor result = broadcastKnown(*x, shape);
+    KnownTensor other = broadcastKnown(*y, shape);
+    for (auto [n, pick] : llvm::enumerate(c.ints))
+      if (!pick)
+        result.floats[n] = other.floats[n];
+    return ctx.setOutput(0, result);
+  }
+  int64_t truths = llvm::count_if(cond->ints, [](int64_t c) { return c; });
+  std::optional<size_t> only;
+  if (truths == cond->size())
+    only = 1;
+  else if (truths == 0)
+    only = 2;
+  if (only) {
+    auto side = ctx.input(*only);
+    if (failed(side))
+      return failure();
+    Value y = *side;
+    if (shapeOf(y) != ArrayRef<int64_t>(shape))
+      y = BroadcastOp::create(ctx.builder(), ctx.loc, ctx.tensorType(shape), y);
+    return ctx.setOutput(0, y);
+  }
+  auto x = ctx.input(1), y = ctx.input(2);
+  if (failed(x) || failed(y))
+    return failure();
+  OpBuilder &b = ctx.builder();
+  auto maskType = RankedTensorType::get(cond->shape, b.getI1Type());
+  SmallVector<bool> bits;
+  for (int64_t c : cond->ints)
+    bits.push_back(c != 0);
+  Value mask = arith::ConstantOp::create(
+      b, ctx.loc, maskType, DenseElementsAttr::get(maskType, ArrayRef(bits)));
+  Value z = SelectOp::create(b, ctx.loc, ctx.tensorType(shape), mask, *x, *y);
+  return ctx.setOutput(0, z);
+}
+
 } // namespace
 
 void mlir::logbtq::onnx_import::addIndexingImporters(
     llvm::StringMap<NodeImportFn> &importers) {
-  importers.insert({{"Expand", importExpand}, {"Split", importSplit}});
+  importers.insert({{"Expand", importExpand},
+                    {"Split", importSplit},
+                    {"Where", importWhere}});
 }

@@ -179,6 +179,10 @@ FailureOr<SmallVector<SliceRange>> readSliceRanges(NodeContext &ctx,
 /// Transposes a known tensor; `perm` must be a permutation of its dims.
 KnownTensor transposeKnown(const KnownTensor &tensor, ArrayRef<int64_t> perm);
 
+/// Repeats a known tensor to `shape`, numpy style; the shapes must
+/// broadcast (checked by the caller).
+KnownTensor broadcastKnown(const KnownTensor &tensor, ArrayRef<int64_t> shape);
+
 /// Evaluates `opType` (Add, Sub, Mul or Div) on inputs 0 and 1 of the node,
 /// both known integer tensors (shape arithmetic).
 FailureOr<KnownTensor> evaluateIntegerBinary(NodeContext &ctx,
@@ -188,7 +192,7 @@ FailureOr<KnownTensor> evaluateIntegerBinary(NodeContext &ctx,
 const llvm::StringMap<NodeImportFn> &getNodeImporters();
 /// Adds the importers of ImportMath.cpp (math, activations, reductions).
 void addMathImporters(llvm::StringMap<NodeImportFn> &importers);
-/// Adds the importers of ImportIndexing.cpp (Split, Expand).
+/// Adds the importers of ImportIndexing.cpp (Split, Expand, Where).
 void addIndexingImporters(llvm::StringMap<NodeImportFn> &importers);
 
 /// Indices of the inputs of `opType` that the importer reads as constants

@@ -921,6 +921,21 @@ func.func @broadcast(%x: tensor<1x8xf32>) -> tensor<2x4x8xf32> {
 
 // -----
 
+// One parallel generic reading the mask, the values and the fill through
+// broadcast maps, choosing with arith.select.
+// CHECK-LABEL: func.func @select(
+// CHECK-SAME: [[C:%[a-z0-9_]+]]: tensor<3x3xi1>, [[S:%[a-z0-9_]+]]: tensor<2x3x3xf32>, [[F:%[a-z0-9_]+]]: tensor<f32>)
+// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d1, d2)>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> ()>, affine_map<(d0, d1, d2) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel"]} ins([[C]], [[S]], [[F]] : tensor<3x3xi1>, tensor<2x3x3xf32>, tensor<f32>)
+// CHECK-NEXT: ^bb0([[PICK:%.+]]: i1, [[V:%.+]]: f32, [[FILL:%.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT: [[R:%.+]] = arith.select [[PICK]], [[V]], [[FILL]] : f32
+// CHECK-NEXT: linalg.yield [[R]] : f32
+func.func @select(%c: tensor<3x3xi1>, %s: tensor<2x3x3xf32>, %f: tensor<f32>) -> tensor<2x3x3xf32> {
+  %y = logbtq.select %c, %s, %f : (tensor<3x3xi1>, tensor<2x3x3xf32>, tensor<f32>) -> tensor<2x3x3xf32>
+  return %y : tensor<2x3x3xf32>
+}
+
+// -----
+
 // A transposed convolution is the product conv2d_grad_input builds: the
 // input spread by the strides into a zero buffer (rows at 1 + 2i: the
 // window's extent 2 less the top pad 1), correlated with the flipped filter

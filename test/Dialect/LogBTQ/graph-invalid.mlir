@@ -381,3 +381,27 @@ func.func @conv_transpose_bias(%x: tensor<8x16x7x7xf32>, %w: tensor<16x8x3x3xf32
   %y = logbtq.conv_transpose2d %x, %w, %b : (tensor<8x16x7x7xf32>, tensor<16x8x3x3xf32>, tensor<16xf32>) -> tensor<8x8x9x9xf32>
   return
 }
+
+// -----
+
+func.func @select_values(%c: tensor<3xi1>, %x: tensor<2x3xf32>, %y: tensor<4xf32>) {
+  // expected-error @+1 {{shapes 2x3 and 4 do not broadcast}}
+  %z = logbtq.select %c, %x, %y : (tensor<3xi1>, tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @select_condition(%c: tensor<5x1x3xi1>, %x: tensor<2x3xf32>, %y: tensor<f32>) {
+  // expected-error @+1 {{result type 'tensor<2x3xf32>' does not match the inferred shape 5x2x3}}
+  %z = logbtq.select %c, %x, %y : (tensor<5x1x3xi1>, tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @select_float_condition(%c: tensor<2x3xf32>, %x: tensor<2x3xf32>) {
+  // expected-error @+1 {{operand #0 must be ranked tensor of 1-bit signless integer values}}
+  %z = logbtq.select %c, %x, %x : (tensor<2x3xf32>, tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return
+}

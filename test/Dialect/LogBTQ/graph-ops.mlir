@@ -99,6 +99,14 @@ func.func @indexing(%x: tensor<3x8x4xf32>, %i: tensor<2x5xi64>) -> (tensor<3x3x4
   return %s, %g, %b : tensor<3x3x4xf32>, tensor<3x2x5x4xf32>, tensor<2x3x8x4xf32>
 }
 
+// CHECK-LABEL: func.func @select
+// CHECK-SAME: (%[[C:.+]]: tensor<3x3xi1>, %[[S:.+]]: tensor<2x3x3xf32>, %[[F:.+]]: tensor<f32>)
+func.func @select(%c: tensor<3x3xi1>, %s: tensor<2x3x3xf32>, %f: tensor<f32>) -> tensor<2x3x3xf32> {
+  // CHECK: logbtq.select %[[C]], %[[S]], %[[F]] : (tensor<3x3xi1>, tensor<2x3x3xf32>, tensor<f32>) -> tensor<2x3x3xf32>
+  %y = logbtq.select %c, %s, %f : (tensor<3x3xi1>, tensor<2x3x3xf32>, tensor<f32>) -> tensor<2x3x3xf32>
+  return %y : tensor<2x3x3xf32>
+}
+
 // CHECK-LABEL: func.func @layer_norm
 // CHECK-SAME: (%[[X:.+]]: tensor<2x7x16xf32>, %[[S:.+]]: tensor<7x16xf32>, %[[B:.+]]: tensor<7x16xf32>)
 func.func @layer_norm(%x: tensor<2x7x16xf32>, %s: tensor<7x16xf32>, %b: tensor<7x16xf32>) -> (tensor<2x7x16xf32>, tensor<2x7x16xf32>) {

@@ -100,3 +100,24 @@ func.func @forward(%s: tensor<4xf32> {logbtq.param = "s"}, %c: tensor<4xf32> {lo
   %r = logbtq.add %h, %y : tensor<2x4xf32>, tensor<2x4xf32> -> tensor<2x4xf32>
   return %r : tensor<2x4xf32>
 }
+
+// -----
+
+// A causal mask: the select only chooses values of the scores or the -inf
+// fill, so it gets no term (a term on it would be infinite); the scores and
+// the output keep theirs.
+// CHECK-LABEL: func.func @forward
+// CHECK: %[[S:.+]] = logbtq.mul
+// CHECK: %[[M:.+]] = logbtq.select
+// CHECK: %[[A:.+]] = logbtq.softmax %[[M]]
+// CHECK: logbtq.barrier %[[S]], %{{[^ ]+}} : tensor<2x3x3xf32>
+// CHECK-NOT: logbtq.barrier %[[M]]
+// CHECK: logbtq.barrier %[[A]], %{{[^ ]+}} {bound = 1.600000e+01 : f32} : tensor<2x3x3xf32>
+func.func @forward(%w: tensor<3xf32> {logbtq.param = "w"}, %x: tensor<2x3x3xf32> {logbtq.input = "x"}) -> tensor<2x3x3xf32> {
+  %causal = arith.constant dense<[[true, false, false], [true, true, false], [true, true, true]]> : tensor<3x3xi1>
+  %ninf = arith.constant dense<0xFF800000> : tensor<f32>
+  %s = logbtq.mul %x, %w : tensor<2x3x3xf32>, tensor<3xf32> -> tensor<2x3x3xf32>
+  %m = logbtq.select %causal, %s, %ninf : (tensor<3x3xi1>, tensor<2x3x3xf32>, tensor<f32>) -> tensor<2x3x3xf32>
+  %a = logbtq.softmax %m {axis = 2 : i64} : tensor<2x3x3xf32> -> tensor<2x3x3xf32>
+  return %a : tensor<2x3x3xf32>
+}

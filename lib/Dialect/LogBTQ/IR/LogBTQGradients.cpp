@@ -540,6 +540,25 @@ LogicalResult GatherOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
   return success();
 }
 
+/// Each value operand gets the gradient where it is chosen, 0 elsewhere;
+/// the condition gets none.
+LogicalResult SelectOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
+                                SmallVectorImpl<Value> &operandGrads) {
+  Value dy = resultGrads[0];
+  if (!dy)
+    return noGradient(*this, operandGrads);
+  Location loc = getLoc();
+  Value zeros = splatLike(b, loc, dy, 0.0f);
+  Value chosen =
+      SelectOp::create(b, loc, dy.getType(), getCondition(), dy, zeros);
+  Value other =
+      SelectOp::create(b, loc, dy.getType(), getCondition(), zeros, dy);
+  operandGrads.push_back(Value());
+  operandGrads.push_back(sumToShape(b, loc, chosen, getTrueValue()));
+  operandGrads.push_back(sumToShape(b, loc, other, getFalseValue()));
+  return success();
+}
+
 LogicalResult BroadcastOp::emitVJP(OpBuilder &b, ValueRange resultGrads,
                                    SmallVectorImpl<Value> &operandGrads) {
   if (!resultGrads[0])

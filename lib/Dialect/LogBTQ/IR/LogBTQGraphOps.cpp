@@ -253,6 +253,16 @@ LogicalResult GatherOp::verify() {
                                 getAxis(), LOGBTQ_EMIT_ERROR));
 }
 
+LogicalResult SelectOp::verify() {
+  auto emitError = [&] { return emitOpError(); };
+  FailureOr<shape::Shape> values = shape::inferBroadcast(
+      shapeOf(getTrueValue()), shapeOf(getFalseValue()), emitError);
+  if (failed(values))
+    return failure();
+  return verifyResultShape(*this, shape::inferBroadcast(shapeOf(getCondition()),
+                                                        *values, emitError));
+}
+
 LogicalResult BroadcastOp::verify() {
   return shape::checkBroadcastTo(shapeOf(getInput()), shapeOf(getResult()),
                                  LOGBTQ_EMIT_ERROR);

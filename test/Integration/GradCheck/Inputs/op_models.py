@@ -176,7 +176,7 @@ for _case in ["exp", "erf", "neg", "abs", "sign", "softplus", "softsign", "hards
     from_gen(_case)
 for _case in ["slice_tensor", "slice_tensor_negative", "gather_tensor_indices",
               "gather_embedding", "expand", "conv_grouped", "conv_depthwise",
-              "conv_transpose", "conv_transpose_dilated"]:
+              "conv_transpose", "conv_transpose_dilated", "where_mask"]:
     from_gen(_case)
 from_gen("sum3", symbolic=False)
 from_gen("mean2", symbolic=False)
@@ -239,6 +239,29 @@ def _():
          node("Gather", ["t", "two"], ["k"], name="gather_k", axis=0),
          node("Mul", ["q", "k"], ["y"])],
         [vi("x", [2, 3, 4])], [vi("y", [2, 4])])
+
+
+@custom("where_causal")
+def _():
+    """Causal attention: s = x x^T [B,3,3], Where(lower-triangular mask, s, Constant
+    -inf), Softmax over the last axis, times x: [B,3,4]."""
+    mask = numpy_helper.from_array(np.tril(np.ones((3, 3), dtype=bool)), "causal")
+    return onnx_gen.model(
+        [node("Transpose", ["x"], ["t"], perm=[0, 2, 1]), node("MatMul", ["x", "t"], ["s"]),
+         _constant("ninf", float("-inf")), node("Where", ["causal", "s", "ninf"], ["m"]),
+         node("Softmax", ["m"], ["a"], axis=-1), node("MatMul", ["a", "x"], ["y"])],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])], [mask])
+
+
+@custom("where_fill")
+def _():
+    """Where(known mask [3,4], Constant 0.5, x [B,3,4]) times a parameter [4]."""
+    mask = numpy_helper.from_array(
+        np.random.default_rng(7).uniform(size=(3, 4)) < 0.5, "keep")
+    return onnx_gen.model(
+        [_constant("half", 0.5), node("Where", ["keep", "half", "x"], ["m"]),
+         node("Mul", ["m", "p"], ["y"])],
+        [vi("x", [2, 3, 4])], [vi("y", [2, 3, 4])], [mask, rand("p", [4])])
 
 
 @custom("log_sqrt")

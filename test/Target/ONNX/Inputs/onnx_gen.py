@@ -1303,6 +1303,32 @@ def _():
                  [const("shape", [3, 1], np.int64)])
 
 
+
+@case("where_mask")
+def _():
+    """Where of x [2,4] and y [1,4] under the known mask [1,4] (T F T F)."""
+    return model([node("Where", ["c", "x", "y"], ["z"])],
+                 [vi("x", [2, 4]), vi("y", [1, 4])], [vi("z", [2, 4])],
+                 [const("c", [[True, False, True, False]], np.bool_)])
+
+
+@case("where_fill")
+def _():
+    """Attention mask: Where(causal [3,3], scores [2,3,3], Constant -inf)."""
+    fill = helper.make_node("Constant", [], ["ninf"], name="fill",
+                            value=const("v", float("-inf")))
+    return model([fill, node("Where", ["c", "s", "ninf"], ["z"])],
+                 [vi("s", [2, 3, 3])], [vi("z", [2, 3, 3])],
+                 [const("c", np.tril(np.ones((3, 3), dtype=bool)), np.bool_)])
+
+
+@case("where_all_true")
+def _():
+    """Where(all true [2,1], x [1,3], y [2,3]): x, broadcast to [2,3]."""
+    return model([node("Where", ["c", "x", "y"], ["z"])],
+                 [vi("x", [1, 3]), vi("y", [2, 3])], [vi("z", [2, 3])],
+                 [const("c", [[True], [True]], np.bool_)])
+
 # ------------------------------------------------------ errors: math (ImportMath)
 
 def _bad_attribute(op):
@@ -1902,6 +1928,20 @@ def _():
 def _():
     """Expand of x [2,3] to the shape [4]."""
     return _bad("Expand", ["x", "shape"], inits=[const("shape", [4], np.int64)])
+
+
+@case("where_computed_condition", error=True)
+def _():
+    """Where whose condition is computed in the graph (Relu of x)."""
+    return model([node("Relu", ["x"], ["c"]),
+                  node("Where", ["c", "x", "x"], ["y"], name="bad_node")],
+                 [vi("x", [2, 3])], [vi("y", [2, 3])])
+
+
+@case("where_bad_shape", error=True)
+def _():
+    """Where of a known mask [4] and x [2,3]."""
+    return _bad("Where", ["c", "x", "x"], inits=[const("c", [True] * 4, np.bool_)])
 
 
 @case("squeeze_non_one", error=True)

@@ -543,6 +543,33 @@ def LogBTQ_GatherOp : LogBTQ_GraphOp<"gather",
   }];
 }
 
+def LogBTQ_SelectOp : LogBTQ_GraphOp<"select", [LogBTQ_RepeatsInputValues]> {
+  let summary = "Takes each element from one of two tensors by a mask (ONNX Where)";
+  let description = [{
+    `result = condition ? true_value : false_value`, element by element, the
+    three operands broadcast numpy style. The importer builds it for ONNX
+    `Where` with a condition known at import time (a mask), which it holds
+    as an `i1` constant; a fill such as an attention mask's `-inf` is a
+    float constant operand.
+
+    The condition gets no gradient; each value operand gets the result's
+    gradient where it is chosen and 0 elsewhere. The result holds only
+    values of the operands, so it gets no barrier term of its own. In MU8
+    it is stored at the activations' range, so a `-inf` fill is stored as
+    the end of that range (and counted as saturated).
+
+    ```mlir
+    %y = logbtq.select %causal, %scores, %ninf : (tensor<50x50xi1>, tensor<8x4x50x50xf32>, tensor<f32>) -> tensor<8x4x50x50xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$condition,
+                       LogBTQ_Tensor:$true_value, LogBTQ_Tensor:$false_value);
+  let results = (outs LogBTQ_Tensor:$result);
+  let assemblyFormat = [{
+    operands attr-dict `:` functional-type(operands, results)
+  }];
+}
+
 def LogBTQ_BroadcastOp : LogBTQ_GraphOp<"broadcast",
     [LogBTQ_RepeatsInputValues, LogBTQ_SelectsInputValues]> {
   let summary = "Repeats the input to a larger shape, numpy style";
