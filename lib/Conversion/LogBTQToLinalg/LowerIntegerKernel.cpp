@@ -88,6 +88,13 @@ struct IntegerKernelLowering : OpConversionPattern<IntegerKernelOp> {
                                 ProductKind::ExactInteger);
       ea = exponentOf(mm.getLhs());
       eb = exponentOf(mm.getRhs());
+    } else if (auto bmm = dyn_cast<BatchMatmulOp>(kernel)) {
+      acc = createBatchMatmulProduct(
+          rewriter, loc, gridOf(bmm.getLhs()), gridOf(bmm.getRhs()),
+          bmm.getTransposeLhs(), bmm.getTransposeRhs(),
+          ProductKind::ExactInteger);
+      ea = exponentOf(bmm.getLhs());
+      eb = exponentOf(bmm.getRhs());
     } else if (auto conv = dyn_cast<Conv2DOp>(kernel)) {
       ArrayRef<int64_t> pads = conv.getPads();
       Value input =

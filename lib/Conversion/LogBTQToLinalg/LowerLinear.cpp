@@ -39,59 +39,16 @@ struct MatmulLowering : F32OpLowering<MatmulOp> {
   }
 };
 
-/// One contraction over (batch, m, n, k), the batch dims collapsed into one:
-/// the transposes are only other indexing maps.
+/// One packed product per index of the batch dims.
 struct BatchMatmulLowering : F32OpLowering<BatchMatmulOp> {
   using F32OpLowering::F32OpLowering;
 
   FailureOr<SmallVector<Value>>
   lower(BatchMatmulOp op, OpAdaptor adaptor,
         ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    int64_t rank = resultType.getRank();
-    SmallVector<ReassociationIndices> collapse = {{}, {rank - 2}, {rank - 1}};
-    for (int64_t d = 0; d < rank - 2; ++d)
-      collapse[0].push_back(d);
-    auto collapsed = [&](Value v) -> Value {
-      if (rank == 3)
-        return v;
-      return tensor::CollapseShapeOp::create(rewriter, loc, v, collapse);
-    };
-    Value lhs = collapsed(adaptor.getLhs()), rhs = collapsed(adaptor.getRhs());
-    ArrayRef<int64_t> shape = resultType.getShape();
-    int64_t batch = 1;
-    for (int64_t d : shape.drop_back(2))
-      batch *= d;
-    SmallVector<int64_t> flat = {batch, shape[rank - 2], shape[rank - 1]};
-    Value init = createFilled(rewriter, loc, flat,
-                              createF32Constant(rewriter, loc, 0.0));
-    AffineExpr b, m, n, k;
-    bindDims(ctx, b, m, n, k);
-    auto map = [&](ArrayRef<AffineExpr> exprs) {
-      return AffineMap::get(4, 0, exprs, ctx);
-    };
-    SmallVector<AffineMap> maps = {
-        op.getTransposeLhs() ? map({b, k, m}) : map({b, m, k}),
-        op.getTransposeRhs() ? map({b, n, k}) : map({b, k, n}), map({b, m, n})};
-    SmallVector<utils::IteratorType> iterators(3,
-                                               utils::IteratorType::parallel);
-    iterators.push_back(utils::IteratorType::reduction);
-    Value product =
-        linalg::GenericOp::create(
-            rewriter, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
-            ValueRange{init}, maps, iterators,
-            [](OpBuilder &bb, Location l, ValueRange args) {
-              Value p = arith::MulFOp::create(bb, l, args[0], args[1]);
-              linalg::YieldOp::create(
-                  bb, l, ValueRange{arith::AddFOp::create(bb, l, args[2], p)});
-            })
-            .getResult(0);
-    if (rank > 3)
-      product = tensor::ExpandShapeOp::create(rewriter, loc, resultType,
-                                              product, collapse);
-    return SmallVector<Value>{product};
+    return SmallVector<Value>{createBatchMatmulProduct(
+        rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
+        op.getTransposeLhs(), op.getTransposeRhs(), ProductKind::Float)};
   }
 };
 

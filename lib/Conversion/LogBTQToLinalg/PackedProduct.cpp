@@ -784,3 +784,47 @@ Value lowering::createMatmulProduct(OpBuilder &b, Location loc, Value lhs,
   return tensor::CollapseShapeOp::create(
       b, loc, product, ArrayRef<ReassociationIndices>{{0, 1}, {2}});
 }
+
+Value lowering::createBatchMatmulProduct(OpBuilder &b, Location loc, Value lhs,
+                                         Value rhs, bool transposeLhs,
+                                         bool transposeRhs, ProductKind kind) {
+  auto dims = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  };
+  // The leading dims as one batch dim.
+  int64_t rank = dims(lhs).size();
+  SmallVector<ReassociationIndices> batchAsOne = {{}, {rank - 2}, {rank - 1}};
+  for (int64_t d = 0; d < rank - 2; ++d)
+    batchAsOne[0].push_back(d);
+  auto collapsed = [&](Value v) -> Value {
+    return rank == 3 ? v
+                     : tensor::CollapseShapeOp::create(b, loc, v, batchAsOne)
+                           .getResult();
+  };
+  Value a = collapsed(lhs), c = collapsed(rhs);
+  ProductShape shape{dims(a)[0], dims(a)[transposeLhs ? 2 : 1],
+                     dims(c)[transposeRhs ? 1 : 2],
+                     dims(a)[transposeLhs ? 1 : 2]};
+  // Each operand is packed from its own matrix of the batch: A by rows,
+  // B into panels, as for one matmul.
+  auto reader = [](Value operand, bool outerLast) {
+    return [operand, outerLast](OpBuilder &nb, Location l, Value n, Value outer,
+                                Value r) {
+      SmallVector<Value> at = outerLast ? SmallVector<Value>{n, r, outer}
+                                        : SmallVector<Value>{n, outer, r};
+      return tensor::ExtractOp::create(nb, l, operand, at).getResult();
+    };
+  };
+  auto readLhs = reader(a, transposeLhs);
+  auto readRhs = reader(c, !transposeRhs);
+  Value product =
+      createProduct(b, loc, kind, shape, /*lhsBatched=*/true, readLhs, readRhs);
+  if (rank == 3)
+    return product;
+  SmallVector<int64_t> shapeOut(dims(lhs).drop_back(2));
+  shapeOut.push_back(shape.rows);
+  shapeOut.push_back(shape.cols);
+  auto type = RankedTensorType::get(
+      shapeOut, cast<RankedTensorType>(product.getType()).getElementType());
+  return tensor::ExpandShapeOp::create(b, loc, type, product, batchAsOne);
+}

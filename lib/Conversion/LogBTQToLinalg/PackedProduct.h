@@ -102,6 +102,14 @@ Value createMatmulProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
                           bool transposeLhs, bool transposeRhs,
                           ProductKind kind);
 
+/// The batched form: `lhs [..., rows, depth] · rhs [..., depth, cols]`
+/// (rank >= 3, the same leading dims; the last two dims of either read
+/// transposed), one packed product per index of the leading dims: a
+/// `[..., rows, cols]` tensor of i64 or f32.
+Value createBatchMatmulProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                               bool transposeLhs, bool transposeRhs,
+                               ProductKind kind);
+
 /// The words `low | high << 16` of two vectors of int16 (zero-extended):
 /// pairs of int16 as one `vpdpwssd` operand lane each, the first in the low
 /// half.

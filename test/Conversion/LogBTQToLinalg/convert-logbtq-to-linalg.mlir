@@ -854,14 +854,24 @@ func.func @reduce_mean(%x: tensor<2x3x4xf32>) -> tensor<2xf32> {
 
 // -----
 
-// The batch dims collapse into one; the transposed rhs is read as (b, n, k).
+// The batch dims collapse into one, then each batch index is one packed f32
+// product (PackedProduct.h): A packed as rows, B (read transposed, as
+// (b, n, k)) into 16-column panels, one multiply-add per step and lane.
 // CHECK-LABEL: func.func @batch_matmul(
-// CHECK: tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2], [3]] : tensor<2x3x4x5xf32> into tensor<6x4x5xf32>
-// CHECK: tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2], [3]] : tensor<2x3x6x5xf32> into tensor<6x6x5xf32>
-// CHECK: linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
-// CHECK: arith.mulf
-// CHECK-NEXT: arith.addf
-// CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2], [3]] output_shape [2, 3, 4, 6] : tensor<6x4x6xf32> into tensor<2x3x4x6xf32>
+// CHECK: [[A:%.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2], [3]] : tensor<2x3x4x5xf32> into tensor<6x4x5xf32>
+// CHECK: [[B:%.+]] = tensor.collapse_shape %{{.+}} {{\[}}[0, 1], [2], [3]] : tensor<2x3x6x5xf32> into tensor<6x6x5xf32>
+// CHECK: tensor.extract [[A]]{{\[}}%{{.+}}, %{{.+}}, %{{.+}}] : tensor<6x4x5xf32>
+// CHECK: } -> tensor<6x4x5xf32>
+// CHECK: [[COL:%.+]] = arith.muli %{{.+}}, %c16_i32
+// CHECK: [[N:%.+]] = arith.addi [[COL]], %{{.+}} : i32
+// CHECK: [[NC:%.+]] = arith.minui [[N]], %c5_i32
+// CHECK: [[NI:%.+]] = arith.index_cast [[NC]] : i32 to index
+// CHECK: tensor.extract [[B]]{{\[}}%{{.+}}, [[NI]], %{{.+}}] : tensor<6x6x5xf32>
+// CHECK: } -> tensor<6x1x5x16xf32>
+// CHECK: scf.for {{.+}} -> (tensor<6x4x16xf32>)
+// CHECK: arith.mulf %{{.+}}, %{{.+}} fastmath<contract> : vector<16xf32>
+// CHECK: [[Y:%.+]] = tensor.extract_slice %{{.+}}[0, 0, 0] [6, 4, 6] [1, 1, 1] : tensor<6x4x16xf32> to tensor<6x4x6xf32>
+// CHECK: tensor.expand_shape [[Y]] {{\[}}[0, 1], [2], [3]] output_shape [2, 3, 4, 6] : tensor<6x4x6xf32> into tensor<2x3x4x6xf32>
 func.func @batch_matmul(%a: tensor<2x3x4x5xf32>, %b: tensor<2x3x6x5xf32>) -> tensor<2x3x4x6xf32> {
   %y = logbtq.batch_matmul %a, %b {transpose_rhs} : tensor<2x3x4x5xf32>, tensor<2x3x6x5xf32> -> tensor<2x3x4x6xf32>
   return %y : tensor<2x3x4x6xf32>

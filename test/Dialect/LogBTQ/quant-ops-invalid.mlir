@@ -37,7 +37,7 @@ func.func @kernel_exponents(%a: tensor<2x3x!logbtq.mu8<?>>, %b: tensor<3x4x!logb
 // -----
 
 func.func @kernel_kind(%a: tensor<2x3x!logbtq.mu8>) {
-  // expected-error @+1 {{kernel must be a matmul, conv2d, conv2d_grad_input or conv2d_grad_filter, not logbtq.relu}}
+  // expected-error @+1 {{kernel must be a matmul, batch_matmul, conv2d, conv2d_grad_input or conv2d_grad_filter, not logbtq.relu}}
   %y, %o = logbtq.integer_kernel ins(%a : tensor<2x3x!logbtq.mu8>) -> tensor<2x3xf32> {
   ^bb0(%x: tensor<2x3xf32>):
     %m = logbtq.relu %x : tensor<2x3xf32> -> tensor<2x3xf32>

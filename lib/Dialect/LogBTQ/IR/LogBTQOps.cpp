@@ -240,9 +240,10 @@ LogicalResult IntegerKernelOp::verify() {
   if (body.getOperations().size() != 2)
     return emitOpError("body must hold one kernel op and the yield");
   Operation *kernel = getKernel();
-  if (!isa<MatmulOp, Conv2DOp, Conv2DGradInputOp, Conv2DGradFilterOp>(kernel))
-    return emitOpError("kernel must be a matmul, conv2d, conv2d_grad_input "
-                       "or conv2d_grad_filter, not ")
+  if (!isa<MatmulOp, BatchMatmulOp, Conv2DOp, Conv2DGradInputOp,
+           Conv2DGradFilterOp>(kernel))
+    return emitOpError("kernel must be a matmul, batch_matmul, conv2d, "
+                       "conv2d_grad_input or conv2d_grad_filter, not ")
            << kernel->getName();
   for (Value operand : kernel->getOperands()) {
     auto arg = dyn_cast<BlockArgument>(operand);

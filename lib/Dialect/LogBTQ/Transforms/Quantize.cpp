@@ -186,7 +186,8 @@ Value StepQuantizer::store(Location loc, Value v, Kind kind, bool isLogits,
 void StepQuantizer::formIntegerKernels() {
   SmallVector<Operation *> products;
   func.walk([&](Operation *op) {
-    if (isa<MatmulOp, Conv2DOp, Conv2DGradInputOp, Conv2DGradFilterOp>(op) &&
+    if (isa<MatmulOp, BatchMatmulOp, Conv2DOp, Conv2DGradInputOp,
+            Conv2DGradFilterOp>(op) &&
         llvm::all_of(op->getOperands(), [](Value v) {
           return v.getDefiningOp<DecodeOp>() != nullptr;
         }))

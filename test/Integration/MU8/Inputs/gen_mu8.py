@@ -395,6 +395,22 @@ def test_integer_kernels(m, rng):
            "logbtq.conv2d_grad_input %a0, %a1 {pads = array<i64: 1, 1, 1, 1>} : "
            "(tensor<2x4x6x6xf32>, tensor<4x3x3x3xf32>) -> tensor<2x3x6x6xf32>", [2, 3, 6, 6], y, o)
 
+    # batch_matmul: attention's scores q k^T over [batch, heads] (4-D, an odd
+    # depth, 19 columns: a partial panel), and its weighted sum a v (3-D, A
+    # read transposed, as the gradients read it), dynamic ranges included.
+    q, k = rand_codes(rng, (2, 3, 5, 17)), rand_codes(rng, (2, 3, 19, 17))
+    acc = np.einsum("bhmk,bhnk->bhmn", grid(q), grid(k))
+    y, o = finish(acc, 1, -1)
+    kernel(m, "batch_matmul", [(q, 1), (k, None)], [1, -1],
+           "logbtq.batch_matmul %a0, %a1 {transpose_rhs} : tensor<2x3x5x17xf32>, "
+           "tensor<2x3x19x17xf32> -> tensor<2x3x5x19xf32>", [2, 3, 5, 19], y, o)
+    a, v = rand_codes(rng, (4, 7, 6)), rand_codes(rng, (4, 7, 9))
+    acc = np.einsum("bkm,bkn->bmn", grid(a), grid(v))
+    y, o = finish(acc, -2, 0)
+    kernel(m, "batch_matmul transposed lhs", [(a, None), (v, 0)], [-2, 0],
+           "logbtq.batch_matmul %a0, %a1 {transpose_lhs} : tensor<4x7x6xf32>, "
+           "tensor<4x7x9xf32> -> tensor<4x6x9xf32>", [4, 6, 9], y, o)
+
 
 TESTS = {"decode": test_decode, "quantize": test_quantize, "stochastic": test_stochastic,
          "stochastic_keep_nonzero": test_stochastic_keep_nonzero,

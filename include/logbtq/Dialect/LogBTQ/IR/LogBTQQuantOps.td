@@ -67,9 +67,9 @@ def LogBTQ_IntegerKernelOp : LogBTQ_Op<"integer_kernel",
      AttrSizedOperandSegments]> {
   let summary = "A matrix product or convolution of MU8 tensors in integers";
   let description = [{
-    Its region holds one `matmul`, `conv2d`, `conv2d_grad_input` or
-    `conv2d_grad_filter` whose operands are the block arguments: the f32
-    values of the MU8 `inputs` (a dynamic range takes its exponent from
+    Its region holds one `matmul`, `batch_matmul`, `conv2d`,
+    `conv2d_grad_input` or `conv2d_grad_filter` whose operands are the block
+    arguments: the f32 values of the MU8 `inputs` (a dynamic range takes its exponent from
     `exponents`, in the order of the dynamic inputs). That is what the op
     means. It is lowered without float arithmetic in the product: codes are
     decoded through a table to int16 on a 13-fraction-bit grid, multiplied
