@@ -56,3 +56,14 @@ LogicalResult mlir::logbtq::loadCheckpointParameters(ForwardProgram &program,
   }
   return success();
 }
+
+FailureOr<std::optional<int>>
+mlir::logbtq::readCheckpointWeightRange(StringRef path, Location loc) {
+  runtime::Expected<runtime::CheckpointFile> file =
+      runtime::readCheckpointFile(path.str());
+  if (!file)
+    return emitError(loc) << file.error().message();
+  if (file->quant != runtime::QuantKind::MU8)
+    return std::optional<int>();
+  return std::optional<int>(file->weightExponent);
+}

@@ -25,6 +25,12 @@ namespace mlir::logbtq {
 LogicalResult loadCheckpointParameters(ForwardProgram &program, StringRef path,
                                        Location loc);
 
+/// The weight range exponent the checkpoint at `path` was trained with
+/// (an MU8 trainer's --weight-range), read and checked as above; nullopt
+/// for an f32 checkpoint.
+FailureOr<std::optional<int>> readCheckpointWeightRange(StringRef path,
+                                                        Location loc);
+
 } // namespace mlir::logbtq
 
 #endif // LOGBTQ_TOOLS_LOGBTQ_RUN_CHECKPOINTPARAMETERS_H

@@ -1,8 +1,9 @@
 //===- logbtq-run.cpp - Run an ONNX model's forward pass once -------------===//
 //
 // logbtq-run model.onnx --inputs in0.pb [in1.pb ...] --outputs DIR
-// [--checkpoint CK]: imports the model, compiles its forward pass for this
-// CPU in-process and runs it on inputs given as ONNX TensorProto files
+// [--checkpoint CK] [--quant=f32|mu8]: imports the model, compiles its
+// forward pass for this CPU in-process (with every tensor stored as MU8 for
+// --quant=mu8) and runs it on inputs given as ONNX TensorProto files
 // (with a trainer's checkpoint's parameters), writing DIR/output_0.pb... in
 // the layout of ONNX's backend test data. Exit status: 0; 3 when the importer
 // refuses the model or an input's element type is not read; 1 on any other
@@ -12,6 +13,7 @@
 
 #include "CheckpointParameters.h"
 
+#include "logbtq/Dialect/LogBTQ/Transforms/Passes.h"
 #include "logbtq/InitAll.h"
 #include "logbtq/Pipelines/Inference.h"
 #include "logbtq/Target/ONNX/ImportONNX.h"
@@ -19,6 +21,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -53,6 +56,12 @@ static cl::opt<std::string>
                cl::desc("Run with the parameters of a trainer's checkpoint "
                         "(--save) of this model instead of its initial ones"),
                cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    quant("quant",
+          cl::desc("How tensors are stored: f32, or mu8 (every parameter, "
+                   "input and computed tensor 8-bit, at the ranges an MU8 "
+                   "trainer of this model stores them at)"),
+          cl::init("f32"), cl::value_desc("f32|mu8"), cl::cat(category));
 static cl::opt<bool> print("print",
                            cl::desc("Also print each output's name, shape "
                                     "and first values"),
@@ -92,6 +101,9 @@ static bool unsupported = false;
 static LogicalResult run(MLIRContext &context) {
   StringRef modelPath = positional.front();
   Location modelLoc = FileLineColLoc::get(&context, modelPath, 0, 0);
+  if (quant != "f32" && quant != "mu8")
+    return emitError(UnknownLoc::get(&context))
+           << "--quant must be f32 or mu8, got '" << quant << "'";
   auto modelFile =
       llvm::MemoryBuffer::getFile(modelPath, /*IsText=*/false,
                                   /*RequiresNullTerminator=*/false);
@@ -131,6 +143,21 @@ static LogicalResult run(MLIRContext &context) {
   if (!module) {
     unsupported = true;
     return failure();
+  }
+  if (quant == "mu8") {
+    LogBTQQuantizeForwardOptions options;
+    if (!checkpoint.empty()) {
+      FailureOr<std::optional<int>> range = readCheckpointWeightRange(
+          checkpoint, FileLineColLoc::get(&context, checkpoint, 0, 0));
+      if (failed(range))
+        return failure();
+      if (*range)
+        options.weightRange = **range;
+    }
+    PassManager pm(&context);
+    pm.addPass(createLogBTQQuantizeForward(options));
+    if (failed(pm.run(*module)))
+      return failure();
   }
   FailureOr<std::unique_ptr<ForwardProgram>> program =
       ForwardProgram::compile(*module);

@@ -24,6 +24,7 @@
 
 namespace mlir::logbtq {
 #define GEN_PASS_DEF_LOGBTQQUANTIZE
+#define GEN_PASS_DEF_LOGBTQQUANTIZEFORWARD
 #include "logbtq/Dialect/LogBTQ/Transforms/Passes.h.inc"
 } // namespace mlir::logbtq
 
@@ -85,7 +86,8 @@ public:
         b(func.getContext()), isTrain(func.getSymName() == "train_step" ||
                                       func.getSymName() == "apply_step"),
         hasInput(func.getSymName() != "apply_step"),
-        returnsCodes(func.getSymName() == "local_step") {}
+        returnsCodes(func.getSymName() == "local_step"),
+        isForward(func.getSymName() == "forward") {}
 
   LogicalResult run();
 
@@ -110,7 +112,11 @@ private:
   /// A decoded parameter argument.
   bool isParameter(Value v) {
     auto decode = v.getDefiningOp<DecodeOp>();
-    auto arg = decode ? dyn_cast<BlockArgument>(decode.getInput()) : nullptr;
+    Value stored = decode ? decode.getInput() : Value();
+    // @forward stores an f32 parameter argument on entry.
+    if (auto q = stored ? stored.getDefiningOp<QuantizeOp>() : QuantizeOp())
+      stored = q.getInput();
+    auto arg = dyn_cast_or_null<BlockArgument>(stored);
     return arg && arg.getOwner() == &body &&
            func.getArgAttr(arg.getArgNumber(), attrs::kParam);
   }
@@ -128,13 +134,15 @@ private:
   bool hasInput;
   /// The step returns its gradients as codes and range exponents (local).
   bool returnsCodes;
+  /// @forward alone (an inference run): parameters and inputs stay f32
+  /// arguments, stored as MU8 on entry; no stats vector.
+  bool isForward;
   Counters counters;
   DenseSet<Value> gradients;
   DenseSet<Value> logits;
 
   // Arguments by role (indices), found by findArguments.
-  SmallVector<unsigned> params, momenta;
-  unsigned input = 0;
+  SmallVector<unsigned> params, momenta, inputs;
   // Per parameter: its fixed range exponent (a statistic's initial one),
   // its decoded value, and for a statistic its place among the statistics.
   SmallVector<int> paramRanges;
@@ -253,7 +261,6 @@ Value StepQuantizer::buildStats(Location loc, Value oldStats) {
 }
 
 LogicalResult StepQuantizer::findArguments() {
-  std::optional<unsigned> found;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     if (func.getArgAttr(i, attrs::kParam)) {
       params.push_back(i);
@@ -265,16 +272,17 @@ LogicalResult StepQuantizer::findArguments() {
     else if (func.getArgAttr(i, attrs::kMomentum))
       momenta.push_back(i);
     else if (func.getArgAttr(i, attrs::kInput))
-      found = i;
+      inputs.push_back(i);
     else if (func.getArgAttr(i, attrs::kStep))
       stepArg = body.getArgument(i);
   }
-  if (!found && !hasInput)
-    return success();
-  if (!found)
+  if (inputs.empty() && hasInput)
     return func.emitError("-logbtq-quantize: @")
            << func.getSymName() << " has no " << attrs::kInput << " argument";
-  input = *found;
+  if (inputs.size() > 1 && !isForward)
+    return func.emitError("-logbtq-quantize: @")
+           << func.getSymName() << " has " << inputs.size() << " "
+           << attrs::kInput << " arguments; a step reads one";
   return success();
 }
 
@@ -302,6 +310,18 @@ void StepQuantizer::quantizeParameters() {
     func.setArgAttr(index, attrs::kRange, b.getI32IntegerAttr(e));
     Value exponent;
     MU8Type element = MU8Type::get(ctx, e);
+    if (isForward) {
+      // The run passes f32 values: stored as MU8 on entry, at the range the
+      // trainer would store them at.
+      auto q = QuantizeOp::create(
+          b, loc, RankedTensorType::get(type.getShape(), element),
+          b.getI32Type(), b.getI32Type(), arg, Value(), Value());
+      count(Kind::Weight, q.getSaturated(), q.getZeros(), arg);
+      Value decoded = DecodeOp::create(b, loc, type, q.getResult(), Value());
+      arg.replaceAllUsesExcept(decoded, q.getOperation());
+      paramDecoded.push_back(decoded);
+      continue;
+    }
     if (std::optional<unsigned> k = statisticIndex[i]) {
       exponent = tensor::ExtractOp::create(
           b, loc, rangesArg,
@@ -341,15 +361,17 @@ void StepQuantizer::quantizeMomenta() {
   newMomentumExponents = momentumExponents;
 }
 
-/// The data input: quantized on entry (its barrier reads the raw values).
+/// The data inputs: quantized on entry (a barrier reads the raw values).
 void StepQuantizer::quantizeInput() {
-  BlockArgument x = body.getArgument(input);
-  Value decoded = store(func.getLoc(), x, Kind::Activation, false);
-  x.replaceUsesWithIf(decoded, [&](OpOperand &use) {
-    Operation *user = use.getOwner();
-    return !isa<QuantizeOp, RangeExponentOp, BarrierOp>(user) &&
-           user->getBlock() == &body;
-  });
+  for (unsigned input : inputs) {
+    BlockArgument x = body.getArgument(input);
+    Value decoded = store(func.getLoc(), x, Kind::Activation, false);
+    x.replaceUsesWithIf(decoded, [&](OpOperand &use) {
+      Operation *user = use.getOwner();
+      return !isa<QuantizeOp, RangeExponentOp, BarrierOp>(user) &&
+             user->getBlock() == &body;
+    });
+  }
 }
 
 /// Every computed tensor, in program order.
@@ -597,6 +619,10 @@ LogicalResult StepQuantizer::run() {
     logits.insert(ce.getLogits());
   for (auto loss : body.getOps<TargetLossOp>())
     logits.insert(loss.getLogits());
+  // @forward's results are the model's outputs: stored at the logits' range.
+  if (isForward)
+    for (Value v : body.getTerminator()->getOperands())
+      logits.insert(v);
   b.setInsertionPointToStart(&body);
   if (isTrain || numStatistics)
     addRangesArgument();
@@ -612,7 +638,8 @@ LogicalResult StepQuantizer::run() {
   returnUnchangedArguments();
   if (options.integerKernels)
     formIntegerKernels();
-  rebuildReturn();
+  if (!isForward)
+    rebuildReturn();
   return success();
 }
 
@@ -653,6 +680,33 @@ struct QuantizePass : mlir::logbtq::impl::LogBTQQuantizeBase<QuantizePass> {
     module->setAttr(attrs::kWeightRange,
                     IntegerAttr::get(IntegerType::get(&getContext(), 32),
                                      int(weightRange)));
+  }
+};
+
+struct QuantizeForwardPass
+    : mlir::logbtq::impl::LogBTQQuantizeForwardBase<QuantizeForwardPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto forward = module.lookupSymbol<func::FuncOp>("forward");
+    if (!forward) {
+      module.emitError("-logbtq-quantize-forward needs a func.func @forward");
+      return signalPassFailure();
+    }
+    for (int e : {int(weightRange), int(activationRange), int(outputRange)})
+      if (!mu8::isValidExponent(e)) {
+        module.emitError("-logbtq-quantize-forward: range exponent ")
+            << e << " is outside [" << mu8::kMinExponent << ", "
+            << mu8::kMaxExponent << "]";
+        return signalPassFailure();
+      }
+    LogBTQQuantizeOptions options{NumberFormat::MU8, weightRange,
+                                  activationRange,   outputRange,
+                                  dynamicRanges,     integerKernels};
+    StepQuantizer quantizer(forward, options);
+    if (failed(quantizer.run()))
+      return signalPassFailure();
   }
 };
 

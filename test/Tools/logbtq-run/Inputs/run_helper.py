@@ -4,10 +4,12 @@
     run_helper.py input SHAPE SEED -o x.pb [--int64 | --uint8]
     run_helper.py ints V,V,... -o shape.pb     (a 1-D int64 tensor)
     run_helper.py check NAME model.onnx OUTDIR in0.pb [in1.pb ...]
+    run_helper.py check-mu8 mlp model.onnx OUTDIR x.pb
 
 `check` recomputes the model with numpy from the same files and prints
 "match" when every output_i.pb agrees to 1e-5 (relative), else the worst
-difference; FileCheck looks for the word.
+difference; FileCheck looks for the word. `check-mu8` recomputes it with
+every tensor stored as MU8 (python/logbtq/mu8.py), as `--quant=mu8` runs it.
 """
 import argparse
 import sys
@@ -68,6 +70,41 @@ def reference(name, model, inputs):
     return [a - b, 1 / (1 + np.exp(-a))]
 
 
+def reference_mu8(name, model, inputs, weight_range=0, act_range=0, out_range=4):
+    """The mlp with every tensor stored as MU8, as -logbtq-quantize-forward
+    computes it: parameters at the smallest range >= weight_range that holds
+    them, the input and h at act_range, y at out_range; each Gemm an integer
+    kernel (exact sums of 13-fraction-bit grid values, scaled to f32) plus the
+    decoded bias; Relu keeps the codes."""
+    from logbtq import mu8
+    from logbtq.mu8_store import range_exponent
+    assert name == "mlp"
+    w = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+
+    def stored(v, e):
+        codes, _, _ = mu8.encode(v, e)
+        return codes
+
+    def param(v):
+        e = max(weight_range, range_exponent(v))
+        return stored(v, e), e
+
+    def gemm(xc, xe, wname, bname):
+        wc, we = param(w[wname])
+        bc, be = param(w[bname])
+        acc = mu8.decode_fixed(xc, 13).astype(np.int64) @ mu8.decode_fixed(wc, 13).astype(np.int64).T
+        acc = np.clip(acc, -2**31, 2**31 - 1)
+        p = (acc.astype(np.float64) * 2.0 ** (xe + we - 26)).astype(np.float32)
+        return (p + mu8.decode(bc, be)).astype(np.float32)
+
+    (x,) = inputs
+    xc = stored(x, act_range)
+    hc = stored(gemm(xc, act_range, "w1", "b1"), act_range)
+    rc = np.maximum(hc, 0).astype(np.int8)
+    y = gemm(rc, act_range, "w2", "b2")
+    return [mu8.decode(stored(y, out_range), out_range)]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("what")
@@ -88,12 +125,13 @@ def main():
     elif a.what == "ints":
         values = np.array([int(v) for v in a.args[0].split(",")], dtype=np.int64)
         onnx.save_tensor(numpy_helper.from_array(values, "ints"), a.o)
-    elif a.what == "check":
+    elif a.what in ("check", "check-mu8"):
         name, model_path, out_dir, *ins = a.args
         model = onnx.load(model_path)
         inputs = [numpy_helper.to_array(onnx.load_tensor(p)) for p in ins]
+        compute = reference if a.what == "check" else reference_mu8
         worst = 0.0
-        for i, want in enumerate(reference(name, model, inputs)):
+        for i, want in enumerate(compute(name, model, inputs)):
             got_t = onnx.load_tensor(f"{out_dir}/output_{i}.pb")
             got = numpy_helper.to_array(got_t)
             assert got.shape == want.shape, (got.shape, want.shape)

@@ -278,4 +278,34 @@ def LogBTQQuantize : Pass<"logbtq-quantize", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def LogBTQQuantizeForward : Pass<"logbtq-quantize-forward", "ModuleOp"> {
+  let summary = "Store every tensor of @forward as MU8 (an inference run)";
+  let description = [{
+    What `-logbtq-quantize` does to the eval step, on the imported
+    `@forward` itself, for `logbtq-run --quant=mu8`: each parameter
+    argument stays f32 and is stored as MU8 on entry, at the range the
+    trainer stores it at (`weight-range`, or wider when its `logbtq.init`
+    needs it); each input at `activation-range`; every computed tensor is
+    followed by `logbtq.quantize` and read back through `logbtq.decode`
+    (the results of `@forward` at `output-range`); products of decoded
+    operands become `logbtq.integer_kernel`s. The function's signature does
+    not change, and no counters are returned.
+  }];
+  let options = [
+    Option<"weightRange", "weight-range", "int", "0",
+           "Range exponent of weights (range 2^e)">,
+    Option<"activationRange", "activation-range", "int", "0",
+           "Range exponent of activations and inputs">,
+    Option<"outputRange", "output-range", "int", "4",
+           "Range exponent of @forward's results">,
+    Option<"dynamicRanges", "dynamic-ranges", "bool", "false",
+           "Give activations and results a per-tensor range instead of a "
+           "fixed one">,
+    Option<"integerKernels", "integer-kernels", "bool", "true",
+           "Form logbtq.integer_kernel for matmuls and convolutions">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 #endif // LOGBTQ_DIALECT_LOGBTQ_TRANSFORMS_PASSES_TD
