@@ -643,6 +643,17 @@ LogicalResult StepQuantizer::run() {
   return success();
 }
 
+/// Fails, at the module, on a range exponent outside MU8's.
+LogicalResult checkRanges(ModuleOp module, StringRef pass,
+                          std::initializer_list<int> exponents) {
+  for (int e : exponents)
+    if (!mu8::isValidExponent(e))
+      return module.emitError()
+             << pass << ": range exponent " << e << " is outside ["
+             << mu8::kMinExponent << ", " << mu8::kMaxExponent << "]";
+  return success();
+}
+
 struct QuantizePass : mlir::logbtq::impl::LogBTQQuantizeBase<QuantizePass> {
   using Base::Base;
 
@@ -650,13 +661,9 @@ struct QuantizePass : mlir::logbtq::impl::LogBTQQuantizeBase<QuantizePass> {
     ModuleOp module = getOperation();
     if (quant == NumberFormat::F32)
       return;
-    for (int e : {int(weightRange), int(activationRange), int(outputRange)})
-      if (!mu8::isValidExponent(e)) {
-        module.emitError("-logbtq-quantize: range exponent ")
-            << e << " is outside [" << mu8::kMinExponent << ", "
-            << mu8::kMaxExponent << "]";
-        return signalPassFailure();
-      }
+    if (failed(checkRanges(module, "-logbtq-quantize",
+                           {weightRange, activationRange, outputRange})))
+      return signalPassFailure();
     LogBTQQuantizeOptions options{quant, weightRange, activationRange,
                                   outputRange, dynamicRanges,
                                   integerKernels};
@@ -694,13 +701,9 @@ struct QuantizeForwardPass
       module.emitError("-logbtq-quantize-forward needs a func.func @forward");
       return signalPassFailure();
     }
-    for (int e : {int(weightRange), int(activationRange), int(outputRange)})
-      if (!mu8::isValidExponent(e)) {
-        module.emitError("-logbtq-quantize-forward: range exponent ")
-            << e << " is outside [" << mu8::kMinExponent << ", "
-            << mu8::kMaxExponent << "]";
-        return signalPassFailure();
-      }
+    if (failed(checkRanges(module, "-logbtq-quantize-forward",
+                           {weightRange, activationRange, outputRange})))
+      return signalPassFailure();
     LogBTQQuantizeOptions options{NumberFormat::MU8, weightRange,
                                   activationRange,   outputRange,
                                   dynamicRanges,     integerKernels};
