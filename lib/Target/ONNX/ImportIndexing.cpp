@@ -37,6 +37,15 @@ static Value stridedSlice(NodeContext &ctx, Value input,
                                 b.getDenseI64ArrayAttr(strides));
 }
 
+/// `input` repeated to `shape` (itself when it has that shape already).
+static Value broadcastTo(NodeContext &ctx, Value input,
+                         ArrayRef<int64_t> shape) {
+  if (shapeOf(input) == shape)
+    return input;
+  return BroadcastOp::create(ctx.builder(), ctx.loc, ctx.tensorType(shape),
+                             input);
+}
+
 /// The known indices as increasing, evenly spaced positions: the first one
 /// and the spacing (1 for a single index).
 static std::optional<std::pair<int64_t, int64_t>>
@@ -206,11 +215,7 @@ LogicalResult importExpand(NodeContext &ctx) {
       shape::inferBroadcast(shapeOf(*x), target->ints, errorAt(ctx));
   if (failed(result))
     return failure();
-  if (shapeOf(*x) == ArrayRef<int64_t>(*result))
-    return ctx.setOutput(0, *x);
-  Value y =
-      BroadcastOp::create(ctx.builder(), ctx.loc, ctx.tensorType(*result), *x);
-  return ctx.setOutput(0, y);
+  return ctx.setOutput(0, broadcastTo(ctx, *x, *result));
 }
 
 /// Where with a condition known at import time: `logbtq.select` of the mask
@@ -266,10 +271,7 @@ LogicalResult importWhere(NodeContext &ctx) {
     auto side = ctx.input(*only);
     if (failed(side))
       return failure();
-    Value y = *side;
-    if (shapeOf(y) != ArrayRef<int64_t>(shape))
-      y = BroadcastOp::create(ctx.builder(), ctx.loc, ctx.tensorType(shape), y);
-    return ctx.setOutput(0, y);
+    return ctx.setOutput(0, broadcastTo(ctx, *side, shape));
   }
   auto x = ctx.input(1), y = ctx.input(2);
   if (failed(x) || failed(y))

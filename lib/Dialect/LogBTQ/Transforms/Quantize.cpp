@@ -316,7 +316,6 @@ void StepQuantizer::quantizeParameters() {
       auto q = QuantizeOp::create(
           b, loc, RankedTensorType::get(type.getShape(), element),
           b.getI32Type(), b.getI32Type(), arg, Value(), Value());
-      count(Kind::Weight, q.getSaturated(), q.getZeros(), arg);
       Value decoded = DecodeOp::create(b, loc, type, q.getResult(), Value());
       arg.replaceAllUsesExcept(decoded, q.getOperation());
       paramDecoded.push_back(decoded);
